@@ -1,0 +1,2 @@
+FLASK_APP=wsgi
+TRAINER_ENV=development

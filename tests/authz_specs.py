@@ -1,0 +1,78 @@
+"""Route-by-route expectations for the authorization matrix (tests/test_authz_matrix.py).
+
+Each entry: (method, rule) -> (path builder, {role: status}). A path builder receives the
+context (ids of the fixture objects) and returns the URL to call. Every route of the app
+must appear here; each domain adds its own block as it lands.
+"""
+
+ANON, WORKER, TRAINER, ORGANISER, ADMIN = "anonymous", "worker", "trainer", "organiser", "admin"
+ROLES = (ANON, WORKER, TRAINER, ORGANISER, ADMIN)
+
+
+def expect(anonymous, worker, trainer, organiser, admin):
+    return dict(zip(ROLES, (anonymous, worker, trainer, organiser, admin), strict=True))
+
+
+def fixed(path):
+    return lambda ctx: path
+
+
+LOGGED_IN_PAGE = expect(302, 200, 200, 200, 200)
+ADMIN_PAGE = expect(302, 403, 403, 403, 200)
+ADMIN_POST = expect(302, 403, 403, 403, 302)
+PUBLIC = expect(200, 200, 200, 200, 200)
+API_ANY = expect(401, 200, 200, 200, 200)
+
+SPECS = {
+    ("GET", "/"): (fixed("/"), LOGGED_IN_PAGE),
+    ("GET", "/healthz"): (fixed("/healthz"), PUBLIC),
+    ("GET", "/lang/<code>"): (fixed("/lang/en"), expect(302, 302, 302, 302, 302)),
+    ("GET", "/login"): (fixed("/login"), PUBLIC),
+    # A POST with a valid token but no credentials re-shows the form.
+    ("POST", "/login"): (fixed("/login"), PUBLIC),
+    ("GET", "/logout"): (fixed("/logout"), LOGGED_IN_PAGE),
+    ("POST", "/logout"): (fixed("/logout"), expect(302, 302, 302, 302, 302)),
+    ("GET", "/account/password"): (fixed("/account/password"), LOGGED_IN_PAGE),
+    ("POST", "/account/password"): (fixed("/account/password"), LOGGED_IN_PAGE),
+    ("GET", "/admin/users"): (fixed("/admin/users"), ADMIN_PAGE),
+    ("GET", "/admin/users/new"): (fixed("/admin/users/new"), ADMIN_PAGE),
+    ("POST", "/admin/users/new"): (fixed("/admin/users/new"), ADMIN_PAGE),
+    ("GET", "/admin/users/<int:user_id>"): (lambda c: f"/admin/users/{c['worker']}", ADMIN_PAGE),
+    ("POST", "/admin/users/<int:user_id>"): (lambda c: f"/admin/users/{c['worker']}",
+                                             ADMIN_PAGE),
+    ("POST", "/admin/users/<int:user_id>/password"): (
+        lambda c: f"/admin/users/{c['worker']}/password", ADMIN_POST),
+    ("POST", "/admin/users/<int:user_id>/active"): (
+        lambda c: f"/admin/users/{c['worker']}/active", ADMIN_POST),
+    ("GET", "/admin/org/"): (fixed("/admin/org/"), ADMIN_PAGE),
+    ("POST", "/admin/org/units"): (fixed("/admin/org/units"), ADMIN_POST),
+    ("GET", "/admin/org/units/<int:unit_id>"): (lambda c: f"/admin/org/units/{c['S1']}",
+                                                ADMIN_PAGE),
+    # Without a new name the form keeps the current one: a no-op rename.
+    ("POST", "/admin/org/units/<int:unit_id>"): (lambda c: f"/admin/org/units/{c['S1']}",
+                                                 ADMIN_POST),
+    ("POST", "/admin/org/units/<int:unit_id>/move"): (
+        lambda c: f"/admin/org/units/{c['S1-C1']}/move", ADMIN_POST),
+    ("POST", "/admin/org/units/<int:unit_id>/active"): (
+        lambda c: f"/admin/org/units/{c['S1-C1']}/active", ADMIN_POST),
+    ("GET", "/admin/org/people/import"): (fixed("/admin/org/people/import"), ADMIN_PAGE),
+    ("POST", "/admin/org/people/import"): (fixed("/admin/org/people/import"), ADMIN_PAGE),
+    ("GET", "/api/v1/openapi.json"): (fixed("/api/v1/openapi.json"), PUBLIC),
+    ("POST", "/api/v1/tokens"): (fixed("/api/v1/tokens"), expect(422, 422, 422, 422, 422)),
+    ("GET", "/api/v1/me"): (fixed("/api/v1/me"), API_ANY),
+}
+
+
+def _merge_domain_specs() -> None:
+    """Each feature domain keeps its block in tests/<domain>/authz.py (``SPECS``)."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from trainer.domains import FEATURES
+
+    for domain in FEATURES:
+        if find_spec(f"tests.{domain}") and find_spec(f"tests.{domain}.authz"):
+            SPECS.update(import_module(f"tests.{domain}.authz").SPECS)
+
+
+_merge_domain_specs()

@@ -1,0 +1,190 @@
+"""Fixtures: app, client, runner, auth, and factories that return callables.
+
+The suite runs on a temporary SQLite file, or on PostgreSQL when TEST_DATABASE_URL is set.
+The schema is built once per session; every test starts from empty tables.
+"""
+
+import os
+import re
+import tempfile
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+
+from config import Config
+from trainer import create_app
+from trainer.extensions import db
+
+PASSWORD = "Secure-pass-2026"
+_tmp = tempfile.mkdtemp(prefix="gt-test-")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-that-is-long-enough-1234"
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "TEST_DATABASE_URL", f"sqlite:///{os.path.join(_tmp, 'test.sqlite3')}"
+    )
+    SESSION_COOKIE_SECURE = False
+    REDIS_URL = None
+    # Cheaper hashing keeps the suite fast; tests/auth/test_passwords.py checks the real
+    # parameters of Config.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    COURSES_DIR = os.path.join(_tmp, "no-courses")
+    SCENARIOS_DIR = os.path.join(_tmp, "no-scenarios")
+
+
+@pytest.fixture(scope="session")
+def _schema():
+    app = create_app(TestConfig)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def config():
+    """Override config per test: ``@pytest.mark.parametrize`` or subclass in the test."""
+    return TestConfig
+
+
+@pytest.fixture
+def app(_schema, config):
+    app = create_app(config)
+    with app.app_context():
+        _empty_tables()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path: str = "/login") -> str:
+        return csrf_from(self.client.get(path).get_data(as_text=True))
+
+    def login(self, username: str = "worker", password: str = PASSWORD):
+        token = self.csrf("/login")
+        return self.client.post("/login", data={"username": username, "password": password,
+                                                "csrf_token": token})
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": self.csrf("/logout")})
+
+    def post(self, path: str, data: dict | None = None, page: str | None = None, **kw):
+        """POST a form with a valid CSRF token taken from ``page`` (default: ``path``)."""
+        data = {"csrf_token": self.csrf(page or path), **(data or {})}
+        return self.client.post(path, data=data, **kw)
+
+    def token(self, username: str = "worker", password: str = PASSWORD) -> str:
+        resp = self.client.post("/api/v1/tokens", json={"username": username,
+                                                        "password": password})
+        assert resp.status_code == 201, resp.get_json()
+        return resp.get_json()["token"]
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def make_unit(app):
+    from trainer.org import services
+
+    def make(code, name=None, level="grid", parent=None):
+        with app.app_context():
+            parent_unit = services.unit_by_code(parent) if parent else None
+            unit = services.create_unit(code, name or code, level, parent_unit)
+            db.session.commit()
+            return unit.id
+
+    return make
+
+
+@pytest.fixture
+def org(app):
+    """Two streets with one community and two grids each, plus the ten departments."""
+    from trainer.org import services
+
+    with app.app_context():
+        services.ensure_departments()
+        d = services.create_unit("D", "测试区", "district", None)
+        ids = {"D": d.id}
+        for s in ("S1", "S2"):
+            street = services.create_unit(s, f"{s}街道", "street", d)
+            comm = services.create_unit(f"{s}-C1", f"{s}社区", "community", street)
+            ids[s], ids[f"{s}-C1"] = street.id, comm.id
+            for g in ("G1", "G2"):
+                grid = services.create_unit(f"{s}-C1-{g}", f"{s}{g}网格", "grid", comm)
+                ids[f"{s}-C1-{g}"] = grid.id
+        db.session.commit()
+    return SimpleNamespace(ids=ids)
+
+
+@pytest.fixture
+def make_user(app, org):
+    from trainer.auth import services
+    from trainer.org.services import department_by_code, unit_by_code
+
+    defaults = {"worker": "S1-C1-G1", "organiser": "D", "trainer": None, "admin": None}
+
+    def make(username=None, role="worker", unit="default", department=None, password=PASSWORD,
+             name=None):
+        with app.app_context():
+            code = defaults[role] if unit == "default" else unit
+            dept_code = department or ("public-security" if role == "trainer" else None)
+            user = services.create_user(
+                username or role, name or f"{role}用户", role, password,
+                unit=unit_by_code(code) if code else None,
+                department=department_by_code(dept_code) if dept_code else None,
+            )
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def users(make_user):
+    """One account per role, named after the role (the demo accounts' names)."""
+    return {role: make_user(role=role) for role in ("worker", "trainer", "organiser", "admin")}

@@ -1,0 +1,93 @@
+import io
+
+import openpyxl
+import sqlalchemy as sa
+
+from trainer.auth.models import User
+from trainer.extensions import db
+from trainer.org.people import parse_people, read_table
+
+HEADER = "姓名,用户名,手机,角色,所属单位编码,部门编码\n"
+
+
+def upload(auth, content: bytes, name: str):
+    return auth.post("/admin/org/people/import", {"file": (io.BytesIO(content), name)},
+                     content_type="multipart/form-data")
+
+
+def count_users(app):
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(User))
+
+
+def test_good_csv_imports_everyone_with_initial_passwords(app, client, auth, users):
+    auth.login("admin")
+    body = (HEADER + "张三,zhangsan,13800000001,网格员,S1-C1-G1,\n"
+            "李四,lisi,,培训师,D,fire\n").encode("utf-8-sig")
+    resp = upload(auth, body, "people.csv")
+    assert resp.status_code == 200
+    assert "zhangsan" in resp.get_data(as_text=True)
+    with app.app_context():
+        lisi = db.session.scalar(sa.select(User).where(User.username == "lisi"))
+        assert lisi.role == "trainer" and lisi.unit is None and lisi.department.code == "fire"
+
+
+def test_any_bad_row_imports_nothing_and_names_rows(app, client, auth, users):
+    auth.login("admin")
+    before = count_users(app)
+    body = (HEADER + "张三,zhangsan,13800000001,网格员,S1-C1-G1,\n"
+            "李四,lisi,12,网格员,S1-C1-G1,\n"
+            "王五,wangwu,,队长,S1-C1-G1,\n"
+            "赵六,zhaoliu,,网格员,NOPE,\n"
+            "钱七,worker,,网格员,S1-C1-G1,\n").encode()
+    resp = upload(auth, body, "people.csv")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "第3行" in html and "手机号" in html
+    assert "第4行" in html and "队长" in html
+    assert count_users(app) == before
+
+
+def test_database_problems_reported_by_row(app, client, auth, users):
+    auth.login("admin")
+    before = count_users(app)
+    body = (HEADER + "张三,zhangsan,,网格员,S1-C1-G1,\n"
+            "赵六,zhaoliu,,网格员,NOPE,\n"
+            "钱七,worker,,网格员,S1-C1-G1,\n").encode()
+    html = upload(auth, body, "people.csv").get_data(as_text=True)
+    assert "第3行" in html and "NOPE" in html
+    assert "第4行" in html and "worker" in html
+    assert count_users(app) == before
+
+
+def test_xlsx_file_imports(app, client, auth, users):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "用户名", "手机", "角色", "所属单位编码"])
+    sheet.append(["孙八", "sunba", 13900000002, "网格员", "S2-C1-G2"])
+    buf = io.BytesIO()
+    book.save(buf)
+    auth.login("admin")
+    assert upload(auth, buf.getvalue(), "people.xlsx").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(sa.select(User).where(User.username == "sunba")).phone \
+            == "13900000002"
+
+
+def test_non_utf8_csv_is_refused_clearly():
+    import pytest
+
+    with pytest.raises(ValueError, match="UTF-8"):
+        read_table("姓名".encode("gbk"), "x.csv")
+
+
+def test_missing_columns_reported_on_row_one():
+    rows, problems = parse_people([["姓名", "手机"], ["a", "b"]])
+    assert not rows and problems[0].row == 1 and "用户名" in problems[0].message
+
+
+def test_duplicate_usernames_in_file_are_reported():
+    table = [["姓名", "用户名", "手机", "角色", "所属单位编码"],
+             ["a", "same", "", "网格员", "G"], ["b", "SAME", "", "网格员", "G"]]
+    _rows, problems = parse_people(table)
+    assert [p.row for p in problems] == [3]

@@ -1,0 +1,63 @@
+import sqlalchemy as sa
+
+from trainer.extensions import db
+from trainer.org import services
+from trainer.org.models import Unit
+
+
+def _unit(code):
+    return db.session.scalar(sa.select(Unit).where(Unit.code == code))
+
+
+def test_units_carry_path_and_street(app, org):
+    with app.app_context():
+        grid = _unit("S1-C1-G1")
+        assert grid.street_id == _unit("S1").id
+        assert grid.path == f"/{org.ids['D']}/{org.ids['S1']}/{org.ids['S1-C1']}/{grid.id}/"
+
+
+def test_level_must_sit_under_level_above(app, org):
+    import pytest
+
+    from trainer.errors import Invalid
+
+    with app.app_context():
+        with pytest.raises(Invalid):
+            services.create_unit("X", "x", "grid", _unit("S1"))
+        with pytest.raises(Invalid):
+            services.create_unit("S1", "dup", "street", _unit("D"))
+
+
+def test_moving_community_moves_its_grids_to_the_new_street(app, org):
+    with app.app_context():
+        services.move_unit(_unit("S1-C1"), _unit("S2"))
+        db.session.commit()
+        grid = _unit("S1-C1-G2")
+        assert grid.street_id == _unit("S2").id
+        assert grid.path.startswith(_unit("S2").path)
+
+
+def test_deactivating_unit_deactivates_subtree(app, org):
+    with app.app_context():
+        services.set_unit_active(_unit("S1"), False)
+        db.session.commit()
+        assert not _unit("S1-C1-G1").active
+        assert _unit("S2-C1-G1").active
+
+
+def test_admin_creates_renames_and_moves_units_in_browser(client, auth, users):
+    auth.login("admin")
+    resp = auth.post("/admin/org/units", {"code": "S1-C2", "name": "新社区", "level": "community",
+                                          "parent": "S1"}, page="/admin/org/")
+    assert resp.status_code == 302
+    html = client.get("/admin/org/").get_data(as_text=True)
+    assert "新社区" in html
+
+
+def test_bad_unit_form_changes_nothing(app, client, auth, users):
+    auth.login("admin")
+    auth.post("/admin/org/units", {"code": "S9", "name": "x", "level": "street",
+                                   "parent": "NOPE"}, page="/admin/org/")
+    with app.app_context():
+        assert _unit("S9") is None
+    assert "未知的单位编码" in client.get("/admin/org/").get_data(as_text=True)

@@ -1,0 +1,66 @@
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/login", "/healthz", "/api/v1/openapi.json", "/nope"])
+def test_every_response_has_strict_headers(client, path):
+    resp = client.get(path)
+    csp = resp.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Referrer-Policy"]
+
+
+def test_authenticated_pages_are_not_cached(client, auth, users):
+    auth.login("worker")
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_flags(client, auth, users):
+    resp = auth.login("worker")
+    cookie = resp.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_upload_over_limit_gets_413(client, auth, users):
+    auth.login("admin")
+    big = b"x" * (9 * 1024 * 1024)
+    resp = client.post("/admin/org/people/import", data=big,
+                       content_type="application/octet-stream")
+    assert resp.status_code == 413
+    assert "太大" in resp.get_data(as_text=True)
+
+
+def test_unknown_page_is_chinese_404(client):
+    resp = client.get("/no-such-page")
+    assert resp.status_code == 404
+    assert "未找到" in resp.get_data(as_text=True)
+
+
+def test_api_errors_are_json(client):
+    resp = client.get("/api/v1/nothing-here")
+    assert resp.status_code == 404
+    assert resp.get_json()["error"]["code"] == "not_found"
+
+
+def test_production_config_refuses_debug_and_short_secret(monkeypatch):
+    from config import ProductionConfig
+    from trainer import create_app
+
+    class Short(ProductionConfig):
+        SECRET_KEY = "short"
+
+    class Debug(ProductionConfig):
+        SECRET_KEY = "x" * 40
+        DEBUG = True
+
+    for cfg in (Short, Debug):
+        with pytest.raises(RuntimeError):
+            create_app(cfg)
+
+
+def test_production_cookies_are_secure():
+    from config import ProductionConfig
+
+    assert ProductionConfig.SESSION_COOKIE_SECURE is True

@@ -1,0 +1,67 @@
+"""Grid Trainer (网格员培训平台): the application factory."""
+
+import os
+
+from flask import Flask, request
+
+from config import CONFIGS, Config
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, handlers. No side effects."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    if config is None:
+        config = CONFIGS.get(os.environ.get("TRAINER_ENV", "production"), CONFIGS["production"])
+    app.config.from_object(config)
+    if hasattr(config, "check"):
+        config.check(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)  # as in Flask's tutorial: the SQLite home
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from trainer import database, errors, i18n, security
+    from trainer.auth import sessions
+    from trainer.extensions import babel, csrf, db, migrate
+    from trainer.main import nav
+
+    db.init_app(app)
+    with app.app_context():
+        database.configure_engine(db.engine)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    sessions.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    i18n.init_app(app)
+    nav.init_app(app)
+    _init_redis(app)
+
+    @app.before_request
+    def _declare_write_intent():
+        database.set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+def _init_redis(app: Flask) -> None:
+    url = app.config.get("REDIS_URL")
+    if url:
+        import redis
+
+        app.extensions["trainer_redis"] = redis.Redis.from_url(url, decode_responses=True)
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Blueprints are imported here, not in the package __init__ files, so that one
+    # domain's models can import another's without pulling in every view.
+    from trainer.auth.cli import users_cli
+    from trainer.demo import demo_cli
+    from trainer.domains import blueprints, cli_groups
+
+    for bp in blueprints():
+        app.register_blueprint(bp)
+    for group in (users_cli, demo_cli, *cli_groups()):
+        app.cli.add_command(group)

@@ -1,0 +1,70 @@
+"""Accounts and discovery endpoints of the API."""
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+from flask import jsonify
+from flask_login import current_user
+
+from trainer.api.core import api_auth, bp, field, json_body
+from trainer.auth import services
+from trainer.extensions import db
+from trainer.security import client_address, security_event
+
+
+@bp.post("/tokens")
+def create_token():
+    data = json_body()
+    username, password = field(data, "username"), field(data, "password")
+    try:
+        user = services.authenticate(username, password, client_address())
+    except (services.BadCredentials, services.Throttled) as exc:
+        db.session.commit()  # the failure must count even though the request fails
+        security_event("login_throttled" if exc.status == 429 else "login_failure",
+                       username=username[:40], channel="api")
+        raise
+    raw, token = services.issue_token(user)
+    db.session.commit()
+    security_event("login_success", username=user.username, channel="api")
+    return {"token": raw, "expires_at": token.expires_at.isoformat()}, 201
+
+
+def unit_json(unit):
+    return {"code": unit.code, "name": unit.name, "level": unit.level} if unit else None
+
+
+@bp.get("/me")
+@api_auth()
+def me():
+    user = current_user
+    street = user.unit.street if user.unit is not None else None
+    dept = user.department
+    return {
+        "username": user.username,
+        "name": user.name,
+        "role": user.role,
+        "unit": unit_json(user.unit),
+        "street": {"code": street.code, "name": street.name} if street else None,
+        "department": {"code": dept.code, "name": dept.name} if dept else None,
+    }
+
+
+@cache
+def _openapi() -> dict:
+    """The base document plus every domain's ``openapi.yaml`` fragment (paths, schemas)."""
+    root = Path(__file__).resolve().parent.parent
+    doc = yaml.safe_load((root / "api" / "openapi.yaml").read_text("utf-8"))
+    for fragment in sorted(root.glob("*/openapi.yaml")):
+        if fragment.parent.name == "api":
+            continue
+        part = yaml.safe_load(fragment.read_text("utf-8")) or {}
+        doc["paths"].update(part.get("paths", {}))
+        for kind, items in (part.get("components") or {}).items():
+            doc["components"].setdefault(kind, {}).update(items)
+    return doc
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(_openapi())

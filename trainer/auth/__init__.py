@@ -1,0 +1,1 @@
+"""See views.py for the blueprint."""

@@ -1,0 +1,136 @@
+"""Admin user management: list, create, change role and scope, deactivate, reset password."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainer.auth import services
+from trainer.auth.access import admin_required
+from trainer.auth.forms import ConfirmForm, ResetPasswordForm, ScopeForm, UserForm
+from trainer.auth.models import User
+from trainer.auth.views import bp
+from trainer.errors import Invalid
+from trainer.extensions import db
+from trainer.org.models import Department
+from trainer.org.scope import users_query
+from trainer.org.services import department_by_code, unit_by_code
+from trainer.security import security_event
+
+
+def _department_choices():
+    rows = db.session.scalars(sa.select(Department).order_by(Department.id))
+    return [("", _("None"))] + [(d.code, d.name) for d in rows]
+
+
+def _resolve(form):
+    unit = unit_by_code(form.unit.data) if form.unit.data else None
+    if form.unit.data and unit is None:
+        raise Invalid(_("Unknown unit code."), field="unit")
+    dept = department_by_code(form.department.data) if form.department.data else None
+    if form.role.data == "trainer" and unit is not None and unit.level == "district":
+        unit = None
+    return unit, dept
+
+
+def _form_error(form, exc: Invalid, template: str, **ctx):
+    db.session.rollback()
+    field = getattr(form, exc.extra.get("field", ""), None)
+    (field.errors if field is not None else form.form_errors).append(exc.message)
+    return render_template(template, form=form, **ctx), 422
+
+
+@bp.route("/admin/users")
+@admin_required
+def users():
+    q = request.args.get("q", "").strip()[:40]
+    stmt = users_query(current_user)
+    if q:
+        stmt = stmt.where(sa.or_(User.username.contains(q), User.name.contains(q)))
+    page = db.paginate(stmt, per_page=20, error_out=False)
+    return render_template("auth/users.html", page=page, q=q, form=ConfirmForm())
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@admin_required
+def create_user():
+    form = UserForm()
+    form.department.choices = _department_choices()
+    if not form.validate_on_submit():
+        return render_template("auth/user_new.html", form=form)
+    try:
+        unit, dept = _resolve(form)
+        user = services.create_user(form.username.data, form.name.data, form.role.data,
+                                    form.password.data, unit=unit, department=dept,
+                                    phone=form.phone.data or None)
+    except Invalid as exc:
+        return _form_error(form, exc, "auth/user_new.html")
+    db.session.commit()
+    security_event("user_created", target=user.username, role=user.role)
+    flash(_("Account %(name)s created.", name=user.username), "ok")
+    return redirect(url_for("auth.users"))
+
+
+def _user_in_scope(user_id: int) -> User:
+    user = db.session.scalar(users_query(current_user).where(User.id == user_id))
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    user = _user_in_scope(user_id)
+    form = ScopeForm(obj=None if request.method == "POST" else user)
+    form.department.choices = _department_choices()
+    if request.method == "GET":
+        form.unit.data = user.unit.code if user.unit else ""
+        form.department.data = user.department.code if user.department else ""
+    ctx = {"user": user, "reset": ResetPasswordForm(), "confirm": ConfirmForm()}
+    if not form.validate_on_submit():
+        return render_template("auth/user_edit.html", form=form, **ctx)
+    try:
+        unit, dept = _resolve(form)
+        services.change_role_scope(user, form.role.data, unit, dept)
+    except Invalid as exc:
+        return _form_error(form, exc, "auth/user_edit.html", **ctx)
+    db.session.commit()
+    security_event("role_change", target=user.username, role=user.role)
+    flash(_("Role and scope saved; the user's sessions have ended."), "ok")
+    return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+@bp.post("/admin/users/<int:user_id>/password")
+@admin_required
+def reset_password(user_id: int):
+    user = _user_in_scope(user_id)
+    form = ResetPasswordForm()
+    try:
+        if not form.validate_on_submit():
+            raise Invalid(_("Password must be at least 8 characters."), field="password")
+        services.set_password(user, form.password.data)
+    except Invalid as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("auth.edit_user", user_id=user.id))
+    db.session.commit()
+    security_event("password_reset", target=user.username)
+    flash(_("Password reset; the user's sessions have ended."), "ok")
+    return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+@bp.post("/admin/users/<int:user_id>/active")
+@admin_required
+def toggle_user(user_id: int):
+    user = _user_in_scope(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("auth.edit_user", user_id=user.id))
+    services.set_active(user, not user.active)
+    db.session.commit()
+    security_event("user_activated" if user.active else "user_deactivated", target=user.username)
+    flash(_("Account enabled.") if user.active else _("Account deactivated."), "ok")
+    return redirect(url_for("auth.edit_user", user_id=user.id))

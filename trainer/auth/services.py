@@ -1,0 +1,196 @@
+"""Account use cases. They flush, never commit: the calling view or command commits."""
+
+import hashlib
+import re
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from trainer.auth import passwords, throttle
+from trainer.auth.models import ROLES, ApiToken, User
+from trainer.errors import DomainError, Invalid
+from trainer.extensions import db
+from trainer.models import utcnow
+from trainer.org.models import Department, Unit
+
+GRID_LEVELS = ("grid", "small_grid", "micro_grid")
+USERNAME = re.compile(r"[A-Za-z0-9_.]{2,40}")
+
+
+class BadCredentials(DomainError):
+    status, code = 401, "bad_credentials"
+
+
+class Throttled(DomainError):
+    status, code = 429, "throttled"
+
+
+def _hasher():
+    ext = current_app.extensions
+    if "trainer_hasher" not in ext:
+        cfg = current_app.config
+        ext["trainer_hasher"] = passwords.make_hasher(
+            cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"]
+        )
+    return ext["trainer_hasher"]
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def check_password_policy(password: str, username: str = "") -> None:
+    """Raise Invalid with the (translatable) reason when the password is refused."""
+    from flask_babel import gettext
+
+    problem = passwords.policy_problem(password, username)
+    if problem:
+        raise Invalid(gettext(problem), field="password")
+
+
+def authenticate(username: str, password: str, address: str) -> User:
+    """Check credentials under throttling; upgrade an outdated hash on success."""
+    from flask_babel import gettext as _
+
+    counter = throttle.get_counter(current_app)
+    cfg = current_app.config
+    akey, ikey = throttle.account_key(username), throttle.address_key(address)
+    if (counter.count(akey) >= cfg["THROTTLE_ACCOUNT_LIMIT"]
+            or counter.count(ikey) >= cfg["THROTTLE_ADDRESS_LIMIT"]):
+        raise Throttled(_("Too many failed attempts. Please try again in 15 minutes."))
+    user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
+    stored = user.password_hash if user else _dummy_hash()
+    ok = passwords.verify(_hasher(), stored, password) and user is not None and user.active
+    if not ok:
+        counter.add(akey)
+        counter.add(ikey)
+        raise BadCredentials(_("Wrong username or password."))
+    counter.clear(akey)
+    if passwords.needs_rehash(_hasher(), user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def _dummy_hash() -> str:
+    """A real hash to verify against for unknown users, so timing does not tell."""
+    ext = current_app.extensions
+    if "trainer_dummy_hash" not in ext:
+        ext["trainer_dummy_hash"] = hash_password(secrets.token_urlsafe(16))
+    return ext["trainer_dummy_hash"]
+
+
+def end_sessions(user: User) -> None:
+    """End every cookie session and API token of ``user``."""
+    user.session_version += 1
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    db.session.flush()
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Replace the password (policy-checked) and end the user's sessions."""
+    check_password_policy(new_password, user.username)
+    user.password_hash = hash_password(new_password)
+    end_sessions(user)
+
+
+def change_password(user: User, current: str, new_password: str) -> None:
+    """The user's own change: the current password must match."""
+    from flask_babel import gettext as _
+
+    if not passwords.verify(_hasher(), user.password_hash, current):
+        raise Invalid(_("The current password is wrong."), field="current_password")
+    set_password(user, new_password)
+
+
+def validate_scope(role: str, unit: Unit | None, department: Department | None) -> None:
+    """Raise Invalid when the unit/department do not fit the role (DESIGN.md scopes)."""
+    from flask_babel import gettext as _
+
+    if role not in ROLES:
+        raise Invalid(_("Unknown role."), field="role")
+    if role == "worker" and (unit is None or unit.level not in GRID_LEVELS):
+        raise Invalid(_("A grid worker must belong to a grid."), field="unit")
+    if role == "organiser" and (unit is None or unit.level not in ("district", "street")):
+        raise Invalid(_("An organiser belongs to a street or the whole district."), field="unit")
+    if role == "trainer":
+        if department is None:
+            raise Invalid(_("A trainer must belong to a department."), field="department")
+        if unit is not None and unit.level != "street":
+            raise Invalid(_("A trainer may only be limited to a street."), field="unit")
+    if unit is not None and not unit.active:
+        raise Invalid(_("This unit is deactivated."), field="unit")
+
+
+def create_user(username: str, name: str, role: str, password: str, *, unit: Unit | None = None,
+                department: Department | None = None, phone: str | None = None) -> User:
+    """Create an account after checking name, scope and password policy."""
+    from flask_babel import gettext as _
+
+    username = username.strip()
+    if not USERNAME.fullmatch(username):
+        raise Invalid(_("Usernames use letters, digits, dots and underscores (at most 40)."),
+                      field="username")
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+        raise Invalid(_("This username is taken."), field="username")
+    validate_scope(role, unit, department)
+    check_password_policy(password, username)
+    user = User(username=username, name=name.strip() or username, role=role, unit=unit,
+                department=department, phone=phone, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def change_role_scope(user: User, role: str, unit: Unit | None,
+                      department: Department | None) -> None:
+    """Change role and scope; existing sessions end, since what they may see changed."""
+    validate_scope(role, unit, department)
+    user.role, user.unit, user.department = role, unit, department
+    end_sessions(user)
+
+
+def set_active(user: User, active: bool) -> None:
+    user.active = active
+    if not active:
+        end_sessions(user)
+    db.session.flush()
+
+
+def _token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    """A new bearer token; only its SHA-256 digest is stored."""
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        token_hash=_token_digest(raw),
+        session_version=user.session_version,
+        expires_at=utcnow() + current_app.config["API_TOKEN_LIFETIME"],
+    )
+    db.session.add(token)
+    db.session.flush()
+    return raw, token
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user owning a valid, unexpired, unrevoked token of the current version."""
+    if not raw or len(raw) > 100:
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(raw)))
+    now: datetime = utcnow()
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    user = token.user
+    if not user.active or user.session_version != token.session_version:
+        return None
+    return user

@@ -1,0 +1,69 @@
+"""Who is calling: cookie sessions for pages, bearer tokens for /api/.
+
+A cookie session stores "id:session_version"; bumping the user's session version ends it.
+Sessions end 12 hours after login whatever the activity. The API accepts bearer tokens
+only, never the cookie, so the CSRF-exempt API cannot be driven by another site.
+"""
+
+import time
+
+from flask import Flask, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import logout_user
+
+from trainer.extensions import db, login_manager
+
+
+def _load_user(user_id: str):
+    from trainer.auth.models import User
+
+    if request.path.startswith("/api/"):
+        return None
+    try:
+        uid, version = (int(part) for part in user_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+def _load_from_request(req):
+    if not req.path.startswith("/api/"):
+        return None
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    from trainer.auth.services import user_for_token
+
+    return user_for_token(header[7:].strip())
+
+
+def _unauthorized():
+    from trainer.errors import error_response
+
+    if request.path.startswith("/api/"):
+        return error_response(401)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _enforce_absolute_lifetime(app: Flask):
+    def check():
+        started = session.get("login_at")
+        limit = app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
+        if started is not None and time.time() - started > limit:
+            logout_user()
+            session.clear()
+
+    return check
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.request_loader(_load_from_request)
+    login_manager.unauthorized_handler(_unauthorized)
+    login_manager.login_message = _l("Please log in first.")
+    login_manager.session_protection = None  # versioned ids and absolute expiry instead
+    app.before_request(_enforce_absolute_lifetime(app))

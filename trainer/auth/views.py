@@ -1,0 +1,91 @@
+"""Login, logout and the user's own password."""
+
+import time
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from trainer.auth import services
+from trainer.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm
+from trainer.errors import Invalid
+from trainer.extensions import db
+from trainer.security import client_address, security_event
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path inside this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    try:
+        user = services.authenticate(form.username.data, form.password.data, client_address())
+    except (services.BadCredentials, services.Throttled) as exc:
+        db.session.commit()  # the failure must count even though the login fails
+        event = "login_throttled" if exc.status == 429 else "login_failure"
+        security_event(event, username=form.username.data[:40])
+        return render_template("auth/login.html", form=form, error=exc.message), exc.status
+    db.session.commit()
+    start_session(user)
+    return redirect(safe_next(form.next.data) or url_for("main.home"))
+
+
+def start_session(user) -> None:
+    session.clear()  # a fresh session: nothing from before the login survives
+    login_user(user)
+    session["login_at"] = time.time()
+    session.permanent = True
+    security_event("login_success", username=user.username)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+@login_required
+def logout():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("auth/logout.html", form=form)
+    user = current_user._get_current_object()
+    services.end_sessions(user)
+    db.session.commit()
+    security_event("logout", username=user.username)
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(user, form.current_password.data, form.new_password.data)
+        except Invalid as exc:
+            db.session.rollback()
+            getattr(form, exc.extra.get("field", "new_password"), form.new_password).errors.append(
+                exc.message)
+            return render_template("auth/password.html", form=form), 422
+        db.session.commit()
+        security_event("password_change", username=user.username)
+        start_session(user)  # keep this browser logged in; every other session has ended
+        flash(_("Your password has been changed. Other devices have been logged out."), "ok")
+        return redirect(url_for("main.home"))
+    return render_template("auth/password.html", form=form)
+
+
+from trainer.auth import admin as _admin  # noqa: E402,F401  (admin routes share this blueprint)

@@ -1,0 +1,40 @@
+"""Engine tuning: SQLite pragmas and BEGIN IMMEDIATE for writing transactions.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout. A transaction that may
+write starts with ``BEGIN IMMEDIATE`` so that concurrent writers queue on the busy timeout
+instead of failing with "database is locked" when a deferred reader tries to upgrade.
+Plain GET requests read with a deferred BEGIN (WAL readers never block).
+"""
+
+from contextvars import ContextVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+BUSY_TIMEOUT_MS = 15000
+_write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+
+def set_write_intent(value: bool) -> None:
+    """Declare whether transactions begun from now on in this context may write."""
+    _write_intent.set(value)
+
+
+def configure_engine(engine: Engine) -> None:
+    """Install the SQLite pragmas and transaction mode on ``engine`` (no-op elsewhere)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")

@@ -1,0 +1,102 @@
+"""Domain exceptions and the error handlers (Chinese HTML pages; JSON under /api/)."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from trainer.extensions import db
+from trainer.security import security_event
+
+
+class DomainError(Exception):
+    """A business rule refused the request; ``message`` is shown to the user."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 **extra):
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.code
+        self.status = status or self.status
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status, code = 404, "not_found"
+
+
+class Forbidden(DomainError):
+    status, code = 403, "forbidden"
+
+
+class Conflict(DomainError):
+    status, code = 409, "conflict"
+
+
+class Invalid(DomainError):
+    status, code = 422, "invalid"
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: ("bad_request", _("The request could not be understood.")),
+        401: ("unauthorized", _("Please log in first.")),
+        403: ("forbidden", _("You do not have permission to do this.")),
+        404: ("not_found", _("The page or item was not found.")),
+        405: ("method_not_allowed", _("This method is not allowed here.")),
+        409: ("conflict", _("The request conflicts with the current state.")),
+        413: ("too_large", _("The upload is too large.")),
+        422: ("invalid", _("The data is not valid.")),
+        429: ("too_many_requests", _("Too many attempts. Please try again later.")),
+        500: ("server_error", _("Something went wrong on our side. Please try again.")),
+    }
+
+
+def error_response(status: int, message: str | None = None, code: str | None = None, **extra):
+    default_code, default_message = _messages().get(status, ("error", _("Error")))
+    message = message or default_message
+    if wants_json():
+        body = {"error": {"code": code or default_code, "message": message, **extra}}
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def _http_error(exc: HTTPException):
+    if exc.code and exc.code >= 500:
+        db.session.rollback()
+    if exc.code == 403:
+        security_event("authorization_failure", path=request.path)
+    return error_response(exc.code or 500)
+
+
+def _csrf_error(exc: CSRFError):
+    security_event("csrf_failure", path=request.path)
+    return error_response(400, _("The form has expired or is invalid. Please reload the page "
+                                 "and try again."), code="csrf")
+
+
+def _domain_error(exc: DomainError):
+    db.session.rollback()
+    if exc.status == 403:
+        security_event("authorization_failure", path=request.path)
+    return error_response(exc.status, exc.message, exc.code, **exc.extra)
+
+
+def _server_error(exc: Exception):
+    db.session.rollback()
+    return error_response(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DomainError, _domain_error)
+    if not app.testing:
+        app.register_error_handler(Exception, _server_error)

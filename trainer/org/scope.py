@@ -1,0 +1,67 @@
+"""Who sees what: a street is a tenant. Every list query goes through these helpers."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from trainer.org.models import Unit
+
+
+def ROLE_LABELS():  # noqa: N802 - a constant-like table, built lazily for translation
+    return {"worker": _l("Grid worker"), "trainer": _l("Trainer"),
+            "organiser": _l("Organiser"), "admin": _l("Administrator")}
+
+
+def LEVEL_LABELS():  # noqa: N802
+    return {"district": _l("District"), "street": _l("Street"), "community": _l("Community"),
+            "grid": _l("Grid"), "small_grid": _l("Small grid"), "micro_grid": _l("Micro grid")}
+
+
+def COMPETENCY_LABELS():  # noqa: N802
+    return {"communication": _l("Communication"), "coordination": _l("Coordination"),
+            "mediation": _l("Dispute mediation"), "information": _l("Information collection"),
+            "public_opinion": _l("Public opinion response")}
+
+
+def competency_label(code: str) -> str:
+    return str(COMPETENCY_LABELS().get(code, code))
+
+
+def street_id_of(user) -> int | None:
+    """The street a user is confined to, or None for district-wide users."""
+    if user.role == "admin" or user.unit is None:
+        return None
+    if user.unit.level == "district":
+        return None
+    return user.unit.street_id
+
+
+def is_district_wide(user) -> bool:
+    return street_id_of(user) is None and user.role != "worker"
+
+
+def in_scope(user, unit: Unit | None) -> bool:
+    """True when ``unit`` lies inside the caller's scope."""
+    if is_district_wide(user):
+        return True
+    return unit is not None and unit.street_id == street_id_of(user)
+
+
+def units_query(user) -> sa.Select:
+    """Units the caller may see, ordered by their place in the tree."""
+    stmt = sa.select(Unit).order_by(Unit.path)
+    street = street_id_of(user)
+    if street is not None or user.role == "worker":
+        stmt = stmt.where(Unit.street_id == street)
+    return stmt
+
+
+def users_query(user) -> sa.Select:
+    """Accounts the caller may see: district-wide sees all; others their street's."""
+    from trainer.auth.models import User
+
+    stmt = sa.select(User).order_by(User.username)
+    if not is_district_wide(user):
+        stmt = stmt.join(Unit, User.unit_id == Unit.id).where(
+            Unit.street_id == street_id_of(user)
+        )
+    return stmt

@@ -1,0 +1,175 @@
+"""Organisation use cases: create, rename, move, deactivate units. Flush, never commit."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from trainer.errors import Invalid
+from trainer.extensions import db
+from trainer.org.models import LEVELS, PARENT_LEVEL, Department, Unit
+
+DEPARTMENTS = (
+    ("organisation", "组织"),
+    ("public-security", "公安"),
+    ("civil-affairs", "民政"),
+    ("law-enforcement", "综合行政执法"),
+    ("emergency", "应急"),
+    ("health", "卫健"),
+    ("environment", "生态环境"),
+    ("market-regulation", "市场监管"),
+    ("human-resources", "人社"),
+    ("fire", "消防"),
+)
+
+
+def ensure_departments() -> list[Department]:
+    """Create the ten departments of DOMAIN.md that are missing (idempotent)."""
+    existing = {d.code: d for d in db.session.scalars(sa.select(Department))}
+    for code, name in DEPARTMENTS:
+        if code not in existing:
+            existing[code] = Department(code=code, name=name)
+            db.session.add(existing[code])
+    db.session.flush()
+    return [existing[code] for code, _name in DEPARTMENTS]
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return db.session.scalar(sa.select(Unit).where(Unit.code == code.strip()))
+
+
+def department_by_code(code: str) -> Department | None:
+    return db.session.scalar(sa.select(Department).where(Department.code == code.strip()))
+
+
+def _check_parent(level: str, parent: Unit | None) -> None:
+    if level not in LEVELS:
+        raise Invalid(_("Unknown level."), field="level")
+    expected = PARENT_LEVEL.get(level)
+    if expected is None and parent is not None:
+        raise Invalid(_("A district has no parent unit."), field="parent")
+    if expected is not None and (parent is None or parent.level != expected):
+        raise Invalid(_("This level must sit under a unit of the level above it."),
+                      field="parent")
+
+
+def _place(unit: Unit, parent: Unit | None) -> None:
+    unit.parent = parent
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    if unit.level == "street":
+        unit.street_id = unit.id
+    else:
+        unit.street_id = parent.street_id if parent else None
+
+
+def create_unit(code: str, name: str, level: str, parent: Unit | None) -> Unit:
+    """Add a unit under ``parent`` (which must be of the level directly above)."""
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise Invalid(_("Code and name are required."), field="code")
+    if unit_by_code(code):
+        raise Invalid(_("This code is already used."), field="code")
+    _check_parent(level, parent)
+    unit = Unit(code=code, name=name, level=level)
+    db.session.add(unit)
+    db.session.flush()
+    _place(unit, parent)
+    db.session.flush()
+    return unit
+
+
+def rename_unit(unit: Unit, name: str) -> None:
+    if not name.strip():
+        raise Invalid(_("Code and name are required."), field="name")
+    unit.name = name.strip()
+    db.session.flush()
+
+
+def move_unit(unit: Unit, new_parent: Unit) -> None:
+    """Move a unit (and its subtree) under another parent of the right level."""
+    _check_parent(unit.level, new_parent)
+    if new_parent.path.startswith(unit.path):
+        raise Invalid(_("A unit cannot move under itself."), field="parent")
+    old_path = unit.path
+    descendants = db.session.scalars(
+        sa.select(Unit).where(Unit.path.startswith(old_path), Unit.id != unit.id)
+    ).all()
+    _place(unit, new_parent)
+    for child in sorted(descendants, key=lambda u: len(u.path)):
+        child.path = unit.path + child.path[len(old_path):]
+        if child.level != "street":
+            child.street_id = unit.street_id
+    db.session.flush()
+
+
+def set_unit_active(unit: Unit, active: bool) -> None:
+    """Deactivate a unit and its subtree (or reactivate the unit alone)."""
+    if active:
+        unit.active = True
+    else:
+        db.session.execute(
+            sa.update(Unit).where(Unit.path.startswith(unit.path)).values(active=False)
+        )
+    db.session.flush()
+    db.session.refresh(unit)
+
+
+def import_people(rows, actor) -> list[tuple[object, str]]:
+    """Create every person in ``rows`` or none: raise ImportRefused listing row problems.
+
+    Each new account gets a generated initial password, returned once for hand-over.
+    """
+    import secrets
+
+    from trainer.auth import services as accounts
+    from trainer.auth.models import User
+    from trainer.org.people import RowProblem
+    from trainer.org.scope import in_scope
+
+    taken = set(db.session.scalars(
+        sa.select(User.username).where(User.username.in_([r.username for r in rows]))
+    ))
+    problems, plan = [], []
+    for row in rows:
+        unit = unit_by_code(row.unit_code)
+        dept = department_by_code(row.department_code) if row.department_code else None
+        if row.role == "trainer" and unit is not None and unit.level == "district":
+            unit = None  # a district-wide trainer has no street limit
+        msg = _row_problem(row, unit, dept, taken, actor, in_scope)
+        if msg:
+            problems.append(RowProblem(row.row, msg))
+        else:
+            plan.append((row, unit, dept))
+    if problems:
+        raise ImportRefused(problems)
+    created = []
+    for row, unit, dept in plan:
+        password = secrets.token_urlsafe(9)
+        user = accounts.create_user(row.username, row.name, row.role, password, unit=unit,
+                                    department=dept, phone=row.phone or None)
+        created.append((user, password))
+    return created
+
+
+def _row_problem(row, unit, dept, taken, actor, in_scope) -> str | None:
+    from trainer.auth.services import validate_scope
+
+    if row.username in taken:
+        return _("Username “%(name)s” already exists.", name=row.username)
+    if unit is None and not (row.role == "trainer" and unit_by_code(row.unit_code)):
+        return _("Unknown unit code “%(code)s”.", code=row.unit_code)
+    if row.department_code and dept is None:
+        return _("Unknown department code “%(code)s”.", code=row.department_code)
+    if not in_scope(actor, unit or unit_by_code(row.unit_code)):
+        return _("Unit “%(code)s” is outside your scope.", code=row.unit_code)
+    try:
+        validate_scope(row.role, unit, dept)
+    except Invalid as exc:
+        return exc.message
+    return None
+
+
+class ImportRefused(Invalid):
+    """Nothing was imported; ``problems`` lists each bad row."""
+
+    def __init__(self, problems):
+        super().__init__(_("Nothing was imported: fix the rows below and try again."))
+        self.problems = problems

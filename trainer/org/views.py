@@ -1,0 +1,133 @@
+"""Admin pages for the organisation tree and the people import."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainer.auth.access import admin_required
+from trainer.auth.forms import ConfirmForm
+from trainer.errors import Invalid
+from trainer.extensions import db
+from trainer.org import people, services
+from trainer.org.forms import MoveForm, PeopleImportForm, RenameForm, UnitForm
+from trainer.org.models import Department, Unit
+from trainer.org.scope import units_query
+from trainer.security import security_event
+
+bp = Blueprint("org", __name__, url_prefix="/admin/org")
+
+
+@bp.route("/")
+@admin_required
+def units():
+    page = db.paginate(units_query(current_user), per_page=50, error_out=False)
+    departments = db.session.scalars(sa.select(Department).order_by(Department.id)).all()
+    return render_template("org/units.html", page=page, departments=departments,
+                           form=UnitForm())
+
+
+@bp.post("/units")
+@admin_required
+def create_unit():
+    form = UnitForm()
+    if form.validate_on_submit():
+        parent = services.unit_by_code(form.parent.data) if form.parent.data else None
+        try:
+            if form.parent.data and parent is None:
+                raise Invalid(_("Unknown unit code."), field="parent")
+            unit = services.create_unit(form.code.data, form.name.data, form.level.data, parent)
+        except Invalid as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect(url_for("org.units"))
+        db.session.commit()
+        flash(_("Unit %(name)s created.", name=unit.name), "ok")
+    else:
+        for errors in form.errors.values():
+            flash("；".join(str(e) for e in errors), "error")
+    return redirect(url_for("org.units"))
+
+
+def _unit(unit_id: int) -> Unit:
+    unit = db.session.scalar(units_query(current_user).where(Unit.id == unit_id))
+    if unit is None:
+        abort(404)
+    return unit
+
+
+@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@admin_required
+def edit_unit(unit_id: int):
+    unit = _unit(unit_id)
+    rename = RenameForm(obj=unit)
+    if rename.validate_on_submit():
+        services.rename_unit(unit, rename.name.data)
+        db.session.commit()
+        flash(_("Saved."), "ok")
+        return redirect(url_for("org.edit_unit", unit_id=unit.id))
+    children = db.session.scalars(sa.select(Unit).where(Unit.parent_id == unit.id)
+                                  .order_by(Unit.code)).all()
+    return render_template("org/unit.html", unit=unit, rename=rename, move=MoveForm(),
+                           confirm=ConfirmForm(), children=children)
+
+
+@bp.post("/units/<int:unit_id>/move")
+@admin_required
+def move_unit(unit_id: int):
+    unit, form = _unit(unit_id), MoveForm()
+    parent = services.unit_by_code(form.parent.data or "") if form.validate_on_submit() else None
+    try:
+        if parent is None:
+            raise Invalid(_("Unknown unit code."), field="parent")
+        services.move_unit(unit, parent)
+    except Invalid as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("org.edit_unit", unit_id=unit.id))
+    db.session.commit()
+    flash(_("Unit moved."), "ok")
+    return redirect(url_for("org.edit_unit", unit_id=unit.id))
+
+
+@bp.post("/units/<int:unit_id>/active")
+@admin_required
+def toggle_unit(unit_id: int):
+    unit = _unit(unit_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.set_unit_active(unit, not unit.active)
+    db.session.commit()
+    flash(_("Unit enabled.") if unit.active else _("Unit and everything under it deactivated."),
+          "ok")
+    return redirect(url_for("org.edit_unit", unit_id=unit.id))
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+@admin_required
+def import_people():
+    form = PeopleImportForm()
+    if not form.validate_on_submit():
+        return render_template("org/import.html", form=form)
+    upload = form.file.data
+    try:
+        rows, problems = people.parse_people(people.read_table(upload.read(), upload.filename))
+        if problems:
+            raise services.ImportRefused(problems)
+        created = services.import_people(rows, current_user)
+    except services.ImportRefused as exc:
+        db.session.rollback()
+        return render_template("org/import.html", form=form, problems=exc.problems), 422
+    except ValueError as exc:
+        return render_template("org/import.html", form=form,
+                               problems=[people.RowProblem(1, str(exc))]), 422
+    db.session.commit()
+    security_event("people_imported", count=len(created))
+    return render_template("org/import.html", form=PeopleImportForm(), created=created)
+
+
+@bp.app_template_global()
+def current_path_with(**params) -> str:
+    args = request.args.to_dict()
+    args.update({k: v for k, v in params.items() if v is not None})
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
