@@ -22,12 +22,13 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from trainer import database, errors, i18n, security
+    from trainer import database, domains, errors, i18n, security
     from trainer.auth import sessions
     from trainer.extensions import babel, csrf, db, migrate
     from trainer.main import nav
 
     db.init_app(app)
+    domains.import_models()
     with app.app_context():
         database.configure_engine(db.engine)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"),

@@ -38,3 +38,10 @@ def blueprints() -> list:
 
 def cli_groups() -> list:
     return [m.cli for m in feature_modules("cli")]
+
+
+def import_models() -> None:
+    """Import every domain's models so metadata (create_all, Alembic) knows all tables."""
+    for domain in ("org", "auth"):
+        import_module(f"trainer.{domain}.models")
+    feature_modules("models")

@@ -1,0 +1,1 @@
+"""Department-led courses: catalogue, lessons, progress, authoring, the course loader."""

@@ -1,0 +1,122 @@
+"""Courses, lessons, learners' progress and the change history."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trainer.extensions import db
+from trainer.models import utcnow
+from trainer.org.models import Department
+
+
+class Course(db.Model):
+    __tablename__ = "courses"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft','published')", name="status_known"),
+        CheckConstraint("hours >= 0", name="hours_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(120))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    lecturer: Mapped[str] = mapped_column(String(120), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    competencies: Mapped[list] = mapped_column(JSON, default=list)
+    hours: Mapped[float] = mapped_column(Float, default=0)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    # A street's private course is visible in that street only; None: district-wide.
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    source: Mapped[str] = mapped_column(String(10), default="web")  # "file" or "web"
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    department: Mapped[Department] = relationship(lazy="joined")
+    lessons: Mapped[list["Lesson"]] = relationship(
+        back_populates="course", order_by="Lesson.position", cascade="all, delete-orphan"
+    )
+
+
+class Lesson(db.Model):
+    __tablename__ = "lessons"
+    __table_args__ = (Index("ix_lessons_course_position", "course_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(120))
+    filename: Mapped[str] = mapped_column(String(120), default="")
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    # Sanitised once when saved or loaded (trainer.markup), never per request.
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    course: Mapped[Course] = relationship(back_populates="lessons")
+
+
+class CourseAsset(db.Model):
+    """An image shipped in a course folder, served at /courses/<slug>/assets/<name>."""
+
+    __tablename__ = "course_assets"
+    __table_args__ = (UniqueConstraint("course_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    mimetype: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes]
+
+
+class LessonProgress(db.Model):
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"),
+                                           index=True)
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Enrollment(db.Model):
+    """A learner's state in one course: where they left off, and completion with hours."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           index=True)
+    last_lesson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lessons.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    hours_credited: Mapped[float] = mapped_column(Float, default=0)
+
+
+class CourseRevision(db.Model):
+    """Change history: who changed what in a course, and when."""
+
+    __tablename__ = "course_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"),
+                                           index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    user = relationship("User", lazy="joined")
