@@ -1,0 +1,234 @@
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from trainer.simulation.engine import (
+    InvalidChoice,
+    RunFinished,
+    Step,
+    advance,
+    best_sums,
+    current_node,
+    debrief,
+    max_depth,
+    outcome,
+    score_path,
+)
+from trainer.simulation.graph import Choice, Node, Scenario
+from trainer.simulation.validate import parse_yaml
+
+from .strategies import all_paths, scenarios
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def noise() -> Scenario:
+    scenario, problems = parse_yaml(
+        (FIXTURES / "noise.yml").read_text(encoding="utf-8"), "noise.yml", "noise"
+    )
+    assert problems == []
+    return scenario
+
+
+def test_run_starts_at_the_start_node(noise):
+    assert current_node(noise, []).key == "arrive"
+    assert outcome(noise, []) is None
+
+
+def test_choice_moves_to_next_node_and_returns_the_choice(noise):
+    node, choice = advance(noise, [], "scold")
+    assert node.key == "escalate"
+    assert choice.feedback == "命令式的语气容易激化矛盾。"
+
+
+def test_replayed_choices_lead_to_the_same_node(noise):
+    assert current_node(noise, ["scold", "apologise"]).key == "listen"
+
+
+def test_outcome_is_the_ending_reached(noise):
+    assert outcome(noise, ["listen", "agree"]) == "success"
+    assert outcome(noise, ["scold", "leave"]) == "partial"
+
+
+def test_choice_not_offered_here_is_refused(noise):
+    with pytest.raises(InvalidChoice, match="'agree' is not offered at node 'arrive'"):
+        advance(noise, [], "agree")
+    with pytest.raises(InvalidChoice):
+        current_node(noise, ["listen", "nonsense"])
+
+
+def test_choice_after_an_ending_is_refused(noise):
+    with pytest.raises(RunFinished):
+        advance(noise, ["listen", "agree"], "listen")
+    with pytest.raises(RunFinished):
+        score_path(noise, ["listen", "agree", "listen"])
+
+
+def test_best_sums_take_the_best_path_per_competency(noise):
+    assert best_sums(noise) == {"communication": 2, "mediation": 4}
+
+
+def test_best_path_scores_full_marks(noise):
+    assert score_path(noise, ["listen", "agree"]) == {"communication": 100.0, "mediation": 100.0}
+
+
+def test_score_is_a_percent_of_the_best_sum(noise):
+    assert score_path(noise, ["scold", "apologise", "agree"]) == {
+        "communication": 0.0,
+        "mediation": 75.0,
+    }
+
+
+def test_negative_sum_is_floored_at_zero(noise):
+    assert score_path(noise, ["scold", "leave"]) == {"communication": 0.0, "mediation": 0.0}
+
+
+def line(*effects: dict[str, int], ending: str = "success") -> Scenario:
+    """A one-path scenario n0 -> n1 -> ... whose choices carry these effects."""
+    nodes = {
+        f"n{i}": Node(f"n{i}", "", (Choice("go", "go", f"n{i + 1}", e),))
+        for i, e in enumerate(effects)
+    }
+    last = f"n{len(effects)}"
+    nodes[last] = Node(last, "", (), ending)
+    return Scenario("line", "Line", None, "", (), "n0", nodes)
+
+
+def fork(left: dict[str, int], right: dict[str, int]) -> Scenario:
+    nodes = {
+        "a": Node("a", "", (Choice("l", "L", "z", left), Choice("r", "R", "z", right))),
+        "z": Node("z", "", (), "success"),
+    }
+    return Scenario("fork", "Fork", None, "", (), "a", nodes)
+
+
+def test_percent_is_rounded_to_one_decimal():
+    s = fork({"mediation": 1}, {"mediation": 3})
+    assert score_path(s, ["l"]) == {"mediation": 33.3}
+
+
+def test_competency_no_path_can_raise_is_left_out():
+    s = line({"public_opinion": -2, "mediation": 1})
+    assert best_sums(s) == {"mediation": 1, "public_opinion": -2}
+    assert score_path(s, ["go"]) == {"mediation": 100.0}
+
+
+def test_unfinished_run_ahead_of_later_losses_is_capped_at_100():
+    s = line({"mediation": 5}, {"mediation": -3})
+    assert score_path(s, ["go"]) == {"mediation": 100.0}
+    assert score_path(s, ["go", "go"]) == {"mediation": 100.0}
+
+
+def test_max_depth_is_the_longest_path(noise):
+    assert max_depth(noise) == 3
+    assert max_depth(line({}, {}, {}, {})) == 4
+
+
+def test_debrief_names_the_better_choice_at_each_step(noise):
+    steps = debrief(noise, ["scold", "leave"])
+    assert [(s.node_key, s.choice.key, s.better and s.better.key) for s in steps] == [
+        ("arrive", "scold", "listen"),
+        ("escalate", "leave", "apologise"),
+    ]
+    assert steps[0].node_text.startswith("晚上十点")
+
+
+def test_debrief_of_the_best_run_has_no_better_choice(noise):
+    assert [s.better for s in debrief(noise, ["listen", "agree"])] == [None, None]
+
+
+def test_debrief_counts_what_a_choice_leads_to_not_only_its_effects():
+    s = Scenario(
+        "s",
+        "S",
+        None,
+        "",
+        (),
+        "a",
+        {
+            "a": Node(
+                "a",
+                "",
+                (
+                    Choice("greedy", "G", "bad", {"mediation": 2}),
+                    Choice("patient", "P", "good", {"mediation": 1}),
+                ),
+            ),
+            "bad": Node("bad", "", (Choice("x", "X", "z", {"mediation": -3}),)),
+            "good": Node("good", "", (Choice("y", "Y", "z", {"communication": 2}),)),
+            "z": Node("z", "", (), "success"),
+        },
+    )
+    step = debrief(s, ["greedy"])[0]
+    assert step == Step("a", "", s.nodes["a"].choices[0], s.nodes["a"].choices[1])
+
+
+def test_debrief_tie_is_not_a_better_choice():
+    s = fork({"mediation": 2}, {"communication": 2})
+    assert debrief(s, ["r"])[0].better is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios(), st.lists(st.integers(0, 10), max_size=20))
+def test_any_run_ends_within_as_many_steps_as_nodes(s, picks):
+    keys: list[str] = []
+    for pick in picks + [0] * len(s.nodes):
+        node = current_node(s, keys)
+        if node.ending is not None:
+            break
+        keys.append(node.choices[pick % len(node.choices)].key)
+    assert outcome(s, keys) is not None
+    assert len(keys) < len(s.nodes)
+    assert len(keys) <= max_depth(s)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios(), st.lists(st.integers(0, 10), max_size=10))
+def test_scores_stay_between_0_and_100_at_every_step(s, picks):
+    keys: list[str] = []
+    for pick in picks:
+        node = current_node(s, keys)
+        if node.ending is not None:
+            break
+        keys.append(node.choices[pick % len(node.choices)].key)
+        assert all(0 <= v <= 100 for v in score_path(s, keys).values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios())
+def test_best_sums_match_brute_force_over_every_path(s):
+    paths = all_paths(s)
+    names = {n for node in s.nodes.values() for c in node.choices for n in c.effects}
+    assert best_sums(s) == {
+        n: max(sum(c.effects.get(n, 0) for c in p) for p in paths) for n in names
+    }
+    assert max_depth(s) == max(len(p) for p in paths)
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios(), st.data())
+def test_path_maximising_a_competency_scores_100_in_it(s, data):
+    best = {n: v for n, v in best_sums(s).items() if v > 0}
+    assume(best)
+    name = data.draw(st.sampled_from(sorted(best)))
+    path = max(all_paths(s), key=lambda p: sum(c.effects.get(name, 0) for c in p))
+    assert score_path(s, [c.key for c in path])[name] == 100.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios(), st.data())
+def test_better_choice_leads_to_a_strictly_higher_best_total(s, data):
+    path = data.draw(st.sampled_from(all_paths(s)))
+    for step in debrief(s, [c.key for c in path]):
+        worth = {
+            c.key: sum(c.effects.values())
+            + max(sum(sum(x.effects.values()) for x in rest) for rest in all_paths(s, c.goto))
+            for c in s.nodes[step.node_key].choices
+        }
+        if step.better is None:
+            assert worth[step.choice.key] == max(worth.values())
+        else:
+            assert worth[step.better.key] == max(worth.values()) > worth[step.choice.key]

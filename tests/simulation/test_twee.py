@@ -1,0 +1,205 @@
+from pathlib import Path
+
+import pytest
+
+from trainer.simulation.engine import best_sums, score_path
+from trainer.simulation.graph import Choice
+from trainer.simulation.twee import parse_twee, parse_twine_html
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def twee(text: str):
+    return parse_twee(text, "s.twee", "s")
+
+
+def problems_of(text: str) -> list[str]:
+    scenario, problems = twee(text)
+    assert scenario is None
+    return [str(p) for p in problems]
+
+
+@pytest.fixture
+def parking():
+    scenario, problems = parse_twee(
+        (FIXTURES / "parking.twee").read_text(encoding="utf-8"), "parking.twee", "parking"
+    )
+    assert problems == []
+    return scenario
+
+
+def test_story_passages_become_nodes_and_special_ones_do_not(parking):
+    assert list(parking.nodes) == ["Arrive", "Calm down", "Look up the plate", "Owner {VIP}", "Tow"]
+    assert parking.title == "小区停车纠纷"
+    assert parking.slug == "parking"
+    assert parking.department is None
+    assert parking.summary == ""
+
+
+def test_storydata_start_names_the_start_passage(parking):
+    assert parking.start == "Arrive"
+
+
+def test_every_link_form_becomes_a_choice(parking):
+    assert [(c.key, c.label, c.goto) for c in parking.nodes["Arrive"].choices] == [
+        ("calm-down", "先安抚张先生", "Calm down"),
+        ("look-up-the-plate", "查询车牌信息", "Look up the plate"),
+        ("tow", "叫拖车", "Tow"),
+    ]
+    plain = parking.nodes["Calm down"].choices[0]
+    assert (plain.label, plain.goto) == ("Look up the plate", "Look up the plate")
+
+
+def test_tags_on_a_passage_are_the_effects_of_arriving_there(parking):
+    calm, _, tow = parking.nodes["Arrive"].choices
+    assert calm == Choice(
+        "calm-down", "先安抚张先生", "Calm down", {"communication": 2, "mediation": 1}, ""
+    )
+    assert tow.effects == {"public_opinion": -2, "communication": -1}
+    assert parking.competencies == (
+        "communication",
+        "coordination",
+        "mediation",
+        "information",
+        "public_opinion",
+    )
+
+
+def test_ending_tag_makes_an_ending(parking):
+    assert parking.nodes["Owner {VIP}"].ending == "success"
+    assert parking.nodes["Tow"].ending == "failure"
+    assert parking.nodes["Arrive"].ending is None
+
+
+def test_node_text_drops_links_and_keeps_macros_as_text(parking):
+    assert parking.nodes["Arrive"].text == (
+        "(set: $calm to 0)\n业主张先生的车位被一辆外地车占了，他在物业门口大吵。"
+    )
+    assert parking.nodes["Calm down"].text.endswith("<<set $calm to 1>>")
+
+
+def test_imported_story_can_be_scored(parking):
+    assert best_sums(parking)["communication"] == 2
+    assert score_path(parking, ["calm-down", "owner-vip"])["communication"] == 100.0
+
+
+def test_escapes_in_passage_names_are_decoded():
+    scenario, problems = twee(
+        ":: Start\n[[a [1] {x} b\\c]]\n\n:: a \\[1\\] \\{x\\} b\\\\c [ending:success]\nDone\n"
+    )
+    assert problems == []
+    assert list(scenario.nodes) == ["Start", "a [1] {x} b\\c"]
+
+
+def test_start_passage_is_the_default_start():
+    scenario, problems = twee(":: Start\n[[Go->End]]\n:: End [ending:partial]\nBye\n")
+    assert problems == []
+    assert scenario.start == "Start"
+    assert scenario.title == "s"
+
+
+def test_choice_keys_are_unique_ascii_slugs_with_a_fallback():
+    scenario, problems = twee(
+        ":: Start\n[[走->回家]]\n[[Go home->Home]]\n[[Run->Home]]\n"
+        "[[跑->回家]]\n:: Home [ending:success]\n:: 回家 [ending:failure]\n"
+    )
+    assert problems == []
+    assert [c.key for c in scenario.nodes["Start"].choices] == ["c1", "home", "home-2", "c4"]
+
+
+def test_setter_and_external_links_are_handled_like_twine():
+    scenario, _ = twee(
+        ":: Start\n[[Go|End][$x to 1]]\n[[https://example.org]]\n:: End [ending:success]\n"
+    )
+    assert [(c.label, c.goto) for c in scenario.nodes["Start"].choices] == [("Go", "End")]
+
+
+def test_unknown_tag_is_a_problem_named_by_passage():
+    assert problems_of(":: Start [scary]\n[[End]]\n:: End [ending:success]\n") == [
+        "s.twee: passage 'Start': unknown tag 'scary'"
+    ]
+
+
+def test_effect_tag_for_unknown_competency_is_a_problem():
+    assert problems_of(":: Start\n[[End]]\n:: End [charm+2 ending:success]\n") == [
+        "s.twee: passage 'End': tag 'charm+2': 'charm' is not a competency"
+    ]
+
+
+def test_links_from_an_ending_are_a_problem():
+    assert problems_of(":: Start [ending:success]\n[[Start]]\n") == [
+        "s.twee: passage 'Start': ending 'success' has links; an ending has none",
+        "s.twee: passage 'Start' -> 'Start': cycle",
+    ]
+
+
+def test_missing_link_target_is_reported_by_passage():
+    assert problems_of(":: Start\n[[Go->Nowhere]]\n[[End]]\n:: End [ending:success]\n") == [
+        "s.twee: passage 'Start', link 'nowhere': goto 'Nowhere' is not a passage"
+    ]
+
+
+def test_cycle_and_dead_end_are_reported_by_passage():
+    assert problems_of(":: Start\n[[A]]\n:: A\n[[Start]]\n[[B]]\n:: B\nstuck\n") == [
+        "s.twee: passage 'B': dead end: no links and no ending",
+        "s.twee: passage 'Start' -> 'A' -> 'Start': cycle",
+    ]
+
+
+def test_missing_start_passage_is_reported():
+    assert problems_of(":: Begin [ending:success]\n") == [
+        "s.twee: field 'start': start 'Start' is not a passage",
+    ]
+
+
+def test_invalid_storydata_is_reported():
+    text = ':: StoryData\n{"start": "A",}\n:: A [ending:success]\n'
+    assert problems_of(text)[0] == (
+        "s.twee: passage 'StoryData': invalid JSON: "
+        "Expecting property name enclosed in double quotes (line 2)"
+    )
+
+
+def test_duplicate_passage_name_is_reported():
+    text = ":: Start\n[[End]]\n:: End [ending:success]\n:: End [ending:failure]\n"
+    assert problems_of(text) == ["s.twee: passage 'End': duplicate passage name (line 4)"]
+
+
+def test_effects_on_the_start_passage_are_a_problem():
+    assert problems_of(":: Start [mediation+1]\n[[End]]\n:: End [ending:success]\n") == [
+        "s.twee: passage 'Start': effect tags on the start passage never apply"
+    ]
+
+
+def test_twine_html_imports_like_twee():
+    text = (FIXTURES / "parking.html").read_text(encoding="utf-8")
+    scenario, problems = parse_twine_html(text, "parking.html", "parking")
+    assert problems == []
+    assert scenario.title == "小区停车纠纷 & 协调"
+    assert scenario.start == "Arrive"
+    assert list(scenario.nodes) == ["Arrive", "Calm down", "Owner <A>", "Tow"]
+    assert scenario.nodes["Arrive"].text == (
+        "业主张先生的车位被占了 & 他在物业门口大吵。\n<<if $calm > 0>>他稍微冷静了些。<</if>>"
+    )
+    contact = scenario.nodes["Calm down"].choices[0]
+    assert (contact.key, contact.label, contact.goto) == ("owner-a", "联系车主", "Owner <A>")
+    assert contact.effects == {"coordination": 1}
+    assert scenario.nodes["Tow"].ending == "failure"
+
+
+def test_html_without_story_data_is_reported():
+    scenario, problems = parse_twine_html("<html><body>hi</body></html>", "x.html", "x")
+    assert scenario is None
+    assert [str(p) for p in problems] == [
+        "x.html: file: no <tw-storydata> element: not a Twine 2 story"
+    ]
+
+
+def test_html_startnode_matching_no_passage_is_reported():
+    text = (
+        '<tw-storydata name="S" startnode="9">'
+        '<tw-passagedata pid="1" name="A" tags="ending:success">a</tw-passagedata>'
+        "</tw-storydata>"
+    )
+    _, problems = parse_twine_html(text, "x.html", "x")
+    assert "x.html: field 'start': start 'startnode 9' is not a passage" in map(str, problems)
