@@ -38,6 +38,8 @@ class Course(db.Model):
     # A street's private course is visible in that street only; None: district-wide.
     street_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     source: Mapped[str] = mapped_column(String(10), default="web")  # "file" or "web"
+    # The course.yml `quiz:` section as loaded (its question file is a CourseAsset).
+    quiz_spec: Mapped[dict | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -66,7 +68,8 @@ class Lesson(db.Model):
 
 
 class CourseAsset(db.Model):
-    """An image shipped in a course folder, served at /courses/<slug>/assets/<name>."""
+    """A file of a course folder: an image (served at /courses/<slug>/assets/<name>) or
+    the module quiz's question file (kind "questions": never served, it holds answers)."""
 
     __tablename__ = "course_assets"
     __table_args__ = (UniqueConstraint("course_id", "name"),)
@@ -74,6 +77,7 @@ class CourseAsset(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(12), default="image")
     mimetype: Mapped[str] = mapped_column(String(40))
     data: Mapped[bytes]
 

@@ -1,0 +1,60 @@
+"""Authorization matrix entries of the learning domain."""
+
+import sqlalchemy as sa
+
+from tests.authz_specs import expect, fixed
+from trainer.extensions import db
+
+PAGE = expect(302, 200, 200, 200, 200)
+AUTHOR = expect(302, 403, 200, 403, 200)
+AUTHOR_POST = expect(302, 403, 302, 403, 302)
+API = expect(401, 200, 200, 200, 200)
+
+SPECS = {
+    ("GET", "/courses"): (fixed("/courses"), PAGE),
+    ("GET", "/courses/<slug>"): (fixed("/courses/authz-course"), PAGE),
+    ("GET", "/courses/<slug>/assets/<name>"): (fixed("/courses/authz-course/assets/x.png"),
+                                               expect(302, 404, 404, 404, 404)),
+    ("GET", "/lessons/<int:lesson_id>"): (lambda c: f"/lessons/{c['lesson']}", PAGE),
+    ("POST", "/lessons/<int:lesson_id>/complete"): (lambda c: f"/lessons/{c['lesson']}/complete",
+                                                    expect(302, 302, 302, 302, 302)),
+    ("GET", "/author/courses"): (fixed("/author/courses"), AUTHOR),
+    ("GET", "/author/courses/new"): (fixed("/author/courses/new"), AUTHOR),
+    ("POST", "/author/courses/new"): (fixed("/author/courses/new"), AUTHOR),
+    # The public-security trainer owns the authz course.
+    ("GET", "/author/courses/<slug>"): (fixed("/author/courses/authz-course"), AUTHOR),
+    ("POST", "/author/courses/<slug>"): (fixed("/author/courses/authz-course"), AUTHOR),
+    ("GET", "/author/courses/<slug>/lessons/new"): (
+        fixed("/author/courses/authz-course/lessons/new"), AUTHOR),
+    ("POST", "/author/courses/<slug>/lessons/new"): (
+        fixed("/author/courses/authz-course/lessons/new"), AUTHOR),
+    ("GET", "/author/courses/<slug>/lessons/<int:lesson_id>"): (
+        lambda c: f"/author/courses/authz-course/lessons/{c['lesson']}", AUTHOR),
+    ("POST", "/author/courses/<slug>/lessons/<int:lesson_id>"): (
+        lambda c: f"/author/courses/authz-course/lessons/{c['lesson']}", AUTHOR),
+    ("POST", "/author/courses/<slug>/lessons/<int:lesson_id>/<action>"): (
+        lambda c: f"/author/courses/authz-course/lessons/{c['lesson']}/down", AUTHOR_POST),
+    ("POST", "/author/courses/<slug>/status"): (fixed("/author/courses/authz-course/status"),
+                                                AUTHOR_POST),
+    ("GET", "/api/v1/courses"): (fixed("/api/v1/courses"), API),
+    ("GET", "/api/v1/courses/<slug>"): (fixed("/api/v1/courses/authz-course"), API),
+    ("GET", "/api/v1/lessons/<int:lesson_id>"): (lambda c: f"/api/v1/lessons/{c['lesson']}",
+                                                 API),
+    ("POST", "/api/v1/lessons/<int:lesson_id>/complete"): (
+        lambda c: f"/api/v1/lessons/{c['lesson']}/complete", API),
+}
+
+
+def build(app, users) -> dict:
+    from trainer.learning.models import Course, Lesson
+    from trainer.org.models import Department
+
+    with app.app_context():
+        dept = db.session.scalar(sa.select(Department).where(Department.code == "public-security"))
+        course = Course(slug="authz-course", title="授权测试", department=dept,
+                        status="published", hours=1, competencies=[])
+        course.lessons = [Lesson(position=1, title="一", body_md="# 一", body_html="<p>一</p>"),
+                          Lesson(position=2, title="二", body_md="# 二", body_html="<p>二</p>")]
+        db.session.add(course)
+        db.session.commit()
+        return {"lesson": course.lessons[0].id}

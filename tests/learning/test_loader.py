@@ -1,0 +1,127 @@
+import sqlalchemy as sa
+
+from trainer.extensions import db
+from trainer.learning.models import Course, Lesson
+
+
+def test_shipped_library_loads_completely_and_idempotently(app, load, shipped_copy):
+    first = load(shipped_copy)
+    assert first.problems == []
+    assert len(first.created) >= 13
+    second = load(shipped_copy)
+    assert second.created == second.updated == [] and len(second.unchanged) == len(first.created)
+    with app.app_context():
+        for course in db.session.scalars(sa.select(Course)):
+            assert len(course.lessons) >= 3, course.slug
+            assert course.status == "published"
+            assert all("<script" not in lesson.body_html for lesson in course.lessons)
+
+
+def test_shipped_library_covers_core_modules_and_ten_departments(app, load, shipped_copy):
+    load(shipped_copy)
+    with app.app_context():
+        departments = set(db.session.scalars(
+            sa.select(Course.department_id).distinct()))
+        assert len(departments) == 10
+
+
+def test_lesson_title_from_heading_and_html_sanitised_once(app, load, course_dir):
+    (course_dir / "demo-course" / "02-b.md").write_text(
+        "# 第二课\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n"
+        "[点我](javascript:alert(1))\n", "utf-8")
+    assert load(course_dir).problems == []
+    with app.app_context():
+        lesson = db.session.scalar(sa.select(Lesson).where(Lesson.filename == "02-b.md"))
+        assert lesson.title == "第二课"
+        html = lesson.body_html
+        assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+
+
+def _problems(load, course_dir):
+    report = load(course_dir)
+    return report, "\n".join(report.problems)
+
+
+def test_unknown_department_named_with_file_and_field(app, load, course_dir):
+    yml = course_dir / "demo-course" / "course.yml"
+    yml.write_text(yml.read_text("utf-8").replace("fire", "police"), "utf-8")
+    report, text = _problems(load, course_dir)
+    assert "demo-course/course.yml: field 'department': unknown department 'police'" in text
+    assert report.created == []
+
+
+def test_unknown_competency_and_missing_lesson(app, load, course_dir):
+    yml = course_dir / "demo-course" / "course.yml"
+    yml.write_text(yml.read_text("utf-8").replace("[communication]", "[charm]")
+                   .replace("02-b.md]", "03-c.md]"), "utf-8")
+    text = _problems(load, course_dir)[1]
+    assert "field 'competencies': unknown competency 'charm'" in text
+
+
+def test_missing_lesson_file_is_reported(app, load, course_dir):
+    (course_dir / "demo-course" / "02-b.md").unlink()
+    report, text = _problems(load, course_dir)
+    assert "demo-course/02-b.md: file not found" in text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0
+
+
+def test_invalid_yaml_reports_line(app, load, course_dir):
+    (course_dir / "demo-course" / "course.yml").write_text("version: 1\ntitle: [oops\n", "utf-8")
+    text = _problems(load, course_dir)[1]
+    assert "demo-course/course.yml: line" in text and "invalid YAML" in text
+
+
+def test_oversize_file_refused(app, load, course_dir):
+    (course_dir / "demo-course" / "01-a.md").write_text("# 大\n" + "字" * 400_000, "utf-8")
+    assert "larger than" in _problems(load, course_dir)[1]
+
+
+def test_broken_update_leaves_loaded_course_untouched(app, load, course_dir):
+    assert load(course_dir).created == ["demo-course"]
+    (course_dir / "demo-course" / "02-b.md").unlink()
+    assert load(course_dir).problems
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        assert [lesson.filename for lesson in course.lessons] == ["01-a.md", "02-b.md"]
+
+
+def test_reload_updates_lessons_in_place_keeping_ids(app, load, course_dir):
+    load(course_dir)
+    with app.app_context():
+        before = {lesson.filename: lesson.id for lesson in db.session.scalars(sa.select(Lesson))}
+    (course_dir / "demo-course" / "01-a.md").write_text("# 第一课（修订）\n\n新内容。\n", "utf-8")
+    assert load(course_dir).updated == ["demo-course"]
+    with app.app_context():
+        after = {lesson.filename: lesson.id for lesson in db.session.scalars(sa.select(Lesson))}
+        assert before == after
+
+
+def test_content_cli_check_and_load(app, runner, course_dir):
+    bad = course_dir / "broken"
+    bad.mkdir()
+    (bad / "course.yml").write_text("version: 2\n", "utf-8")
+    result = runner.invoke(args=["content", "check", "--courses", str(course_dir),
+                                 "--scenarios", str(course_dir / "none")])
+    assert result.exit_code == 1
+    assert "broken/course.yml: field 'version': must be 1" in result.output
+    result = runner.invoke(args=["content", "load", "--courses", str(course_dir),
+                                 "--scenarios", str(course_dir / "none")])
+    assert result.exit_code == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(Course.slug)) == "demo-course"
+
+
+def test_export_round_trip_is_lossless(app, runner, load, shipped_copy, tmp_path):
+    load(shipped_copy)
+    out = tmp_path / "out"
+    result = runner.invoke(args=["content", "export", "grid-duties", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    from trainer.learning.course_format import read_course_folder
+
+    original, _ = read_course_folder(shipped_copy / "grid-duties")
+    exported, problems = read_course_folder(out / "grid-duties")
+    assert problems == []
+    for attr in ("title", "department", "lecturer", "summary", "competencies", "hours",
+                 "lessons", "quiz", "questions", "question_file"):
+        assert getattr(exported, attr) == getattr(original, attr), attr

@@ -1,0 +1,59 @@
+"""Course endpoints of the API."""
+
+from flask import request
+from flask_login import current_user
+
+from trainer.api.core import api_auth, bp, paginated
+from trainer.extensions import db
+from trainer.learning import services
+from trainer.learning.views import catalogue_query
+
+
+def course_item(course, progress: int) -> dict:
+    return {"slug": course.slug, "title": course.title,
+            "department": {"code": course.department.code, "name": course.department.name},
+            "hours": float(course.hours), "progress": progress}
+
+
+@bp.get("/courses")
+@api_auth()
+def courses():
+    args = {k: request.args.get(k, "").strip()[:40] for k in ("department", "competency", "q")}
+    stmt = catalogue_query(current_user, **args)
+    items, status, headers = paginated(stmt, lambda c: c)
+    progress = services.progress_map(current_user.id, items)
+    return [course_item(c, progress[c.id]) for c in items], status, headers
+
+
+@bp.get("/courses/<slug>")
+@api_auth()
+def course(slug: str):
+    course = services.get_course(current_user, slug)
+    done = services.completed_lesson_ids(current_user.id, course.id)
+    body = course_item(course, services.progress_percent(current_user.id, course))
+    quiz = services.module_quiz(course.id)
+    body.update(summary=course.summary, lecturer=course.lecturer,
+                competencies=list(course.competencies or []),
+                quiz={"id": quiz.id} if quiz is not None else None,
+                lessons=[{"id": lesson.id, "title": lesson.title, "completed": lesson.id in done}
+                         for lesson in course.lessons])
+    return body
+
+
+@bp.get("/lessons/<int:lesson_id>")
+@api_auth()
+def lesson(lesson_id: int):
+    lesson = services.get_lesson(current_user, lesson_id)
+    return {"id": lesson.id, "title": lesson.title, "html": lesson.body_html,
+            "course": lesson.course.slug, "position": lesson.position}
+
+
+@bp.post("/lessons/<int:lesson_id>/complete")
+@api_auth()
+def complete_lesson(lesson_id: int):
+    lesson = services.get_lesson(current_user, lesson_id)
+    services.complete_lesson(current_user, lesson)
+    db.session.commit()
+    course = lesson.course
+    return {"id": lesson.id, "completed": True,
+            "course_progress": services.progress_percent(current_user.id, course)}

@@ -1,0 +1,132 @@
+"""Authoring use cases for trainers: courses, lessons, order, status, history."""
+
+import re
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from trainer.errors import Forbidden, Invalid
+from trainer.extensions import db
+from trainer.learning.course_format import COMPETENCIES, lesson_title
+from trainer.learning.models import Course, CourseAsset, CourseRevision, Lesson
+from trainer.learning.queries import can_edit
+from trainer.learning.rendering import lesson_html
+from trainer.org.models import Department
+from trainer.org.scope import street_id_of
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
+MAX_LESSON_CHARS = 100_000
+
+
+def _record(course: Course, user, action: str, detail: str = "") -> None:
+    db.session.add(CourseRevision(course_id=course.id, user_id=user.id, action=action,
+                                  detail=detail[:2000]))
+
+
+def _require_edit(user, course: Course) -> None:
+    if not can_edit(user, course):
+        raise Forbidden(_("You may only edit your own department's courses."))
+
+
+def create_course(user, slug: str, title: str, department: Department, summary: str,
+                  hours: float, competencies: list[str], lecturer: str = "") -> Course:
+    """A new draft course; trainers create them for their own department."""
+    if not SLUG.match(slug):
+        raise Invalid(_("The short name uses lowercase letters, digits and hyphens."),
+                      field="slug")
+    if db.session.scalar(sa.select(Course.id).where(Course.slug == slug)):
+        raise Invalid(_("This short name is already used."), field="slug")
+    if user.role == "trainer" and department.id != user.department_id:
+        raise Invalid(_("You may only create courses for your own department."),
+                      field="department")
+    course = Course(slug=slug, department=department, status="draft",
+                    street_id=street_id_of(user) if user.role == "trainer" else None)
+    db.session.add(course)
+    _apply_meta(course, title, summary, hours, competencies, lecturer)
+    db.session.flush()
+    _record(course, user, "created", title)
+    return course
+
+
+def _apply_meta(course, title, summary, hours, competencies, lecturer) -> None:
+    unknown = [c for c in competencies if c not in COMPETENCIES]
+    if unknown:
+        raise Invalid(_("Unknown competency."), field="competencies")
+    if hours is None or not 0 <= hours <= 100:
+        raise Invalid(_("Hours must be between 0 and 100."), field="hours")
+    course.title, course.summary, course.hours = title.strip(), summary.strip(), hours
+    course.competencies, course.lecturer = list(competencies), lecturer.strip()
+
+
+def update_course(user, course: Course, title: str, summary: str, hours: float,
+                  competencies: list[str], lecturer: str) -> None:
+    """Change a course's description; learners' progress is untouched."""
+    _require_edit(user, course)
+    _apply_meta(course, title, summary, hours, competencies, lecturer)
+    course.source = "web"
+    db.session.flush()
+    _record(course, user, "edited", title)
+
+
+def save_lesson(user, course: Course, lesson: Lesson | None, body_md: str) -> Lesson:
+    """Create or replace a lesson's Markdown; the HTML is sanitised here, once."""
+    _require_edit(user, course)
+    if not body_md.strip():
+        raise Invalid(_("The lesson text is empty."), field="body")
+    if len(body_md) > MAX_LESSON_CHARS:
+        raise Invalid(_("The lesson is too long."), field="body")
+    if lesson is None:
+        lesson = Lesson(course_id=course.id, position=len(course.lessons) + 1)
+        db.session.add(lesson)
+        action = "lesson added"
+    else:
+        action = "lesson edited"
+    lesson.body_md = body_md
+    lesson.title = lesson_title(body_md, _("Lesson %(n)s", n=lesson.position))
+    lesson.body_html = render_lesson(course, body_md)
+    course.source = "web"
+    db.session.flush()
+    db.session.refresh(course)
+    _record(course, user, action, lesson.title)
+    return lesson
+
+
+def render_lesson(course: Course, body_md: str) -> str:
+    names = set(db.session.scalars(sa.select(CourseAsset.name).where(
+        CourseAsset.course_id == course.id, CourseAsset.kind == "image")))
+    return lesson_html(body_md, course.slug, names)
+
+
+def move_lesson(user, course: Course, lesson: Lesson, offset: int) -> None:
+    """Move a lesson up (-1) or down (+1) in the course order."""
+    _require_edit(user, course)
+    order = list(course.lessons)
+    index = order.index(lesson)
+    target = index + offset
+    if not 0 <= target < len(order):
+        return
+    order[index], order[target] = order[target], order[index]
+    for position, item in enumerate(order, start=1):
+        item.position = position
+    db.session.flush()
+    _record(course, user, "lessons reordered", lesson.title)
+
+
+def delete_lesson(user, course: Course, lesson: Lesson) -> None:
+    _require_edit(user, course)
+    title = lesson.title
+    course.lessons.remove(lesson)
+    for position, item in enumerate(course.lessons, start=1):
+        item.position = position
+    db.session.flush()
+    _record(course, user, "lesson deleted", title)
+
+
+def set_status(user, course: Course, status: str) -> None:
+    """Publish or withdraw to draft; a course needs a lesson before it is published."""
+    _require_edit(user, course)
+    if status == "published" and not course.lessons:
+        raise Invalid(_("Add a lesson before publishing."), field="status")
+    course.status = status
+    db.session.flush()
+    _record(course, user, status)

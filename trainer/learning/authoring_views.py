@@ -1,0 +1,154 @@
+"""Trainer pages: my courses, course settings, lesson editor with preview, history."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainer.auth.access import roles_required
+from trainer.auth.forms import ConfirmForm
+from trainer.errors import Invalid
+from trainer.extensions import db
+from trainer.learning import authoring
+from trainer.learning.forms import CourseForm, LessonForm
+from trainer.learning.models import Course, CourseRevision, Lesson
+from trainer.learning.queries import can_edit, editable_clause
+from trainer.learning.views import bp
+from trainer.org.models import Department
+
+author_required = roles_required("trainer", "admin")
+
+
+def _editable(slug: str) -> Course:
+    course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
+    if course is None or not can_edit(current_user, course):
+        abort(404)
+    return course
+
+
+def _departments(form: CourseForm) -> None:
+    stmt = sa.select(Department).order_by(Department.id)
+    if current_user.role == "trainer":
+        stmt = stmt.where(Department.id == current_user.department_id)
+    form.department.choices = [(d.code, d.name) for d in db.session.scalars(stmt)]
+
+
+def _field_error(form, exc: Invalid) -> None:
+    db.session.rollback()
+    field = getattr(form, exc.extra.get("field", ""), None)
+    (field.errors if field is not None else form.form_errors).append(exc.message)
+
+
+@bp.route("/author/courses")
+@author_required
+def my_courses():
+    stmt = sa.select(Course).where(editable_clause(current_user)).order_by(Course.title)
+    page = db.paginate(stmt, per_page=20, error_out=False)
+    return render_template("learning/my_courses.html", page=page)
+
+
+@bp.route("/author/courses/new", methods=["GET", "POST"])
+@author_required
+def new_course():
+    form = CourseForm()
+    _departments(form)
+    if form.validate_on_submit():
+        dept = db.session.scalar(
+            sa.select(Department).where(Department.code == form.department.data))
+        try:
+            course = authoring.create_course(
+                current_user, form.slug.data.strip(), form.title.data, dept, form.summary.data,
+                float(form.hours.data), form.competencies.data, form.lecturer.data or "")
+        except Invalid as exc:
+            _field_error(form, exc)
+            return render_template("learning/course_form.html", form=form), 422
+        db.session.commit()
+        return redirect(url_for("learning.edit_course", slug=course.slug))
+    return render_template("learning/course_form.html", form=form)
+
+
+@bp.route("/author/courses/<slug>", methods=["GET", "POST"])
+@author_required
+def edit_course(slug: str):
+    course = _editable(slug)
+    form = CourseForm(obj=course if request.method == "GET" else None)
+    _departments(form)
+    form.slug.data, form.department.data = course.slug, course.department.code
+    if form.validate_on_submit():
+        try:
+            authoring.update_course(current_user, course, form.title.data, form.summary.data,
+                                    float(form.hours.data), form.competencies.data,
+                                    form.lecturer.data or "")
+        except Invalid as exc:
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "ok")
+            return redirect(url_for("learning.edit_course", slug=slug))
+    history = db.session.scalars(sa.select(CourseRevision).where(
+        CourseRevision.course_id == course.id).order_by(CourseRevision.id.desc()).limit(20))
+    return render_template("learning/course_edit.html", course=course, form=form,
+                           confirm=ConfirmForm(), history=list(history))
+
+
+@bp.route("/author/courses/<slug>/lessons/new", methods=["GET", "POST"])
+@bp.route("/author/courses/<slug>/lessons/<int:lesson_id>", methods=["GET", "POST"])
+@author_required
+def edit_lesson(slug: str, lesson_id: int | None = None):
+    course = _editable(slug)
+    lesson = db.session.get(Lesson, lesson_id) if lesson_id else None
+    if lesson_id and (lesson is None or lesson.course_id != course.id):
+        abort(404)
+    initial = {"body": lesson.body_md} if lesson and request.method == "GET" else None
+    form = LessonForm(data=initial)
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = authoring.render_lesson(course, form.body.data)
+        else:
+            try:
+                saved = authoring.save_lesson(current_user, course, lesson, form.body.data)
+            except Invalid as exc:
+                _field_error(form, exc)
+                return render_template("learning/lesson_form.html", course=course,
+                                       lesson=lesson, form=form), 422
+            db.session.commit()
+            flash(_("Lesson saved."), "ok")
+            return redirect(url_for("learning.edit_lesson", slug=slug, lesson_id=saved.id))
+    return render_template("learning/lesson_form.html", course=course, lesson=lesson, form=form,
+                           preview=preview)
+
+
+@bp.post("/author/courses/<slug>/lessons/<int:lesson_id>/<action>")
+@author_required
+def lesson_action(slug: str, lesson_id: int, action: str):
+    course = _editable(slug)
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None or lesson.course_id != course.id or action not in ("up", "down", "delete"):
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if action == "delete":
+        authoring.delete_lesson(current_user, course, lesson)
+    else:
+        authoring.move_lesson(current_user, course, lesson, -1 if action == "up" else 1)
+    db.session.commit()
+    return redirect(url_for("learning.edit_course", slug=slug))
+
+
+@bp.post("/author/courses/<slug>/status")
+@author_required
+def course_status(slug: str):
+    course = _editable(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    target = "draft" if course.status == "published" else "published"
+    try:
+        authoring.set_status(current_user, course, target)
+    except Invalid as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Published.") if target == "published" else _("Withdrawn to draft."), "ok")
+    return redirect(url_for("learning.edit_course", slug=slug))

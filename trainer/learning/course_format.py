@@ -1,0 +1,234 @@
+"""Read a course folder (`courses/<slug>/`) into a CourseSpec. Pure: no Flask, no database.
+
+Every problem is one line naming the file and the field or line at fault; a folder with
+any problem yields no spec, so nothing of it is ever half-loaded.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from trainer.quizzes.gift import parse_gift
+from trainer.quizzes.items import QuestionData
+from trainer.quizzes.sheets import parse_csv, parse_xlsx
+
+COMPETENCIES = ("communication", "coordination", "mediation", "information", "public_opinion")
+FIELDS = {"version", "title", "department", "lecturer", "summary", "competencies", "hours",
+          "lessons", "quiz"}
+QUIZ_FIELDS = {"questions", "pick", "time_limit", "pass_percent", "attempts"}
+IMAGES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+          ".gif": "image/gif", ".webp": "image/webp"}
+MAX_FILE_BYTES = 1_000_000
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
+HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+@dataclass
+class LessonSpec:
+    filename: str
+    title: str
+    body_md: str
+
+
+@dataclass
+class CourseSpec:
+    slug: str
+    title: str
+    department: str
+    lecturer: str
+    summary: str
+    competencies: list[str]
+    hours: float
+    lessons: list[LessonSpec]
+    assets: dict[str, bytes] = field(default_factory=dict)
+    quiz: dict | None = None
+    questions: list[QuestionData] = field(default_factory=list)
+    question_file: bytes = b""
+    content_hash: str = ""
+
+
+def folder_hash(folder: Path) -> str:
+    """SHA-256 over every file's relative name and bytes: equal hash, equal content."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def lesson_title(markdown_text: str, fallback: str) -> str:
+    match = HEADING.search(markdown_text)
+    return match.group(1).strip()[:120] if match else fallback
+
+
+def _read_text(path: Path, where: str, problems: list[str]) -> str | None:
+    if not path.is_file():
+        problems.append(f"{where}: file not found")
+        return None
+    if path.stat().st_size > MAX_FILE_BYTES:
+        problems.append(f"{where}: file larger than {MAX_FILE_BYTES // 1000} KB")
+        return None
+    try:
+        return path.read_text("utf-8")
+    except UnicodeDecodeError:
+        problems.append(f"{where}: not UTF-8 text")
+        return None
+
+
+def _load_yaml(path: Path, name: str, problems: list[str]) -> dict | None:
+    text = _read_text(path, name, problems)
+    if text is None:
+        return None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}: " if mark else ""
+        problems.append(f"{name}: {line}invalid YAML ({getattr(exc, 'problem', exc)})")
+        return None
+    if not isinstance(data, dict):
+        problems.append(f"{name}: must be a mapping of fields")
+        return None
+    return data
+
+
+def _check_fields(data: dict, name: str, departments: set[str] | None, out: list[str]) -> None:
+    for key in sorted(set(data) - FIELDS):
+        out.append(f"{name}: field '{key}': unknown field")
+    if data.get("version") != 1:
+        out.append(f"{name}: field 'version': must be 1")
+    for key in ("title", "department"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            out.append(f"{name}: field '{key}': required text")
+    dept = data.get("department")
+    if isinstance(dept, str) and departments is not None and dept not in departments:
+        out.append(f"{name}: field 'department': unknown department '{dept}'")
+    comps = data.get("competencies", [])
+    if not isinstance(comps, list):
+        out.append(f"{name}: field 'competencies': must be a list")
+    else:
+        out += [f"{name}: field 'competencies': unknown competency '{c}'"
+                for c in comps if c not in COMPETENCIES]
+    hours = data.get("hours", 0)
+    if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 <= hours <= 100:
+        out.append(f"{name}: field 'hours': must be a number from 0 to 100")
+    lessons = data.get("lessons")
+    if not isinstance(lessons, list) or not lessons or not all(
+            isinstance(x, str) for x in lessons):
+        out.append(f"{name}: field 'lessons': must be a non-empty list of file names")
+    elif len(set(lessons)) != len(lessons):
+        out.append(f"{name}: field 'lessons': a file is listed twice")
+
+
+def _check_quiz(quiz, name: str, out: list[str]) -> None:
+    if not isinstance(quiz, dict):
+        out.append(f"{name}: field 'quiz': must be a mapping")
+        return
+    for key in sorted(set(quiz) - QUIZ_FIELDS):
+        out.append(f"{name}: field 'quiz.{key}': unknown field")
+    if not isinstance(quiz.get("questions"), str):
+        out.append(f"{name}: field 'quiz.questions': required file name")
+    limits = {"pick": (1, 500), "time_limit": (1, 600), "pass_percent": (0, 100),
+              "attempts": (1, 100)}
+    for key, (low, high) in limits.items():
+        value = quiz.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not low <= value <= high):
+            out.append(f"{name}: field 'quiz.{key}': must be a whole number from {low} to "
+                       f"{high}")
+
+
+def _safe_name(folder: Path, name: str) -> Path | None:
+    path = (folder / name).resolve()
+    return path if path.parent == folder.resolve() else None
+
+
+def _read_questions(folder: Path, slug: str, quiz: dict, out: list[str]):
+    name = quiz["questions"]
+    where = f"{slug}/{name}"
+    path = _safe_name(folder, name)
+    if path is None or not path.is_file():
+        out.append(f"{where}: file not found")
+        return []
+    if path.stat().st_size > MAX_FILE_BYTES:
+        out.append(f"{where}: file larger than {MAX_FILE_BYTES // 1000} KB")
+        return []
+    suffix = path.suffix.lower()
+    if suffix == ".gift":
+        text = _read_text(path, where, out)
+        questions, problems = parse_gift(text) if text is not None else ([], [])
+    elif suffix in (".csv", ".xlsx"):
+        parse = parse_csv if suffix == ".csv" else parse_xlsx
+        questions, problems = parse(path.read_bytes())
+    else:
+        out.append(f"{where}: question files are .gift, .xlsx or .csv")
+        return []
+    unit = "row" if suffix != ".gift" else "line"
+    out += [f"{where}: {unit} {p.line}: {p.message} ({p.start})" for p in problems]
+    if not questions and not problems:
+        out.append(f"{where}: no questions")
+    pick = quiz.get("pick")
+    if isinstance(pick, int) and questions and pick > len(questions):
+        out.append(f"{slug}/course.yml: field 'quiz.pick': {pick} is more than the "
+                   f"{len(questions)} questions")
+    return questions
+
+
+def _read_lessons(folder: Path, slug: str, names: list[str], out: list[str]):
+    lessons = []
+    for name in names:
+        path = _safe_name(folder, name)
+        if path is None or path.suffix.lower() != ".md":
+            out.append(f"{slug}/course.yml: field 'lessons': '{name}' must be a .md file "
+                       "in the course folder")
+            continue
+        text = _read_text(path, f"{slug}/{name}", out)
+        if text is not None:
+            lessons.append(LessonSpec(name, lesson_title(text, Path(name).stem), text))
+    return lessons
+
+
+def _read_assets(folder: Path, slug: str, out: list[str]) -> dict[str, bytes]:
+    assets = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in IMAGES and path.is_file():
+            if path.stat().st_size > MAX_FILE_BYTES:
+                out.append(f"{slug}/{path.name}: file larger than {MAX_FILE_BYTES // 1000} KB")
+            else:
+                assets[path.name] = path.read_bytes()
+    return assets
+
+
+def read_course_folder(folder: Path, departments: set[str] | None = None):
+    """(CourseSpec, []) for a valid folder, else (None, problems)."""
+    slug = folder.name
+    problems: list[str] = []
+    if not SLUG.match(slug):
+        problems.append(f"{slug}: folder name must be a slug (a-z, 0-9, hyphens)")
+    data = _load_yaml(folder / "course.yml", f"{slug}/course.yml", problems)
+    if data is None:
+        return None, problems
+    _check_fields(data, f"{slug}/course.yml", departments, problems)
+    quiz = data.get("quiz")
+    if quiz is not None:
+        _check_quiz(quiz, f"{slug}/course.yml", problems)
+    if problems:
+        return None, problems
+    lessons = _read_lessons(folder, slug, data["lessons"], problems)
+    questions = _read_questions(folder, slug, quiz, problems) if quiz else []
+    assets = _read_assets(folder, slug, problems)
+    if problems:
+        return None, problems
+    spec = CourseSpec(
+        slug=slug, title=data["title"].strip(), department=data["department"],
+        lecturer=str(data.get("lecturer") or "").strip(),
+        summary=str(data.get("summary") or "").strip(),
+        competencies=list(data.get("competencies") or []), hours=float(data.get("hours", 0)),
+        lessons=lessons, assets=assets, quiz=quiz, questions=questions,
+        question_file=(folder / quiz["questions"]).read_bytes() if quiz else b"",
+        content_hash=folder_hash(folder),
+    )
+    return spec, []

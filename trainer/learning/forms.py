@@ -1,0 +1,43 @@
+"""Authoring forms: field validation only."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DecimalField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class CheckboxList(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def competency_choices():
+    from trainer.org.scope import COMPETENCY_LABELS
+
+    return list(COMPETENCY_LABELS().items())
+
+
+class CourseForm(FlaskForm):
+    slug = StringField(_l("Short name (for links)"), validators=[DataRequired(), Length(max=80)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    department = SelectField(_l("Department"), choices=[])
+    lecturer = StringField(_l("Lecturer"), validators=[Optional(), Length(max=120)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
+    hours = DecimalField(_l("Credited hours"), places=1,
+                         validators=[DataRequired(), NumberRange(min=0, max=100)])
+    competencies = CheckboxList(_l("Competencies"), choices=competency_choices)
+
+
+class LessonForm(FlaskForm):
+    body = TextAreaField(_l("Lesson text (Markdown)"),
+                         validators=[DataRequired(), Length(max=100_000)])
+    preview = SubmitField(_l("Preview"))
+    save = SubmitField(_l("Save"))

@@ -1,0 +1,39 @@
+"""Read helpers returning Select objects: which courses a user may see or edit."""
+
+import sqlalchemy as sa
+
+from trainer.learning.models import Course
+from trainer.org.scope import is_district_wide, street_id_of
+
+
+def visible_courses(user) -> sa.Select:
+    """Published courses in the caller's scope (plus, for staff, drafts they may edit)."""
+    stmt = sa.select(Course)
+    if not is_district_wide(user):
+        stmt = stmt.where(sa.or_(Course.street_id.is_(None),
+                                 Course.street_id == street_id_of(user)))
+    if user.role == "worker":
+        return stmt.where(Course.status == "published")
+    return stmt.where(sa.or_(Course.status == "published", editable_clause(user)))
+
+
+def editable_clause(user):
+    """SQL condition: courses ``user`` may edit (admins all; trainers their department)."""
+    if user.role == "admin":
+        return sa.true()
+    if user.role == "trainer" and user.department_id is not None:
+        clause = Course.department_id == user.department_id
+        if street_id_of(user) is not None:
+            clause = clause & sa.or_(Course.street_id.is_(None),
+                                     Course.street_id == street_id_of(user))
+        return clause
+    return sa.false()
+
+
+def can_edit(user, course: Course) -> bool:
+    if user.role == "admin":
+        return True
+    if user.role != "trainer" or user.department_id != course.department_id:
+        return False
+    street = street_id_of(user)
+    return street is None or course.street_id in (None, street)

@@ -1,0 +1,157 @@
+"""Learning use cases: progress, completion and hours. Flush, never commit."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from trainer.errors import NotFound
+from trainer.extensions import db
+from trainer.learning.models import Course, Enrollment, Lesson, LessonProgress
+from trainer.learning.queries import visible_courses
+from trainer.models import utcnow
+
+
+def get_course(user, slug: str) -> Course:
+    """A course the user may see, by slug (404 otherwise)."""
+    course = db.session.scalar(visible_courses(user).where(Course.slug == slug))
+    if course is None:
+        raise NotFound(_("The page or item was not found."))
+    return course
+
+
+def get_lesson(user, lesson_id: int) -> Lesson:
+    """A lesson of a course the user may see (404 otherwise, also for other streets)."""
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None or db.session.scalar(
+            visible_courses(user).where(Course.id == lesson.course_id)) is None:
+        raise NotFound(_("The page or item was not found."))
+    return lesson
+
+
+def completed_lesson_ids(user_id: int, course_id: int) -> set[int]:
+    stmt = (sa.select(LessonProgress.lesson_id).join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(LessonProgress.user_id == user_id, Lesson.course_id == course_id))
+    return set(db.session.scalars(stmt))
+
+
+def progress_percent(user_id: int, course: Course) -> int:
+    return progress_map(user_id, [course])[course.id]
+
+
+def progress_map(user_id: int, courses: list[Course]) -> dict[int, int]:
+    """Progress 0–100 of many courses in a few queries (the catalogue's hot path).
+
+    The steps are the lessons plus the module quiz when there is one; a completed course
+    is 100. (A quiz passed before the lessons are done counts once the course completes.)
+    """
+    if not courses:
+        return {}
+    ids = [c.id for c in courses]
+    totals = dict(db.session.execute(
+        sa.select(Lesson.course_id, sa.func.count()).where(Lesson.course_id.in_(ids))
+        .group_by(Lesson.course_id)).all())
+    done = dict(db.session.execute(
+        sa.select(Lesson.course_id, sa.func.count())
+        .join(LessonProgress, LessonProgress.lesson_id == Lesson.id)
+        .where(Lesson.course_id.in_(ids), LessonProgress.user_id == user_id)
+        .group_by(Lesson.course_id)).all())
+    finished = set(db.session.scalars(sa.select(Enrollment.course_id).where(
+        Enrollment.user_id == user_id, Enrollment.course_id.in_(ids),
+        Enrollment.completed_at.is_not(None))))
+    with_quiz = _courses_with_module_quiz(ids)
+
+    def percent(cid: int) -> int:
+        steps = totals.get(cid, 0) + (1 if cid in with_quiz else 0)
+        if cid in finished:
+            return 100
+        return round(100 * done.get(cid, 0) / steps) if steps else 0
+
+    return {cid: percent(cid) for cid in ids}
+
+
+def _courses_with_module_quiz(course_ids: list[int]) -> set[int]:
+    try:
+        from trainer.quizzes.models import Quiz
+    except ImportError:  # the quizzes domain is optional for learning
+        return set()
+    return set(db.session.scalars(sa.select(Quiz.course_id).where(
+        Quiz.course_id.in_(course_ids))))
+
+
+def enrollment_for(user_id: int, course_id: int) -> Enrollment | None:
+    return db.session.scalar(sa.select(Enrollment).where(
+        Enrollment.user_id == user_id, Enrollment.course_id == course_id))
+
+
+def _ensure_enrollment(user_id: int, course_id: int) -> Enrollment:
+    found = enrollment_for(user_id, course_id)
+    if found is not None:
+        return found
+    try:
+        with db.session.begin_nested():
+            db.session.add(Enrollment(user_id=user_id, course_id=course_id))
+    except sa.exc.IntegrityError:
+        pass  # a concurrent request created it first
+    return enrollment_for(user_id, course_id)
+
+
+def open_lesson(user, lesson: Lesson) -> None:
+    """Remember where the learner left off."""
+    enrollment = _ensure_enrollment(user.id, lesson.course_id)
+    enrollment.last_lesson_id = lesson.id
+    db.session.flush()
+
+
+def complete_lesson(user, lesson: Lesson) -> None:
+    """Mark a lesson done (idempotent) and complete the course when everything is done."""
+    exists = db.session.scalar(sa.select(LessonProgress.id).where(
+        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))
+    if exists is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id))
+        except sa.exc.IntegrityError:
+            pass  # already recorded by a concurrent request
+    open_lesson(user, lesson)
+    refresh_completion(user, lesson.course_id)
+
+
+def refresh_completion(user, course_id: int) -> bool:
+    """Complete the course (crediting its hours once) when all lessons are done and the
+    module quiz, if any, is passed. Returns whether the course is complete."""
+    course = db.session.get(Course, course_id)
+    enrollment = _ensure_enrollment(user.id, course_id)
+    if enrollment.completed_at is not None:
+        return True
+    lesson_ids = {lesson.id for lesson in course.lessons}
+    if not lesson_ids or not lesson_ids <= completed_lesson_ids(user.id, course_id):
+        return False
+    quiz = module_quiz(course_id)
+    if quiz is not None and not _quiz_passed(user.id, quiz.id):
+        return False
+    enrollment.completed_at = utcnow()
+    enrollment.hours_credited = float(course.hours)
+    db.session.flush()
+    return True
+
+
+def module_quiz(course_id: int):
+    try:
+        from trainer.quizzes.queries import module_quiz_for
+    except ImportError:  # the quizzes domain is optional for learning
+        return None
+    return module_quiz_for(course_id)
+
+
+def _quiz_passed(user_id: int, quiz_id: int) -> bool:
+    from trainer.quizzes.queries import has_passed
+
+    return has_passed(user_id, quiz_id)
+
+
+def next_lesson(user_id: int, course: Course) -> Lesson | None:
+    """Where to continue: the last lesson opened if not done, else the first not done."""
+    done = completed_lesson_ids(user_id, course.id)
+    enrollment = enrollment_for(user_id, course.id)
+    if enrollment and enrollment.last_lesson_id and enrollment.last_lesson_id not in done:
+        return db.session.get(Lesson, enrollment.last_lesson_id)
+    return next((lesson for lesson in course.lessons if lesson.id not in done), None)

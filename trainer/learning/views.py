@@ -1,0 +1,110 @@
+"""Course catalogue, course page, lesson reader and progress for learners."""
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from trainer.auth.forms import ConfirmForm
+from trainer.extensions import db
+from trainer.learning import services
+from trainer.learning.models import Course, CourseAsset
+from trainer.learning.queries import can_edit, visible_courses
+from trainer.org.models import Department
+
+bp = Blueprint("learning", __name__)
+COMPETENCIES = ("communication", "coordination", "mediation", "information", "public_opinion")
+
+
+def catalogue_query(user, department: str, competency: str, q: str) -> sa.Select:
+    stmt = visible_courses(user).join(Department, Course.department_id == Department.id)
+    if department:
+        stmt = stmt.where(Department.code == department)
+    if q:
+        stmt = stmt.where(sa.or_(Course.title.contains(q), Course.summary.contains(q)))
+    stmt = stmt.order_by(Department.id, Course.title)
+    if competency in COMPETENCIES:
+        # JSON lists are filtered in Python: the same code on SQLite and PostgreSQL.
+        ids = [c.id for c in db.session.scalars(stmt) if competency in (c.competencies or [])]
+        stmt = stmt.where(Course.id.in_(ids))
+    return stmt
+
+
+@bp.route("/courses")
+@login_required
+def catalogue():
+    args = {k: request.args.get(k, "").strip()[:40] for k in ("department", "competency", "q")}
+    page = db.paginate(catalogue_query(current_user, **args), per_page=20, error_out=False)
+    progress = services.progress_map(current_user.id, page.items)
+    departments = db.session.scalars(sa.select(Department).order_by(Department.id)).all()
+    return render_template("learning/catalogue.html", page=page, progress=progress,
+                           departments=departments, competencies=COMPETENCIES, **args)
+
+
+@bp.route("/courses/<slug>")
+@login_required
+def course(slug: str):
+    course = services.get_course(current_user, slug)
+    done = services.completed_lesson_ids(current_user.id, course.id)
+    quiz = services.module_quiz(course.id)
+    quiz_url = None
+    if quiz is not None and "quizzes.quiz" in current_app.view_functions:
+        quiz_url = url_for("quizzes.quiz", quiz_id=quiz.id)
+    return render_template(
+        "learning/course.html", course=course, done=done, quiz=quiz, quiz_url=quiz_url,
+        progress=services.progress_percent(current_user.id, course),
+        enrollment=services.enrollment_for(current_user.id, course.id),
+        resume=services.next_lesson(current_user.id, course),
+        can_edit=can_edit(current_user, course))
+
+
+@bp.route("/lessons/<int:lesson_id>")
+@login_required
+def lesson(lesson_id: int):
+    lesson = services.get_lesson(current_user, lesson_id)
+    course = lesson.course
+    index = course.lessons.index(lesson)
+    prev = course.lessons[index - 1] if index > 0 else None
+    nxt = course.lessons[index + 1] if index + 1 < len(course.lessons) else None
+    done = lesson.id in services.completed_lesson_ids(current_user.id, course.id)
+    return render_template("learning/lesson.html", lesson=lesson, course=course, prev=prev,
+                           next=nxt, done=done, position=index + 1, form=ConfirmForm())
+
+
+@bp.post("/lessons/<int:lesson_id>/complete")
+@login_required
+def complete(lesson_id: int):
+    lesson = services.get_lesson(current_user, lesson_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.complete_lesson(current_user, lesson)
+    db.session.commit()
+    course = lesson.course
+    index = course.lessons.index(lesson)
+    if index + 1 < len(course.lessons):
+        return redirect(url_for("learning.lesson", lesson_id=course.lessons[index + 1].id))
+    return redirect(url_for("learning.course", slug=course.slug))
+
+
+@bp.route("/courses/<slug>/assets/<name>")
+@login_required
+def asset(slug: str, name: str):
+    course = services.get_course(current_user, slug)
+    item = db.session.scalar(sa.select(CourseAsset).where(
+        CourseAsset.course_id == course.id, CourseAsset.name == name,
+        CourseAsset.kind == "image"))
+    if item is None:
+        abort(404)
+    return Response(item.data, mimetype=item.mimetype,
+                    headers={"Cache-Control": "private, max-age=86400"})
+
+
+from trainer.learning import authoring_views as _authoring  # noqa: E402,F401
