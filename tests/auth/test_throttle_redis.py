@@ -1,0 +1,52 @@
+"""The Redis counter backend behaves like the database one (runs when TEST_REDIS_URL is set)."""
+
+import os
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import PASSWORD, TestConfig
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL not set (no Redis)")
+
+
+class RedisConfig(TestConfig):
+    REDIS_URL = REDIS_URL
+
+
+@pytest.fixture
+def config():
+    return RedisConfig
+
+
+@pytest.fixture(autouse=True)
+def _flush(app):
+    app.extensions["trainer_redis"].flushdb()
+    yield
+    app.extensions["trainer_redis"].flushdb()
+
+
+def test_lockout_counts_in_redis_not_the_database(app, client, auth, users):
+    import sqlalchemy as sa
+
+    from trainer.auth.models import ThrottleEvent
+    from trainer.extensions import db
+
+    for _ in range(5):
+        assert auth.login("worker", "Wrong-pass-2026").status_code == 401
+    assert auth.login("worker", PASSWORD).status_code == 429
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ThrottleEvent)) == 0
+    assert app.extensions["trainer_redis"].zcard("gt:throttle:account:worker") == 5
+
+
+def test_window_expiry_and_clear(app):
+    from trainer.auth.throttle import RedisCounter
+
+    counter = RedisCounter(app.extensions["trainer_redis"], timedelta(seconds=60))
+    counter.add("account:x")
+    counter.add("account:x")
+    assert counter.count("account:x") == 2
+    counter.clear("account:x")
+    assert counter.count("account:x") == 0

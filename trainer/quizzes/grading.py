@@ -1,0 +1,173 @@
+"""Grading: the shape of a submitted answer, its credit, and the right answer. Pure code.
+
+Canonical answers (what coerce_answer returns, what is stored, what correct_answer gives):
+single "B"; multiple ["A", "C"] (sorted, unique); truefalse True/False; short the text;
+numerical a float; None when the answer was cleared.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+from trainer.quizzes.items import QuestionData, to_number, truth_value
+
+__all__ = ["MAX_TEXT", "BadAnswer", "coerce_answer", "correct_answer", "grade",
+           "normalise_text"]
+
+MAX_TEXT = 500  # characters in a short answer
+_SEPARATORS = re.compile(r"[\s,，、;；]+")
+_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
+_SPACE_BY_CJK = re.compile(f" (?=[{_CJK}])|(?<=[{_CJK}]) ")
+
+
+class BadAnswer(ValueError):
+    """A submitted answer has the wrong shape; the message (Chinese) is for the user."""
+
+
+def normalise_text(text: str) -> str:
+    """Text for comparing short answers: NFKC (full-width to half-width), whitespace
+    collapsed and trimmed, and dropped next to CJK characters ("110 报警" == "110报警"),
+    case folded."""
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    return _SPACE_BY_CJK.sub("", text).casefold()
+
+
+def coerce_answer(question: QuestionData, raw: object) -> str | list[str] | bool | float | None:
+    """The canonical form of a submitted answer, None when it is empty (cleared);
+    raises BadAnswer when it cannot be an answer to this question."""
+    if raw is None or (isinstance(raw, str | list | tuple) and not _filled(raw)):
+        return None
+    return _COERCE[question.type](question, raw)
+
+
+def _filled(raw: str | list | tuple) -> bool:
+    return bool(raw.strip() if isinstance(raw, str) else raw)
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().upper()
+
+
+def _single(question: QuestionData, raw: object) -> str:
+    if not isinstance(raw, str):
+        raise BadAnswer("单选题的答案应为一个选项字母，如“B”")
+    key = _key(raw)
+    if key not in {option.key for option in question.options}:
+        raise BadAnswer(f"没有选项“{raw.strip()[:10]}”")
+    return key
+
+
+def _multiple(question: QuestionData, raw: object) -> list[str] | None:
+    if isinstance(raw, str):
+        keys = list("".join(_SEPARATORS.split(_key(raw))))
+    elif isinstance(raw, list | tuple) and all(isinstance(item, str) for item in raw):
+        keys = [_key(item) for item in raw if item.strip()]
+    else:
+        raise BadAnswer("多选题的答案应为选项字母的列表，如[\"A\", \"C\"]")
+    known = {option.key for option in question.options}
+    for key in keys:
+        if key not in known:
+            raise BadAnswer(f"没有选项“{key[:10]}”")
+    return sorted(set(keys)) or None
+
+
+def _truefalse(question: QuestionData, raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    truth = truth_value(raw) if isinstance(raw, str) else None
+    if truth is None:
+        raise BadAnswer("判断题的答案应为 true 或 false")
+    return truth
+
+
+def _short(question: QuestionData, raw: object) -> str:
+    if not isinstance(raw, str):
+        raise BadAnswer("填空题的答案应为文字")
+    text = raw.strip()
+    if len(text) > MAX_TEXT:
+        raise BadAnswer(f"答案不能超过{MAX_TEXT}个字")
+    return text
+
+
+def _numerical(question: QuestionData, raw: object) -> float:
+    value = None
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = _float(raw)
+    elif isinstance(raw, str) and len(raw) <= 100:
+        value = to_number(raw)
+    if value is None or not math.isfinite(value):
+        raise BadAnswer("数值题的答案应为一个数字")
+    return value
+
+
+def _float(number: int | float) -> float | None:
+    try:
+        return float(number)
+    except OverflowError:  # an int too large for a float
+        return None
+
+
+_COERCE = {"single": _single, "multiple": _multiple, "truefalse": _truefalse,
+           "short": _short, "numerical": _numerical}
+
+
+def grade(question: QuestionData, answer: object) -> float:
+    """The credit for an answer, from 0 to 1 (None or an answer that no longer fits the
+    question: 0). Weighted multiple choice: the chosen weights over the sum of the
+    positive weights, so weights written as 33.33% x 3 still give exactly 1."""
+    try:
+        answer = coerce_answer(question, answer)
+    except BadAnswer:
+        return 0.0
+    if answer is None:
+        return 0.0
+    return min(1.0, max(0.0, _GRADE[question.type](question, answer)))
+
+
+def _grade_single(question: QuestionData, answer: str) -> float:
+    return next(option.fraction for option in question.options if option.key == answer)
+
+
+def _grade_multiple(question: QuestionData, answer: list[str]) -> float:
+    right = [option for option in question.options if option.fraction > 0]
+    if not question.partial:
+        return float(set(answer) == {option.key for option in right})
+    chosen = sum(option.fraction for option in question.options if option.key in answer)
+    total = sum(option.fraction for option in right)
+    return chosen / total if total else 0.0
+
+
+def _grade_truefalse(question: QuestionData, answer: bool) -> float:
+    return float(answer == question.truth)
+
+
+def _grade_short(question: QuestionData, answer: str) -> float:
+    given = normalise_text(answer)
+    return float(any(normalise_text(text) == given for text in question.accepted))
+
+
+def _grade_numerical(question: QuestionData, answer: float) -> float:
+    credits = [item.fraction for item in question.numeric
+               if abs(answer - item.value) <= item.tolerance + 1e-9 * max(1.0, abs(item.value))]
+    return max(credits, default=0.0)
+
+
+_GRADE = {"single": _grade_single, "multiple": _grade_multiple, "truefalse": _grade_truefalse,
+          "short": _grade_short, "numerical": _grade_numerical}
+
+
+def correct_answer(question: QuestionData) -> str | list[str] | bool | float | None:
+    """The canonical right answer, for reviews: the best option, every positive option,
+    the truth, the first accepted text, or the value of the best numeric answer."""
+    if question.type == "single":
+        return max(question.options, key=lambda option: option.fraction).key
+    if question.type == "multiple":
+        return sorted(option.key for option in question.options if option.fraction > 0)
+    if question.type == "truefalse":
+        return question.truth
+    if question.type == "short":
+        return question.accepted[0] if question.accepted else None
+    best = max(question.numeric, key=lambda item: item.fraction, default=None)
+    return None if best is None else best.value

@@ -1,0 +1,146 @@
+"""The in-memory question model shared by the importers, the exporters and grading.
+
+Pure code: no Flask, no database. An importer returns the questions it could read and an
+ImportProblem for every question or row it could not; when there is any problem the caller
+stores nothing, so a bank is never half-imported.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+TYPES = ("single", "multiple", "truefalse", "short", "numerical")
+KEYS = "ABCDEF"  # option keys, assigned in order; at most six options
+DEFAULT_DIFFICULTY = 3
+
+COMPETENCIES = {
+    "communication": "语言沟通",
+    "coordination": "协调处理",
+    "mediation": "化解纠纷",
+    "information": "信息采集分析",
+    "public_opinion": "舆情应对",
+}
+
+# Words accepted for true and false, compared after NFKC and upper-casing.
+TRUE_WORDS = frozenset({"对", "正确", "√", "✓", "是", "T", "TRUE"})
+FALSE_WORDS = frozenset({"错", "错误", "×", "✗", "否", "F", "FALSE"})
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+@dataclass
+class Option:
+    """One choice. fraction is its credit: 1.0 for the right single choice, weights
+    such as 0.5 or -1.0 for multiple choice."""
+
+    key: str
+    text: str
+    fraction: float
+    feedback: str = ""
+
+
+@dataclass
+class NumericAnswer:
+    """A right (or partly right) number: any x with |x - value| <= tolerance."""
+
+    value: float
+    tolerance: float = 0.0
+    fraction: float = 1.0
+    feedback: str = ""
+
+
+@dataclass
+class QuestionData:
+    """One question as read from or written to a question bank file.
+
+    Only the fields of its type matter: options (single, multiple), truth (truefalse),
+    accepted (short), numeric (numerical). partial applies to multiple choice:
+    weighted partial credit when True, all-or-nothing when False. feedback_true and
+    feedback_false are shown after answering True or False respectively.
+    """
+
+    type: str
+    stem: str
+    options: list[Option] = field(default_factory=list)
+    truth: bool | None = None
+    accepted: list[str] = field(default_factory=list)
+    numeric: list[NumericAnswer] = field(default_factory=list)
+    explanation: str = ""
+    title: str = ""
+    category: str = ""
+    difficulty: int = DEFAULT_DIFFICULTY
+    competencies: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    points: float = 1.0
+    partial: bool = False
+    feedback_true: str = ""
+    feedback_false: str = ""
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """What is wrong with one question: line (GIFT) or row (spreadsheet, header = 1),
+    the first characters of the question, and a message in Chinese."""
+
+    line: int
+    start: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"（{self.start}）" if self.start else ""
+        return f"第{self.line}行{where}：{self.message}"
+
+
+def competency_code(value: str) -> str | None:
+    """The competency code for a code or its Chinese name, else None."""
+    value = value.strip()
+    if value.lower() in COMPETENCIES:
+        return value.lower()
+    for code, name in COMPETENCIES.items():
+        if value == name:
+            return code
+    return None
+
+
+def snippet(text: str, size: int = 30) -> str:
+    """The first characters of a question on one line, for problem reports."""
+    return " ".join(text.split())[:size]
+
+
+def to_number(text: str) -> float | None:
+    """A finite number written as decimal text (full-width digits too), else None."""
+    text = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
+    if not _NUMBER.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def truth_value(text: str) -> bool | None:
+    """True or False for one of the accepted words (对/错, T/F, TRUE/FALSE, ...), else None."""
+    word = unicodedata.normalize("NFKC", text).strip().upper()
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
+
+
+def number_text(value: float) -> str:
+    """A number as short text that reads back as exactly the same float."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def to_dict(question: QuestionData) -> dict:
+    """A JSON-ready dict of every field (what attempts snapshot and drafts keep)."""
+    return asdict(question)
+
+
+def from_dict(data: dict) -> QuestionData:
+    """The QuestionData that ``to_dict`` wrote (unknown keys are ignored)."""
+    known = {name: data[name] for name in QuestionData.__dataclass_fields__ if name in data}
+    known["options"] = [Option(**option) for option in data.get("options", [])]
+    known["numeric"] = [NumericAnswer(**item) for item in data.get("numeric", [])]
+    known["accepted"] = list(data.get("accepted", []))
+    known["competencies"] = list(data.get("competencies", []))
+    known["tags"] = list(data.get("tags", []))
+    return QuestionData(**known)
