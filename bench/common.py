@@ -1,0 +1,92 @@
+"""Shared benchmark plumbing: a prepared database, gunicorn servers, wrk runs.
+
+Loopback only; every run is bounded in time. Ratios compare two servers measured in the
+same run on the same machine, never absolute numbers across machines.
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepared_env(password: str = "Bench-pass-2026") -> dict:
+    """Environment of a production-mode app on a migrated, loaded, seeded database."""
+    url = os.environ.get("DATABASE_URL") or \
+        f"sqlite:///{tempfile.mkdtemp(prefix='gt-bench-')}/bench.sqlite3"
+    env = {**os.environ, "DATABASE_URL": url, "TRAINER_ENV": "production",
+           "SECRET_KEY": "b" * 40, "FLASK_APP": "wsgi"}
+    for args in (["db", "upgrade"], ["content", "load"], ["demo", "seed", "--password",
+                                                          password]):
+        subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+    return env
+
+
+class Server:
+    """gunicorn serving ``app`` on a free loopback port until stopped."""
+
+    def __init__(self, app: str, env: dict, workers: int = 2, cwd: Path = ROOT):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
+             "--log-level", "warning", app], cwd=cwd, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait(self, path: str = "/") -> "Server":
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urlopen(self.url + path, timeout=5):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"server for {self.url} did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
+def wrk(url: str, seconds: int = 10, connections: int = 32, headers: dict | None = None,
+        script: str | None = None) -> dict:
+    """Run wrk and return requests/second, errors and latency figures."""
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for key, value in (headers or {}).items():
+        cmd += ["-H", f"{key}: {value}"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(non2xx.group(1)) if non2xx else 0) + \
+        (sum(int(x) for x in sock.groups()) if sock else 0)
+    p50 = re.search(r"50%\s+([\d.]+)(\w+)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(\w+)", out)
+    return {"rps": rps, "errors": errors, "p50": _ms(p50), "p99": _ms(p99)}
+
+
+def _ms(match) -> float | None:
+    if not match:
+        return None
+    value, unit = float(match.group(1)), match.group(2)
+    return value * {"us": 0.001, "ms": 1, "s": 1000}.get(unit, 1)
