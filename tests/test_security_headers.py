@@ -64,3 +64,26 @@ def test_production_cookies_are_secure():
     from config import ProductionConfig
 
     assert ProductionConfig.SESSION_COOKIE_SECURE is True
+
+
+def test_unexpected_error_is_chinese_500_page_and_json_under_api():
+    from tests.conftest import TestConfig
+    from trainer import create_app
+
+    class Live(TestConfig):
+        TESTING = False
+
+    app = create_app(Live)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    @app.get("/api/v1/boom")
+    def api_boom():
+        raise RuntimeError("boom")
+
+    client = app.test_client()
+    resp = client.get("/boom")
+    assert resp.status_code == 500 and "系统出现问题" in resp.get_data(as_text=True)
+    assert client.get("/api/v1/boom").get_json()["error"]["code"] == "server_error"
