@@ -92,3 +92,32 @@ def test_api_pagination_link_header(app, client, auth, users, load, shipped_copy
     resp = client.get("/api/v1/courses?page=1&per_page=5", headers=bearer(auth.token("worker")))
     assert len(resp.get_json()) == 5
     assert 'rel="next"' in resp.headers["Link"] and "page=2" in resp.headers["Link"]
+
+
+def test_stored_xss_in_a_lesson_never_reaches_the_page(app, client, auth, users, load,
+                                                       course_dir):
+    (course_dir / "demo-course" / "01-a.md").write_text(
+        '# 第一课\n\n<script>alert("x")</script>\n\n<img src="a.png" onerror="alert(1)">\n\n'
+        '<a href="javascript:alert(1)">链接</a> <a href="data:text/html,x">数据</a>\n', "utf-8")
+    load(course_dir)
+    auth.login("worker")
+    lesson_id = _ids(app)[0]
+    for body in (client.get(f"/lessons/{lesson_id}").get_data(as_text=True),
+                 client.get(f"/api/v1/lessons/{lesson_id}",
+                            headers=bearer(auth.token("worker"))).get_data(as_text=True)):
+        assert 'alert("x")' not in body and "onerror" not in body
+        assert "javascript:" not in body and "data:text/html" not in body
+
+
+def test_course_images_are_served_but_question_files_are_not(app, client, auth, users, load,
+                                                           course_dir):
+    folder = course_dir / "demo-course"
+    (folder / "map.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    (folder / "01-a.md").write_text("# 第一课\n\n![网格图](map.png)\n", "utf-8")
+    load(course_dir)
+    auth.login("worker")
+    html = client.get(f"/lessons/{_ids(app)[0]}").get_data(as_text=True)
+    assert 'src="/courses/demo-course/assets/map.png"' in html
+    image = client.get("/courses/demo-course/assets/map.png")
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    assert client.get("/courses/demo-course/assets/course.yml").status_code == 404
