@@ -14,6 +14,7 @@ from trainer.simulation.engine import (
     debrief,
     max_depth,
     outcome,
+    paths_to_endings,
     score_path,
 )
 from trainer.simulation.graph import Choice, Node, Scenario
@@ -232,3 +233,17 @@ def test_better_choice_leads_to_a_strictly_higher_best_total(s, data):
             assert worth[step.choice.key] == max(worth.values())
         else:
             assert worth[step.better.key] == max(worth.values()) > worth[step.choice.key]
+
+
+def test_paths_to_endings_reach_every_ending_by_a_shortest_path(noise):
+    assert paths_to_endings(noise) == {"resolved": ["listen", "agree"],
+                                       "unresolved": ["listen", "report"]}
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenarios())
+def test_every_ending_has_a_path_that_ends_there(s):
+    paths = paths_to_endings(s)
+    assert set(paths) == {k for k, n in s.nodes.items() if n.ending is not None}
+    for key, path in paths.items():
+        assert current_node(s, path).key == key

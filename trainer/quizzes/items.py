@@ -144,3 +144,27 @@ def from_dict(data: dict) -> QuestionData:
     known["competencies"] = list(data.get("competencies", []))
     known["tags"] = list(data.get("tags", []))
     return QuestionData(**known)
+
+
+def merge_details(old: QuestionData, new: QuestionData) -> QuestionData:
+    """``new`` (from the web form, which has no weights or feedback) keeping the details
+    of ``old`` that the edit did not touch: option weights and feedback when the options
+    and right answers are unchanged, numeric feedback, true/false feedback, the title."""
+    new.title = new.title or old.title
+    if new.type != old.type:
+        return new
+    if new.type in ("single", "multiple") and _same_choices(old, new):
+        new.options = [Option(o.key, o.text, o.fraction, o.feedback) for o in old.options]
+    elif new.type == "truefalse":
+        new.feedback_true, new.feedback_false = old.feedback_true, old.feedback_false
+    elif new.type == "numerical":
+        kept = {(item.value, item.tolerance): item for item in old.numeric}
+        new.numeric = [kept.get((item.value, item.tolerance), item) for item in new.numeric]
+    return new
+
+
+def _same_choices(old: QuestionData, new: QuestionData) -> bool:
+    def shape(question: QuestionData) -> list[tuple[str, bool]]:
+        return [(o.text, o.fraction > 0) for o in question.options]
+
+    return shape(old) == shape(new)

@@ -34,7 +34,8 @@ from trainer.quizzes.items import (
     truth_value,
 )
 
-__all__ = ["HEADERS", "dump_csv", "dump_xlsx", "parse_csv", "parse_xlsx"]
+__all__ = ["HEADERS", "TYPE_NAMES", "answer_text", "dump_csv", "dump_xlsx", "parse_csv",
+           "parse_xlsx", "read_row"]
 
 OPTION_COLUMNS = tuple(f"选项{key}" for key in KEYS)
 HEADERS = ("题型", "题干", *OPTION_COLUMNS, "答案", "解析", "难度", "分类", "能力")
@@ -126,6 +127,16 @@ def _cell(value: object) -> str:
         return value.isoformat()
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
     return text[1:] if _QUOTED_FORMULA.match(text) else text
+
+
+def read_row(cells: dict[str, str]) -> QuestionData:
+    """One template row given as {header: text} (the web form uses it too); raises
+    ValueError with the reason (in Chinese) when it is not a question."""
+    full = dict.fromkeys(HEADERS, "") | {name: _cell(value) for name, value in cells.items()}
+    try:
+        return _read_row(full)
+    except _Problem as problem:
+        raise ValueError(str(problem)) from None
 
 
 def _read_row(cells: dict[str, str]) -> QuestionData:
@@ -288,6 +299,11 @@ def _row(question: QuestionData) -> list[str | int]:
              question.explanation]
     return [*map(_neutralise, texts), question.difficulty, _neutralise(question.category),
             _neutralise(names)]
+
+
+def answer_text(question: QuestionData) -> str:
+    """The 答案 cell of a question (B, ACD, 对/错, texts or numbers joined by |)."""
+    return _answer_text(question)
 
 
 def _answer_text(question: QuestionData) -> str:

@@ -138,3 +138,15 @@ def _better(node: Node, taken: Choice, ahead: dict[str, int]) -> Choice | None:
 
     best = max(node.choices, key=worth)
     return best if worth(best) > worth(taken) else None
+
+
+def paths_to_endings(s: Scenario) -> dict[str, list[str]]:
+    """Ending node key -> the choice keys of a shortest path from start that reaches it."""
+    paths: dict[str, list[str]] = {s.start: []}
+    queue = [s.start]
+    for key in queue:  # breadth first: the queue grows while it is read
+        for choice in s.nodes[key].choices:
+            if choice.goto not in paths:
+                paths[choice.goto] = [*paths[key], choice.key]
+                queue.append(choice.goto)
+    return {key: path for key, path in paths.items() if s.nodes[key].ending is not None}

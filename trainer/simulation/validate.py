@@ -28,6 +28,7 @@ from .graph import (
 _TOP_FIELDS = ("version", "title", "department", "summary", "competencies", "start", "nodes")
 _NODE_FIELDS = ("text", "ending", "choices")
 _CHOICE_FIELDS = ("key", "label", "goto", "effects", "feedback")
+Parsed = tuple[Scenario | None, list[Problem]]
 
 
 @dataclass
@@ -149,10 +150,17 @@ class _Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-def parse_yaml(
-    text: str, file: str, slug: str, known_departments: set[str] | None = None
-) -> tuple[Scenario | None, list[Problem]]:
+def parse_yaml(text: str, file: str, slug: str,
+               known_departments: set[str] | None = None) -> Parsed:
     """Load a scenario file: (scenario, []) when valid, else (None, every problem found)."""
+    scenario, problems = read_draft(text, file, slug, known_departments)
+    return (None if problems else scenario), problems
+
+
+def read_draft(text: str, file: str, slug: str,
+               known_departments: set[str] | None = None) -> Parsed:
+    """Like `parse_yaml`, but return the graph as far as it reads despite problems (for an
+    editor to draw a broken draft); None only when the text is not YAML."""
     report = Report(file)
     try:
         doc = yaml.load(text, Loader=_Loader)  # a SafeLoader: builds only plain data
@@ -162,7 +170,7 @@ def parse_yaml(
     scenario = _read_scenario(doc, slug, known_departments, report)
     if not report.problems:
         report.problems.extend(validate(scenario, file))
-    return (None if report.problems else scenario), report.problems
+    return scenario, report.problems
 
 
 def _yaml_error(exc: yaml.YAMLError) -> tuple[str, str]:

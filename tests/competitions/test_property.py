@@ -1,0 +1,144 @@
+"""Served standings equal a recomputation from the stored rows after any interleaving of
+saves, submits, scenario choices, judge scores and corrections."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.competitions.conftest import body, iso
+from trainer.errors import DomainError
+from trainer.extensions import db
+
+PLAYERS = ("worker", "w1", "w2")
+JUDGES = ("trainer", "j2")
+PATHS = (["listen", "agree"], ["scold", "leave"], ["listen", "report"], ["scold"])
+
+operation = st.one_of(
+    st.tuples(st.just("save"), st.sampled_from(PLAYERS), st.integers(0, 2),
+              st.sampled_from("ABC")),
+    st.tuples(st.just("submit"), st.sampled_from(PLAYERS)),
+    st.tuples(st.just("run"), st.sampled_from(PLAYERS), st.sampled_from(PATHS)),
+    st.tuples(st.just("score"), st.sampled_from(JUDGES), st.sampled_from(PLAYERS),
+              st.integers(0, 10)),
+)
+
+
+def _users():
+    from trainer.auth.models import User
+
+    return {u.username: u for u in db.session.scalars(sa.select(User))}
+
+
+def _apply(comp, users, op) -> None:
+    from trainer.competitions import judging, rounds
+    from trainer.quizzes import services as quizzes
+
+    kind, who = op[0], op[1]
+    if kind in ("save", "submit"):
+        attempt, _new = rounds.start_round(users[who], comp, comp.rounds[0], "10.0.0.1")
+        if kind == "submit":
+            quizzes.submit_attempt(attempt, reveal=False)
+        elif attempt.submitted_at is None:
+            quizzes.save_answer(attempt, attempt.questions[op[2]]["id"], op[3])
+    elif kind == "run":
+        run, _new = rounds.start_round(users[who], comp, comp.rounds[1], "10.0.0.2")
+        for key in op[2][len(run.path):]:
+            rounds.take_choice(users[who], comp, comp.rounds[1], key)
+    else:
+        entry = judging.entry_by_username(comp, op[2])
+        judging.score_entry(users[who], comp.rounds[2], entry, {"表现": op[3]}, "更正")
+
+
+def _recompute(comp) -> list[tuple]:
+    """Standings from the attempts, runs and score sheets themselves (not the stored
+    results or totals), ranked by the engine's rule."""
+    from trainer.competitions import standings
+    from trainer.competitions.models import Entry, ScoreSheet
+    from trainer.quizzes.models import Attempt
+    from trainer.simulation.models import Run
+
+    quiz, scenario, judged = comp.rounds
+    specs = [standings.RoundSpec(r.id, r.weight) for r in comp.rounds]
+    keys, names = {}, {}
+    for entry in db.session.scalars(sa.select(Entry).where(Entry.competition_id == comp.id)):
+        outcomes = []
+        attempt = db.session.scalar(sa.select(Attempt).where(
+            Attempt.user_id == entry.user_id, Attempt.round_id == quiz.id))
+        if attempt is not None and attempt.submitted_at is not None:
+            limit = round((attempt.deadline - attempt.started_at).total_seconds())
+            outcomes.append(standings.RoundOutcome(
+                quiz.id, 100 * attempt.score / attempt.max_score,
+                standings.timed_seconds(attempt.started_at, attempt.submitted_at, limit),
+                attempt.submitted_at))
+        run = db.session.scalar(sa.select(Run).where(Run.user_id == entry.user_id,
+                                                     Run.round_id == scenario.id))
+        if run is not None and run.finished:
+            outcomes.append(standings.RoundOutcome(
+                scenario.id, standings.scenario_percent(run.scores, ["communication",
+                                                                     "mediation"],
+                                                        run.outcome),
+                standings.timed_seconds(run.started_at, run.finished_at, None),
+                run.finished_at))
+        totals = list(db.session.scalars(sa.select(ScoreSheet.total).where(
+            ScoreSheet.round_id == judged.id, ScoreSheet.entry_id == entry.id)))
+        if totals:
+            outcomes.append(standings.RoundOutcome(judged.id,
+                                                   standings.judged_percent(totals, 10)))
+        standing = standings.entrant_standing(specs, outcomes)
+        keys[entry.id] = standings.rank_key(standing, comp.starts_at)
+        names[entry.id] = (entry.user.name, standing.total, standing.seconds)
+    ranks = standings.rank_all(keys)
+    return sorted((ranks[i], *names[i]) for i in keys)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ops=st.lists(operation, max_size=14), weights=st.tuples(
+    st.integers(1, 100), st.integers(1, 100), st.integers(1, 100)))
+def test_served_standings_equal_a_recomputation(app, users, workers, make_user, make_quiz,
+                                                make_scenario, ops, weights):
+    from trainer.competitions import board
+    from trainer.competitions.models import Competition
+    from trainer.competitions.services import create_competition, enter
+    from trainer.competitions.spec import parse_competition
+
+    with app.app_context():
+        known = "j2" in _users()
+        db.session.rollback()
+    if not known:
+        make_user("j2", role="trainer")
+        make_scenario()
+    quiz_id, _ids = make_quiz(n=3)
+    with app.app_context():
+        people = _users()
+        spec = parse_competition(body(rounds=[
+            {"title": "笔试", "kind": "quiz", "quiz": quiz_id, "weight": weights[0],
+             "time_limit": 30},
+            {"title": "情景", "kind": "scenario", "scenario": "contest", "weight": weights[1]},
+            {"title": "实操", "kind": "judged", "weight": weights[2],
+             "criteria": [{"name": "表现", "max": 10}], "judges": list(JUDGES)}],
+            ends_at=iso(timedelta(hours=5))))
+        comp = create_competition(people["organiser"], spec)
+        for name in PLAYERS:
+            enter(people[name], comp)
+        db.session.commit()
+        comp_id = comp.id
+        for op in ops:
+            comp = db.session.get(Competition, comp_id)
+            try:
+                _apply(comp, _users(), op)
+                db.session.commit()
+            except DomainError:
+                db.session.rollback()
+        db.session.expire_all()
+        comp = db.session.get(Competition, comp_id)
+        served = board.leaderboard(comp, _users()["organiser"], limit=50)
+        got = sorted((r.rank, r.name, r.score, r.seconds) for r in served.rows)
+        expected = _recompute(comp)
+        assert got == expected
+        for name in PLAYERS:  # each entrant's own rank (from the per-point tallies)
+            user = _users()[name]
+            mine = board.my_standing(board.my_entry(comp_id, user.id), frozen=False)
+            assert (mine["rank"], user.name) in {(rank, who) for rank, who, *_r in expected}

@@ -1,0 +1,112 @@
+"""Leaderboard reads cost a constant number of SQL statements, whatever the entrants."""
+
+import random
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from tests.conftest import bearer
+from trainer.extensions import db
+
+
+def _add_entrants(app, comp_id: int, count: int) -> None:
+    """``count`` workers with entries and varied stored totals (as scoring leaves them)."""
+    from trainer.auth.models import User
+    from trainer.competitions import scoring
+    from trainer.competitions.models import Competition, Entry, Round, RoundResult
+    from trainer.org.services import unit_by_code
+
+    rng = random.Random(count)
+    with app.app_context():
+        comp = db.session.get(Competition, comp_id)
+        rnd = db.session.scalar(sa.select(Round).where(Round.competition_id == comp_id))
+        grid, community = unit_by_code("S1-C1-G1"), unit_by_code("S1-C1")
+        for i in range(count):
+            user = User(username=f"bulk{count}_{i}", name=f"选手{i}", role="worker",
+                        unit_id=grid.id, password_hash="x")
+            db.session.add(user)
+            db.session.flush()
+            key = scoring.initial_key(comp)
+            entry = Entry(competition_id=comp.id, user_id=user.id, number=100 + i,
+                          street_id=grid.street_id, community_id=community.id,
+                          rank_key=key, frozen_rank_key=key)
+            db.session.add(entry)
+            db.session.flush()
+            db.session.add(RoundResult(round_id=rnd.id, entry_id=entry.id,
+                                       percent=rng.choice([0, 25, 50, 50, 75, 100])))
+            db.session.flush()
+            scoring.refresh_entry(entry.id)
+        db.session.commit()
+
+
+def _count_statements(app, client, path, token) -> tuple[int, dict]:
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        resp = client.get(path, headers=bearer(token) if token else {})
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert resp.status_code == 200
+    return len(seen), resp
+
+
+def test_leaderboard_statements_do_not_grow_with_entrants(app, client, auth, create):
+    small, large = create(), create(street="S1")
+    token = auth.token("worker")
+    for comp_id, extra in ((small, 10), (large, 200)):
+        assert client.post(f"/api/v1/competitions/{comp_id}/entries",
+                           headers=bearer(token)).status_code == 201
+        _add_entrants(app, comp_id, extra)
+    counts = {}
+    for comp_id in (small, large):
+        path = f"/api/v1/competitions/{comp_id}/leaderboard?limit=50"
+        n, resp = _count_statements(app, client, path, token)
+        assert resp.get_json()["me"]["rank"] >= 1
+        counts[comp_id] = n
+    assert counts[small] == counts[large]
+    organiser = auth.token("organiser")
+    assert _count_statements(app, client, f"/api/v1/competitions/{small}/leaderboard?by=team",
+                             organiser)[0] == \
+        _count_statements(app, client, f"/api/v1/competitions/{large}/leaderboard?by=team",
+                          organiser)[0]
+
+
+def test_standings_page_statements_do_not_grow_with_entrants(app, client, auth, create):
+    small, large = create(), create()
+    _add_entrants(app, small, 10)
+    _add_entrants(app, large, 200)
+    auth.login("worker")
+    a = _count_statements(app, client, f"/competitions/{small}/standings", None)[0]
+    b = _count_statements(app, client, f"/competitions/{large}/standings", None)[0]
+    assert a == b
+
+
+def test_tallies_match_a_recount_after_entries_and_changes(app, client, auth, create, workers):
+    from trainer.competitions import tallies
+    from trainer.competitions.records_models import Tally
+
+    comp_id = create()
+    judge = auth.token("trainer")
+    for name, points in (("worker", 3), ("w1", 7), ("w2", 7), ("w3", 10)):
+        client.post(f"/api/v1/competitions/{comp_id}/entries", headers=bearer(auth.token(name)))
+        client.put(f"/api/v1/competitions/{comp_id}/rounds/1/scores/{name}",
+                   json={"criteria": {"沟通": points, "方案": points}}, headers=bearer(judge))
+    client.put(f"/api/v1/competitions/{comp_id}/rounds/1/scores/w1",
+               json={"criteria": {"沟通": 2, "方案": 2}, "reason": "更正"}, headers=bearer(judge))
+
+    def snapshot():
+        return sorted((t.scope, t.frozen, t.bucket, t.count) for t in db.session.scalars(
+            sa.select(Tally).where(Tally.competition_id == comp_id)) if t.count)
+
+    with app.app_context():
+        kept = snapshot()
+        tallies.rebuild(comp_id)
+        assert snapshot() == kept
+        assert (0, False, 100, 1) in kept and (0, False, 20, 1) in kept

@@ -1,0 +1,195 @@
+from datetime import datetime
+from io import BytesIO
+
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from tests.plans import factories
+from trainer.extensions import db
+from trainer.plans.halves import LOCAL
+from trainer.plans.models import Plan, PlanComment, TrainingSession
+
+
+def _plans(app):
+    with app.app_context():
+        return db.session.execute(sa.select(Plan.street_id, Plan.year, Plan.status)).all()
+
+
+def test_organiser_creates_plan_through_the_page(app, client, auth, users, org):
+    auth.login("organiser")
+    resp = auth.post("/plans", {"street": "S1", "year": "2026", "priorities": "化解纠纷为重点",
+                                "departments": ["civil-affairs", "fire"],
+                                "competencies": ["mediation"]}, page="/plans")
+    assert resp.status_code == 302
+    with app.app_context():
+        plan = db.session.scalar(sa.select(Plan))
+        assert (plan.year, plan.status, plan.street_id) == (2026, "draft", org.ids["S1"])
+        assert plan.departments == ["civil-affairs", "fire"]
+        assert plan.competencies == ["mediation"]
+    assert resp.headers["Location"] == f"/plans/{plan.id}"
+    assert "化解纠纷为重点" in client.get(resp.headers["Location"]).get_data(as_text=True)
+
+
+def test_second_plan_for_same_street_and_year_is_refused(app, client, auth, plan):
+    client.set_cookie("lang", "en")
+    auth.login("organiser")
+    resp = auth.post("/plans", {"street": "S1", "year": "2026"}, page="/plans")
+    assert resp.status_code == 409
+    assert "already has a plan for 2026" in resp.get_data(as_text=True)
+    assert len(_plans(app)) == 1
+
+
+def test_api_creates_and_lists_plans(client, api, users, org):
+    resp = client.post("/api/v1/plans", headers=api("organiser"),
+                       json={"street": "S2", "year": 2026, "priorities": "消防安全"})
+    assert resp.status_code == 201
+    new_id = resp.get_json()["id"]
+    again = client.post("/api/v1/plans", headers=api("organiser"),
+                        json={"street": "S2", "year": 2026, "priorities": ""})
+    assert again.status_code == 409
+    listed = client.get("/api/v1/plans?year=2026", headers=api("organiser")).get_json()
+    assert {"id": new_id, "street": "S2", "year": 2026}.items() <= listed[0].items()
+    assert client.get("/api/v1/plans?year=2025", headers=api("organiser")).get_json() == []
+
+
+def test_api_plan_bad_input_names_the_field(client, api, users, org):
+    for body, name in (({"year": 2026}, "street"), ({"street": "S1"}, "year"),
+                       ({"street": "NOPE", "year": 2026}, "street"),
+                       ({"street": "S1", "year": 1900}, "year"),
+                       ({"street": "S1", "year": 2026, "departments": ["nope"]}, "departments")):
+        resp = client.post("/api/v1/plans", headers=api("organiser"), json=body)
+        assert resp.status_code == 422, body
+        assert resp.get_json()["error"]["field"] == name
+
+
+def test_only_organisers_create_plans(client, api, users, org):
+    for who in ("worker", "trainer", "admin"):
+        resp = client.post("/api/v1/plans", headers=api(who), json={"street": "S1", "year": 2026})
+        assert resp.status_code == 403
+
+
+def test_street_organiser_plans_only_for_own_street(app, client, api, make_user, users):
+    make_user("org_s1", role="organiser", unit="S1")
+    mine = client.post("/api/v1/plans", headers=api("org_s1"), json={"street": "S1", "year": 2026})
+    other = client.post("/api/v1/plans", headers=api("org_s1"),
+                        json={"street": "S2", "year": 2026})
+    assert (mine.status_code, other.status_code) == (201, 403)
+    assert len(_plans(app)) == 1
+
+
+def test_another_streets_plan_is_not_found(app, client, auth, api, make_user, users):
+    s2_plan = factories.make_plan(app, street="S2")
+    make_user("org_s1", role="organiser", unit="S1")
+    assert client.get("/api/v1/plans", headers=api("org_s1")).get_json() == []
+    auth.login("org_s1")
+    assert client.get(f"/plans/{s2_plan}").status_code == 404
+    assert client.get(f"/plans/{s2_plan}/export.xlsx").status_code == 404
+    resp = client.post(f"/api/v1/plans/{s2_plan}/sessions", headers=api("org_s1"), json={})
+    assert resp.status_code == 404
+
+
+def test_workers_see_only_their_streets_approved_plans(app, client, api, users):
+    draft = factories.make_plan(app, street="S1")
+    with app.app_context():
+        db.session.get(Plan, draft).status = "approved"
+        db.session.commit()
+    factories.make_plan(app, street="S2")
+    listed = client.get("/api/v1/plans", headers=api("worker")).get_json()
+    assert [p["id"] for p in listed] == [draft]
+
+
+def test_copy_forward_brings_priorities_and_sessions_a_year_on(app, client, auth, users):
+    old = factories.make_plan(app, year=2025, text="去年重点", departments=["fire"])
+    factories.make_session(app, old, datetime(2025, 4, 8, 9, tzinfo=LOCAL), title="去年场次")
+    auth.login("organiser")
+    resp = auth.post("/plans/copy", {"copy-street": "S1", "copy-year": "2026"}, page="/plans")
+    assert resp.status_code == 302
+    with app.app_context():
+        plan = db.session.scalar(sa.select(Plan).where(Plan.year == 2026))
+        assert (plan.priorities, plan.departments, plan.copied_from_id) == (
+            "去年重点", ["fire"], old)
+        (copied,) = plan.sessions
+        assert copied.title == "去年场次" and copied.half == 1
+        assert copied.starts_at == datetime(2026, 4, 8, 9, tzinfo=LOCAL)
+        assert [a.unit.code for a in copied.audience] == ["S1"]
+
+
+def test_copy_forward_without_last_years_plan_changes_nothing(app, client, auth, users):
+    client.set_cookie("lang", "en")
+    auth.login("organiser")
+    resp = auth.post("/plans/copy", {"copy-street": "S1", "copy-year": "2026"}, page="/plans")
+    assert resp.status_code == 422
+    assert "has no plan for 2025" in resp.get_data(as_text=True)
+    assert _plans(app) == []
+
+
+def test_submit_return_resubmit_and_approve(app, client, auth, plan, make_user):
+    client.set_cookie("lang", "en")
+    make_user("org_s1", role="organiser", unit="S1")
+    auth.login("org_s1")
+    page = f"/plans/{plan}"
+    assert auth.post(f"{page}/submit", page=page).status_code == 302
+    # A street organiser cannot approve their own plan.
+    auth.post(f"{page}/review", {"decision": "approve"}, page=page)
+    assert _plans(app)[0].status == "submitted"
+    auth.logout()
+    auth.login("organiser")
+    resp = auth.post(f"{page}/review", {"decision": "return", "comment": ""}, page=page,
+                     follow_redirects=True)
+    assert "a comment is required" in resp.get_data(as_text=True)
+    assert _plans(app)[0].status == "submitted"
+    auth.post(f"{page}/review", {"decision": "return", "comment": "补充下半年安排"}, page=page)
+    assert _plans(app)[0].status == "draft"
+    auth.post(f"{page}/submit", page=page)
+    auth.post(f"{page}/review", {"decision": "approve", "comment": "同意"}, page=page)
+    assert _plans(app)[0].status == "approved"
+    with app.app_context():
+        trail = [(c.action, c.text) for c in db.session.scalars(
+            sa.select(PlanComment).order_by(PlanComment.id))]
+    assert trail == [("submit", ""), ("return", "补充下半年安排"), ("submit", ""),
+                     ("approve", "同意")]
+    html = client.get(page).get_data(as_text=True)
+    assert "补充下半年安排" in html
+
+
+def test_approved_plan_cannot_be_edited(app, client, auth, plan):
+    with app.app_context():
+        db.session.get(Plan, plan).status = "approved"
+        db.session.commit()
+    auth.login("organiser")
+    resp = auth.post(f"/plans/{plan}", {"priorities": "改动"}, page="/plans")
+    assert resp.status_code == 409
+    with app.app_context():
+        assert db.session.get(Plan, plan).priorities == ""
+
+
+def test_export_is_xlsx_with_neutralised_cells(app, client, auth, users):
+    plan = factories.make_plan(app, text="=HYPERLINK(\"http://evil\",\"点我\")")
+    factories.make_session(app, plan, datetime(2026, 4, 8, 9, tzinfo=LOCAL), title="@SUM(1+1)",
+                           place="-2+3")
+    auth.login("trainer")
+    resp = client.get(f"/plans/{plan}/export.xlsx")
+    assert resp.status_code == 200
+    assert resp.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(BytesIO(resp.data))
+    info, sessions = book.worksheets
+    cells = [c.value for row in info.iter_rows() for c in row]
+    assert "'=HYPERLINK(\"http://evil\",\"点我\")" in cells
+    row = [c.value for c in sessions[2]]
+    assert "'@SUM(1+1)" in row and "'-2+3" in row
+    assert all(c.data_type != "f" for ws in book.worksheets for r in ws.iter_rows() for c in r)
+
+
+def test_worker_cannot_open_plan_pages(client, auth, plan):
+    auth.login("worker")
+    assert client.get("/plans").status_code == 403
+    assert client.get(f"/plans/{plan}").status_code == 403
+
+
+def test_plans_index_lists_the_years_plans(app, client, auth, plan):
+    auth.login("trainer")
+    html = client.get("/plans?year=2026").get_data(as_text=True)
+    assert "S1街道" in html
+    assert "S1街道" not in client.get("/plans?year=2025").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) == 0

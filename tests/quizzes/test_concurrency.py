@@ -1,0 +1,135 @@
+"""Concurrent starts and submits against the real database (SQLite here, PostgreSQL when
+TEST_DATABASE_URL names one): one attempt, one grade."""
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import bearer
+from tests.quizzes.conftest import WRONG
+from trainer.auth.models import User
+from trainer.extensions import db
+from trainer.quizzes import queries, services
+from trainer.quizzes.models import Attempt, Mistake, Quiz
+
+N = 10
+
+
+def run_together(app, n, call):
+    """Run ``call(client)`` in n threads released at once; their results in order."""
+    barrier, results = threading.Barrier(n), [None] * n
+
+    def worker(i):
+        client = app.test_client()
+        barrier.wait()
+        results[i] = call(client)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+def test_one_attempt_quiz_gives_one_attempt_under_ten_concurrent_starts(app, auth, users,
+                                                                       make_quiz,
+                                                                       sample_questions):
+    quiz = make_quiz(sample_questions, max_attempts=1)
+    headers = bearer(auth.token("worker"))
+
+    def start(client):
+        resp = client.post(f"/api/v1/quizzes/{quiz}/attempts", headers=headers)
+        return resp.status_code, resp.get_json().get("attempt_id")
+
+    results = run_together(app, N, start)
+    assert sorted(status for status, _ in results) == [200] * (N - 1) + [201]
+    assert len({attempt_id for _, attempt_id in results}) == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
+
+
+def test_concurrent_submits_grade_once_and_agree(app, auth, users, quiz_id):
+    headers = bearer(auth.token("worker"))
+    client = app.test_client()
+    body = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=headers).get_json()
+    for question, answer in zip(body["questions"], WRONG, strict=True):
+        client.put(f"/api/v1/attempts/{body['attempt_id']}/answers/{question['id']}",
+                   json={"answer": answer}, headers=headers)
+
+    def submit(c):
+        resp = c.post(f"/api/v1/attempts/{body['attempt_id']}/submit", headers=headers)
+        return resp.status_code, resp.get_json()
+
+    results = run_together(app, N, submit)
+    assert {status for status, _ in results} == {200}
+    assert all(result == results[0][1] for _, result in results)
+    with app.app_context():
+        counts = db.session.scalars(sa.select(Mistake.wrong_count)).all()
+    assert counts == [1] * 5  # the notebook saw one grading, not ten
+
+
+def test_submits_in_two_sessions_grade_once(app, users, quiz_id):
+    with app.app_context():
+        user = db.session.get(User, users["worker"])
+        attempt, _ = services.start_attempt(user, db.session.get(Quiz, quiz_id))
+        db.session.commit()
+        attempt_id = attempt.id
+
+    def submit(_client):
+        with app.app_context():
+            result = services.submit_attempt(db.session.get(Attempt, attempt_id), reveal=False)
+            db.session.commit()
+            return result
+
+    first, second = run_together(app, 2, submit)
+    assert first == second
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Mistake)) == 5
+        assert db.session.scalar(sa.select(Mistake.wrong_count).limit(1)) == 1
+
+
+def test_a_lost_start_race_returns_the_winners_attempt(app, users, quiz_id, monkeypatch):
+    """As on PostgreSQL, where both starts see no open attempt and the unique constraint
+    stops the second insert: the loser answers with the winner's attempt."""
+    with app.app_context():
+        user = db.session.get(User, users["worker"])
+        quiz = db.session.get(Quiz, quiz_id)
+        winner, created = services.start_attempt(user, quiz)
+        db.session.commit()
+        real, calls = queries.open_attempt, []
+
+        def blind_first(*args):
+            calls.append(args)
+            return None if len(calls) == 1 else real(*args)
+
+        monkeypatch.setattr(queries, "open_attempt", blind_first)
+        monkeypatch.setattr(services.db.session, "scalar", _stale_max(db.session.scalar))
+        loser, created_again = services.start_attempt(user, quiz)
+        db.session.commit()
+        assert (created, created_again, loser.id) == (True, False, winner.id)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
+
+
+def _stale_max(scalar):
+    """The attempt-number query answers as if the winner had not committed yet (once)."""
+    state = {"done": False}
+
+    def patched(stmt, *args, **kwargs):
+        if not state["done"] and "max(attempts.attempt_no)" in str(stmt):
+            state["done"] = True
+            return None
+        return scalar(stmt, *args, **kwargs)
+
+    return patched
+
+
+def test_the_attempt_number_is_unique_per_user_quiz_and_series(app, users, quiz_id):
+    with app.app_context():
+        for _ in range(2):
+            db.session.add(Attempt(quiz_id=quiz_id, user_id=users["worker"], series="quiz",
+                                   attempt_no=1, questions=[]))
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.flush()
+        db.session.rollback()

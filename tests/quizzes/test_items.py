@@ -1,0 +1,66 @@
+"""The in-memory question model's helpers used by the database layer and the web form."""
+
+import pytest
+
+from trainer.quizzes.gift import parse_gift
+from trainer.quizzes.items import (
+    NumericAnswer,
+    Option,
+    QuestionData,
+    from_dict,
+    merge_details,
+    to_dict,
+)
+from trainer.quizzes.sheets import answer_text, read_row
+
+
+def test_every_gift_feature_survives_to_dict_and_back():
+    from tests.quizzes.test_gift import EXPECTED_FEATURES
+
+    for question in EXPECTED_FEATURES:
+        assert from_dict(to_dict(question)) == question
+
+
+def test_merge_keeps_weights_and_feedback_when_the_choices_did_not_change():
+    (old,), _ = parse_gift("::t::旧{~%70%甲#好 ~%30%乙 ~%-100%丙}")
+    new = QuestionData("multiple", "新", partial=True, options=[
+        Option("A", "甲", 0.5), Option("B", "乙", 0.5), Option("C", "丙", 0.0)])
+    merged = merge_details(old, new)
+    assert (merged.stem, merged.title) == ("新", "t")
+    assert [(o.fraction, o.feedback) for o in merged.options] == [
+        (0.7, "好"), (0.3, ""), (-1.0, "")]
+
+
+def test_merge_takes_the_form_when_the_right_answers_changed():
+    old = QuestionData("single", "q", options=[Option("A", "甲", 1.0, "对"),
+                                               Option("B", "乙", 0.0)])
+    new = QuestionData("single", "q", options=[Option("A", "甲", 0.0), Option("B", "乙", 1.0)])
+    assert merge_details(old, new).options == new.options
+
+
+def test_merge_keeps_numeric_partial_answers_and_true_false_feedback():
+    old = QuestionData("numerical", "n", numeric=[NumericAnswer(7, 0, 1.0, "对"),
+                                                  NumericAnswer(6, 0.5, 0.5, "差一点")])
+    new = QuestionData("numerical", "n", numeric=[NumericAnswer(7, 0), NumericAnswer(6, 0.5)])
+    assert merge_details(old, new).numeric == old.numeric
+    old_tf = QuestionData("truefalse", "t", truth=True, feedback_false="不对")
+    assert merge_details(old_tf, QuestionData("truefalse", "t", truth=True)).feedback_false \
+        == "不对"
+
+
+@pytest.mark.parametrize("text", ["题{=甲 ~乙}", "题{~%50%甲 ~%50%乙 ~丙}", "题{T}",
+                                  "题{=110 =幺幺零}", "题{#3.14:0.01}"])
+def test_answer_text_reads_back_through_read_row(text):
+    (question,), _ = parse_gift(text)
+    cells = {"题型": {"single": "单选", "multiple": "多选", "truefalse": "判断",
+                    "short": "填空", "numerical": "数值"}[question.type],
+             "题干": question.stem, "答案": answer_text(question)}
+    cells |= {f"选项{o.key}": o.text for o in question.options}
+    again = read_row(cells)
+    assert (again.type, again.stem) == (question.type, question.stem)
+    assert answer_text(again) == answer_text(question)
+
+
+def test_read_row_refuses_with_the_reason():
+    with pytest.raises(ValueError, match="答案“C”不是已有的选项"):
+        read_row({"题型": "单选", "题干": "题", "选项A": "甲", "选项B": "乙", "答案": "C"})

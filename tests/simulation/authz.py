@@ -1,0 +1,74 @@
+"""Authorization matrix block of the simulation domain (merged by tests/authz_specs.py).
+
+The scenario ``authz-scenario`` belongs to the trainer's department (public-security) and is
+published district-wide. The run is the worker's, of ``authz-other``, a civil-affairs
+scenario: the public-security trainer is not that worker's trainer for it, so gets 404.
+"""
+
+from tests.authz_specs import expect, fixed
+from tests.simulation.conftest import NOISE
+
+PAGE = expect(302, 200, 200, 200, 200)
+AUTHOR_PAGE = expect(302, 403, 200, 403, 200)
+STAFF_PAGE = expect(302, 403, 200, 200, 200)
+
+
+def _slug(ctx):
+    return ctx["sim_slug"]
+
+
+SPECS = {
+    ("GET", "/scenarios"): (fixed("/scenarios"), PAGE),
+    ("GET", "/scenarios/<slug>"): (lambda c: f"/scenarios/{_slug(c)}", PAGE),
+    ("POST", "/scenarios/<slug>/runs"): (lambda c: f"/scenarios/{_slug(c)}/runs",
+                                         expect(302, 302, 302, 302, 302)),
+    ("GET", "/scenarios/<slug>/results"): (lambda c: f"/scenarios/{_slug(c)}/results",
+                                           STAFF_PAGE),
+    ("GET", "/runs"): (fixed("/runs"), PAGE),
+    ("GET", "/runs/<int:run_id>"): (lambda c: f"/runs/{c['sim_run']}",
+                                    expect(302, 200, 404, 200, 200)),
+    # The worker's own run: an empty form offers no choice (422); anyone else: 404.
+    ("POST", "/runs/<int:run_id>/choices"): (lambda c: f"/runs/{c['sim_run']}/choices",
+                                             expect(302, 422, 404, 404, 404)),
+    ("GET", "/author/scenarios"): (fixed("/author/scenarios"), AUTHOR_PAGE),
+    ("GET", "/author/scenarios/new"): (fixed("/author/scenarios/new"), AUTHOR_PAGE),
+    # An empty form re-shows the editor.
+    ("POST", "/author/scenarios/new"): (fixed("/author/scenarios/new"), AUTHOR_PAGE),
+    ("GET", "/author/scenarios/<slug>"): (lambda c: f"/author/scenarios/{_slug(c)}",
+                                          AUTHOR_PAGE),
+    ("POST", "/author/scenarios/<slug>"): (lambda c: f"/author/scenarios/{_slug(c)}",
+                                           AUTHOR_PAGE),
+    ("POST", "/author/scenarios/<slug>/status"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/status", expect(302, 403, 400, 403, 400)),
+    ("GET", "/author/scenarios/<slug>/preview"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/preview", AUTHOR_PAGE),
+    ("GET", "/author/scenarios/<slug>/export"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/export", AUTHOR_PAGE),
+    ("GET", "/api/v1/scenarios"): (fixed("/api/v1/scenarios"), expect(401, 200, 200, 200, 200)),
+    ("POST", "/api/v1/scenarios/<slug>/runs"): (
+        lambda c: f"/api/v1/scenarios/{_slug(c)}/runs", expect(401, 201, 201, 201, 201)),
+    ("POST", "/api/v1/runs/<int:run_id>/choices"): (
+        lambda c: f"/api/v1/runs/{c['sim_run']}/choices", expect(401, 422, 404, 404, 404)),
+    ("GET", "/api/v1/runs/<int:run_id>"): (lambda c: f"/api/v1/runs/{c['sim_run']}",
+                                           expect(401, 200, 404, 200, 200)),
+}
+
+
+def build(app, users) -> dict:
+    from trainer.auth.models import User
+    from trainer.extensions import db
+    from trainer.org.services import ensure_departments
+    from trainer.simulation import services
+    from trainer.simulation.loader import upsert_scenario
+    from trainer.simulation.validate import parse_yaml
+
+    with app.app_context():
+        ensure_departments()
+        for slug, dept in (("authz-scenario", "public-security"), ("authz-other", None)):
+            text = NOISE.replace("civil-affairs", dept) if dept else NOISE
+            graph, _ = parse_yaml(text, f"{slug}.yml", slug)
+            upsert_scenario(graph)
+        other = services.playable_scenario(db.session.get(User, users["admin"]), "authz-other")
+        run = services.start_run(db.session.get(User, users["worker"]), other)
+        db.session.commit()
+        return {"sim_slug": "authz-scenario", "sim_run": run.id}

@@ -1,0 +1,174 @@
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import csrf_from
+from trainer.extensions import db
+from trainer.simulation.models import Run, Scenario, ScenarioVersion
+from trainer.simulation.validate import parse_yaml
+
+from .conftest import NOISE
+
+PS_NOISE = NOISE.replace("civil-affairs", "public-security")
+BROKEN = PS_NOISE.replace("goto: escalate", "goto: escalte")
+
+
+@pytest.fixture
+def trainer(client, auth, users):
+    auth.login("trainer")
+    client.set_cookie("lang", "en")
+    return client
+
+
+def post_form(client, url, **data):
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def graph_box(html, key):
+    """The <g> of a node in the graph view."""
+    match = re.search(r'<g class="node"><title>' + re.escape(key) + r"[ <].*?</g>", html, re.S)
+    assert match, key
+    return match.group(0)
+
+
+def test_trainer_builds_fixes_and_publishes_a_scenario(trainer, auth, client, db_count):
+    new = client.get("/author/scenarios/new").get_data(as_text=True)
+    assert "version: 1" in new and "department: public-security" in new
+
+    resp = post_form(client, "/author/scenarios/new", slug="noise", yaml=BROKEN)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert "noise.yml: node &#39;arrive&#39;, choice &#39;scold&#39;: goto &#39;escalte&#39; " \
+           "is not a node" in html
+    assert "noise.yml: node &#39;escalate&#39;: unreachable from start &#39;arrive&#39;" in html
+    assert 'stroke="#b00020"' in graph_box(html, "arrive (dangling)")
+    assert "unreachable" in graph_box(html, "escalate (unreachable)")
+    assert graph_box(html, "? escalte (missing)")
+    assert "goto: escalte" in html  # the author's text is kept in the form
+    assert db_count(Scenario) == 0
+
+    resp = post_form(client, "/author/scenarios/new", slug="noise", yaml=PS_NOISE)
+    assert resp.headers["Location"].endswith("/author/scenarios/noise")
+    assert db_count(Scenario, Scenario.status == "draft") == 1
+    page = client.get("/author/scenarios/noise").get_data(as_text=True)
+    assert 'class="graph"' in page and 'stroke="#b00020"' not in page
+
+    auth.login("worker")
+    assert client.get("/scenarios/noise").status_code == 404
+    auth.login("trainer")
+    page = client.get("/author/scenarios/noise").get_data(as_text=True)
+    resp = client.post("/author/scenarios/noise/status",
+                       data={"csrf_token": csrf_from(page), "status": "published"})
+    assert resp.status_code == 302
+    auth.login("worker")
+    assert client.get("/scenarios/noise").status_code == 200
+
+
+def test_save_with_a_mistake_changes_nothing_and_a_fix_adds_a_version(trainer, make_scenario,
+                                                                      client, db_count):
+    make_scenario(department="public-security")
+    cyclic = PS_NOISE.replace("goto: unresolved\n        effects: {mediation: -1}",
+                              "goto: arrive\n        effects: {mediation: -1}")
+    resp = post_form(client, "/author/scenarios/noise", yaml=cyclic)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert "cycle" in html and 'stroke-dasharray="5 3"' in html
+    assert db_count(ScenarioVersion) == 1
+    resp = post_form(client, "/author/scenarios/noise", yaml=PS_NOISE.replace("跳绳", "拍球"))
+    assert resp.status_code == 302
+    assert db_count(ScenarioVersion) == 2
+    assert post_form(client, "/author/scenarios/noise", yaml=PS_NOISE.replace(
+        "跳绳", "拍球")).status_code == 302
+    assert db_count(ScenarioVersion) == 2  # unchanged text: no new version
+
+
+def test_trainer_authors_for_their_own_department_only(trainer, make_scenario, client,
+                                                       db_count):
+    make_scenario("ca")  # civil-affairs
+    assert client.get("/author/scenarios/ca").status_code == 404
+    assert "深夜噪音" not in client.get("/author/scenarios").get_data(as_text=True)
+    resp = post_form(client, "/author/scenarios/new", slug="mine", yaml=NOISE)
+    assert resp.status_code == 422
+    assert "you may only author scenarios of your department" in resp.get_data(as_text=True)
+    assert db_count(Scenario) == 1
+
+
+def test_new_scenario_needs_an_unused_well_formed_slug(trainer, make_scenario, client):
+    make_scenario(department="public-security")
+    for slug in ("noise", "Bad Slug"):
+        resp = post_form(client, "/author/scenarios/new", slug=slug, yaml=PS_NOISE)
+        assert resp.status_code == 422
+
+
+def test_street_trainer_scenario_is_private_to_their_street(client, auth, make_user,
+                                                           users, db_count):
+    make_user("s2trainer", role="trainer", unit="S2")
+    auth.login("s2trainer")
+    post_form(client, "/author/scenarios/new", slug="s2", yaml=PS_NOISE)
+    page = client.get("/author/scenarios/s2").get_data(as_text=True)
+    client.post("/author/scenarios/s2/status", data={"csrf_token": csrf_from(page),
+                                                     "status": "published"})
+    assert db_count(Scenario, Scenario.street_id.is_not(None),
+                    Scenario.status == "published") == 1
+    auth.login("worker")  # in S1
+    assert client.get("/scenarios/s2").status_code == 404
+    make_user("s2worker", unit="S2-C1-G1")
+    auth.login("s2worker")
+    assert client.get("/scenarios/s2").status_code == 200
+
+
+def test_preview_plays_from_the_url_and_records_nothing(trainer, make_scenario, client,
+                                                        db_count):
+    make_scenario(department="public-security", status="draft")
+    html = client.get("/author/scenarios/noise/preview").get_data(as_text=True)
+    assert "nothing is recorded" in html and "晚上十点" in html
+    assert '<form method="get"' in html and 'name="path" value="listen"' in html
+    html = client.get("/author/scenarios/noise/preview?path=scold").get_data(as_text=True)
+    assert "命令式的语气容易激化矛盾。" in html
+    assert 'type="hidden" name="path" value="scold"' in html
+    html = client.get("/author/scenarios/noise/preview?path=scold&path=leave").get_data(
+        as_text=True)
+    assert ">Partly resolved</h2>" in html and 'class="chart"' in html
+    resp = client.get("/author/scenarios/noise/preview?path=nonsense")
+    assert resp.status_code == 302
+    assert db_count(Run) == 0
+
+
+def test_export_downloads_yaml_that_loads_back_the_same(trainer, make_scenario, client, app):
+    make_scenario(department="public-security")
+    resp = client.get("/author/scenarios/noise/export")
+    assert resp.status_code == 200
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="noise.yml"'
+    assert resp.mimetype == "application/yaml"
+    exported, problems = parse_yaml(resp.get_data(as_text=True), "noise.yml", "noise")
+    original, _ = parse_yaml(PS_NOISE, "noise.yml", "noise")
+    assert problems == [] and exported == original
+
+
+def test_withdrawn_scenario_keeps_runs_in_progress_playable(client, auth, users,
+                                                            make_scenario, app):
+    make_scenario(department="public-security")
+    auth.login("worker")
+    page = client.get("/scenarios/noise").get_data(as_text=True)
+    run_url = client.post("/scenarios/noise/runs",
+                          data={"csrf_token": csrf_from(page)}).headers["Location"]
+    auth.login("trainer")
+    page = client.get("/author/scenarios/noise").get_data(as_text=True)
+    client.post("/author/scenarios/noise/status", data={"csrf_token": csrf_from(page),
+                                                        "status": "draft"})
+    with app.app_context():
+        assert db.session.scalar(sa.select(Scenario.status)) == "draft"
+    auth.login("worker")
+    token = csrf_from(client.get(run_url).get_data(as_text=True))
+    assert client.post(f"{run_url}/choices", data={"choice": "listen",
+                                                   "csrf_token": token}).status_code == 302
+
+
+def test_admin_edits_any_department_and_organiser_none(client, auth, users, make_scenario):
+    make_scenario()
+    auth.login("admin")
+    assert client.get("/author/scenarios/noise").status_code == 200
+    auth.login("organiser")
+    assert client.get("/author/scenarios/noise").status_code == 403

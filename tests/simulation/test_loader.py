@@ -1,0 +1,174 @@
+import shutil
+
+import sqlalchemy as sa
+
+from trainer.extensions import db
+from trainer.simulation.models import Scenario, ScenarioVersion
+
+from .conftest import FIXTURES, NOISE, SHIPPED
+
+
+def copy(tmp_path, *names):
+    for name in names:
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    return tmp_path
+
+
+def test_shipped_folder_loads_every_scenario_published(load_folder, app, db_count):
+    report = load_folder(SHIPPED)
+    assert report.problems == []
+    slugs = sorted(p.stem for p in SHIPPED.glob("*.yml"))
+    assert len(slugs) >= 8
+    assert sorted(report.created) == slugs
+    with app.app_context():
+        rows = db.session.scalars(sa.select(Scenario)).all()
+        assert {s.status for s in rows} == {"published"}
+        assert all(s.department is not None and s.source == "file" for s in rows)
+        assert all(s.current_version.number == 1 for s in rows)
+    assert db_count(ScenarioVersion) == len(slugs)
+
+
+def test_loading_again_is_idempotent(load_folder, db_count):
+    load_folder(SHIPPED)
+    again = load_folder(SHIPPED)
+    assert again.created == again.updated == []
+    assert len(again.unchanged) == db_count(Scenario) == db_count(ScenarioVersion)
+
+
+def test_check_only_loads_nothing(load_folder, db_count):
+    report = load_folder(SHIPPED, dry_run=True)
+    assert report.ok and report.created == []
+    assert db_count(Scenario) == 0
+
+
+def test_changed_file_adds_a_version_and_keeps_the_old_one(load_folder, tmp_path, app,
+                                                            db_count):
+    (tmp_path / "noise.yml").write_text(NOISE, encoding="utf-8")
+    load_folder(tmp_path)
+    (tmp_path / "noise.yml").write_text(NOISE.replace("跳绳", "拍球"), encoding="utf-8")
+    report = load_folder(tmp_path)
+    assert report.updated == ["noise"]
+    assert db_count(ScenarioVersion) == 2
+    with app.app_context():
+        scenario = db.session.scalar(sa.select(Scenario))
+        assert scenario.current_version.number == 2
+        assert "拍球" in scenario.current_version.html["arrive"]
+
+
+def test_layout_only_change_is_unchanged(load_folder, tmp_path):
+    (tmp_path / "noise.yml").write_text(NOISE, encoding="utf-8")
+    load_folder(tmp_path)
+    (tmp_path / "noise.yml").write_text("# a comment\n" + NOISE, encoding="utf-8")
+    assert load_folder(tmp_path).unchanged == ["noise"]
+
+
+def test_file_with_a_cycle_or_dangling_goto_loads_nothing(load_folder, tmp_path, db_count):
+    report = load_folder(copy(tmp_path, "cycle.yml", "dangling.yml", "noise.yml"))
+    assert report.problems == [
+        "cycle.yml: node 'a' -> 'b' -> 'a': cycle",
+        "dangling.yml: node 'arrive', choice 'scold': goto 'nowhere' is not a node",
+    ]
+    assert report.created == ["noise"]
+    assert db_count(Scenario) == 1
+
+
+def test_broken_edit_of_a_loaded_file_keeps_the_loaded_version(load_folder, tmp_path,
+                                                               db_count):
+    (tmp_path / "noise.yml").write_text(NOISE, encoding="utf-8")
+    load_folder(tmp_path)
+    (tmp_path / "noise.yml").write_text(NOISE.replace("goto: escalate", "goto: nowhere"),
+                                        encoding="utf-8")
+    report = load_folder(tmp_path)
+    assert report.problems == [
+        "noise.yml: node 'arrive', choice 'scold': goto 'nowhere' is not a node",
+        "noise.yml: node 'escalate': unreachable from start 'arrive'",
+    ]
+    assert db_count(ScenarioVersion) == 1
+
+
+def test_twee_and_twine_html_import_without_department(load_folder, tmp_path, app):
+    shutil.copy(FIXTURES / "parking.twee", tmp_path / "parking.twee")
+    shutil.copy(FIXTURES / "parking.html", tmp_path / "parking-html.html")
+    report = load_folder(tmp_path)
+    assert report.problems == []
+    assert sorted(report.created) == ["parking", "parking-html"]
+    with app.app_context():
+        scenario = db.session.scalar(sa.select(Scenario).where(Scenario.slug == "parking"))
+        assert (scenario.title, scenario.department, scenario.status) == (
+            "小区停车纠纷", None, "published")
+
+
+def test_two_files_with_one_slug_load_neither(load_folder, tmp_path, db_count):
+    shutil.copy(FIXTURES / "noise.yml", tmp_path / "parking.yml")
+    shutil.copy(FIXTURES / "parking.twee", tmp_path / "parking.twee")
+    report = load_folder(tmp_path)
+    assert report.problems == [
+        "parking.twee: file: slug 'parking' is used by 2 files in this folder",
+        "parking.yml: file: slug 'parking' is used by 2 files in this folder",
+    ]
+    assert db_count(Scenario) == 0
+
+
+def test_unusable_file_name_and_encoding_are_reported(load_folder, tmp_path):
+    (tmp_path / "Noise Night.yml").write_text(NOISE, encoding="utf-8")
+    (tmp_path / "latin.yml").write_bytes("title: caf\xe9".encode("latin-1"))
+    (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
+    report = load_folder(tmp_path)
+    assert report.problems == [
+        "Noise Night.yml: file name: the slug (the name without extension) uses lowercase "
+        "letters, digits, '-' and '_' only",
+        "latin.yml: file: not UTF-8 text",
+    ]
+
+
+def test_unknown_department_is_reported(load_folder, tmp_path):
+    (tmp_path / "noise.yml").write_text(NOISE.replace("civil-affairs", "weather"), "utf-8")
+    [problem] = load_folder(tmp_path).problems
+    assert problem.startswith("noise.yml: field 'department': unknown department 'weather'")
+
+
+def test_missing_folder_is_one_problem(load_folder, tmp_path):
+    assert load_folder(tmp_path / "nope").problems == [f"{tmp_path / 'nope'}: not a folder"]
+
+
+def test_web_edit_survives_reloading_the_unchanged_file(load_folder, tmp_path, app, users):
+    from trainer.auth.models import User
+    from trainer.simulation import authoring
+
+    (tmp_path / "noise.yml").write_text(NOISE, encoding="utf-8")
+    load_folder(tmp_path)
+    with app.app_context():
+        admin = db.session.get(User, users["admin"])
+        scenario = db.session.scalar(sa.select(Scenario))
+        authoring.save_scenario(admin, scenario, NOISE.replace("跳绳", "唱歌"))
+        db.session.commit()
+    assert load_folder(tmp_path).unchanged == ["noise"]
+    with app.app_context():
+        assert "唱歌" in db.session.scalar(sa.select(Scenario)).current_version.html["arrive"]
+
+
+def test_imported_twine_stories_play_to_their_endings(load_folder, tmp_path, client, auth,
+                                                      users):
+    from tests.conftest import bearer
+    from trainer.simulation.engine import paths_to_endings, score_path
+    from trainer.simulation.twee import parse_twee, parse_twine_html
+
+    shutil.copy(FIXTURES / "parking.twee", tmp_path / "parking.twee")
+    shutil.copy(FIXTURES / "parking.html", tmp_path / "parking-html.html")
+    load_folder(tmp_path)
+    graph, _ = parse_twee((FIXTURES / "parking.twee").read_text("utf-8"), "p", "parking")
+    headers = bearer(auth.token("worker"))
+    for ending, keys in paths_to_endings(graph).items():
+        run_id = client.post("/api/v1/scenarios/parking/runs", headers=headers).get_json()[
+            "run_id"]
+        for key in keys:
+            body = client.post(f"/api/v1/runs/{run_id}/choices", json={"choice": key},
+                               headers=headers).get_json()
+        assert body["node"]["key"] == ending
+        assert (body["outcome"], body["scores"]) == (graph.nodes[ending].ending,
+                                                     score_path(graph, keys))
+    start = client.post("/api/v1/scenarios/parking-html/runs", headers=headers).get_json()
+    html_graph, _ = parse_twine_html((FIXTURES / "parking.html").read_text("utf-8"), "p", "p")
+    assert [c["label"] for c in start["node"]["choices"]] == [
+        c.label for c in html_graph.nodes["Arrive"].choices]
+    assert "&lt;&lt;if $calm &gt; 0&gt;&gt;" in start["node"]["html"]  # macros stay text

@@ -1,0 +1,130 @@
+"""The shipped scenarios, played to every ending on the phone pages and through the API,
+with the debrief checked against the scoring rules computed by brute force."""
+
+import re
+
+import pytest
+from markupsafe import escape
+
+from tests.conftest import bearer, csrf_from
+from trainer.simulation.engine import paths_to_endings
+from trainer.simulation.validate import parse_yaml
+
+from .conftest import SHIPPED
+from .strategies import all_paths
+
+FILES = sorted(SHIPPED.glob("*.yml"))
+OUTCOME = {"success": "Resolved", "partial": "Partly resolved", "failure": "Not resolved"}
+
+
+def graph_of(path):
+    graph, problems = parse_yaml(path.read_text(encoding="utf-8"), path.name, path.stem)
+    assert problems == [], problems
+    return graph
+
+
+def expected_scores(graph, keys):
+    """DESIGN.md: the sum of the effects along the path as a percent of the best sum any
+    path from start reaches in that competency, floored at 0."""
+    paths = all_paths(graph)
+    taken, node = [], graph.nodes[graph.start]
+    for key in keys:
+        choice = node.choice(key)
+        taken.append(choice)
+        node = graph.nodes[choice.goto]
+    names = {n for p in paths for c in p for n in c.effects}
+    scores = {}
+    for name in names:
+        best = max(sum(c.effects.get(name, 0) for c in p) for p in paths)
+        if best > 0:
+            total = sum(c.effects.get(name, 0) for c in taken)
+            scores[name] = round(max(0, total) / best * 100, 1)
+    return scores, taken
+
+
+def worth(graph, choice):
+    rest = max(sum(sum(c.effects.values()) for c in p) for p in all_paths(graph, choice.goto))
+    return sum(choice.effects.values()) + rest
+
+
+def test_the_library_meets_the_issue(app):
+    assert len(FILES) >= 8
+    for path in FILES:
+        graph = graph_of(path)
+        endings = {n.ending for n in graph.nodes.values() if n.ending}
+        assert len(graph.nodes) >= 12 and endings == {"success", "partial", "failure"}
+        raised = {n for node in graph.nodes.values() for c in node.choices for n in c.effects}
+        assert len(raised) >= 3, path.name
+        assert all(c.feedback.strip() for n in graph.nodes.values() for c in n.choices)
+
+
+@pytest.fixture
+def loaded(load_folder, users):
+    report = load_folder(SHIPPED)
+    assert report.problems == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_worker_plays_every_ending_on_the_phone_pages(client, auth, loaded, path):
+    graph = graph_of(path)
+    auth.login("worker")
+    client.set_cookie("lang", "en")
+    for ending, keys in paths_to_endings(graph).items():
+        page = client.get(f"/scenarios/{path.stem}").get_data(as_text=True)
+        resp = auth.client.post(f"/scenarios/{path.stem}/runs",
+                                data={"csrf_token": csrf_from(page)})
+        run_url = resp.headers["Location"]
+        html = client.get(run_url).get_data(as_text=True)
+        assert "Step 1 of about" in html
+        node = graph.nodes[graph.start]
+        for key in keys:
+            choice = node.choice(key)
+            node = graph.nodes[choice.goto]
+            resp = client.post(f"{run_url}/choices",
+                               data={"choice": key, "csrf_token": csrf_from(html)})
+            assert resp.status_code == 302
+            html = client.get(run_url).get_data(as_text=True)
+            assert str(escape(choice.feedback)) in html  # shown right after the choice
+        _check_debrief_page(graph, keys, ending, html)
+
+
+def _check_debrief_page(graph, keys, ending, html):
+    assert len(html.encode()) < 60_000
+    assert f">{OUTCOME[graph.nodes[ending].ending]}</h2>" in html
+    scores, taken = expected_scores(graph, keys)
+    chart = re.search(r"<svg[^>]*class=\"chart\".*?</svg>", html, re.S)
+    assert (chart is not None) == bool(scores)
+    for value in scores.values():
+        assert f">{value:g}%</text>" in chart.group(0)
+    for choice in taken:
+        assert str(escape(choice.feedback)) in html
+    assert 'style="' not in html and "<script" not in html
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_api_debrief_matches_the_scoring_rules_at_every_ending(client, auth, loaded, path):
+    graph = graph_of(path)
+    headers = bearer(auth.token("worker"))
+    for ending, keys in paths_to_endings(graph).items():
+        start = client.post(f"/api/v1/scenarios/{path.stem}/runs", headers=headers)
+        assert start.status_code == 201
+        run_id = start.get_json()["run_id"]
+        for key in keys:
+            answer = client.post(f"/api/v1/runs/{run_id}/choices", json={"choice": key},
+                                 headers=headers).get_json()
+        scores, taken = expected_scores(graph, keys)
+        assert answer["finished"] is True and answer["node"]["key"] == ending
+        assert answer["outcome"] == graph.nodes[ending].ending
+        assert answer["scores"] == scores
+        debrief = client.get(f"/api/v1/runs/{run_id}", headers=headers).get_json()
+        assert (debrief["outcome"], debrief["scores"], debrief["path"]) == (
+            answer["outcome"], scores, keys)
+        assert debrief["feedback"] == [c.feedback for c in taken]
+        for step, choice in zip(debrief["steps"], taken, strict=True):
+            offered = graph.nodes[step["node"]["key"]].choices
+            best = max(worth(graph, c) for c in offered)
+            if step["better"] is None:
+                assert worth(graph, choice) == best
+            else:
+                better = next(c for c in offered if c.key == step["better"]["key"])
+                assert worth(graph, better) == best > worth(graph, choice)

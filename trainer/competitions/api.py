@@ -1,0 +1,178 @@
+"""Competition endpoints of /api/v1 (DESIGN.md "Public contract")."""
+
+import sqlalchemy as sa
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainer.api.core import api_auth, bp, field, json_body, paginated
+from trainer.competitions import board, eligibility, judging, phases, publishing, rounds
+from trainer.competitions.models import Competition
+from trainer.competitions.queries import entered_ids, entry_of, get_competition, get_round
+from trainer.competitions.services import create_competition, enter
+from trainer.competitions.spec import parse_competition
+from trainer.errors import DomainError, Invalid
+from trainer.extensions import db
+from trainer.models import utcnow
+from trainer.org.models import Unit
+from trainer.security import client_address
+
+
+def _eligible(comp: Competition) -> bool:
+    if current_user.role != "worker":
+        return False
+    return all(s.met for s in eligibility.check_rules(current_user, comp.eligibility))
+
+
+def list_item(comp: Competition, entered: bool) -> dict:
+    return {"id": comp.id, "title": comp.title, "kind": comp.kind,
+            "status": phases.competition_status(comp, utcnow()),
+            "starts_at": comp.starts_at.isoformat(), "ends_at": comp.ends_at.isoformat(),
+            "street": comp.street.code if comp.street else None,
+            "eligible": _eligible(comp), "entered": entered}
+
+
+def detail_json(comp: Competition) -> dict:
+    checks = eligibility.check_rules(current_user, comp.eligibility) \
+        if current_user.role == "worker" else []
+    body = list_item(comp, entry_of(comp.id, current_user.id) is not None)
+    body.update(
+        description=comp.description,
+        freeze_at=comp.freeze_at.isoformat() if comp.freeze_at else None,
+        team_by=comp.team_by, team_size=comp.team_size, visibility=comp.visibility,
+        rounds=[{"n": r.n, "title": r.title, "kind": r.kind, "weight": r.weight,
+                 "opens_at": r.opens_at.isoformat(), "closes_at": r.closes_at.isoformat(),
+                 "time_limit": r.time_limit,
+                 "status": phases.round_status(r, comp, utcnow())} for r in comp.rounds],
+        eligibility=[c.as_json() for c in checks], honours=comp.honours or [])
+    return body
+
+
+@bp.get("/competitions")
+@api_auth()
+def competitions_list():
+    from trainer.competitions.queries import visible_competitions
+
+    stmt = visible_competitions(current_user).order_by(Competition.starts_at.desc(),
+                                                       Competition.id)
+    items, status, headers = paginated(stmt, lambda c: c)
+    mine = entered_ids(current_user.id, [c.id for c in items])
+    return [list_item(c, c.id in mine) for c in items], status, headers
+
+
+@bp.post("/competitions")
+@api_auth("organiser", "admin")
+def competitions_create():
+    comp = create_competition(current_user, parse_competition(json_body()))
+    db.session.commit()
+    return detail_json(comp), 201
+
+
+@bp.get("/competitions/<int:comp_id>")
+@api_auth()
+def competitions_detail(comp_id: int):
+    return detail_json(get_competition(current_user, comp_id))
+
+
+@bp.post("/competitions/<int:comp_id>/entries")
+@api_auth()
+def competitions_enter(comp_id: int):
+    entry, created = enter(current_user, get_competition(current_user, comp_id))
+    db.session.commit()
+    return {"entry_id": entry.id, "number": entry.number}, 201 if created else 200
+
+
+def _run_answer(run) -> dict:
+    from trainer.simulation.services import run_state
+
+    state = run_state(run)
+    answer = {"run_id": run.id, "node": state["node"], "finished": state["finished"]}
+    if state["finished"]:
+        answer.update(outcome=state["outcome"], scores=state["scores"])
+    return answer
+
+
+@bp.post("/competitions/<int:comp_id>/rounds/<int:n>/start")
+@api_auth()
+def competitions_start_round(comp_id: int, n: int):
+    comp = get_competition(current_user, comp_id)
+    rnd = get_round(comp, n)
+    thing, created = rounds.start_round(current_user, comp, rnd, client_address())
+    db.session.commit()
+    if rnd.kind == "quiz":
+        from trainer.quizzes.services import attempt_json
+
+        return attempt_json(thing), 201 if created else 200
+    return _run_answer(thing), 201 if created else 200
+
+
+@bp.put("/competitions/<int:comp_id>/rounds/<int:n>/scores/<username>")
+@api_auth()
+def competitions_score(comp_id: int, n: int, username: str):
+    comp = get_competition(current_user, comp_id)
+    rnd = get_round(comp, n)
+    judging.require_judge(current_user, rnd)
+    data = json_body()
+    criteria = field(data, "criteria", dict)
+    reason = field(data, "reason", str, required=False) or ""
+    entry = judging.entry_by_username(comp, username[:40])
+    sheet = judging.score_entry(current_user, rnd, entry, criteria, reason)
+    db.session.commit()
+    return {"entrant": entry.number, "criteria": sheet.points, "total": sheet.total}
+
+
+@bp.post("/competitions/<int:comp_id>/publish")
+@api_auth("organiser", "admin")
+def competitions_publish(comp_id: int):
+    from trainer.competitions.queries import get_managed
+
+    answer = publishing.publish(current_user, get_managed(current_user, comp_id))
+    db.session.commit()
+    return answer
+
+
+def _row_json(row: board.Row) -> dict:
+    return {"rank": row.rank, "name": row.name, "community": row.community,
+            "street": row.street, "score": row.score, "seconds": row.seconds}
+
+
+@bp.get("/competitions/<int:comp_id>/leaderboard")
+@api_auth()
+def competitions_leaderboard(comp_id: int):
+    comp = board.lean_competition(current_user, comp_id)
+    limit, offset = _int_arg("limit", 50, 1, board.MAX_LIMIT), _int_arg("offset", 0, 0, 10**7)
+    if request.args.get("by") == "team":
+        hidden = comp.visibility == "own" and not board.sees_live(comp, current_user)
+        teams = [] if hidden else board.team_board(comp, current_user)
+        return {"entries": [{"rank": t["rank"], "team": t["team"], "score": t["score"]}
+                            for t in teams[offset:offset + limit]],
+                "me": None, "frozen": board.frozen_for(comp, current_user)}
+    street_id = _street_arg(comp)
+    table = board.leaderboard(comp, current_user, limit=limit, offset=offset,
+                              street_id=street_id)
+    me = table.me
+    return {"entries": [_row_json(r) for r in table.rows], "frozen": table.frozen,
+            "me": {"rank": me["rank"], "score": me["score"], "seconds": me["seconds"]}
+            if me else None}
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Invalid(_("Field “%(name)s” has the wrong type.", name=name), field=name) from None
+    return max(low, min(high, value))
+
+
+def _street_arg(comp: Competition) -> int | None:
+    code = request.args.get("street")
+    if not code:
+        return None
+    street = db.session.scalar(sa.select(Unit).where(Unit.code == code[:40],
+                                                     Unit.level == "street"))
+    if street is None or (comp.street_id is not None and comp.street_id != street.id):
+        raise DomainError(_("Unknown street."), code="not_found", status=404)
+    return street.id

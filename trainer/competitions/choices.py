@@ -1,0 +1,83 @@
+"""Choices offered by the organiser forms (all within the organiser's scope) and small
+read helpers of the manage pages."""
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from trainer.auth.models import User
+from trainer.competitions.models import Competition, Entry
+from trainer.competitions.queries import can_create_in
+from trainer.extensions import db
+from trainer.org.models import Unit
+from trainer.org.scope import is_district_wide, street_id_of
+
+
+def street_choices(user) -> list[tuple[str, str]]:
+    streets = db.session.scalars(sa.select(Unit).where(Unit.level == "street",
+                                                       Unit.active.is_(True))
+                                 .order_by(Unit.code))
+    found = [(s.code, s.name) for s in streets if can_create_in(user, s)]
+    if can_create_in(user, None):
+        found.insert(0, ("", _("The whole district")))
+    return found
+
+
+def competition_form(form, user, comp: Competition | None = None):
+    from trainer.learning.models import Course
+    from trainer.learning.queries import visible_courses
+    from trainer.quizzes.models import Quiz
+    from trainer.quizzes.queries import visible_quizzes
+
+    form.street.choices = street_choices(user)
+    if comp is not None:
+        form.street.choices = [(comp.street.code if comp.street else "",
+                                comp.street.name if comp.street else _("The whole district"))]
+    courses = db.session.scalars(visible_courses(user).order_by(Course.title))
+    form.courses.choices = [(c.slug, c.title) for c in courses]
+    quizzes = db.session.scalars(visible_quizzes(user).where(Quiz.course_id.is_not(None))
+                                 .order_by(Quiz.title))
+    form.quiz_passed.choices = [("", _("None"))] + [(str(q.id), q.title) for q in quizzes]
+    return form
+
+
+def judge_choices(user, comp: Competition) -> list[tuple[str, str]]:
+    """Trainers and organisers who may judge in the competition's scope."""
+    stmt = (sa.select(User).outerjoin(Unit, Unit.id == User.unit_id)
+            .where(User.role.in_(("trainer", "organiser")), User.active.is_(True))
+            .order_by(User.role, User.username))
+    street = comp.street_id if comp.street_id is not None else (
+        None if is_district_wide(user) else street_id_of(user))
+    if street is not None:
+        stmt = stmt.where(sa.or_(User.unit_id.is_(None), Unit.street_id.is_(None),
+                                 Unit.street_id == street))
+    return [(u.username, f"{u.name}（{u.username}）") for u in db.session.scalars(stmt.limit(500))]
+
+
+def round_form(form, user, comp: Competition, rnd=None):
+    from trainer.quizzes.models import Quiz
+    from trainer.quizzes.queries import visible_quizzes
+    from trainer.simulation.queries import playable_scenarios
+
+    quizzes = db.session.scalars(visible_quizzes(user).order_by(Quiz.title))
+    form.quiz.choices = [("", "—")] + [(str(q.id), q.title) for q in quizzes
+                                       if q.street_id in (None, comp.street_id)]
+    scenarios = db.session.scalars(playable_scenarios(user))
+    form.scenario.choices = [("", "—")] + [(s.slug, s.title) for s in scenarios
+                                           if s.street_id in (None, comp.street_id)]
+    form.judges.choices = judge_choices(user, comp)
+    return form
+
+
+def manage_context(comp: Competition) -> dict:
+    entrants = db.session.scalar(sa.select(sa.func.count()).select_from(Entry).where(
+        Entry.competition_id == comp.id))
+    public_quizzes = [r for r in comp.rounds if r.kind == "quiz" and r.quiz is not None
+                      and r.quiz.published]
+    return {"entrants": entrants, "public_quizzes": public_quizzes}
+
+
+def question_url(question_id: int) -> str | None:
+    if "quizzes.question" not in current_app.view_functions:
+        return None
+    return url_for("quizzes.question", question_id=question_id)

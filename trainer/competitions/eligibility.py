@@ -1,0 +1,100 @@
+"""Eligibility rules fed by modules and practice: each rule with the worker's own progress.
+
+Rules (the competition body's ``eligibility``): ``course`` (completed the course: an
+Enrollment with ``completed_at``), ``quiz_passed`` (trainer.quizzes.queries.has_passed) and
+``practice`` (answered at least N practice questions in the last M days: answers saved in
+attempts of context "practice").
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from trainer.extensions import db
+from trainer.models import utcnow
+
+
+@dataclass
+class RuleStatus:
+    rule: str
+    met: bool
+    detail: str
+    link: str | None = None
+    progress: int = 0  # 0–100, for the checklist
+
+    def as_json(self) -> dict:
+        return {"rule": self.rule, "met": self.met, "detail": self.detail, "link": self.link}
+
+
+def _url(endpoint: str, **values) -> str | None:
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+def check_rules(user, rules: list[dict]) -> list[RuleStatus]:
+    """The checklist of ``rules`` for ``user``, in order."""
+    checks = {"course": _course, "quiz_passed": _quiz_passed, "practice": _practice}
+    return [checks[rule["rule"]](user, rule) for rule in rules or [] if rule.get("rule") in checks]
+
+
+def unmet(statuses: list[RuleStatus]) -> list[dict]:
+    return [s.as_json() for s in statuses if not s.met]
+
+
+def _course(user, rule: dict) -> RuleStatus:
+    from trainer.learning.models import Course, Enrollment
+    from trainer.learning.services import progress_percent
+
+    course = db.session.scalar(sa.select(Course).where(Course.slug == rule["course"]))
+    if course is None:
+        return RuleStatus("course", False, _("Complete the course “%(slug)s”.",
+                                             slug=rule["course"]))
+    done = db.session.scalar(sa.select(Enrollment.id).where(
+        Enrollment.user_id == user.id, Enrollment.course_id == course.id,
+        Enrollment.completed_at.is_not(None))) is not None
+    progress = 100 if done else progress_percent(user.id, course)
+    return RuleStatus("course", done, _("Complete the course “%(title)s” (%(p)s%% done).",
+                                        title=course.title, p=progress),
+                      _url("learning.course", slug=course.slug), progress)
+
+
+def _quiz_passed(user, rule: dict) -> RuleStatus:
+    from trainer.quizzes.models import Quiz
+    from trainer.quizzes.queries import has_passed
+
+    quiz = db.session.get(Quiz, rule["quiz"])
+    title = quiz.title if quiz is not None else f"#{rule['quiz']}"
+    passed = quiz is not None and has_passed(user.id, quiz.id)
+    link = None
+    if quiz is not None and quiz.course is not None:
+        link = _url("learning.course", slug=quiz.course.slug)
+    elif quiz is not None:
+        link = _url("quizzes.quiz", quiz_id=quiz.id)
+    return RuleStatus("quiz_passed", passed, _("Pass the quiz “%(title)s”.", title=title),
+                      link, 100 if passed else 0)
+
+
+def practice_answers(user_id: int, days: int) -> int:
+    """Practice questions answered in the last ``days`` days."""
+    from trainer.quizzes.models import Attempt, AttemptAnswer
+
+    since = utcnow() - timedelta(days=days)
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(AttemptAnswer)
+        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+        .where(Attempt.user_id == user_id, Attempt.context == "practice",
+               AttemptAnswer.answer.is_not(None), AttemptAnswer.saved_at >= since)) or 0
+
+
+def _practice(user, rule: dict) -> RuleStatus:
+    count = practice_answers(user.id, rule["days"])
+    need = rule["questions"]
+    return RuleStatus(
+        "practice", count >= need,
+        _("Answer at least %(n)s practice questions in the last %(days)s days (you have "
+          "%(count)s).", n=need, days=rule["days"], count=count),
+        _url("quizzes.practice"), min(100, round(100 * count / need)) if need else 100)

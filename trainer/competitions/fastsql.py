@@ -1,0 +1,111 @@
+"""The leaderboard's hot statements, built once and run as Core statements with bound
+parameters: building an ORM statement per request costs several times more than running
+it. Each mirrors a query of queries.py / board.py / tallies.py (tests check they agree).
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from trainer.auth.models import User
+from trainer.competitions.models import Competition, Entry
+from trainer.competitions.records_models import Tally
+from trainer.extensions import db
+from trainer.org.models import Unit
+from trainer.org.scope import is_district_wide, street_id_of
+
+C, E, T = Competition.__table__.c, Entry.__table__.c, Tally.__table__.c
+COMP_COLUMNS = (C.id, C.street_id, C.status, C.freeze_at, C.visibility, C.visible_top,
+                C.team_by, C.team_size)
+MINE_COLUMNS = (E.id, E.competition_id, E.street_id, E.number, E.total_centi, E.seconds,
+                E.rank_key, E.frozen_total_centi, E.frozen_rank_key)
+_in_street = sa.or_(C.street_id.is_(None), C.street_id == sa.bindparam("street"))
+_comp = sa.select(*COMP_COLUMNS).where(C.id == sa.bindparam("comp"))
+COMP = {
+    "all": _comp,
+    "published": _comp.where(C.status != "draft"),
+    "street_organiser": _comp.where(_in_street, sa.or_(C.status != "draft",
+                                                       C.street_id == sa.bindparam("street"))),
+    "street": _comp.where(_in_street, C.status != "draft"),
+}
+MINE = sa.select(*MINE_COLUMNS).where(E.competition_id == sa.bindparam("comp"),
+                                      E.user_id == sa.bindparam("user"))
+
+
+def _scope(user) -> str:
+    """Which visibility rule of queries.visible_competitions applies to ``user``."""
+    if user.role == "admin" or (user.role == "organiser" and is_district_wide(user)):
+        return "all"
+    if is_district_wide(user):
+        return "published"
+    return "street_organiser" if user.role == "organiser" else "street"
+
+
+def run(stmt, **params):
+    return db.session.connection().execute(stmt, params)
+
+
+def competition(user, comp_id: int):
+    """The leaderboard's columns of a competition the user may see, or None."""
+    return run(COMP[_scope(user)], comp=comp_id, street=street_id_of(user)).first()
+
+
+def my_entry(comp_id: int, user_id: int):
+    return run(MINE, comp=comp_id, user=user_id).first()
+
+
+def _better(frozen: bool, street: bool):
+    key = E.frozen_rank_key if frozen else E.rank_key
+    above = (sa.select(sa.func.coalesce(sa.func.sum(T.count), 0))
+             .where(T.competition_id == sa.bindparam("comp"), T.scope == sa.bindparam("scope"),
+                    T.frozen == frozen, T.bucket > sa.bindparam("bucket"))
+             .scalar_subquery())
+    inside = (sa.select(sa.func.count()).select_from(Entry.__table__)
+              .where(E.competition_id == sa.bindparam("comp"), key >= sa.bindparam("low"),
+                     key < sa.bindparam("key")))
+    if street:
+        inside = inside.where(E.street_id == sa.bindparam("street"))
+    return sa.select(above + inside.scalar_subquery())
+
+
+BETTER = {(f, s): _better(f, s) for f in (False, True) for s in (False, True)}
+
+
+def better(comp_id: int, street_id: int | None, frozen: bool, bucket: int, low: int,
+           key: int) -> int:
+    stmt = BETTER[(frozen, street_id is not None)]
+    return int(run(stmt, comp=comp_id, scope=street_id or 0, bucket=bucket, low=low, key=key,
+                   street=street_id).scalar())
+
+
+def _page(frozen: bool, street: bool):
+    community, street_unit = aliased(Unit), aliased(Unit)
+    key = E.frozen_rank_key if frozen else E.rank_key
+    inner = sa.select(E.id.label("id"), key.label("k")).where(
+        E.competition_id == sa.bindparam("comp"))
+    if street:
+        inner = inner.where(E.street_id == sa.bindparam("street"))
+    inner = inner.order_by(key, E.id).limit(sa.bindparam("scan", type_=sa.Integer)).subquery()
+    ranked = sa.select(inner.c.id, inner.c.k,
+                       sa.func.rank().over(order_by=inner.c.k).label("rnk")).subquery()
+    users = User.__table__.c
+    return (sa.select(E.id, E.user_id, E.number, users.name, community.name, street_unit.name,
+                      ranked.c.rnk, ranked.c.k)
+            .select_from(Entry.__table__)
+            .join(ranked, ranked.c.id == E.id)
+            .join(User.__table__, users.id == E.user_id)
+            .outerjoin(community, community.id == E.community_id)
+            .outerjoin(street_unit, street_unit.id == E.street_id)
+            .order_by(ranked.c.k, ranked.c.id)
+            .limit(sa.bindparam("take", type_=sa.Integer))
+            .offset(sa.bindparam("skip", type_=sa.Integer)))
+
+
+PAGE = {(f, s): _page(f, s) for f in (False, True) for s in (False, True)}
+
+
+def page(comp_id: int, frozen: bool, limit: int, offset: int, street_id: int | None) -> list:
+    """Rows (entry id, user id, number, name, community, street, rank, key) of one page
+    plus one more (to tell whether a next page exists), ranked by RANK() OVER the
+    LIMITed index scan."""
+    return run(PAGE[(frozen, street_id is not None)], comp=comp_id, street=street_id,
+               scan=offset + limit + 1, take=limit + 1, skip=offset).all()

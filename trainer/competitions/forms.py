@@ -1,0 +1,221 @@
+"""Organiser, judge and entrant forms: field validation only. The competition and round
+forms turn into the API's body (``body()``) so that one parser (spec.py) checks both."""
+
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class CheckboxList(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def iso(value) -> str | None:
+    """A form's local time as ISO 8601 with the site's offset."""
+    if value is None:
+        return None
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    return value.replace(tzinfo=zone).isoformat()
+
+
+def local(value):
+    """An aware time as the naive local time a datetime-local input shows."""
+    if value is None:
+        return None
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+def when(label, required: bool = True):
+    return DateTimeLocalField(label, format=FORMAT,
+                              validators=[DataRequired() if required else Optional()])
+
+
+class CompetitionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    kind = SelectField(_l("Kind"), choices=[("knowledge", _l("Knowledge contest")),
+                                            ("skill", _l("Service-skill contest")),
+                                            ("drill", _l("Post drill"))])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    street = SelectField(_l("Scope"), choices=[], default="")
+    starts_at = when(_l("Starts"))
+    ends_at = when(_l("Ends"))
+    entry_closes_at = when(_l("Entries close (empty: at the end)"), required=False)
+    freeze_at = when(_l("Standings freeze at (empty: never)"), required=False)
+    team_by = SelectField(_l("Teams"), default="", choices=[("", _l("Individual only")),
+                                                ("community", _l("By community")),
+                                                ("street", _l("By street"))])
+    team_size = IntegerField(_l("Best members counted per team"), default=3,
+                             validators=[Optional(), NumberRange(min=1, max=100)])
+    visibility = SelectField(_l("Entrants see"), choices=[
+        ("full", _l("The full table")), ("top", _l("The top places only")),
+        ("own", _l("Only their own standing"))])
+    visible_top = IntegerField(_l("Places shown (top only)"),
+                               validators=[Optional(), NumberRange(min=1, max=10000)])
+    appeal_hours = DecimalField(_l("Appeal window after a round closes (hours)"), default=2,
+                                validators=[Optional(), NumberRange(min=0, max=720)])
+    courses = CheckboxList(_l("Required courses"), choices=[])
+    quiz_passed = SelectField(_l("Required module quiz"), choices=[], default="")
+    practice_questions = IntegerField(_l("Practice questions required"),
+                                      validators=[Optional(), NumberRange(min=1, max=100000)])
+    practice_days = IntegerField(_l("… within the last (days)"), default=30,
+                                 validators=[Optional(), NumberRange(min=1, max=3660)])
+    honour_title = StringField(_l("Honour"), default="业务能手",
+                               validators=[Optional(), Length(max=40)])
+    honour_top = IntegerField(_l("Awarded to the top (places)"), default=3,
+                              validators=[Optional(), NumberRange(min=1, max=100000)])
+    honour_percent = DecimalField(_l("… or the top percent"),
+                                  validators=[Optional(), NumberRange(min=0.1, max=100)])
+    team_honour_title = StringField(_l("Team honour"), validators=[Optional(), Length(max=40)])
+    team_honour_top = IntegerField(_l("Awarded to the top teams"), default=1,
+                                   validators=[Optional(), NumberRange(min=1, max=1000)])
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
+
+    def body(self) -> dict:
+        """The competition body (DESIGN.md) these fields describe."""
+        rules = [{"rule": "course", "course": slug} for slug in self.courses.data or []]
+        if self.quiz_passed.data:
+            rules.append({"rule": "quiz_passed", "quiz": int(self.quiz_passed.data)})
+        if self.practice_questions.data:
+            rules.append({"rule": "practice", "questions": self.practice_questions.data,
+                          "days": self.practice_days.data or 30})
+        honours = []
+        if self.honour_title.data and (self.honour_top.data or self.honour_percent.data):
+            honours.append({"title": self.honour_title.data, "top": self.honour_top.data,
+                            "top_percent": float(self.honour_percent.data)
+                            if self.honour_percent.data else None})
+        if self.team_honour_title.data and self.team_honour_top.data:
+            honours.append({"title": self.team_honour_title.data,
+                            "top": self.team_honour_top.data, "team": True})
+        return {"title": self.title.data, "kind": self.kind.data,
+                "description": self.description.data or "", "street": self.street.data or None,
+                "starts_at": iso(self.starts_at.data), "ends_at": iso(self.ends_at.data),
+                "entry_closes_at": iso(self.entry_closes_at.data),
+                "freeze_at": iso(self.freeze_at.data), "team_by": self.team_by.data or None,
+                "team_size": self.team_size.data or 3, "visibility": self.visibility.data,
+                "visible_top": self.visible_top.data,
+                "appeal_hours": float(self.appeal_hours.data)
+                if self.appeal_hours.data is not None else 2,
+                "eligibility": rules, "honours": honours}
+
+    def fill(self, comp) -> None:
+        """Show a competition's settings in the fields."""
+        for name in ("title", "kind", "description", "team_size", "visibility", "visible_top",
+                     "appeal_hours"):
+            getattr(self, name).data = getattr(comp, name)
+        self.street.data = comp.street.code if comp.street else ""
+        self.team_by.data = comp.team_by or ""
+        for name in ("starts_at", "ends_at", "entry_closes_at", "freeze_at"):
+            getattr(self, name).data = local(getattr(comp, name))
+        rules = comp.eligibility or []
+        self.courses.data = [r["course"] for r in rules if r["rule"] == "course"]
+        quiz = [r["quiz"] for r in rules if r["rule"] == "quiz_passed"]
+        self.quiz_passed.data = str(quiz[0]) if quiz else ""
+        practice = [r for r in rules if r["rule"] == "practice"]
+        if practice:
+            self.practice_questions.data = practice[0]["questions"]
+            self.practice_days.data = practice[0]["days"]
+        people = [h for h in comp.honours or [] if not h.get("team")]
+        teams = [h for h in comp.honours or [] if h.get("team")]
+        self.honour_title.data = people[0]["title"] if people else ""
+        self.honour_top.data = people[0].get("top") if people else None
+        self.honour_percent.data = people[0].get("top_percent") if people else None
+        self.team_honour_title.data = teams[0]["title"] if teams else ""
+        self.team_honour_top.data = teams[0].get("top") if teams else None
+
+
+class RoundForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    kind = SelectField(_l("Kind"), choices=[("quiz", _l("Quiz round")),
+                                            ("scenario", _l("Scenario round")),
+                                            ("judged", _l("Judged round"))])
+    weight = IntegerField(_l("Weight"), default=1,
+                          validators=[DataRequired(), NumberRange(min=1, max=1000)])
+    opens_at = when(_l("Opens"), required=False)
+    closes_at = when(_l("Closes"), required=False)
+    time_limit = IntegerField(_l("Time limit (minutes)"),
+                              validators=[Optional(), NumberRange(min=1, max=1440)])
+    quiz = SelectField(_l("Quiz (quiz round)"), choices=[], default="")
+    scenario = SelectField(_l("Scenario (scenario round)"), choices=[], default="")
+    criteria = TextAreaField(_l("Criteria, one per line as “name: maximum” (judged round)"),
+                             validators=[Optional(), Length(max=2000)])
+    judges = CheckboxList(_l("Judges (judged round)"), choices=[])
+    judge_communities = TextAreaField(
+        _l("Judges' own communities, one per line as “username: community code” (they may "
+           "not score its entrants)"), validators=[Optional(), Length(max=2000)])
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
+
+    def body(self) -> dict:
+        criteria = []
+        for line in (self.criteria.data or "").splitlines():
+            name, _sep, most = line.replace("：", ":").rpartition(":")
+            if line.strip():
+                value = most.strip()
+                criteria.append({"name": (name or line).strip(),
+                                 "max": int(value) if value.isdigit() else (value or None)})
+        return {"title": self.title.data, "kind": self.kind.data, "weight": self.weight.data,
+                "opens_at": iso(self.opens_at.data), "closes_at": iso(self.closes_at.data),
+                "time_limit": self.time_limit.data,
+                "quiz": int(self.quiz.data) if self.quiz.data else None,
+                "scenario": self.scenario.data or None, "criteria": criteria,
+                "judges": self._judges()}
+
+    def _judges(self) -> list:
+        declared = {}
+        for line in (self.judge_communities.data or "").splitlines():
+            name, _sep, code = line.replace("：", ":").partition(":")
+            if name.strip() and code.strip():
+                declared[name.strip()] = code.strip()
+        return [{"username": u, "community": declared[u]} if u in declared else u
+                for u in self.judges.data or []]
+
+    def fill(self, rnd) -> None:
+        self.title.data, self.kind.data, self.weight.data = rnd.title, rnd.kind, rnd.weight
+        self.opens_at.data, self.closes_at.data = local(rnd.opens_at), local(rnd.closes_at)
+        self.time_limit.data = rnd.time_limit
+        self.quiz.data = str(rnd.quiz_id or "")
+        self.scenario.data = rnd.scenario.slug if rnd.scenario else ""
+        self.criteria.data = "\n".join(f"{c['name']}: {c['max']}" for c in rnd.criteria or [])
+        self.judges.data = [j.user.username for j in rnd.judges]
+        self.judge_communities.data = "\n".join(
+            f"{j.user.username}: {j.community.code}" for j in rnd.judges if j.community_id)
+
+
+class ScoreForm(FlaskForm):
+    """A judge's sheet: the points arrive as fields ``c0``, ``c1``… (one per criterion)."""
+
+    reason = StringField(_l("Reason (needed when you change a score)"),
+                         validators=[Optional(), Length(max=500)])
+
+
+class AppealForm(FlaskForm):
+    text = TextAreaField(_l("What is wrong with the result?"),
+                         validators=[DataRequired(), Length(max=2000)])
+
+
+class ResolveForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=[("upheld", _l("Uphold")),
+                                                    ("rejected", _l("Reject"))])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    percent = DecimalField(_l("Corrected round percent (optional)"),
+                           validators=[Optional(), NumberRange(min=0, max=100)])
+
+
+class StatusForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])

@@ -1,0 +1,280 @@
+"""The competition body (DESIGN.md "Competition body"): parsed and checked field by field.
+
+No database here: references (street code, quiz id, scenario slug, course slug, judges'
+usernames) are only checked for shape; services.py resolves them. Every problem raises
+``Invalid`` naming the field, e.g. ``rounds[1].weight``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from trainer.competitions.models import KINDS, ROUND_KINDS, TEAM_BY, VISIBILITY
+from trainer.errors import Invalid
+
+RULES = ("course", "quiz_passed", "practice")
+MAX_ROUNDS = 20
+
+
+@dataclass
+class RoundSpec:
+    title: str
+    kind: str
+    weight: int
+    opens_at: datetime
+    closes_at: datetime
+    time_limit: int | None = None
+    quiz: int | None = None
+    scenario: str | None = None
+    criteria: list[dict] = field(default_factory=list)
+    judges: list[str] = field(default_factory=list)
+    # username -> code of the community the judge belongs to (a conflict of interest)
+    judge_communities: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CompetitionSpec:
+    title: str
+    kind: str
+    street: str | None
+    starts_at: datetime
+    ends_at: datetime
+    description: str = ""
+    entry_closes_at: datetime | None = None
+    freeze_at: datetime | None = None
+    team_by: str | None = None
+    team_size: int = 3
+    visibility: str = "full"
+    visible_top: int | None = None
+    appeal_hours: float = 2.0
+    eligibility: list[dict] = field(default_factory=list)
+    honours: list[dict] = field(default_factory=list)
+    rounds: list[RoundSpec] = field(default_factory=list)
+
+
+def bad(name: str, message: str | None = None) -> Invalid:
+    return Invalid(message or _("Field “%(name)s” is not valid.", name=name), field=name)
+
+
+def text(data: dict, name: str, *, required: bool = True, limit: int = 120,
+         prefix: str = "") -> str | None:
+    value = data.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise bad(prefix + name, _("Field “%(name)s” is required.", name=prefix + name))
+        return None
+    if not isinstance(value, str) or len(value.strip()) > limit:
+        raise bad(prefix + name)
+    return value.strip()
+
+
+def integer(data: dict, name: str, *, required: bool = False, low: int = 0,
+            high: int = 10**6, prefix: str = "") -> int | None:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise bad(prefix + name, _("Field “%(name)s” is required.", name=prefix + name))
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise bad(prefix + name)
+    return value
+
+
+def moment(data: dict, name: str, *, required: bool = True, prefix: str = "") -> datetime | None:
+    """An ISO 8601 time with its offset (a time without one is refused)."""
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise bad(prefix + name, _("Field “%(name)s” is required.", name=prefix + name))
+        return None
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise bad(prefix + name, _("Field “%(name)s” must be a time in ISO 8601 with its "
+                                   "offset.", name=prefix + name))
+    return parsed
+
+
+def choice(data: dict, name: str, options: tuple, default=None, prefix: str = ""):
+    value = data.get(name, default)
+    if value is None and default is None:
+        return None
+    if value not in options:
+        raise bad(prefix + name)
+    return value
+
+
+def parse_competition(data: dict) -> CompetitionSpec:
+    """The body as a CompetitionSpec, or Invalid naming the first bad field."""
+    if not isinstance(data, dict):
+        raise bad("body")
+    spec = CompetitionSpec(
+        title=text(data, "title"), kind=choice(data, "kind", KINDS, "knowledge"),
+        street=text(data, "street", required=False, limit=40),
+        starts_at=moment(data, "starts_at"), ends_at=moment(data, "ends_at"),
+        description=text(data, "description", required=False, limit=4000) or "",
+        entry_closes_at=moment(data, "entry_closes_at", required=False),
+        freeze_at=moment(data, "freeze_at", required=False),
+        team_by=choice(data, "team_by", TEAM_BY),
+        team_size=integer(data, "team_size", low=1, high=100) or 3,
+        visibility=choice(data, "visibility", VISIBILITY, "full"),
+        visible_top=integer(data, "visible_top", low=1, high=10000),
+        appeal_hours=_hours(data),
+    )
+    _check_times(spec)
+    spec.eligibility = parse_eligibility(data.get("eligibility"))
+    spec.honours = parse_honours(data.get("honours"))
+    spec.rounds = parse_rounds(data.get("rounds"), spec)
+    return spec
+
+
+def _hours(data: dict) -> float:
+    value = data.get("appeal_hours", 2)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 720:
+        raise bad("appeal_hours")
+    return float(value)
+
+
+def _check_times(spec: CompetitionSpec) -> None:
+    if spec.ends_at <= spec.starts_at:
+        raise bad("ends_at", _("The end must come after the start."))
+    if spec.freeze_at is not None and not spec.starts_at <= spec.freeze_at < spec.ends_at:
+        raise bad("freeze_at", _("The standings must freeze between the start and the end."))
+    if spec.entry_closes_at is not None and spec.entry_closes_at > spec.ends_at:
+        raise bad("entry_closes_at", _("Entries must close before the end."))
+    if spec.visibility == "top" and not spec.visible_top:
+        raise bad("visible_top", _("Say how many places entrants see."))
+
+
+def parse_eligibility(rules) -> list[dict]:
+    if rules is None:
+        return []
+    if not isinstance(rules, list) or len(rules) > 20:
+        raise bad("eligibility")
+    parsed = []
+    for i, rule in enumerate(rules):
+        prefix = f"eligibility[{i}]."
+        if not isinstance(rule, dict) or rule.get("rule") not in RULES:
+            raise bad(prefix + "rule")
+        if rule["rule"] == "course":
+            parsed.append({"rule": "course", "course": text(rule, "course", limit=80,
+                                                            prefix=prefix)})
+        elif rule["rule"] == "quiz_passed":
+            parsed.append({"rule": "quiz_passed",
+                           "quiz": integer(rule, "quiz", required=True, low=1, high=2**31,
+                                           prefix=prefix)})
+        else:
+            parsed.append({"rule": "practice",
+                           "questions": integer(rule, "questions", required=True, low=1,
+                                                high=100000, prefix=prefix),
+                           "days": integer(rule, "days", required=True, low=1, high=3660,
+                                           prefix=prefix)})
+    return parsed
+
+
+def parse_honours(honours) -> list[dict]:
+    if honours is None:
+        return []
+    if not isinstance(honours, list) or len(honours) > 10:
+        raise bad("honours")
+    parsed = []
+    for i, item in enumerate(honours):
+        prefix = f"honours[{i}]."
+        if not isinstance(item, dict):
+            raise bad(f"honours[{i}]")
+        top = integer(item, "top", low=1, high=100000, prefix=prefix)
+        percent = item.get("top_percent")
+        if percent is not None and (isinstance(percent, bool) or
+                                    not isinstance(percent, int | float) or
+                                    not 0 < percent <= 100):
+            raise bad(prefix + "top_percent")
+        if top is None and percent is None:
+            raise bad(prefix + "top", _("Give the number of places (top) or a percent."))
+        team = item.get("team", False)
+        if not isinstance(team, bool):
+            raise bad(prefix + "team")
+        parsed.append({"title": text(item, "title", limit=40, prefix=prefix), "top": top,
+                       "top_percent": percent, "team": team})
+    return parsed
+
+
+def parse_rounds(rounds, comp: CompetitionSpec) -> list[RoundSpec]:
+    if rounds is None:
+        return []
+    if not isinstance(rounds, list) or len(rounds) > MAX_ROUNDS:
+        raise bad("rounds")
+    return [parse_round(item, comp, f"rounds[{i}].") for i, item in enumerate(rounds)]
+
+
+def parse_round(item, comp: CompetitionSpec, prefix: str = "") -> RoundSpec:
+    """One round; its window defaults to the competition's and must lie within it."""
+    if not isinstance(item, dict):
+        raise bad(prefix.rstrip("."))
+    kind = choice(item, "kind", ROUND_KINDS, prefix=prefix)
+    if kind is None:
+        raise bad(prefix + "kind", _("Field “%(name)s” is required.", name=prefix + "kind"))
+    spec = RoundSpec(
+        title=text(item, "title", prefix=prefix), kind=kind,
+        weight=integer(item, "weight", required=True, low=1, high=1000, prefix=prefix),
+        opens_at=moment(item, "opens_at", required=False, prefix=prefix) or comp.starts_at,
+        closes_at=moment(item, "closes_at", required=False, prefix=prefix) or comp.ends_at,
+        time_limit=integer(item, "time_limit", low=1, high=24 * 60, prefix=prefix))
+    if spec.closes_at <= spec.opens_at:
+        raise bad(prefix + "closes_at", _("The round must close after it opens."))
+    if spec.opens_at < comp.starts_at or spec.closes_at > comp.ends_at:
+        raise bad(prefix + "opens_at", _("The round must lie within the competition's times."))
+    if kind == "quiz":
+        spec.quiz = integer(item, "quiz", required=True, low=1, high=2**31, prefix=prefix)
+    elif kind == "scenario":
+        spec.scenario = text(item, "scenario", limit=80, prefix=prefix)
+    else:
+        spec.criteria = parse_criteria(item.get("criteria"), prefix)
+        spec.judges, spec.judge_communities = parse_judges(item.get("judges"), prefix)
+    return spec
+
+
+def parse_criteria(criteria, prefix: str = "") -> list[dict]:
+    if not isinstance(criteria, list) or not criteria or len(criteria) > 20:
+        raise bad(prefix + "criteria", _("A judged round needs its criteria, each with a "
+                                         "maximum."))
+    parsed, names = [], set()
+    for i, item in enumerate(criteria):
+        inner = f"{prefix}criteria[{i}]."
+        if not isinstance(item, dict):
+            raise bad(inner.rstrip("."))
+        name = text(item, "name", limit=60, prefix=inner)
+        if name in names:
+            raise bad(inner + "name", _("Criterion names must differ."))
+        names.add(name)
+        parsed.append({"name": name, "max": integer(item, "max", required=True, low=1,
+                                                    high=1000, prefix=inner)})
+    return parsed
+
+
+def parse_judges(judges, prefix: str = "") -> tuple[list[str], dict[str, str]]:
+    """Judges as usernames, or objects ``{"username", "community"}`` declaring the
+    community a judge belongs to (its entrants are then a conflict of interest)."""
+    if judges is None:
+        return [], {}
+    if not isinstance(judges, list) or len(judges) > 50:
+        raise bad(prefix + "judges")
+    names, communities = [], {}
+    for i, item in enumerate(judges):
+        if isinstance(item, dict):
+            name = text(item, "username", limit=40, prefix=f"{prefix}judges[{i}].")
+            community = text(item, "community", required=False, limit=40,
+                             prefix=f"{prefix}judges[{i}].")
+            if community:
+                communities[name] = community
+        elif isinstance(item, str) and 0 < len(item.strip()) <= 40:
+            name = item.strip()
+        else:
+            raise bad(f"{prefix}judges[{i}]")
+        if name not in names:
+            names.append(name)
+    return names, communities

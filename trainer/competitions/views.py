@@ -1,0 +1,203 @@
+"""Competition pages for everyone: the list, a competition, entering, playing a round,
+its review after it closes, and appeals. Organiser, judge and standings pages live in
+views_manage.py, views_judge.py and views_board.py (routes on the same blueprint)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from trainer.auth.forms import ConfirmForm
+from trainer.competitions import appeals, hooks, pages, rounds
+from trainer.competitions.forms import AppealForm
+from trainer.competitions.labels import duration, label
+from trainer.competitions.queries import get_competition, get_round
+from trainer.competitions.services import enter as enter_service
+from trainer.errors import Conflict, DomainError
+from trainer.extensions import db
+from trainer.security import client_address
+
+bp = Blueprint("competitions", __name__)
+hooks.install()
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"clabel": label, "duration": duration}
+
+
+def done_or_flash(action, *args) -> bool:
+    """Run a service and commit; on a refusal, roll back and show its message instead."""
+    try:
+        action(*args)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return False
+    db.session.commit()
+    return True
+
+
+def _round(comp_id: int, n: int):
+    comp = get_competition(current_user, comp_id)
+    return comp, get_round(comp, n)
+
+
+@bp.route("/competitions")
+@login_required
+def index():
+    return render_template("competitions/index.html", items=pages.index_items(current_user))
+
+
+@bp.route("/competitions/<int:comp_id>")
+@login_required
+def detail(comp_id: int):
+    comp = get_competition(current_user, comp_id)
+    return render_template("competitions/detail.html", form=ConfirmForm(),
+                           appeal_form=AppealForm(), **pages.detail(current_user, comp))
+
+
+@bp.post("/competitions/<int:comp_id>/enter")
+@login_required
+def enter(comp_id: int):
+    comp = get_competition(current_user, comp_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if done_or_flash(enter_service, current_user, comp):
+        flash(_("You have entered the competition."), "ok")
+    return redirect(url_for(".detail", comp_id=comp.id))
+
+
+@bp.post("/competitions/<int:comp_id>/rounds/<int:n>/start")
+@login_required
+def start(comp_id: int, n: int):
+    comp, rnd = _round(comp_id, n)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not done_or_flash(rounds.start_round, current_user, comp, rnd, client_address()):
+        return redirect(url_for(".detail", comp_id=comp.id))
+    return redirect(url_for(".play", comp_id=comp.id, n=n))
+
+
+@bp.route("/competitions/<int:comp_id>/rounds/<int:n>/play")
+@login_required
+def play(comp_id: int, n: int):
+    comp, rnd = _round(comp_id, n)
+    thing = rounds.played(rounds.my_result(current_user, comp, rnd))
+    if rnd.kind == "quiz":
+        from trainer.quizzes.services import accepts_saves, attempt_json
+
+        if not accepts_saves(thing):
+            return redirect(url_for(".detail", comp_id=comp.id))
+        data = attempt_json(thing)
+        saved = {a["question_id"]: a["answer"] for a in data["answers"]}
+        return render_template("competitions/play_quiz.html", comp=comp, rnd=rnd,
+                               attempt=thing, data=data, saved=saved, form=ConfirmForm(),
+                               autosave=_autosave_url(thing))
+    from trainer.simulation.services import run_state
+
+    if thing.finished:
+        return redirect(url_for(".detail", comp_id=comp.id))
+    return render_template("competitions/play_run.html", comp=comp, rnd=rnd, run=thing,
+                           state=run_state(thing, reveal=False), form=ConfirmForm())
+
+
+def _autosave_url(attempt) -> str:
+    from flask import current_app
+
+    if "quizzes.autosave" not in current_app.view_functions:
+        return ""
+    return url_for("quizzes.autosave", attempt_id=attempt.id, question_id=0)[:-1]
+
+
+def form_answers(questions: list[dict], form) -> dict[int, object]:
+    """Answers posted by the plain form; empty fields leave the saved answer alone."""
+    answers = {}
+    for entry in questions:
+        name, kind = f"q{entry['id']}", entry["type"]
+        value = form.getlist(name) if kind == "multiple" else form.get(name, "").strip()
+        if kind == "truefalse" and value in ("true", "false"):
+            value = value == "true"
+        if value not in ("", []):
+            answers[entry["id"]] = value
+    return answers
+
+
+@bp.post("/competitions/<int:comp_id>/rounds/<int:n>/answers")
+@login_required
+def answers(comp_id: int, n: int):
+    comp, rnd = _round(comp_id, n)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    from trainer.quizzes.services import attempt_json
+
+    attempt = rounds.played(rounds.my_result(current_user, comp, rnd))
+    given = form_answers(attempt_json(attempt)["questions"], request.form)
+    submit = request.form.get("action") == "submit"
+    outcome = rounds.save_answers(current_user, comp, rnd, given, submit)
+    db.session.commit()
+    if outcome["result"] is not None:
+        flash(_("Submitted. Your result counts in the standings; the review opens when the "
+                "round closes."), "ok")
+        return redirect(url_for(".detail", comp_id=comp.id))
+    for message in outcome["problems"].values():
+        flash(message, "error")
+    if not outcome["problems"]:
+        flash(_("Your answers are saved."), "ok")
+    return redirect(url_for(".play", comp_id=comp.id, n=n))
+
+
+@bp.post("/competitions/<int:comp_id>/rounds/<int:n>/choose")
+@login_required
+def choose(comp_id: int, n: int):
+    comp, rnd = _round(comp_id, n)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    done_or_flash(rounds.take_choice, current_user, comp, rnd, request.form.get("choice", "")[:80])
+    return redirect(url_for(".play", comp_id=comp.id, n=n))
+
+
+@bp.post("/competitions/<int:comp_id>/rounds/<int:n>/leave")
+@login_required
+def leave(comp_id: int, n: int):
+    comp, rnd = _round(comp_id, n)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    count = rounds.note_page_leave(current_user, comp, rnd)
+    db.session.commit()
+    return {"count": count}
+
+
+@bp.route("/competitions/<int:comp_id>/rounds/<int:n>/review")
+@login_required
+def review(comp_id: int, n: int):
+    comp, rnd = _round(comp_id, n)
+    thing = rounds.played(rounds.my_result(current_user, comp, rnd))
+    if rnd.kind == "quiz":
+        from trainer.quizzes.services import result_json, review_allowed
+
+        if not review_allowed(thing):
+            raise Conflict(_("The review opens when the round closes."), code="not_closed")
+        return render_template("competitions/review.html", comp=comp, rnd=rnd,
+                               result=result_json(thing, reveal=True))
+    from trainer.simulation.services import reveals_feedback, run_state
+
+    if not reveals_feedback(thing):
+        raise Conflict(_("The review opens when the round closes."), code="not_closed")
+    return render_template("competitions/review.html", comp=comp, rnd=rnd,
+                           state=run_state(thing, reveal=True))
+
+
+@bp.post("/competitions/<int:comp_id>/rounds/<int:n>/appeal")
+@login_required
+def appeal(comp_id: int, n: int):
+    comp, rnd = _round(comp_id, n)
+    form = AppealForm()
+    if not form.validate_on_submit():
+        flash(_("Say what the appeal is about (at most 2000 characters)."), "error")
+        return redirect(url_for(".detail", comp_id=comp.id))
+    if done_or_flash(appeals.file_appeal, current_user, comp, rnd, form.text.data):
+        flash(_("Your appeal has been sent to the organisers."), "ok")
+    return redirect(url_for(".detail", comp_id=comp.id))
+
+
+from trainer.competitions import views_board, views_judge, views_manage  # noqa: E402,F401

@@ -1,0 +1,103 @@
+"""Standings pages (individual, team and per-street tables), the projector view, and
+certificates: the printable one and the public verification page."""
+
+import segno
+from flask import abort, render_template, request, url_for
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from trainer.auth.access import staff_required
+from trainer.competitions import board, pages, publishing
+from trainer.competitions.queries import can_manage, get_competition
+from trainer.competitions.views import bp
+from trainer.extensions import db
+from trainer.org.models import Unit
+
+PER_PAGE = 50
+
+
+def _street(code: str | None):
+    if not code:
+        return None
+    import sqlalchemy as sa
+
+    street = db.session.scalar(sa.select(Unit).where(Unit.code == code[:40],
+                                                     Unit.level == "street"))
+    if street is None:
+        abort(404)
+    return street
+
+
+@bp.route("/competitions/<int:comp_id>/standings")
+@login_required
+def standings(comp_id: int):
+    comp = get_competition(current_user, comp_id)
+    tab = request.args.get("tab", "individual")
+    page = max(1, request.args.get("page", 1, type=int))
+    street = _street(request.args.get("street")) if comp.street_id is None else None
+    context = {"comp": comp, "tab": tab, "page": page, "street": street,
+               "manage": can_manage(current_user, comp)}
+    if tab == "team":
+        hidden = comp.visibility == "own" and not context["manage"]
+        context["teams"] = [] if hidden else board.team_board(comp, current_user)
+    else:
+        context["board"] = board.leaderboard(comp, current_user, limit=PER_PAGE,
+                                             offset=(page - 1) * PER_PAGE,
+                                             street_id=street.id if street else None)
+        if street is None and page == 1:
+            context["street_boards"] = [
+                (s, board.leaderboard(comp, current_user, limit=5, street_id=s.id))
+                for s in pages.streets_of(comp)]
+    return render_template("competitions/standings.html", **context)
+
+
+@bp.route("/competitions/<int:comp_id>/projector")
+@staff_required
+def projector(comp_id: int):
+    comp = get_competition(current_user, comp_id)
+    table = board.leaderboard(comp, current_user, limit=20, public=True)
+    teams = board.team_board(comp, current_user, public=True)[:8] \
+        if comp.visibility != "own" else []
+    return render_template("competitions/projector.html", comp=comp, board=table,
+                           teams=teams, refresh=30)
+
+
+def _qr_svg(url: str) -> Markup:
+    qr = segno.make(url, error="m")
+    # segno writes only presentation attributes (no style=), so the strict CSP holds.
+    return Markup(qr.svg_inline(scale=4, border=2, svgclass="qr", lineclass="qr-line",
+                                omitsize=False))
+
+
+@bp.route("/certificates/<code>")
+def verify(code: str):
+    cert = publishing.certificate_by_code(code)
+    if cert is None:
+        abort(404)
+    return render_template("competitions/verify.html", cert=cert)
+
+
+@bp.route("/certificates/<code>/print")
+@login_required
+def certificate(code: str):
+    cert = publishing.certificate_by_code(code)
+    if cert is None:
+        abort(404)
+    honour = cert.honour
+    comp = get_competition(current_user, honour.competition_id)
+    if honour.user_id != current_user.id and not can_manage(current_user, comp):
+        abort(404)
+    verify_url = url_for(".verify", code=cert.code, _external=True)
+    return render_template("competitions/certificate.html", cert=cert, comp=comp,
+                           qr=_qr_svg(verify_url), verify_url=verify_url,
+                           issuer=_issuer(comp))
+
+
+def _issuer(comp) -> str:
+    """The unit that awards the honour: the contest's street, else the district."""
+    import sqlalchemy as sa
+
+    if comp.street is not None:
+        return comp.street.name
+    return db.session.scalar(sa.select(Unit.name).where(Unit.level == "district")
+                             .order_by(Unit.id).limit(1)) or ""

@@ -1,0 +1,229 @@
+"""Organiser pages: create and edit a competition and its rounds, open, close, publish,
+and read the dashboard, the results export, the audit log, integrity flags and appeals."""
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainer.auth.access import roles_required
+from trainer.competitions import (
+    analysis,
+    appeals,
+    audit,
+    export,
+    integrity,
+    publishing,
+    services,
+)
+from trainer.competitions import choices as pick
+from trainer.competitions.forms import CompetitionForm, ResolveForm, RoundForm, StatusForm
+from trainer.competitions.queries import get_managed, get_round
+from trainer.competitions.spec import parse_competition, parse_round
+from trainer.competitions.views import bp
+from trainer.errors import DomainError, Invalid
+from trainer.extensions import db
+
+organisers = roles_required("organiser", "admin")
+
+
+def form_error(form, exc: Invalid) -> None:
+    """Show a spec error on the form field it names (else at the top of the form)."""
+    name = str(exc.extra.get("field", ""))
+    base = name.split("[")[0].split(".")[0]
+    base = {"eligibility": "courses", "honours": "honour_title"}.get(base, base)
+    target = getattr(form, base, None)
+    if target is not None and hasattr(target, "errors"):
+        target.errors = [*target.errors, exc.message]
+    else:
+        flash(exc.message, "error")
+
+
+@bp.route("/competitions/new", methods=["GET", "POST"])
+@organisers
+def new():
+    form = pick.competition_form(CompetitionForm(), current_user)
+    if form.validate_on_submit():
+        try:
+            comp = services.create_competition(current_user, parse_competition(form.body()),
+                                               status="draft")
+        except Invalid as exc:
+            db.session.rollback()
+            form_error(form, exc)
+        else:
+            db.session.commit()
+            return redirect(url_for(".manage", comp_id=comp.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("competitions/form.html", form=form, comp=None), status
+
+
+@bp.route("/competitions/<int:comp_id>/edit", methods=["GET", "POST"])
+@organisers
+def edit(comp_id: int):
+    comp = get_managed(current_user, comp_id)
+    form = pick.competition_form(CompetitionForm(), current_user, comp)
+    if request.method == "GET":
+        form.fill(comp)
+    elif form.validate_on_submit():
+        try:
+            body = {**form.body(), "street": comp.street.code if comp.street else None}
+            spec = parse_competition(body)
+            services.update_competition(current_user, comp, spec, form.reason.data or "")
+        except Invalid as exc:
+            db.session.rollback()
+            form_error(form, exc)
+        else:
+            db.session.commit()
+            return redirect(url_for(".manage", comp_id=comp.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("competitions/form.html", form=form, comp=comp), status
+
+
+@bp.route("/competitions/<int:comp_id>/manage")
+@organisers
+def manage(comp_id: int):
+    comp = get_managed(current_user, comp_id)
+    return render_template("competitions/manage.html", comp=comp, form=StatusForm(),
+                           open_appeals=appeals.open_count(comp), **pick.manage_context(comp))
+
+
+def _round_form(comp, rnd=None):
+    return pick.round_form(RoundForm(), current_user, comp, rnd)
+
+
+def _save_round(comp, form, rnd=None) -> bool:
+    try:
+        spec = parse_round(form.body(), comp)
+        if rnd is None:
+            services.add_round(current_user, comp, spec, form.reason.data or "")
+        else:
+            services.update_round(current_user, rnd, spec, form.reason.data or "")
+    except Invalid as exc:
+        db.session.rollback()
+        form_error(form, exc)
+        return False
+    db.session.commit()
+    return True
+
+
+@bp.route("/competitions/<int:comp_id>/rounds/new", methods=["GET", "POST"])
+@organisers
+def new_round(comp_id: int):
+    comp = get_managed(current_user, comp_id)
+    form = _round_form(comp)
+    if form.validate_on_submit() and _save_round(comp, form):
+        return redirect(url_for(".manage", comp_id=comp.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("competitions/round_form.html", form=form, comp=comp,
+                           rnd=None), status
+
+
+@bp.route("/competitions/<int:comp_id>/rounds/<int:n>/edit", methods=["GET", "POST"])
+@organisers
+def edit_round(comp_id: int, n: int):
+    comp = get_managed(current_user, comp_id)
+    rnd = get_round(comp, n)
+    form = _round_form(comp, rnd)
+    if request.method == "GET":
+        form.fill(rnd)
+    elif form.validate_on_submit() and _save_round(comp, form, rnd):
+        return redirect(url_for(".manage", comp_id=comp.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("competitions/round_form.html", form=form, comp=comp,
+                           rnd=rnd), status
+
+
+@bp.post("/competitions/<int:comp_id>/status")
+@organisers
+def change_status(comp_id: int):
+    comp = get_managed(current_user, comp_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            services.set_status(current_user, comp, request.form.get("action", ""),
+                                form.reason.data or "")
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+    return redirect(url_for(".manage", comp_id=comp.id))
+
+
+@bp.post("/competitions/<int:comp_id>/publish")
+@organisers
+def publish(comp_id: int):
+    comp = get_managed(current_user, comp_id)
+    if StatusForm().validate_on_submit():
+        try:
+            publishing.publish(current_user, comp)
+            db.session.commit()
+            flash(_("Results published: honours awarded and certificates issued."), "ok")
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+    return redirect(url_for(".manage", comp_id=comp.id))
+
+
+@bp.route("/competitions/<int:comp_id>/dashboard")
+@organisers
+def dashboard(comp_id: int):
+    comp = get_managed(current_user, comp_id)
+    svg, counts = analysis.distribution_svg(comp)
+    items = [analysis.round_items(r) for r in comp.rounds if r.kind == "quiz"]
+    return render_template("competitions/dashboard.html", comp=comp, chart=svg, counts=counts,
+                           rows=analysis.participation(comp), item_rounds=items,
+                           question_url=pick.question_url)
+
+
+@bp.route("/competitions/<int:comp_id>/results.xlsx")
+@organisers
+def results_export(comp_id: int):
+    comp = get_managed(current_user, comp_id)
+    data = export.results_workbook(comp)
+    return Response(data, headers={"Content-Disposition":
+                                   f'attachment; filename="competition-{comp.id}-results.xlsx"'},
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/competitions/<int:comp_id>/audit")
+@organisers
+def audit_log(comp_id: int):
+    comp = get_managed(current_user, comp_id)
+    page = db.paginate(audit.audit_log(comp.id), per_page=50, error_out=False)
+    return render_template("competitions/audit.html", comp=comp, page=page)
+
+
+@bp.route("/competitions/<int:comp_id>/integrity")
+@organisers
+def integrity_flags(comp_id: int):
+    comp = get_managed(current_user, comp_id)
+    return render_template("competitions/integrity.html", comp=comp,
+                           flags=integrity.integrity_flags(comp))
+
+
+@bp.route("/competitions/<int:comp_id>/appeals")
+@organisers
+def appeal_list(comp_id: int):
+    comp = get_managed(current_user, comp_id)
+    page = db.paginate(appeals.appeals_of(comp), per_page=30, error_out=False)
+    return render_template("competitions/appeals.html", comp=comp, page=page,
+                           form=ResolveForm())
+
+
+@bp.post("/competitions/<int:comp_id>/appeals/<int:appeal_id>")
+@organisers
+def resolve(comp_id: int, appeal_id: int):
+    comp = get_managed(current_user, comp_id)
+    appeal = appeals.get_appeal(comp, appeal_id)
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for the decision."), "error")
+        return redirect(url_for(".appeal_list", comp_id=comp.id))
+    percent = float(form.percent.data) if form.percent.data is not None else None
+    try:
+        appeals.resolve_appeal(current_user, appeal, form.decision.data, form.reason.data,
+                               percent)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for(".appeal_list", comp_id=comp.id))

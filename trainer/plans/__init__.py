@@ -1,0 +1,1 @@
+"""Yearly training plans per street, sessions, QR sign-in attendance, feedback, compliance."""

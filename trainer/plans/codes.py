@@ -1,0 +1,57 @@
+"""Rotating sign-in codes: an HMAC over the session id and a 30-second time step. Pure.
+
+A code reads ``<step>-<signature>``. The code of the current step and of the one before
+are accepted, so a code scanned just before it rotates still works; an older code with a
+good signature is *stale*, anything else is *forged*.
+"""
+
+import base64
+import hashlib
+import hmac
+from datetime import UTC, datetime
+from enum import Enum
+
+STEP_SECONDS = 30
+
+
+class Verdict(Enum):
+    OK = "ok"
+    STALE = "stale"
+    FORGED = "forged"
+
+
+def derive_key(secret: str | bytes) -> bytes:
+    """A key for sign-in codes only, derived from the application's secret."""
+    raw = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(raw, b"trainer.plans.checkin-code", hashlib.sha256).digest()
+
+
+def step_at(now: datetime) -> int:
+    return int(now.timestamp()) // STEP_SECONDS
+
+
+def step_start(step: int) -> datetime:
+    return datetime.fromtimestamp(step * STEP_SECONDS, UTC)
+
+
+def _signature(key: bytes, session_id: int, step: int) -> str:
+    mac = hmac.new(key, f"{session_id}:{step}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:12]).decode().rstrip("=")
+
+
+def make_code(key: bytes, session_id: int, step: int) -> str:
+    return f"{step}-{_signature(key, session_id, step)}"
+
+
+def check_code(key: bytes, session_id: int, code: str, now: datetime) -> Verdict:
+    """Judge ``code`` for ``session_id`` at ``now`` (current and previous step accepted)."""
+    step_text, _, signature = (code or "").strip().partition("-")
+    if not step_text.isdigit() or len(step_text) > 12 or not signature:
+        return Verdict.FORGED
+    step = int(step_text)
+    if not hmac.compare_digest(signature, _signature(key, session_id, step)):
+        return Verdict.FORGED
+    current = step_at(now)
+    if step > current:
+        return Verdict.FORGED
+    return Verdict.OK if step >= current - 1 else Verdict.STALE

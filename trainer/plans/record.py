@@ -1,0 +1,25 @@
+"""The plans domain's section of the training record: sessions attended, with hours."""
+
+import sqlalchemy as sa
+
+from trainer.extensions import db
+from trainer.plans.halves import LOCAL, year_bounds
+from trainer.plans.models import Attendance, TrainingSession
+from trainer.records.services import section
+
+
+@section("sessions")
+def sessions_attended(user, year: int) -> list[dict]:
+    """Sessions of ``year`` the user attended (present), with the hours credited."""
+    start, end = year_bounds(year)
+    stmt = (sa.select(Attendance, TrainingSession)
+            .join(TrainingSession, TrainingSession.id == Attendance.session_id)
+            .where(Attendance.user_id == user.id, Attendance.status == "present",
+                   TrainingSession.starts_at >= start, TrainingSession.starts_at < end)
+            .order_by(TrainingSession.starts_at))
+    return [{"id": s.id, "title": s.title, "kind": s.kind,
+             "date": s.starts_at.astimezone(LOCAL).isoformat(),
+             "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
+             "department": s.department.name, "street": s.plan.street.code,
+             "hours": a.hours_credited, "method": a.method}
+            for a, s in db.session.execute(stmt).unique()]

@@ -1,0 +1,233 @@
+"""Plan pages: the index, a plan with its sessions and review trail, export, compliance."""
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainer.auth.access import roles_required, staff_required
+from trainer.errors import DomainError, Invalid
+from trainer.extensions import db
+from trainer.models import utcnow
+from trainer.org.models import Department, Unit
+from trainer.plans import compliance as compliance_service
+from trainer.plans import halves, services
+from trainer.plans.export import plan_workbook
+from trainer.plans.forms import CommentForm, CopyPlanForm, NewPlanForm, PlanForm, ReviewForm
+from trainer.plans.models import Plan
+from trainer.plans.queries import (
+    can_create_plan,
+    can_edit_plan,
+    can_review_plan,
+    can_schedule,
+    plans_query,
+    streets_in_scope,
+)
+
+bp = Blueprint("plans", __name__)
+organiser_required = roles_required("organiser")
+
+
+@bp.context_processor
+def _labels() -> dict:
+    from trainer.plans import labels
+
+    return {"kind_label": labels.kind_label, "plan_status_label": labels.status_label,
+            "attendance_label": lambda c: labels.ATTENDANCE_LABELS().get(c, c),
+            "flag_label": lambda c: labels.FLAG_LABELS().get(c, c),
+            "action_label": lambda c: labels.ACTION_LABELS().get(c, c)}
+
+
+def this_year() -> int:
+    return halves.half_of(utcnow()).year
+
+
+def year_arg() -> int:
+    year = request.args.get("year", type=int)
+    return year if year and 2000 <= year <= 2100 else this_year()
+
+
+def _with_choices(form):
+    if hasattr(form, "departments"):
+        depts = db.session.scalars(sa.select(Department).where(Department.active)
+                                   .order_by(Department.id))
+        form.departments.choices = [(d.code, d.name) for d in depts]
+    if hasattr(form, "street"):
+        form.street.choices = [(s.code, s.name) for s in streets_in_scope(current_user)
+                               if can_create_plan(current_user, s)]
+    return form
+
+
+def _priorities(form) -> services.Priorities:
+    return services.Priorities(form.priorities.data or "", form.departments.data or [],
+                               form.competencies.data or [], form.half1_focus.data or "",
+                               form.half2_focus.data or "")
+
+
+def attach_error(form, exc: DomainError) -> int:
+    """Undo the request's changes and put the service's message beside its field."""
+    db.session.rollback()
+    target = getattr(form, exc.extra.get("field", "") or "", None)
+    if target is None or not hasattr(target, "errors") or target.name == "csrf_token":
+        form.form_errors.append(exc.message)
+    else:
+        target.errors = [*target.errors, exc.message]
+    return exc.status
+
+
+def _index(form=None, copy=None, status=200):
+    year = year_arg()
+    stmt = plans_query(current_user).where(Plan.year == year).order_by(Unit.code)
+    page = db.paginate(stmt, per_page=20, error_out=False)
+    form = form or _with_choices(NewPlanForm(year=year, formdata=None))
+    copy = copy or _with_choices(CopyPlanForm(year=year, formdata=None, prefix="copy"))
+    return render_template("plans/index.html", page=page, year=year, form=form, copy=copy,
+                           may_create=bool(form.street.choices)), status
+
+
+@bp.route("/plans")
+@staff_required
+def index():
+    return _index()
+
+
+@bp.post("/plans")
+@organiser_required
+def create():
+    form = _with_choices(NewPlanForm())
+    if not form.validate_on_submit():
+        return _index(form=form, status=422)
+    try:
+        street = services.street_by_code(current_user, form.street.data)
+        plan = services.create_plan(current_user, street, form.year.data, _priorities(form))
+    except DomainError as exc:
+        return _index(form=form, status=attach_error(form, exc))
+    db.session.commit()
+    flash(_("Plan created."), "ok")
+    return redirect(url_for("plans.plan", plan_id=plan.id))
+
+
+@bp.post("/plans/copy")
+@organiser_required
+def copy_forward():
+    copy = _with_choices(CopyPlanForm(prefix="copy"))
+    if not copy.validate_on_submit():
+        return _index(copy=copy, status=422)
+    try:
+        street = services.street_by_code(current_user, copy.street.data)
+        plan = services.copy_plan_forward(current_user, street, copy.year.data)
+    except DomainError as exc:
+        return _index(copy=copy, status=attach_error(copy, exc))
+    db.session.commit()
+    flash(_("Plan started from last year's: check the copied sessions' dates."), "ok")
+    return redirect(url_for("plans.plan", plan_id=plan.id))
+
+
+def _plan_page(plan: Plan, form=None, status=200):
+    from trainer.plans.views_sessions import session_rows
+
+    form = form or _with_choices(PlanForm(obj=None, formdata=None, data={
+        "priorities": plan.priorities, "departments": plan.departments,
+        "competencies": plan.competencies, "half1_focus": plan.half1_focus,
+        "half2_focus": plan.half2_focus}))
+    halves_rows = {h: session_rows([s for s in plan.sessions if s.half == h]) for h in (1, 2)}
+    return render_template(
+        "plans/plan.html", plan=plan, form=form, halves_rows=halves_rows,
+        department_names=services.department_names(plan.departments),
+        review=ReviewForm(formdata=None), comment=CommentForm(formdata=None),
+        may_edit=can_edit_plan(current_user, plan) and plan.status != "approved",
+        may_review=can_review_plan(current_user) and plan.status == "submitted",
+        may_schedule=can_schedule(current_user, plan)), status
+
+
+@bp.route("/plans/<int:plan_id>", methods=["GET", "POST"])
+@staff_required
+def plan(plan_id: int):
+    plan = services.get_plan(current_user, plan_id)
+    if request.method == "GET":
+        return _plan_page(plan)
+    form = _with_choices(PlanForm())
+    if not form.validate_on_submit():
+        return _plan_page(plan, form, 422)
+    try:
+        services.update_plan(current_user, plan, _priorities(form))
+    except DomainError as exc:
+        status = attach_error(form, exc)
+        return _plan_page(services.get_plan(current_user, plan_id), form, status)
+    db.session.commit()
+    flash(_("Saved."), "ok")
+    return redirect(url_for("plans.plan", plan_id=plan.id))
+
+
+def _plan_action(plan_id: int, action) -> Response:
+    """Run a small form action on a plan; problems come back as a message on the plan."""
+    plan = services.get_plan(current_user, plan_id)
+    try:
+        message = action(plan)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "ok")
+    return redirect(url_for("plans.plan", plan_id=plan_id))
+
+
+@bp.post("/plans/<int:plan_id>/submit")
+@organiser_required
+def submit(plan_id: int):
+    def act(plan):
+        services.submit_plan(current_user, plan, request.form.get("note", "")[:2000])
+        return _("Plan submitted for approval.")
+
+    return _plan_action(plan_id, act)
+
+
+@bp.post("/plans/<int:plan_id>/review")
+@organiser_required
+def review(plan_id: int):
+    form = ReviewForm()
+
+    def act(plan):
+        if not form.validate_on_submit():
+            raise Invalid(_("Choose approve or return."), field="decision")
+        approve = form.decision.data == "approve"
+        services.review_plan(current_user, plan, approve, form.comment.data)
+        return _("Plan approved.") if approve else _("Plan returned for changes.")
+
+    return _plan_action(plan_id, act)
+
+
+@bp.post("/plans/<int:plan_id>/comments")
+@organiser_required
+def comment(plan_id: int):
+    form = CommentForm()
+
+    def act(plan):
+        if not form.validate_on_submit():
+            raise Invalid(_("The comment is empty."), field="comment")
+        services.comment_on_plan(current_user, plan, form.remark.data)
+        return _("Comment added.")
+
+    return _plan_action(plan_id, act)
+
+
+@bp.route("/plans/<int:plan_id>/export.xlsx")
+@staff_required
+def export(plan_id: int):
+    plan = services.get_plan(current_user, plan_id)
+    filename = f"plan-{plan.street.code}-{plan.year}.xlsx"
+    return Response(plan_workbook(plan), headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/compliance")
+@roles_required("organiser", "admin")
+def compliance():
+    year = year_arg()
+    rows = compliance_service.compliance(current_user, year)
+    return render_template("plans/compliance.html", rows=rows, year=year)
+
+
+from trainer.plans import views_sessions, views_signin  # noqa: E402,F401  (routes on bp)

@@ -1,0 +1,156 @@
+"""QR sign-in: the trainer's screen, the worker's check-in page, roll call and feedback."""
+
+from datetime import datetime
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from trainer.auth.access import roles_required
+from trainer.auth.models import User
+from trainer.errors import Conflict, DomainError, Invalid
+from trainer.extensions import db
+from trainer.models import utcnow
+from trainer.plans import attendance, scheduling
+from trainer.plans.audience import is_in_audience, members_query
+from trainer.plans.forms import CheckinForm, FeedbackForm, MarkForm
+from trainer.plans.models import TrainingSession
+from trainer.plans.qr import qr_svg
+from trainer.plans.queries import can_run_signin, visible_sessions
+from trainer.plans.views import bp
+
+
+def _runnable(session_id: int) -> TrainingSession:
+    session = scheduling.get_session(current_user, session_id, visible_sessions)
+    if not can_run_signin(current_user, session):
+        abort(403)
+    return session
+
+
+def _code_info(session: TrainingSession, now: datetime) -> dict | None:
+    """What the sign-in screen shows now, or None outside the sign-in window."""
+    try:
+        code = attendance.current_code(session, now)
+    except Conflict:
+        return None
+    url = url_for("plans.checkin", session_id=session.id, code=code.code, _external=True)
+    return {"code": code.code, "url": url, "svg": qr_svg(url, _("Sign-in QR code")),
+            "rotates_at": code.rotates_at.isoformat(), "expires_at": code.expires_at.isoformat(),
+            "refresh": max(1, int((code.rotates_at - now).total_seconds()) + 1)}
+
+
+@bp.route("/sessions/<int:session_id>/signin")
+@roles_required("organiser", "trainer")
+def signin(session_id: int):
+    session, now = _runnable(session_id), utcnow()
+    opens, closes = attendance.window(session)
+    present = attendance.present_counts([session.id]).get(session.id, 0)
+    return render_template("plans/signin.html", s=session, info=_code_info(session, now),
+                           opens=opens, closes=closes, present=present)
+
+
+@bp.route("/sessions/<int:session_id>/signin/code")
+@roles_required("organiser", "trainer")
+def signin_code(session_id: int):
+    session, now = _runnable(session_id), utcnow()
+    info = _code_info(session, now)
+    present = attendance.present_counts([session.id]).get(session.id, 0)
+    if info is None:
+        return jsonify(open=False, present=present)
+    return jsonify(open=True, present=present, **info)
+
+
+def _checkin_page(session, error: DomainError | None = None, ticket: str | None = None):
+    mine, show = None, False
+    if current_user.is_authenticated:
+        mine = attendance.attendance_of(session.id, current_user.id)
+        show = is_in_audience(session, current_user)
+    form = CheckinForm(ticket=ticket, formdata=None)
+    return render_template("plans/checkin.html", s=session, error=error, form=form,
+                           mine=mine, show_details=show), error.status if error else 200
+
+
+@bp.route("/sessions/<int:session_id>/checkin")
+def checkin(session_id: int):
+    session = db.get_or_404(TrainingSession, session_id)
+    code, ticket = request.args.get("code", "")[:100], request.args.get("ticket", "")[:300]
+    try:
+        if code:
+            ticket = attendance.issue_ticket(session, code)
+        elif not ticket:
+            raise DomainError(_("Scan the QR code shown on the screen to sign in."))
+        if not current_user.is_authenticated:
+            target = url_for("plans.checkin", session_id=session.id, ticket=ticket)
+            return redirect(url_for("auth.login", next=target))
+        attendance.verify_ticket(session, ticket, utcnow())
+        attendance.check_audience(session, current_user)
+    except DomainError as exc:
+        return _checkin_page(session, exc)
+    return _checkin_page(session, ticket=ticket)
+
+
+@bp.post("/sessions/<int:session_id>/checkin")
+@login_required
+def confirm_checkin(session_id: int):
+    session = db.get_or_404(TrainingSession, session_id)
+    form = CheckinForm()
+    try:
+        attendance.check_audience(session, current_user)
+        if not form.validate_on_submit():
+            raise DomainError(_("Scan the QR code shown on the screen to sign in."))
+        attendance.check_in_with_ticket(session, current_user, form.ticket.data)
+    except DomainError as exc:
+        db.session.rollback()
+        return _checkin_page(session, exc)
+    db.session.commit()
+    flash(_("You are signed in. Welcome!"), "ok")
+    return redirect(url_for("plans.session_detail", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/rollcall", methods=["GET", "POST"])
+@roles_required("organiser", "trainer")
+def rollcall(session_id: int):
+    session = _runnable(session_id)
+    if request.method == "POST":
+        return _mark(session)
+    page = db.paginate(members_query(session), per_page=30, error_out=False)
+    status = attendance.attendance_map_for([u.id for u in page.items], session.id)
+    changes = db.session.scalars(attendance.changes_query(session).limit(30)).all()
+    return render_template("plans/rollcall.html", s=session, page=page, status=status,
+                           changes=changes, form=MarkForm(formdata=None))
+
+
+def _mark(session: TrainingSession):
+    form = MarkForm()
+    try:
+        if not form.validate_on_submit() or not form.user_id.data.isdigit():
+            raise Invalid(_("Choose a person and an attendance status."), field="status")
+        person = db.session.get(User, int(form.user_id.data))
+        attendance.mark_attendance(session, person, form.status.data, current_user)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Attendance of %(name)s saved.", name=person.name), "ok")
+    page = request.args.get("page", type=int)
+    return redirect(url_for("plans.rollcall", session_id=session.id, page=page))
+
+
+@bp.post("/sessions/<int:session_id>/feedback")
+@login_required
+def feedback(session_id: int):
+    session = scheduling.get_session(current_user, session_id, visible_sessions)
+    form = FeedbackForm()
+    try:
+        if not form.validate_on_submit():
+            raise Invalid(_("Choose a rating from 1 to 5."), field="rating")
+        attendance.give_feedback(session, current_user, int(form.rating.data),
+                                 form.comment.data)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Thank you for your feedback."), "ok")
+    return redirect(url_for("plans.session_detail", session_id=session.id))

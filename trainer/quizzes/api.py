@@ -1,0 +1,100 @@
+"""Quiz endpoints of /api/v1: list, start, autosave, submit, resume, the notebook."""
+
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainer.api.core import api_auth, bp, json_body, paginated
+from trainer.errors import NotFound
+from trainer.extensions import db
+from trainer.quizzes import queries, services
+from trainer.quizzes.items import KEYS
+from trainer.quizzes.models import Attempt, Mistake, Quiz
+from trainer.quizzes.views import (
+    begin_writing,
+    context_for,
+    finish_writing,
+    get_quiz,
+    grade_overdue_first,
+    read_first,
+)
+
+
+def quiz_item(quiz: Quiz) -> dict:
+    return {"id": quiz.id, "title": quiz.title,
+            "course": quiz.course.slug if quiz.course is not None else None}
+
+
+def mistake_item(mistake: Mistake) -> dict:
+    question = mistake.question
+    options = []
+    if question.type in ("single", "multiple"):
+        options = [{"key": key, "html": html}
+                   for key, html in zip(KEYS, question.options_html, strict=False)]
+    return {"question_id": question.id, "type": question.type, "html": question.stem_html,
+            "options": options, "wrong_count": mistake.wrong_count,
+            "right_streak": mistake.right_streak,
+            "last_wrong_at": mistake.last_wrong_at.isoformat()}
+
+
+def own_attempt(attempt_id: int) -> Attempt:
+    attempt = queries.own_attempt(current_user, attempt_id)
+    if attempt is None:
+        raise NotFound(_("The page or item was not found."))
+    return attempt
+
+
+@bp.get("/quizzes")
+@api_auth()
+def quizzes_list():
+    grade_overdue_first()
+    stmt = queries.visible_quizzes(current_user)
+    if current_user.role not in queries.STAFF:
+        stmt = queries.open_now(stmt)
+    return paginated(stmt.order_by(Quiz.id), quiz_item)
+
+
+@bp.post("/quizzes/<int:quiz_id>/attempts")
+@api_auth()
+def quizzes_start(quiz_id: int):
+    quiz = get_quiz(quiz_id)
+    attempt, created = services.start_attempt(current_user, quiz, context=context_for(quiz))
+    db.session.commit()
+    return services.attempt_json(attempt), 201 if created else 200
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@api_auth()
+def quizzes_attempt(attempt_id: int):
+    if not services.accepts_saves(own_attempt(attempt_id)):
+        grade_overdue_first()
+    attempt = own_attempt(attempt_id)
+    body = services.attempt_json(attempt)
+    if attempt.submitted_at is not None:
+        body["result"] = services.result_json(attempt, reveal=services.review_allowed(attempt))
+    return body
+
+
+@bp.put("/attempts/<int:attempt_id>/answers/<int:question_id>")
+@read_first
+@api_auth()
+def quizzes_save_answer(attempt_id: int, question_id: int):
+    data = json_body()
+    saved = services.save_own_answer(begin_writing(), attempt_id, question_id,
+                                     data.get("answer", services.MISSING), seq=data.get("seq"))
+    finish_writing()
+    return saved
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@api_auth()
+def quizzes_submit(attempt_id: int):
+    attempt = own_attempt(attempt_id)
+    result = services.submit_attempt(attempt, reveal=None)
+    db.session.commit()
+    return result
+
+
+@bp.get("/me/mistakes")
+@api_auth()
+def quizzes_mistakes():
+    return paginated(queries.notebook(current_user.id), mistake_item)

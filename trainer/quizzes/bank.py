@@ -1,0 +1,187 @@
+"""Question bank use cases: save, edit, retire, import and export. Flush, never commit."""
+
+import hashlib
+import json
+from dataclasses import replace
+from pathlib import PurePath
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from trainer.errors import Invalid
+from trainer.extensions import db
+from trainer.markup import render_inline, render_markdown
+from trainer.org.scope import street_id_of
+from trainer.quizzes.gift import dump_gift, parse_gift
+from trainer.quizzes.items import (
+    COMPETENCIES,
+    KEYS,
+    ImportProblem,
+    QuestionData,
+    from_dict,
+    merge_details,
+    to_dict,
+)
+from trainer.quizzes.models import Question, QuestionBank
+from trainer.quizzes.sheets import (
+    TYPE_NAMES,
+    answer_text,
+    dump_xlsx,
+    parse_csv,
+    parse_xlsx,
+    read_row,
+)
+
+BODY_FIELDS = ("options", "truth", "accepted", "numeric", "partial", "feedback_true",
+               "feedback_false")
+FORMATS = {".gift": "gift", ".txt": "gift", ".xlsx": "xlsx", ".csv": "csv"}
+
+
+def question_data(question: Question) -> QuestionData:
+    """The stored question as QuestionData (what grading and the exporters use)."""
+    return from_dict({**question.body, "type": question.type, "stem": question.stem,
+                      "explanation": question.explanation, "title": question.title,
+                      "category": question.category, "difficulty": question.difficulty,
+                      "competencies": question.competencies, "tags": question.tags,
+                      "points": question.points})
+
+
+def content_hash(data: QuestionData) -> str:
+    text = json.dumps(to_dict(data), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def apply_data(question: Question, data: QuestionData) -> bool:
+    """Write ``data`` into ``question`` (HTML rendered once, here); False when unchanged."""
+    digest = content_hash(data)
+    if question.content_hash == digest:
+        return False
+    fields = to_dict(data)
+    question.type, question.stem, question.title = data.type, data.stem, data.title[:120]
+    question.body = {name: fields[name] for name in BODY_FIELDS}
+    question.explanation, question.category = data.explanation, data.category[:120]
+    question.difficulty, question.points = data.difficulty, data.points
+    question.competencies, question.tags = list(data.competencies), list(data.tags)
+    question.stem_html = render_markdown(data.stem)
+    question.options_html = [render_inline(option.text) for option in data.options]
+    question.explanation_html = render_markdown(data.explanation)
+    if question.content_hash:
+        question.version = (question.version or 1) + 1
+    question.content_hash = digest
+    return True
+
+
+def ensure_bank(name: str) -> QuestionBank:
+    """The bank called ``name``, created when missing."""
+    name = " ".join(name.split())[:120] or _("Default bank")
+    bank = db.session.scalar(sa.select(QuestionBank).where(QuestionBank.name == name))
+    if bank is None:
+        bank = QuestionBank(name=name)
+        db.session.add(bank)
+        db.session.flush()
+    return bank
+
+
+def create_question(data: QuestionData, bank: QuestionBank, *, department_id: int | None,
+                    author=None, source: str = "web", source_key: str = "") -> Question:
+    """Store a new active question in ``bank``."""
+    question = Question(bank=bank, department_id=department_id, source=source,
+                        source_key=source_key[:120], content_hash="",
+                        street_id=street_id_of(author) if author is not None else None,
+                        created_by_id=author.id if author is not None else None)
+    apply_data(question, data)
+    db.session.add(question)
+    db.session.flush()
+    return question
+
+
+def update_question(question: Question, data: QuestionData) -> bool:
+    """Edit in place (attempts keep their own snapshot); True when something changed."""
+    changed = apply_data(question, data)
+    db.session.flush()
+    return changed
+
+
+def set_question_status(question: Question, active: bool) -> None:
+    """Retire a question (no new attempt draws it) or bring it back."""
+    question.status = "active" if active else "retired"
+    db.session.flush()
+
+
+def parse_upload(filename: str, data: bytes) -> tuple[list[QuestionData], list[ImportProblem]]:
+    """Questions and problems of an uploaded GIFT, .xlsx or .csv file."""
+    kind = FORMATS.get(PurePath(filename or "").suffix.lower())
+    if kind is None:
+        return [], [ImportProblem(1, "", "只能导入 .gift、.txt、.xlsx 或 .csv 文件")]
+    if kind == "xlsx":
+        return parse_xlsx(data)
+    if kind == "csv":
+        return parse_csv(data)
+    try:
+        return parse_gift(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return [], [ImportProblem(line, "", "文件不是UTF-8编码，请另存为UTF-8后再导入")]
+
+
+def import_questions(questions: list[QuestionData], bank_name: str, *,
+                     department_id: int | None, author=None) -> tuple[int, int]:
+    """Store parsed questions in a bank: (added, skipped as already in that bank)."""
+    bank = ensure_bank(bank_name)
+    known = set(db.session.scalars(sa.select(Question.content_hash)
+                                   .where(Question.bank_id == bank.id)))
+    added = 0
+    for data in questions:
+        digest = content_hash(data)
+        if digest in known:
+            continue
+        create_question(data, bank, department_id=department_id, author=author,
+                        source="import")
+        known.add(digest)
+        added += 1
+    return added, len(questions) - added
+
+
+def export_questions(questions: list[Question], fmt: str) -> tuple[bytes, str, str]:
+    """The questions as (bytes, mimetype, file extension): "xlsx" or "gift"."""
+    items = [question_data(question) for question in questions]
+    if fmt == "xlsx":
+        return (dump_xlsx(items),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+    if fmt == "gift":
+        try:
+            text = dump_gift(items)
+        except ValueError as exc:
+            raise Invalid(_("This selection cannot be written as GIFT: %(why)s",
+                            why=str(exc))) from exc
+        return text.encode("utf-8"), "text/plain; charset=utf-8", "gift"
+    raise Invalid(_("Unknown export format."), field="format")
+
+
+def question_from_fields(fields: dict, old: QuestionData | None = None) -> QuestionData:
+    """A question from the web form's fields (the spreadsheet template's columns plus
+    partial, points, tags); on an edit, details the form lacks are kept from ``old``."""
+    cells = {"题型": TYPE_NAMES.get(fields["type"], fields["type"]), "题干": fields["stem"],
+             "答案": fields["answer"], "解析": fields.get("explanation", ""),
+             "难度": str(fields.get("difficulty", "3")), "分类": fields.get("category", ""),
+             "能力": ",".join(c for c in fields.get("competencies", []) if c in COMPETENCIES)}
+    cells |= {f"选项{key}": text for key, text in zip(KEYS, fields.get("options", []),
+                                                      strict=False)}
+    try:
+        data = read_row(cells)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="answer") from exc
+    tags = [t.strip() for t in fields.get("tags", "").replace("，", ",").split(",") if t.strip()]
+    data = replace(data, stem=fields["stem"].strip(), tags=list(dict.fromkeys(tags)),
+                   points=float(fields.get("points") or 1),
+                   partial=data.type == "multiple" and bool(fields.get("partial")))
+    return merge_details(old, data) if old is not None else data
+
+
+def form_fields(data: QuestionData) -> dict:
+    """The web form's initial values for a stored question."""
+    return {"type": data.type, "stem": data.stem, "answer": answer_text(data),
+            "explanation": data.explanation, "difficulty": str(data.difficulty),
+            "category": data.category, "competencies": list(data.competencies),
+            "tags": ", ".join(data.tags), "points": data.points, "partial": data.partial,
+            **{f"option_{o.key.lower()}": o.text for o in data.options}}

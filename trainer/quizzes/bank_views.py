@@ -1,0 +1,195 @@
+"""The question bank for staff: browse, filter, search, create, edit, preview, retire,
+import (with a preview) and export."""
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainer.auth.access import roles_required, staff_required
+from trainer.auth.forms import ConfirmForm
+from trainer.errors import Invalid, NotFound
+from trainer.extensions import db
+from trainer.org.models import Department
+from trainer.quizzes import bank, imports, queries
+from trainer.quizzes.forms import ImportForm, QuestionForm, competency_choices, type_choices
+from trainer.quizzes.models import Question, QuestionBank
+from trainer.quizzes.views import bp
+
+authors_only = roles_required("trainer", "admin")
+EXPORT_LIMIT = 5000
+
+
+def filters() -> dict:
+    return {name: request.args.get(name, "").strip()[:120] for name in queries.FILTERS}
+
+
+def departments() -> list[Department]:
+    return list(db.session.scalars(sa.select(Department).order_by(Department.id)))
+
+
+@bp.route("/bank", endpoint="bank")
+@staff_required
+def bank_index():
+    args = filters()
+    page = db.paginate(queries.filtered_questions(current_user, args), per_page=20,
+                       error_out=False)
+    banks = db.session.scalars(sa.select(QuestionBank).order_by(QuestionBank.name)).all()
+    return render_template("quizzes/bank.html", page=page, args=args, banks=banks,
+                           departments=departments(), types=type_choices(),
+                           competencies=competency_choices(""))
+
+
+@bp.route("/bank/export")
+@staff_required
+def export():
+    fmt = request.args.get("format", "xlsx")
+    questions = db.session.scalars(queries.filtered_questions(current_user, filters())
+                                   .limit(EXPORT_LIMIT)).all()
+    data, mimetype, ext = bank.export_questions(questions, fmt)
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename=questions.{ext}"})
+
+
+def get_question(question_id: int) -> Question:
+    question = db.session.scalar(queries.visible_questions(current_user)
+                                 .where(Question.id == question_id))
+    if question is None:
+        raise NotFound(_("The page or item was not found."))
+    return question
+
+
+def editable_question(question_id: int) -> Question:
+    question = get_question(question_id)
+    if not queries.can_edit_question(current_user, question):
+        abort(403)
+    return question
+
+
+def question_form(**initial) -> QuestionForm:
+    form = QuestionForm(data=initial or None)
+    form.department.choices = [("", _("No department"))] + [
+        (d.code, d.name) for d in departments()]
+    return form
+
+
+def form_department(form: QuestionForm) -> int | None:
+    """Trainers write for their own department; admins choose."""
+    if current_user.role != "admin":
+        return current_user.department_id
+    code = form.department.data
+    dept = db.session.scalar(sa.select(Department).where(Department.code == code))
+    return dept.id if dept else None
+
+
+def form_values(form: QuestionForm) -> dict:
+    return {**form.data, "options": form.option_texts(), "points": form.points.data}
+
+
+@bp.route("/bank/new", methods=["GET", "POST"])
+@authors_only
+def new_question():
+    form = question_form()
+    if form.validate_on_submit():
+        try:
+            data = bank.question_from_fields(form_values(form))
+            target = bank.ensure_bank(form.bank.data or _("Default bank"))
+            question = bank.create_question(data, target, department_id=form_department(form),
+                                            author=current_user)
+        except Invalid as exc:
+            db.session.rollback()
+            form.answer.errors = [exc.message]
+        else:
+            db.session.commit()
+            flash(_("Question saved."), "ok")
+            return redirect(url_for(".question", question_id=question.id))
+    status = 422 if form.errors else 200
+    return render_template("quizzes/question_form.html", form=form, question=None), status
+
+
+@bp.route("/bank/<int:question_id>")
+@staff_required
+def question(question_id: int):
+    question = get_question(question_id)
+    return render_template("quizzes/question.html", question=question,
+                           data=bank.question_data(question), form=ConfirmForm(),
+                           can_edit=queries.can_edit_question(current_user, question))
+
+
+@bp.route("/bank/<int:question_id>/edit", methods=["GET", "POST"])
+@authors_only
+def edit_question(question_id: int):
+    question = editable_question(question_id)
+    old = bank.question_data(question)
+    form = question_form(**bank.form_fields(old), bank=question.bank.name,
+                         department=question.department.code if question.department else "")
+    if form.validate_on_submit():
+        try:
+            bank.update_question(question, bank.question_from_fields(form_values(form), old))
+        except Invalid as exc:
+            db.session.rollback()
+            form.answer.errors = [exc.message]
+        else:
+            if current_user.role == "admin":
+                question.department_id = form_department(form)
+            db.session.commit()
+            flash(_("Question saved. Attempts already started keep the version they had."),
+                  "ok")
+            return redirect(url_for(".question", question_id=question.id))
+    status = 422 if form.errors else 200
+    return render_template("quizzes/question_form.html", form=form,
+                           question=question), status
+
+
+@bp.post("/bank/<int:question_id>/status")
+@authors_only
+def question_status(question_id: int):
+    question = editable_question(question_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    bank.set_question_status(question, question.status != "active")
+    db.session.commit()
+    flash(_("Question retired: new attempts no longer draw it.") if question.status == "retired"
+          else _("Question active again."), "ok")
+    return redirect(url_for(".question", question_id=question.id))
+
+
+def import_form() -> ImportForm:
+    form = ImportForm()
+    form.department.choices = [("", _("No department"))] + [
+        (d.code, d.name) for d in departments()]
+    return form
+
+
+@bp.route("/bank/import", methods=["GET", "POST"])
+@authors_only
+def import_upload():
+    form = import_form()
+    if not form.validate_on_submit():
+        return render_template("quizzes/import.html", form=form), 422 if form.errors else 200
+    upload = form.file.data
+    draft = imports.create_draft(current_user, upload.filename, upload.read(),
+                                 form.bank.data or upload.filename.rsplit(".", 1)[0],
+                                 form_department(form))
+    db.session.commit()
+    problems = imports.problems_of(draft)
+    return render_template("quizzes/import.html", form=form, draft=draft, problems=problems,
+                           confirm=ConfirmForm()), 422 if problems else 200
+
+
+@bp.post("/bank/import/<token>")
+@authors_only
+def import_confirm(token: str):
+    draft = imports.get_draft(current_user, token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        added, skipped = imports.confirm_draft(current_user, draft)
+    except Invalid as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(".import_upload"))
+    db.session.commit()
+    flash(_("%(added)s questions imported (%(skipped)s were already in the bank).",
+            added=added, skipped=skipped), "ok")
+    return redirect(url_for(".bank"))

@@ -1,0 +1,137 @@
+"""Daily practice, the wrong-answer notebook (错题本) and mastery per tag."""
+
+import secrets
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from trainer.errors import Invalid
+from trainer.extensions import db
+from trainer.models import utcnow
+from trainer.org.scope import competency_label, street_id_of
+from trainer.quizzes.drawing import snapshot
+from trainer.quizzes.models import Attempt, AttemptAnswer, Mistake, Question
+from trainer.quizzes.queries import json_list_has
+
+PRACTICE_SIZE = 10
+RIGHT_TO_LEAVE = 2  # right answers in later practice before a question leaves the notebook
+_random = secrets.SystemRandom()
+
+
+def practice_pool(user, *, department_id: int | None = None,
+                  competency: str | None = None, from_notebook: bool = False) -> sa.Select:
+    """Ids of active questions the user may practise (their street's and district-wide)."""
+    street = street_id_of(user)
+    stmt = sa.select(Question.id).where(
+        Question.status == "active",
+        sa.or_(Question.street_id.is_(None), Question.street_id == street))
+    if department_id is not None:
+        stmt = stmt.where(Question.department_id == department_id)
+    if competency:
+        stmt = stmt.where(json_list_has(Question.competencies, competency))
+    if from_notebook:
+        stmt = stmt.where(Question.id.in_(sa.select(Mistake.question_id).where(
+            Mistake.user_id == user.id, Mistake.cleared_at.is_(None))))
+    return stmt
+
+
+def start_practice(user, label: str, *, department_id: int | None = None,
+                   competency: str | None = None, from_notebook: bool = False,
+                   size: int = PRACTICE_SIZE) -> Attempt:
+    """A practice attempt of up to ``size`` questions drawn at random (no time limit,
+    answers shown after submitting)."""
+    ids = list(db.session.scalars(practice_pool(user, department_id=department_id,
+                                                competency=competency,
+                                                from_notebook=from_notebook)))
+    if not ids:
+        raise Invalid(_("There are no questions to practise for this choice yet."))
+    chosen = _random.sample(ids, min(size, len(ids)))
+    number = 1 + (db.session.scalar(sa.select(sa.func.count()).where(
+        Attempt.user_id == user.id, Attempt.context == "practice")) or 0)
+    attempt = Attempt(quiz_id=None, user_id=user.id, context="practice", series="practice",
+                      attempt_no=number, label=label[:160], review="after_submit",
+                      pass_percent=60, questions=snapshot(chosen, shuffle_options=True))
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
+
+
+def record_results(attempt: Attempt, credits: dict[int, float]) -> None:
+    """Update the notebook after grading: a miss (or a blank) enters or re-enters it; a
+    right answer in practice started after the last miss counts towards leaving it.
+    Only attempts reviewed right after submitting count, so the notebook never reveals
+    results that a quiz's review policy still hides."""
+    if attempt.context == "competition" or attempt.review != "after_submit":
+        return
+    found = {m.question_id: m for m in db.session.scalars(sa.select(Mistake).where(
+        Mistake.user_id == attempt.user_id, Mistake.question_id.in_(list(credits))))}
+    now = utcnow()
+    for question_id, credit in credits.items():
+        mistake = found.get(question_id)
+        if credit < 1:
+            _miss(attempt.user_id, question_id, mistake, now)
+        elif mistake is not None and mistake.cleared_at is None and \
+                attempt.context == "practice" and attempt.started_at > mistake.last_wrong_at:
+            mistake.right_streak += 1
+            if mistake.right_streak >= RIGHT_TO_LEAVE:
+                mistake.cleared_at = now
+    db.session.flush()
+
+
+def _miss(user_id: int, question_id: int, mistake: Mistake | None, now: datetime) -> None:
+    if mistake is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(Mistake(user_id=user_id, question_id=question_id,
+                                       last_wrong_at=now))
+            return
+        except sa.exc.IntegrityError:  # a concurrent grading recorded it first
+            mistake = db.session.scalar(sa.select(Mistake).where(
+                Mistake.user_id == user_id, Mistake.question_id == question_id))
+    if mistake.cleared_at is None:
+        mistake.wrong_count += 1
+    else:
+        mistake.wrong_count, mistake.cleared_at = mistake.wrong_count + 1, None
+    mistake.right_streak, mistake.last_wrong_at = 0, now
+
+
+def mastery(user_id: int, limit: int = 1000) -> list[dict]:
+    """Per competency and tag: the share of credit earned over the user's recent graded
+    answers (competition rounds left out), best known first."""
+    rows = db.session.execute(
+        sa.select(AttemptAnswer.question_id, AttemptAnswer.credit)
+        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+        .where(Attempt.user_id == user_id, Attempt.context != "competition",
+               AttemptAnswer.credit.is_not(None))
+        .order_by(AttemptAnswer.id.desc()).limit(limit)).all()
+    labels = _labels({qid for qid, _credit in rows})
+    totals: dict[str, list[float]] = {}
+    for qid, credit in rows:
+        for label in labels.get(qid, ()):
+            totals.setdefault(label, []).append(credit)
+    items = [{"tag": tag, "percent": round(100 * sum(c) / len(c)), "answers": len(c)}
+             for tag, c in totals.items()]
+    return sorted(items, key=lambda item: (-item["percent"], item["tag"]))
+
+
+def _labels(question_ids: set[int]) -> dict[int, list[str]]:
+    if not question_ids:
+        return {}
+    found = db.session.execute(sa.select(Question.id, Question.competencies, Question.tags)
+                               .where(Question.id.in_(question_ids))).all()
+    return {qid: [competency_label(c) for c in comps or []] + list(tags or [])
+            for qid, comps, tags in found}
+
+
+def answered_today(user_id: int) -> int:
+    """Practice answers saved since local midnight (the daily count)."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    midnight = datetime.combine(utcnow().astimezone(zone).date(), time(), zone)
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(AttemptAnswer)
+        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+        .where(Attempt.user_id == user_id, Attempt.context == "practice",
+               AttemptAnswer.saved_at >= midnight, AttemptAnswer.answer.is_not(None))) or 0

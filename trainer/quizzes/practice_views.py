@@ -1,0 +1,82 @@
+"""Daily practice, the wrong-answer notebook and mastery per tag."""
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from trainer.errors import Invalid
+from trainer.extensions import db
+from trainer.org.models import Department
+from trainer.org.scope import competency_label
+from trainer.quizzes import practice, queries
+from trainer.quizzes.forms import PracticeForm
+from trainer.quizzes.items import COMPETENCIES
+from trainer.quizzes.models import Attempt
+from trainer.quizzes.views import bp
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    departments = db.session.scalars(sa.select(Department).where(Department.active.is_(True))
+                                     .order_by(Department.id))
+    return ([("", _("A mix of everything")), ("notebook", _("My wrong-answer notebook"))]
+            + [(f"dept:{d.code}", _("Department: %(name)s", name=d.name)) for d in departments]
+            + [(f"comp:{c}", _("Competency: %(name)s", name=competency_label(c)))
+               for c in COMPETENCIES])
+
+
+def practice_form() -> PracticeForm:
+    form = PracticeForm()
+    form.topic.choices = topic_choices()
+    return form
+
+
+def topic_filters(topic: str) -> tuple[str, dict]:
+    """The practice label and the start_practice filters for a topic choice."""
+    labels = dict(topic_choices())
+    label = _("Practice: %(topic)s", topic=labels.get(topic, labels[""]))
+    if topic == "notebook":
+        return label, {"from_notebook": True}
+    kind, _sep, code = topic.partition(":")
+    if kind == "dept":
+        dept = db.session.scalar(sa.select(Department).where(Department.code == code))
+        return label, {"department_id": dept.id if dept else -1}
+    if kind == "comp" and code in COMPETENCIES:
+        return label, {"competency": code}
+    return label, {}
+
+
+@bp.route("/practice", endpoint="practice")
+@login_required
+def practice_home():
+    recent = db.session.scalars(queries.my_attempts(current_user.id)
+                                .where(Attempt.context == "practice").limit(5)).all()
+    in_notebook = db.session.scalar(sa.select(sa.func.count()).select_from(
+        queries.notebook(current_user.id).subquery()))
+    return render_template("quizzes/practice.html", form=practice_form(), recent=recent,
+                           mastery=practice.mastery(current_user.id), in_notebook=in_notebook,
+                           today=practice.answered_today(current_user.id),
+                           goal=practice.PRACTICE_SIZE)
+
+
+@bp.post("/practice")
+@login_required
+def start_practice():
+    form = practice_form()
+    form.validate_on_submit()
+    label, filters = topic_filters(form.topic.data or "")
+    try:
+        attempt = practice.start_practice(current_user, label, **filters)
+    except Invalid as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(".practice"))
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+@bp.route("/practice/notebook")
+@login_required
+def notebook():
+    page = db.paginate(queries.notebook(current_user.id), per_page=20, error_out=False)
+    return render_template("quizzes/notebook.html", page=page, form=practice_form())

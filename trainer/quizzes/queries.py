@@ -1,0 +1,169 @@
+"""Read helpers: who sees which questions, quizzes and attempts (a street is a tenant)."""
+
+import json
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from trainer.extensions import db
+from trainer.models import utcnow
+from trainer.org.scope import is_district_wide, street_id_of
+from trainer.quizzes.models import Attempt, Mistake, Question, Quiz
+
+STAFF = ("trainer", "organiser", "admin")
+
+
+def grace() -> timedelta:
+    """How long after its deadline an attempt still accepts saves (network delay)."""
+    return timedelta(seconds=current_app.config.get("QUIZ_GRACE_SECONDS", 20))
+
+
+def _street_clause(column, user):
+    if is_district_wide(user):
+        return sa.true()
+    return sa.or_(column.is_(None), column == street_id_of(user))
+
+
+def visible_questions(user) -> sa.Select:
+    """Questions staff may browse and use: district-wide ones and their street's."""
+    if user.role not in STAFF:
+        return sa.select(Question).where(sa.false())
+    return sa.select(Question).where(_street_clause(Question.street_id, user))
+
+
+def can_edit_question(user, question: Question) -> bool:
+    """Admins edit every question; a trainer their department's (in their street)."""
+    if user.role == "admin":
+        return True
+    if user.role != "trainer" or question.department_id != user.department_id:
+        return False
+    street = street_id_of(user)
+    return street is None or question.street_id in (None, street)
+
+
+def json_list_has(column, value: str):
+    """SQL condition: a JSON list column holds ``value`` (same text on SQLite and PG)."""
+    return sa.cast(column, sa.Text).contains(json.dumps(value), autoescape=True)
+
+
+def visible_quizzes(user) -> sa.Select:
+    """Quizzes the user may open: staff every quiz in scope (drafts too, to use in a
+    round); workers the published ones of their street or district, and module quizzes
+    of courses they can see."""
+    stmt = sa.select(Quiz).where(_street_clause(Quiz.street_id, user))
+    if user.role in STAFF:
+        return stmt
+    from trainer.learning.models import Course
+    from trainer.learning.queries import visible_courses
+
+    courses = visible_courses(user).with_only_columns(Course.id)
+    return stmt.where(Quiz.published.is_(True),
+                      sa.or_(Quiz.course_id.is_(None), Quiz.course_id.in_(courses)))
+
+
+def open_now(stmt: sa.Select) -> sa.Select:
+    """Only quizzes whose window includes now."""
+    now = utcnow()
+    return stmt.where(sa.or_(Quiz.opens_at.is_(None), Quiz.opens_at <= now),
+                      sa.or_(Quiz.closes_at.is_(None), Quiz.closes_at > now))
+
+
+def can_manage_quiz(user, quiz: Quiz) -> bool:
+    """Edit settings and see results: admins; organisers in scope; trainers for quizzes
+    they wrote or of their department. Module quizzes are edited in their course.yml."""
+    if user.role == "admin":
+        return True
+    if user.role not in ("trainer", "organiser"):
+        return False
+    street = street_id_of(user)
+    if street is not None and quiz.street_id != street and quiz.street_id is not None:
+        return False
+    if user.role == "organiser":
+        return street is None or quiz.street_id == street
+    return quiz.created_by_id == user.id or (
+        quiz.department_id is not None and quiz.department_id == user.department_id)
+
+
+def module_quiz_for(course_id: int) -> Quiz | None:
+    """The end-of-module quiz of a course, if it has one."""
+    return db.session.scalar(sa.select(Quiz).where(Quiz.course_id == course_id))
+
+
+def has_passed(user_id: int, quiz_id: int) -> bool:
+    """Whether the user has a graded, passed attempt at the quiz."""
+    return db.session.scalar(sa.select(Attempt.id).where(
+        Attempt.user_id == user_id, Attempt.quiz_id == quiz_id,
+        Attempt.passed.is_(True)).limit(1)) is not None
+
+
+def overdue_attempts(user_id: int | None = None, quiz_id: int | None = None) -> sa.Select:
+    """Open attempts past their deadline and its grace period (to be graded as saved)."""
+    stmt = sa.select(Attempt).where(Attempt.submitted_at.is_(None),
+                                    Attempt.deadline < utcnow() - grace())
+    if user_id is not None:
+        stmt = stmt.where(Attempt.user_id == user_id)
+    return stmt if quiz_id is None else stmt.where(Attempt.quiz_id == quiz_id)
+
+
+def has_overdue(user_id: int | None = None, quiz_id: int | None = None) -> bool:
+    stmt = overdue_attempts(user_id, quiz_id).with_only_columns(Attempt.id).limit(1)
+    return db.session.scalar(stmt) is not None
+
+
+def my_attempts(user_id: int) -> sa.Select:
+    return (sa.select(Attempt).where(Attempt.user_id == user_id)
+            .order_by(Attempt.started_at.desc(), Attempt.id.desc()))
+
+
+def own_attempt(user, attempt_id: int) -> Attempt | None:
+    """The caller's attempt, or None (someone else's answers 404 like a missing one)."""
+    return db.session.scalar(sa.select(Attempt).where(Attempt.id == attempt_id,
+                                                      Attempt.user_id == user.id))
+
+
+def open_attempt(user_id: int, quiz_id: int, series: str) -> Attempt | None:
+    return db.session.scalar(sa.select(Attempt).where(
+        Attempt.user_id == user_id, Attempt.quiz_id == quiz_id, Attempt.series == series,
+        Attempt.submitted_at.is_(None)).order_by(Attempt.attempt_no.desc()).limit(1))
+
+
+def notebook(user_id: int) -> sa.Select:
+    """The questions in the user's wrong-answer notebook, most recently missed first."""
+    return (sa.select(Mistake).join(Question, Question.id == Mistake.question_id)
+            .where(Mistake.user_id == user_id, Mistake.cleared_at.is_(None),
+                   Question.status == "active")
+            .order_by(Mistake.last_wrong_at.desc(), Mistake.id.desc()))
+
+
+FILTERS = ("q", "type", "department", "difficulty", "competency", "category", "tag",
+           "status", "bank")
+
+
+def filtered_questions(user, f: dict) -> sa.Select:
+    """The bank page's search: visible questions matching every filter that is set."""
+    from trainer.org.models import Department
+    from trainer.quizzes.items import TYPES
+
+    stmt = visible_questions(user)
+    status = f.get("status") or "active"
+    if status in ("active", "retired"):
+        stmt = stmt.where(Question.status == status)
+    if f.get("type") in TYPES:
+        stmt = stmt.where(Question.type == f["type"])
+    if f.get("department"):
+        stmt = stmt.where(Question.department_id == sa.select(Department.id).where(
+            Department.code == f["department"]).scalar_subquery())
+    if f.get("difficulty", "").isdigit():
+        stmt = stmt.where(Question.difficulty == int(f["difficulty"]))
+    if f.get("bank", "").isdigit():
+        stmt = stmt.where(Question.bank_id == int(f["bank"]))
+    for name, column in (("competency", Question.competencies), ("tag", Question.tags)):
+        if f.get(name):
+            stmt = stmt.where(json_list_has(column, f[name]))
+    if f.get("category"):
+        stmt = stmt.where(Question.category == f["category"])
+    if f.get("q"):
+        stmt = stmt.where(sa.or_(Question.stem.contains(f["q"], autoescape=True),
+                                 Question.title.contains(f["q"], autoescape=True)))
+    return stmt.order_by(Question.id.desc())

@@ -1,0 +1,138 @@
+"""Quiz settings and results for staff (trainers, organisers, admins)."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainer.auth.access import staff_required
+from trainer.auth.models import User
+from trainer.errors import Invalid
+from trainer.extensions import db
+from trainer.org.models import Department, Unit
+from trainer.org.scope import street_id_of, units_query, users_query
+from trainer.quizzes import authoring, drawing, queries
+from trainer.quizzes.forms import QuizForm, competency_choices
+from trainer.quizzes.models import Attempt, Quiz
+from trainer.quizzes.views import bp, get_quiz, grade_overdue_first
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """A datetime-local field's value read as local time."""
+    return value.replace(tzinfo=local_zone()) if value is not None else None
+
+
+def quiz_form(quiz: Quiz | None = None) -> QuizForm:
+    form = QuizForm(data=initial_data(quiz) if quiz is not None else None)
+    depts = [("", _("Any department"))] + [(str(d.id), d.name) for d in db.session.scalars(
+        sa.select(Department).order_by(Department.id))]
+    for entry in form.rules:
+        entry.form.department.choices = depts
+        entry.form.competency.choices = competency_choices(_("Any competency"))
+    streets = db.session.scalars(units_query(current_user).where(Unit.level == "street"))
+    own = street_id_of(current_user)
+    form.street.choices = ([] if own else [("", _("The whole district"))]) + [
+        (str(u.id), u.name) for u in streets if own is None or u.id == own]
+    return form
+
+
+def initial_data(quiz: Quiz) -> dict:
+    """The form's values for a stored quiz (times shown in local time)."""
+    def local(value):
+        return value.astimezone(local_zone()).replace(tzinfo=None) if value else None
+
+    rules = [{"count": r.count, "department": str(r.department_id or ""),
+              "competency": r.competency or "", "category": r.category or "",
+              "tag": r.tag or "", "min_difficulty": str(r.min_difficulty),
+              "max_difficulty": str(r.max_difficulty)} for r in quiz.rules]
+    return {name: getattr(quiz, name) for name in authoring.SIMPLE} | {
+        "opens_at": local(quiz.opens_at), "closes_at": local(quiz.closes_at),
+        "street": str(quiz.street_id or ""), "rules": rules + [{}] * (3 - len(rules)),
+        "question_ids": ", ".join(str(item.question_id) for item in quiz.items)}
+
+
+def settings_from(form: QuizForm) -> authoring.QuizSettings:
+    rules = [authoring.RuleSpec(
+        count=entry.form.count.data, department_id=int(entry.form.department.data)
+        if (entry.form.department.data or "").isdigit() else None,
+        competency=entry.form.competency.data or None,
+        category=(entry.form.category.data or "").strip() or None,
+        tag=(entry.form.tag.data or "").strip() or None,
+        min_difficulty=int(entry.form.min_difficulty.data or 1),
+        max_difficulty=int(entry.form.max_difficulty.data or 5))
+        for entry in form.rules if entry.form.count.data]
+    street = form.street.data or ""
+    return authoring.QuizSettings(
+        title=form.title.data or "", description=form.description.data or "",
+        mode=form.mode.data, question_ids=[int(n) for n in
+                                           re.findall(r"\d+", form.question_ids.data or "")],
+        pick=form.pick.data, rules=rules, time_limit=form.time_limit.data,
+        max_attempts=form.max_attempts.data, pass_percent=form.pass_percent.data,
+        shuffle_questions=form.shuffle_questions.data,
+        shuffle_options=form.shuffle_options.data, review=form.review.data,
+        opens_at=aware(form.opens_at.data), closes_at=aware(form.closes_at.data),
+        street_id=int(street) if street.isdigit() else None, published=form.published.data)
+
+
+def save(form: QuizForm, quiz: Quiz | None):
+    """Validate, save and redirect; or show the form again with the reason."""
+    if form.validate_on_submit():
+        try:
+            quiz = authoring.save_quiz(current_user, settings_from(form), quiz)
+        except Invalid as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Quiz saved."), "ok")
+            return redirect(url_for(".quiz", quiz_id=quiz.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("quizzes/quiz_form.html", form=form, quiz=quiz), status
+
+
+@bp.route("/quizzes/new", methods=["GET", "POST"])
+@staff_required
+def new_quiz():
+    return save(quiz_form(), None)
+
+
+def managed_quiz(quiz_id: int) -> Quiz:
+    quiz = get_quiz(quiz_id)
+    if not queries.can_manage_quiz(current_user, quiz):
+        abort(403)
+    return quiz
+
+
+@bp.route("/quizzes/<int:quiz_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_quiz(quiz_id: int):
+    quiz = managed_quiz(quiz_id)
+    if quiz.course_id is not None:
+        abort(403)  # module quizzes come from their course.yml
+    form = quiz_form(quiz)
+    available = {rule.id: drawing.available(quiz, rule) for rule in quiz.rules}
+    return save(form, quiz) if form.is_submitted() else render_template(
+        "quizzes/quiz_form.html", form=form, quiz=quiz, available=available)
+
+
+@bp.route("/quizzes/<int:quiz_id>/results")
+@staff_required
+def results(quiz_id: int):
+    grade_overdue_first(quiz_id=quiz_id)
+    quiz = get_quiz(quiz_id)
+    if current_user.role != "organiser" and not queries.can_manage_quiz(current_user, quiz):
+        abort(403)  # organisers follow every quiz in their scope, their people only
+    people = users_query(current_user).with_only_columns(User.id).order_by(None)
+    stmt = (sa.select(Attempt).options(sa.orm.joinedload(Attempt.user))
+            .where(Attempt.quiz_id == quiz.id, Attempt.user_id.in_(people))
+            .order_by(Attempt.started_at.desc()))
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_template("quizzes/results.html", quiz=quiz, page=page)

@@ -1,0 +1,277 @@
+"""Attempt use cases: start, autosave, submit and grade. Flush, never commit.
+
+Every change to an attempt first locks its row (SELECT ... FOR UPDATE on PostgreSQL;
+SQLite serialises writers with BEGIN IMMEDIATE), so a save and a submit, or two submits,
+never interleave: an attempt is graded once and no acknowledged answer is lost.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from trainer.errors import Conflict, Invalid, NotFound
+from trainer.extensions import db
+from trainer.models import utcnow
+from trainer.quizzes import queries
+from trainer.quizzes.drawing import draw_ids, snapshot
+from trainer.quizzes.grading import BadAnswer, coerce_answer, grade
+from trainer.quizzes.items import from_dict
+from trainer.quizzes.models import CONTEXTS, Attempt, AttemptAnswer, Quiz
+from trainer.quizzes.modules import upsert_module_quiz
+from trainer.quizzes.practice import record_results
+from trainer.quizzes.review import attempt_json, result_json
+
+__all__ = ["GRADED_HOOKS", "REVIEW_HOOKS", "accepts_saves", "attempt_json", "grade_overdue",
+           "result_json", "review_allowed", "save_answer", "save_answers", "start_attempt",
+           "submit_attempt", "upsert_module_quiz"]
+
+MAX_SEQ = 2**53
+MISSING = object()  # no "answer" in the request body
+# When may a context's attempts be reviewed? The competitions domain registers its rule
+# ("after the round closes") here; until then a competition attempt is never reviewed.
+REVIEW_HOOKS: dict[str, Callable[[Attempt], bool]] = {}
+# Called once for every attempt when it is graded (by submit or past its deadline), in
+# the grading transaction: e.g. the competitions domain updates its standings.
+GRADED_HOOKS: list[Callable[[Attempt], None]] = []
+
+
+def series_for(context: str, round_id: int | None) -> str:
+    if context not in CONTEXTS:
+        raise ValueError(f"unknown attempt context {context!r}")
+    return f"competition:{round_id}" if context == "competition" else context
+
+
+def start_attempt(user, quiz: Quiz, *, context: str = "quiz", round_id: int | None = None,
+                  deadline: datetime | None = None,
+                  max_attempts: int | None = None) -> tuple[Attempt, bool]:
+    """The user's open attempt at ``quiz`` in this context, or a new one (True when
+    created). Conflict beyond the allowed attempts, outside the window, without questions."""
+    series = series_for(context, round_id)
+    grade_overdue(user.id)
+    limit = max_attempts if max_attempts is not None else quiz.max_attempts
+    if context != "competition":
+        _check_window(quiz)
+    for _retry in range(3):
+        found = queries.open_attempt(user.id, quiz.id, series)
+        if found is not None:
+            return found, False
+        number = 1 + (db.session.scalar(sa.select(sa.func.max(Attempt.attempt_no)).where(
+            Attempt.user_id == user.id, Attempt.quiz_id == quiz.id,
+            Attempt.series == series)) or 0)
+        if limit and number > limit:
+            raise Conflict(_("You have used all %(n)s attempts at this quiz.", n=limit),
+                           code="no_attempts_left")
+        attempt = _new_attempt(user, quiz, context, round_id, series, number, deadline)
+        try:
+            with db.session.begin_nested():
+                db.session.add(attempt)
+        except sa.exc.IntegrityError:
+            continue  # a concurrent start took this number: return that attempt
+        return attempt, True
+    raise Conflict(_("Please try again."), code="busy")
+
+
+def _check_window(quiz: Quiz) -> None:
+    now = utcnow()
+    if quiz.opens_at is not None and now < quiz.opens_at:
+        raise Conflict(_("This quiz has not opened yet."), code="not_open")
+    if quiz.closes_at is not None and now >= quiz.closes_at:
+        raise Conflict(_("This quiz is closed."), code="closed")
+
+
+def _new_attempt(user, quiz: Quiz, context: str, round_id: int | None, series: str,
+                 number: int, deadline: datetime | None) -> Attempt:
+    questions = snapshot(draw_ids(quiz), shuffle_options=quiz.shuffle_options)
+    if not questions:
+        raise Conflict(_("This quiz has no questions yet."), code="no_questions")
+    now = utcnow()
+    if deadline is None:
+        ends = [quiz.closes_at] if quiz.closes_at is not None else []
+        if quiz.time_limit:
+            ends.append(now + timedelta(minutes=quiz.time_limit))
+        deadline = min(ends) if ends else None
+    return Attempt(quiz_id=quiz.id, user_id=user.id, context=context, round_id=round_id,
+                   series=series, attempt_no=number, label=quiz.title, questions=questions,
+                   review=quiz.review, pass_percent=quiz.pass_percent, started_at=now,
+                   deadline=deadline)
+
+
+def lock(attempt_id: int) -> Attempt:
+    """The attempt, re-read and locked for the rest of the transaction."""
+    stmt = (sa.select(Attempt).where(Attempt.id == attempt_id).with_for_update()
+            .execution_options(populate_existing=True))
+    return db.session.execute(stmt).scalar_one()
+
+
+def accepts_saves(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Open, and not past its deadline plus the grace period."""
+    return _open(attempt.submitted_at, attempt.deadline, now)
+
+
+def _open(submitted_at: datetime | None, deadline: datetime | None,
+          now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return submitted_at is None and (deadline is None or now <= deadline + queries.grace())
+
+
+def _writable(submitted_at: datetime | None, deadline: datetime | None) -> None:
+    if submitted_at is not None:
+        raise Conflict(_("This attempt has been submitted."), code="submitted")
+    if not _open(submitted_at, deadline):
+        raise Conflict(_("Time is up: answers can no longer be changed."), code="time_up")
+
+
+def _entry(questions: list[dict], question_id: int) -> dict:
+    for entry in questions:
+        if entry["id"] == question_id:
+            return entry
+    raise NotFound(_("This question is not part of the attempt."))
+
+
+def save_answer(attempt: Attempt, question_id: int, raw: object, *,
+                seq: int | None = None) -> dict:
+    """Autosave one answer. A save whose ``seq`` is not above the stored one is stale
+    and changes nothing; a save without ``seq`` always applies. Returns the stored state."""
+    return save_own_answer(attempt.user_id, attempt.id, question_id, raw, seq=seq)
+
+
+def save_own_answer(user_id: int, attempt_id: int, question_id: int, raw: object, *,
+                    seq: object = None) -> dict:
+    """save_answer by ids, for the autosave endpoints' hot path: the ownership check with
+    the row lock, then the upsert (someone else's attempt: 404, before the body is
+    checked: ``raw`` MISSING or a ``seq`` that is no integer is a 422)."""
+    found = db.session.execute(
+        sa.select(Attempt.submitted_at, Attempt.deadline, Attempt.questions)
+        .where(Attempt.id == attempt_id, Attempt.user_id == user_id).with_for_update()
+    ).one_or_none()
+    if found is None:
+        raise NotFound(_("The page or item was not found."))
+    entry = _entry(found.questions, question_id)
+    _writable(found.submitted_at, found.deadline)
+    if raw is MISSING:
+        raise Invalid(_("Field “%(name)s” is required.", name="answer"), field="answer")
+    if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool)
+                            or not 0 <= seq < MAX_SEQ):
+        raise Invalid(_("Field “%(name)s” has the wrong type.", name="seq"), field="seq")
+    try:
+        value = coerce_answer(from_dict(entry["data"]), raw)
+    except BadAnswer as exc:
+        raise Invalid(_("This answer does not fit the question: %(why)s", why=str(exc)),
+                      field="answer") from exc
+    row = _upsert(attempt_id, question_id, value, seq)
+    applied = row is not None
+    if row is None:  # stale: report what is stored
+        row = db.session.execute(
+            sa.select(AttemptAnswer.answer, AttemptAnswer.seq, AttemptAnswer.saved_at)
+            .where(AttemptAnswer.attempt_id == attempt_id,
+                   AttemptAnswer.question_id == question_id)).one()
+    return {"question_id": question_id, "answer": row.answer, "seq": row.seq,
+            "saved": applied, "saved_at": row.saved_at.isoformat()}
+
+
+_UPSERT = """INSERT INTO attempt_answers (attempt_id, question_id, answer, seq, saved_at)
+VALUES (:attempt_id, :question_id, :answer, :seq, :saved_at)
+ON CONFLICT (attempt_id, question_id) DO UPDATE SET answer = excluded.answer,
+saved_at = excluded.saved_at{seq}
+RETURNING answer, seq, saved_at"""
+_UPSERTS = {
+    # the same SQL on SQLite (>= 3.35) and PostgreSQL; a text() statement is compiled once
+    with_seq: sa.text(_UPSERT.format(seq=", seq = excluded.seq WHERE attempt_answers.seq < "
+                                     "excluded.seq" if with_seq else ""))
+    .bindparams(sa.bindparam("answer", type_=AttemptAnswer.__table__.c.answer.type),
+                sa.bindparam("saved_at", type_=AttemptAnswer.__table__.c.saved_at.type))
+    .columns(answer=AttemptAnswer.__table__.c.answer.type, seq=sa.BigInteger,
+             saved_at=AttemptAnswer.__table__.c.saved_at.type)
+    for with_seq in (False, True)
+}
+
+
+def _upsert(attempt_id: int, question_id: int, value, seq: int | None):
+    """Insert or update the answer: the stored row when applied, None when the stored
+    answer has a higher or equal seq."""
+    return db.session.execute(_UPSERTS[seq is not None], {
+        "attempt_id": attempt_id, "question_id": question_id, "answer": value,
+        "seq": seq or 0, "saved_at": utcnow()}).one_or_none()
+
+
+def save_answers(attempt: Attempt, answers: dict[int, object]) -> dict[int, str]:
+    """Save several answers (the plain form); returns the message for each refused one."""
+    problems = {}
+    for question_id, raw in answers.items():
+        try:
+            save_answer(attempt, question_id, raw)
+        except (Invalid, NotFound) as exc:
+            problems[question_id] = exc.message
+    return problems
+
+
+def submit_attempt(attempt: Attempt, *, reveal: bool | None) -> dict:
+    """Grade once and return the result; ``reveal`` includes the review (None: as the
+    attempt's review policy allows). A repeated or concurrent submit returns the stored
+    result; a late one grades what was saved before the deadline."""
+    attempt = lock(attempt.id)
+    if attempt.submitted_at is None:
+        _grade(attempt, timed_out=not accepts_saves(attempt))
+    return result_json(attempt, reveal=review_allowed(attempt) if reveal is None else reveal)
+
+
+def grade_overdue(user_id: int | None = None, quiz_id: int | None = None) -> int:
+    """Grade, with what was saved, every open attempt left past its deadline (of a user,
+    of a quiz, or all)."""
+    ids = list(db.session.scalars(
+        queries.overdue_attempts(user_id, quiz_id).with_only_columns(Attempt.id)))
+    for attempt_id in ids:
+        attempt = lock(attempt_id)
+        if attempt.submitted_at is None:
+            _grade(attempt, timed_out=True)
+    return len(ids)
+
+
+def _grade(attempt: Attempt, *, timed_out: bool) -> None:
+    rows = {row.question_id: row for row in db.session.scalars(
+        sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
+        .execution_options(populate_existing=True))}  # saves are Core upserts
+    credits, score, best = {}, 0.0, 0.0
+    for entry in attempt.questions:
+        row = rows.get(entry["id"])
+        credit = grade(from_dict(entry["data"]), row.answer) if row is not None else 0.0
+        if row is not None:
+            row.credit = credit
+        credits[entry["id"]] = credit
+        score, best = score + credit * entry["points"], best + entry["points"]
+    percent = round(100 * score / best, 1) if best else 0.0
+    now = utcnow()
+    finished = min(now, attempt.deadline) if timed_out and attempt.deadline else now
+    done = db.session.execute(
+        sa.update(Attempt).where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
+        .values(submitted_at=finished, timed_out=timed_out, score=round(score, 2),
+                max_score=round(best, 2), percent=percent,
+                passed=percent >= attempt.pass_percent))
+    db.session.flush()
+    if done.rowcount == 1:
+        _after_grading(attempt, credits)
+
+
+def _after_grading(attempt: Attempt, credits: dict[int, float]) -> None:
+    record_results(attempt, credits)
+    if attempt.context == "module" and attempt.passed and attempt.quiz.course_id:
+        from trainer.learning.services import refresh_completion
+
+        refresh_completion(attempt.user, attempt.quiz.course_id)
+    for hook in GRADED_HOOKS:
+        hook(attempt)
+
+
+def review_allowed(attempt: Attempt) -> bool:
+    """Whether the graded attempt's answers may be shown, per its review policy."""
+    if attempt.submitted_at is None:
+        return False
+    if attempt.context == "competition":
+        hook = REVIEW_HOOKS.get("competition")
+        return bool(hook and hook(attempt))
+    if attempt.review == "after_close":
+        closes = attempt.quiz.closes_at if attempt.quiz is not None else None
+        return closes is not None and closes <= utcnow()
+    return attempt.review == "after_submit"

@@ -1,0 +1,210 @@
+"""Quiz list, quiz page, the attempt (plain form plus JS autosave) and its result."""
+
+from functools import wraps
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from trainer.auth.forms import ConfirmForm
+from trainer.database import set_write_intent
+from trainer.errors import DomainError, NotFound
+from trainer.extensions import db
+from trainer.models import utcnow
+from trainer.quizzes import queries, services
+from trainer.quizzes.models import Attempt, Quiz
+from trainer.quizzes.review import public_question, saved_answers
+
+bp = Blueprint("quizzes", __name__)
+
+
+def get_quiz(quiz_id: int) -> Quiz:
+    quiz = db.session.scalar(queries.visible_quizzes(current_user).where(Quiz.id == quiz_id))
+    if quiz is None:
+        raise NotFound(_("The page or item was not found."))
+    return quiz
+
+
+def get_attempt(attempt_id: int) -> Attempt:
+    attempt = queries.own_attempt(current_user, attempt_id)
+    if attempt is None:
+        raise NotFound(_("The page or item was not found."))
+    return attempt
+
+
+def grade_overdue_first(*, quiz_id: int | None = None) -> None:
+    """Grade attempts left past their deadline before showing a list: the caller's, or
+    a quiz's (a GET that must write: it ends the read transaction, starts a writing one)."""
+    user_id = None if quiz_id is not None else current_user.id
+    if queries.has_overdue(user_id, quiz_id):
+        db.session.rollback()
+        set_write_intent(True)
+        services.grade_overdue(user_id, quiz_id)
+        db.session.commit()
+
+
+def read_first(view):
+    """Identify the caller in a reading transaction, then start the writing one just for
+    the save: on SQLite the write lock is held for the few statements of the save only."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        set_write_intent(False)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def begin_writing() -> int:
+    """On SQLite, end the reading transaction so the next statement begins a writing one
+    (closed rather than rolled back: the caller's account stays loaded, not expired and
+    re-read for the response headers). PostgreSQL goes on in the same transaction."""
+    user_id = current_user.id
+    if db.engine.dialect.name == "sqlite":
+        db.session.close()
+        set_write_intent(True)
+    return user_id
+
+
+def finish_writing() -> None:
+    """Commit; anything read afterwards (the response headers) reads without the lock."""
+    db.session.commit()
+    set_write_intent(False)
+
+
+def context_for(quiz: Quiz) -> str:
+    return "module" if quiz.course_id is not None else "quiz"
+
+
+@bp.route("/quizzes")
+@login_required
+def index():
+    grade_overdue_first()
+    if current_user.role in queries.STAFF:
+        page = db.paginate(queries.visible_quizzes(current_user).order_by(Quiz.id.desc()),
+                           per_page=20, error_out=False)
+        return render_template("quizzes/manage.html", page=page)
+    stmt = queries.open_now(queries.visible_quizzes(current_user)).order_by(Quiz.id.desc())
+    page = db.paginate(stmt, per_page=20, error_out=False)
+    attempts = db.session.scalars(queries.my_attempts(current_user.id).limit(10)).all()
+    return render_template("quizzes/index.html", page=page, attempts=attempts)
+
+
+@bp.route("/quizzes/<int:quiz_id>")
+@login_required
+def quiz(quiz_id: int):
+    grade_overdue_first()
+    quiz = get_quiz(quiz_id)
+    attempts = db.session.scalars(queries.my_attempts(current_user.id).where(
+        Attempt.quiz_id == quiz.id, Attempt.context != "competition")).all()
+    return render_template(
+        "quizzes/quiz.html", quiz=quiz, attempts=attempts, form=ConfirmForm(),
+        open_attempt=next((a for a in attempts if a.submitted_at is None), None),
+        can_manage=queries.can_manage_quiz(current_user, quiz), now=utcnow())
+
+
+@bp.post("/quizzes/<int:quiz_id>/start")
+@login_required
+def start(quiz_id: int):
+    quiz = get_quiz(quiz_id)
+    try:
+        attempt, _created = services.start_attempt(current_user, quiz, context=context_for(quiz))
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(".quiz", quiz_id=quiz.id))
+    db.session.commit()
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+def render_attempt(attempt: Attempt, problems: dict[int, str], status: int = 200):
+    rows = saved_answers(attempt)
+    return render_template(
+        "quizzes/attempt.html", attempt=attempt, problems=problems, now=utcnow(),
+        questions=[public_question(entry) for entry in attempt.questions],
+        saved={qid: row.answer for qid, row in rows.items()},
+        seqs={qid: row.seq for qid, row in rows.items()}), status
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def attempt(attempt_id: int):
+    attempt = get_attempt(attempt_id)
+    if not services.accepts_saves(attempt):
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    return render_attempt(attempt, {})
+
+
+def form_answers(attempt: Attempt, form) -> dict[int, object]:
+    """Answers posted by the plain form; empty fields leave the saved answer alone."""
+    answers = {}
+    for entry in attempt.questions:
+        name, kind = f"q{entry['id']}", entry["data"]["type"]
+        value = form.getlist(name) if kind == "multiple" else form.get(name, "").strip()
+        if kind == "truefalse" and value in ("true", "false"):
+            value = value == "true"
+        if value not in ("", []):
+            answers[entry["id"]] = value
+    return answers
+
+
+@bp.post("/attempts/<int:attempt_id>")
+@login_required
+def save_form(attempt_id: int):
+    attempt = get_attempt(attempt_id)
+    submit = request.form.get("action") == "submit"
+    if not services.accepts_saves(attempt):
+        late = attempt.submitted_at is None
+        services.submit_attempt(attempt, reveal=False)
+        db.session.commit()
+        if late:
+            flash(_("Time was up: the answers saved before the deadline were graded."),
+                  "error")
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    problems = services.save_answers(attempt, form_answers(attempt, request.form))
+    db.session.commit()
+    if problems:
+        return render_attempt(attempt, problems, 422)
+    if submit:
+        services.submit_attempt(attempt, reveal=False)
+        db.session.commit()
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    flash(_("Your answers are saved."), "ok")
+    return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+@bp.put("/attempts/<int:attempt_id>/answers/<int:question_id>")
+@read_first
+@login_required
+def autosave(attempt_id: int, question_id: int):
+    """The page's autosave (cookie session + CSRF header); JSON like the API."""
+    try:
+        body = request.get_json(silent=True)
+        body = body if isinstance(body, dict) else {}
+        saved = services.save_own_answer(begin_writing(), attempt_id, question_id,
+                                         body.get("answer", services.MISSING),
+                                         seq=body.get("seq"))
+    except DomainError as exc:
+        db.session.rollback()
+        return jsonify(error={"code": exc.code, "message": exc.message}), exc.status
+    finish_writing()
+    return jsonify(saved)
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@login_required
+def result(attempt_id: int):
+    attempt = get_attempt(attempt_id)
+    if attempt.submitted_at is None:
+        if services.accepts_saves(attempt):
+            return redirect(url_for(".attempt", attempt_id=attempt.id))
+        grade_overdue_first()
+        attempt = get_attempt(attempt_id)
+    reveal = services.review_allowed(attempt)
+    return render_template("quizzes/result.html", attempt=attempt, reveal=reveal,
+                           result=services.result_json(attempt, reveal=reveal))
+
+
+from trainer.quizzes import bank_views as _bank  # noqa: E402,F401
+from trainer.quizzes import practice_views as _practice  # noqa: E402,F401
+from trainer.quizzes import quiz_admin_views as _quiz_admin  # noqa: E402,F401

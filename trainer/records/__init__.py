@@ -1,0 +1,1 @@
+"""Each worker's training record, gathered section by section from the feature domains."""

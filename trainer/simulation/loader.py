@@ -1,0 +1,84 @@
+"""Load a scenario folder: validate every file, upsert the valid ones by slug, idempotently.
+
+A folder holds DESIGN.md YAML files (``.yml``/``.yaml``), Twee 3 files (``.twee``) and
+Twine 2 published stories (``.html``); the slug is the file name without its extension.
+"""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from trainer.content import LoadReport
+from trainer.extensions import db
+from trainer.simulation.graph import Problem
+from trainer.simulation.graph import Scenario as Graph
+from trainer.simulation.models import Scenario
+from trainer.simulation.twee import parse_twee, parse_twine_html
+from trainer.simulation.validate import parse_yaml
+from trainer.simulation.versions import add_version, apply_meta, content_hash
+
+SUFFIXES = (".yml", ".yaml", ".twee", ".html")
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
+
+
+def load_scenarios(folder: Path, *, dry_run: bool, known_departments: set[str]) -> LoadReport:
+    """Validate every scenario file in ``folder``; unless ``dry_run``, upsert the valid ones
+    (published at once). A file with any problem loads nothing; each problem is one line
+    "file: where: why"."""
+    report = LoadReport()
+    if not folder.is_dir():
+        report.problems.append(f"{folder}: not a folder")
+        return report
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    taken = Counter(p.stem for p in files)
+    for path in files:
+        graph, problems = read_scenario_file(path, known_departments)
+        if taken[path.stem] > 1:
+            problems.append(Problem(path.name, "file", f"slug '{path.stem}' is used by "
+                                    f"{taken[path.stem]} files in this folder"))
+        report.problems += [str(p) for p in problems]
+        if graph is None or problems or dry_run:
+            continue
+        getattr(report, upsert_scenario(graph)).append(graph.slug)
+    return report
+
+
+def read_scenario_file(path: Path, known_departments: set[str]) -> tuple[Graph | None,
+                                                                         list[Problem]]:
+    """Parse one file by its extension: (graph, []) when valid, else (None, problems)."""
+    if not SLUG.fullmatch(path.stem):
+        return None, [Problem(path.name, "file name", "the slug (the name without extension) "
+                              "uses lowercase letters, digits, '-' and '_' only")]
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [Problem(path.name, "file", "not UTF-8 text")]
+    suffix = path.suffix.lower()
+    if suffix == ".twee":
+        return parse_twee(text, path.name, path.stem)
+    if suffix == ".html":
+        return parse_twine_html(text, path.name, path.stem)
+    return parse_yaml(text, path.name, path.stem, known_departments)
+
+
+def upsert_scenario(graph: Graph) -> str:
+    """Create or update the scenario of a valid file: "created", "updated" or "unchanged".
+
+    A file whose graph is unchanged since it was last loaded changes nothing, so a
+    trainer's later edits in the browser survive reloading the same shipped file.
+    """
+    digest = content_hash(graph)
+    scenario = db.session.scalar(sa.select(Scenario).where(Scenario.slug == graph.slug))
+    if scenario is not None and scenario.content_hash == digest:
+        return "unchanged"
+    outcome = "created" if scenario is None else "updated"
+    if scenario is None:
+        scenario = Scenario(slug=graph.slug)
+        db.session.add(scenario)
+    apply_meta(scenario, graph)
+    scenario.status, scenario.source, scenario.content_hash = "published", "file", digest
+    db.session.flush()
+    add_version(scenario, graph, None)
+    return outcome

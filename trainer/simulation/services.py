@@ -1,0 +1,141 @@
+"""Playing scenarios: start a run, take choices, read a run. Flush, never commit."""
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from trainer.errors import Conflict, DomainError, Invalid, NotFound
+from trainer.extensions import db
+from trainer.models import utcnow
+from trainer.simulation import engine, playback
+from trainer.simulation.graph import Choice, Node
+from trainer.simulation.models import Run, Scenario
+from trainer.simulation.queries import can_read_run, playable_scenarios
+from trainer.simulation.versions import graph_of
+
+_reveal_rules: list[Callable[[Run], bool]] = []
+
+
+def register_reveal_rule(rule: Callable[[Run], bool]) -> None:
+    """Let another domain say when a competition run may show its feedback (e.g. the
+    competitions domain: once the run's round has closed)."""
+    if rule not in _reveal_rules:
+        _reveal_rules.append(rule)
+
+
+_choice_guards: list[Callable[[Run], None]] = []
+_finish_hooks: list[Callable[[Run], None]] = []
+
+
+def register_run_hooks(guard: Callable[[Run], None], finished: Callable[[Run], None]) -> None:
+    """Let the competitions domain refuse a choice after its round closed (``guard``
+    raises) and update its standings when a run ends (``finished``)."""
+    if guard not in _choice_guards:
+        _choice_guards.append(guard)
+    if finished not in _finish_hooks:
+        _finish_hooks.append(finished)
+
+
+def reveals_feedback(run: Run) -> bool:
+    """Feedback and better choices show outside competitions; in a competition round only
+    once a registered rule says so (until then nothing reveals correctness)."""
+    if run.context != "competition":
+        return True
+    return any(rule(run) for rule in _reveal_rules)
+
+
+def playable_scenario(user, slug: str) -> Scenario:
+    """A published scenario in the caller's scope, or 404."""
+    scenario = db.session.scalar(playable_scenarios(user).where(Scenario.slug == slug))
+    if scenario is None:
+        raise NotFound(_("No such scenario."))
+    return scenario
+
+
+def start_run(user, scenario: Scenario, *, context: str = "practice",
+              round_id: int | None = None) -> Run:
+    """Start playing the scenario's current version, which the run keeps to its end.
+
+    In a competition round an entrant has one run: starting again returns it.
+    """
+    if context not in ("practice", "competition"):
+        raise DomainError(_("Runs are recorded for practice or a competition round only."))
+    if (context == "competition") != (round_id is not None):
+        raise Invalid(_("A competition run needs its round, and only it has one."),
+                      field="round_id")
+    if scenario.current_version_id is None:
+        raise Conflict(_("This scenario has no playable version yet."))
+    if round_id is not None:
+        existing = db.session.scalar(sa.select(Run).where(Run.user_id == user.id,
+                                                          Run.round_id == round_id))
+        if existing is not None:
+            return existing
+    run = Run(user_id=user.id, scenario_version_id=scenario.current_version_id, path=[],
+              context=context, round_id=round_id)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def run_to_play(user, run_id: int) -> Run:
+    """The caller's own run, locked for the choice about to be taken; 404 for any other."""
+    run = db.session.scalar(sa.select(Run).where(Run.id == run_id).with_for_update())
+    if run is None or run.user_id != user.id:
+        raise NotFound(_("No such run."))
+    return run
+
+
+def run_to_read(user, run_id: int) -> Run:
+    """A run the caller may read (their own, or as the player's trainer or organiser)."""
+    run = db.session.get(Run, run_id)
+    if run is None or not can_read_run(user, run):
+        raise NotFound(_("No such run."))
+    return run
+
+
+def choose(run: Run, key: str) -> tuple[Node, Choice]:
+    """Take choice ``key`` at the run's current node: the next node and the choice taken.
+
+    Raises Conflict (409) on a finished run and Invalid (422) for a key not offered here;
+    either way the run is unchanged. On reaching an ending the outcome and the scores
+    (competency -> percent of the best achievable) are stored.
+    """
+    if run.finished:
+        raise Conflict(_("This run has finished; start a new one to play again."))
+    for guard in _choice_guards:
+        guard(run)
+    graph = graph_of(run.version)
+    try:
+        node, choice = engine.advance(graph, list(run.path), key)
+    except engine.RunFinished as exc:
+        raise Conflict(_("This run has finished; start a new one to play again.")) from exc
+    except engine.InvalidChoice as exc:
+        raise Invalid(_("The choice “%(key)s” is not offered at this step.", key=key[:80]),
+                      field="choice") from exc
+    run.path = [*run.path, key]
+    if node.ending is not None:
+        run.finished, run.outcome, run.finished_at = True, node.ending, utcnow()
+        run.scores = engine.score_path(graph, run.path)
+    db.session.flush()
+    if run.finished:
+        for hook in _finish_hooks:
+            hook(run)
+    return node, choice
+
+
+def run_state(run: Run, reveal: bool | None = None) -> dict[str, Any]:
+    """What the run's viewer sees (playback.play_state) plus the run's own facts."""
+    reveal = reveals_feedback(run) if reveal is None else reveal
+    state = playback.play_state(graph_of(run.version), run.version.html, list(run.path),
+                                reveal)
+    if run.finished:
+        state["scores"] = dict(run.scores or {})
+    scenario = run.version.scenario
+    state.update(run_id=run.id, context=run.context, round_id=run.round_id,
+                 version=run.version.number,
+                 scenario={"slug": scenario.slug, "title": scenario.title},
+                 started_at=run.started_at.isoformat(),
+                 finished_at=run.finished_at.isoformat() if run.finished_at else None)
+    return state

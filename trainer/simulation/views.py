@@ -1,0 +1,106 @@
+"""The scenario player: catalogue, start, play, debrief, replay and the history of runs."""
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from trainer.auth.access import roles_required
+from trainer.errors import Conflict, Invalid
+from trainer.extensions import db
+from trainer.org.scope import competency_label
+from trainer.simulation import services
+from trainer.simulation.charts import competency_chart
+from trainer.simulation.models import Run, ScenarioVersion
+from trainer.simulation.queries import (
+    can_see_results,
+    my_runs,
+    playable_scenarios,
+    runs_of_scenario,
+)
+
+bp = Blueprint("simulation", __name__)
+PER_PAGE = 20
+
+
+@bp.route("/scenarios")
+@login_required
+def index():
+    page = db.paginate(playable_scenarios(current_user), per_page=PER_PAGE, error_out=False)
+    return render_template("simulation/index.html", page=page)
+
+
+@bp.route("/scenarios/<slug>")
+@login_required
+def scenario(slug: str):
+    scenario = services.playable_scenario(current_user, slug)
+    mine = my_runs(current_user).join(ScenarioVersion).where(
+        ScenarioVersion.scenario_id == scenario.id)
+    return render_template("simulation/scenario.html", scenario=scenario,
+                           runs=db.session.scalars(mine.limit(10)).all(),
+                           results=can_see_results(current_user, scenario))
+
+
+@bp.post("/scenarios/<slug>/runs")
+@login_required
+def start(slug: str):
+    scenario = services.playable_scenario(current_user, slug)
+    run = services.start_run(current_user, scenario)
+    db.session.commit()
+    return redirect(url_for("simulation.run", run_id=run.id))
+
+
+@bp.route("/runs")
+@login_required
+def history():
+    page = db.paginate(my_runs(current_user), per_page=PER_PAGE, error_out=False)
+    return render_template("simulation/history.html", page=page)
+
+
+@bp.route("/runs/<int:run_id>")
+@login_required
+def run(run_id: int):
+    return _run_page(services.run_to_read(current_user, run_id))
+
+
+@bp.post("/runs/<int:run_id>/choices")
+@login_required
+def choose(run_id: int):
+    run = services.run_to_play(current_user, run_id)
+    try:
+        services.choose(run, request.form.get("choice", ""))
+    except (Invalid, Conflict) as exc:
+        db.session.rollback()
+        return _run_page(services.run_to_read(current_user, run_id), exc.message), exc.status
+    db.session.commit()
+    return redirect(url_for("simulation.run", run_id=run.id))
+
+
+@bp.route("/scenarios/<slug>/results")
+@roles_required("trainer", "organiser", "admin")
+def results(slug: str):
+    scenario = services.playable_scenario(current_user, slug)
+    if not can_see_results(current_user, scenario):
+        abort(403)
+    page = db.paginate(runs_of_scenario(current_user, scenario), per_page=PER_PAGE,
+                       error_out=False)
+    return render_template("simulation/results.html", scenario=scenario, page=page)
+
+
+def _run_page(run: Run, error: str | None = None):
+    state = services.run_state(run)
+    mine = run.user_id == current_user.id
+    return render_template("simulation/run.html", run=run, state=state, error=error,
+                           chart=chart_for(state["scores"]) if state["finished"] else None,
+                           mine=mine, can_choose=mine and not state["finished"])
+
+
+def chart_for(scores: dict[str, float]) -> Markup | None:
+    """The competency chart; the SVG is built and escaped by charts.competency_chart."""
+    if not scores:
+        return None
+    labels = {key: competency_label(key) for key in scores}
+    return Markup(competency_chart(scores, labels, _("Competency scores")))
+
+
+from trainer.simulation import authoring_views as _authoring  # noqa: E402,F401

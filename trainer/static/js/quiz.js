@@ -1,0 +1,164 @@
+/* Attempt page: autosave each answer, countdown, "not saved" warning, leave warning.
+   The page works without this script: the form posts every answer. */
+(function () {
+  "use strict";
+  var form = document.getElementById("quiz-form");
+  if (!form || !window.fetch) { return; }
+  var data = form.dataset;
+  var statusEl = document.getElementById("quiz-status");
+  var pending = {};   // question id -> {answer, seq} waiting to be sent
+  var inflight = {};  // question id -> {answer, seq} being sent
+  var seqs = {};      // question id -> last seq used
+  var timers = {};
+  var retryDelay = 2000;
+  var retryTimer = null;
+  var leaving = false;
+  var closed = false;
+
+  function show(kind) {
+    statusEl.textContent = data["msg" + kind] || "";
+    statusEl.className = "quiz-status quiz-" + kind.toLowerCase();
+  }
+
+  function unsaved() {
+    return Object.keys(pending).length + Object.keys(inflight).length;
+  }
+
+  // A seq above anything stored, also across reloads and devices: the page carries the
+  // stored seq and the clock moves on.
+  function nextSeq(qid) {
+    var seq = Math.max(Date.now(), (seqs[qid] || 0) + 1);
+    seqs[qid] = seq;
+    return seq;
+  }
+
+  function answerOf(fieldset) {
+    var type = fieldset.getAttribute("data-type");
+    var inputs = fieldset.querySelectorAll("input");
+    var i, picked = [];
+    if (type === "short" || type === "numerical") {
+      var text = inputs[0].value.trim();
+      return text === "" ? null : text;
+    }
+    for (i = 0; i < inputs.length; i += 1) {
+      if (inputs[i].checked) { picked.push(inputs[i].value); }
+    }
+    if (type === "multiple") { return picked; }
+    if (!picked.length) { return null; }
+    return type === "truefalse" ? picked[0] === "true" : picked[0];
+  }
+
+  function mark(qid, failedNow) {
+    var fieldset = document.getElementById("q" + qid);
+    if (fieldset) { fieldset.classList.toggle("quiz-unsaved", failedNow); }
+  }
+
+  function scheduleRetry() {
+    if (retryTimer || closed) { return; }
+    retryTimer = window.setTimeout(function () {
+      retryTimer = null;
+      Object.keys(pending).forEach(send);
+    }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 30000);
+  }
+
+  function failed(qid, item, kind) {
+    if (!pending[qid]) { pending[qid] = item; }
+    mark(qid, true);
+    show(kind);
+    if (kind === "Failed") { scheduleRetry(); }
+  }
+
+  function send(qid) {
+    if (inflight[qid] || !pending[qid] || closed) { return; }
+    var item = pending[qid];
+    delete pending[qid];
+    inflight[qid] = item;
+    show("Saving");
+    window.fetch(data.saveUrl.replace(/\/0$/, "/" + qid), {
+      method: "PUT", credentials: "same-origin", redirect: "manual",
+      headers: {"Content-Type": "application/json", "Accept": "application/json",
+                "X-CSRFToken": data.csrf},
+      body: JSON.stringify({answer: item.answer, seq: item.seq})
+    }).then(function (resp) {
+      delete inflight[qid];
+      if (resp.ok) {
+        retryDelay = 2000;
+        mark(qid, false);
+        if (pending[qid]) { send(qid); } else if (!unsaved()) { show("Saved"); }
+      } else if (resp.type === "opaqueredirect" || resp.status === 401) {
+        failed(qid, item, "Login");
+      } else if (resp.status === 409) {
+        closed = true;
+        failed(qid, item, "Closed");
+      } else {
+        failed(qid, item, "Failed");
+      }
+    }).catch(function () {
+      delete inflight[qid];
+      failed(qid, item, "Failed");
+    });
+  }
+
+  function changed(event, delay) {
+    var fieldset = event.target.closest("fieldset[data-question]");
+    if (!fieldset) { return; }
+    var qid = fieldset.getAttribute("data-question");
+    pending[qid] = {answer: answerOf(fieldset), seq: nextSeq(qid)};
+    if (!closed && statusEl.className.indexOf("quiz-failed") < 0) { show("Saving"); }
+    window.clearTimeout(timers[qid]);
+    timers[qid] = window.setTimeout(function () { send(qid); }, delay);
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll("fieldset[data-question]"), function (f) {
+    seqs[f.getAttribute("data-question")] = Number(f.getAttribute("data-seq")) || 0;
+  });
+  form.addEventListener("change", function (event) { changed(event, 0); });
+  form.addEventListener("input", function (event) {
+    if (event.target.type === "text") { changed(event, 800); }
+  });
+  window.addEventListener("online", function () {
+    retryDelay = 2000;
+    Object.keys(pending).forEach(send);
+  });
+  form.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    if (submitter && submitter.value === "submit" && !window.confirm(data.msgConfirm)) {
+      event.preventDefault();
+      return;
+    }
+    leaving = true;  // the form itself carries every answer
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (!leaving && unsaved()) {
+      event.preventDefault();
+      event.returnValue = data.msgLeave;
+      return data.msgLeave;
+    }
+    return undefined;
+  });
+
+  var countdown = document.getElementById("quiz-countdown");
+  if (countdown) {
+    var deadline = Date.parse(countdown.getAttribute("data-deadline"));
+    var skew = Date.parse(countdown.getAttribute("data-now")) - Date.now();
+    var tick = function () {
+      var left = Math.max(0, Math.floor((deadline - (Date.now() + skew)) / 1000));
+      var h = Math.floor(left / 3600), m = Math.floor(left % 3600 / 60), s = left % 60;
+      countdown.textContent = (h ? h + ":" : "") + (h && m < 10 ? "0" : "") + m + ":" +
+        (s < 10 ? "0" : "") + s;
+      countdown.classList.toggle("quiz-low", left < 60);
+      if (left === 0) {
+        countdown.textContent = countdown.getAttribute("data-msg-over");
+        window.clearInterval(timer);
+        var action = document.createElement("input");
+        action.type = "hidden"; action.name = "action"; action.value = "submit";
+        form.appendChild(action);
+        leaving = true;
+        form.submit();
+      }
+    };
+    var timer = window.setInterval(tick, 1000);
+    tick();
+  }
+}());
