@@ -13,7 +13,7 @@ def test_zh_cn_catalog_complete(tmp_path):
     pot = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
     subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-k",
-                    "lazy_gettext", "-k", "_n", "-o", str(pot), "trainer", "templates"],
+                    "lazy_gettext", "-k", "_n", "-o", str(pot), "."],
                    check=True, cwd=ROOT, capture_output=True)
     wanted = {m.id for m in read_po(pot.open("rb")) if m.id}
     with (ROOT / "translations/zh_Hans_CN/LC_MESSAGES/messages.po").open("rb") as fh:
@@ -28,3 +28,13 @@ def test_pages_default_to_chinese_and_switch_to_english(client):
     assert "登录" in client.get("/login").get_data(as_text=True)
     client.get("/lang/en")
     assert "Log in" in client.get("/login").get_data(as_text=True)
+
+
+def test_extraction_finds_messages(tmp_path):
+    """Guards the completeness test above: an empty template would make it vacuous."""
+    pot = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).parent / "pybabel"
+    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(pot), "."],
+                   check=True, cwd=ROOT, capture_output=True)
+    ids = {m.id for m in read_po(pot.open("rb")) if m.id}
+    assert "Wrong username or password." in ids and len(ids) > 500

@@ -217,3 +217,27 @@ def test_dashboard_export_and_certificate(app, client, auth, create, workers, ma
     assert f"/certificates/{code}" in body and "style=" not in body
     auth.login("w2")
     assert client.get(f"/certificates/{code}/print").status_code == 404
+
+
+def test_answers_after_the_deadline_do_not_count(app, client, auth, create, make_quiz):
+    from trainer.quizzes.models import Attempt
+
+    quiz_id, ids = make_quiz(n=2)
+    comp_id = create(rounds=[{"title": "笔试", "kind": "quiz", "quiz": quiz_id, "weight": 1}])
+    auth.login("worker")
+    auth.post(f"/competitions/{comp_id}/enter", page=f"/competitions/{comp_id}")
+    auth.post(f"/competitions/{comp_id}/rounds/1/start", page=f"/competitions/{comp_id}")
+    play = f"/competitions/{comp_id}/rounds/1/play"
+    auth.post(f"/competitions/{comp_id}/rounds/1/answers", {f"q{ids[0]}": "A",
+                                                            "action": "save"}, page=play)
+    token = auth.csrf(play)
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt))
+        attempt.deadline = utcnow() - timedelta(minutes=5)
+        db.session.commit()
+    resp = client.post(f"/competitions/{comp_id}/rounds/1/answers",
+                       data={"csrf_token": token, f"q{ids[1]}": "A", "action": "save"})
+    assert resp.headers["Location"].endswith(f"/competitions/{comp_id}")
+    with app.app_context():
+        attempt = db.session.scalar(sa.select(Attempt))
+        assert attempt.submitted_at is not None and attempt.percent == 50.0

@@ -121,11 +121,12 @@ def save_answers(user, comp: Competition, rnd: Round, answers: dict[int, object]
     attempt = played(my_result(user, comp, rnd))
     if attempt is None or rnd.kind != "quiz":
         raise NotFound(_("You have not started this round."))
-    problems = {}
-    if attempt.submitted_at is None and quizzes.accepts_saves(attempt):
+    problems, late = {}, attempt.submitted_at is None and not quizzes.accepts_saves(attempt)
+    if attempt.submitted_at is None and not late:
         problems = quizzes.save_answers(attempt, answers)
-    result = quizzes.submit_attempt(attempt, reveal=False) if submit else None
-    return {"problems": problems, "result": result}
+    # time is up: what was saved before the deadline is graded, late answers never count
+    result = quizzes.submit_attempt(attempt, reveal=False) if submit or late else None
+    return {"problems": problems, "result": result, "late": late}
 
 
 def take_choice(user, comp: Competition, rnd: Round, key: str):

@@ -135,9 +135,12 @@ def answers(comp_id: int, n: int):
     submit = request.form.get("action") == "submit"
     outcome = rounds.save_answers(current_user, comp, rnd, given, submit)
     db.session.commit()
-    if outcome["result"] is not None:
+    if outcome["late"]:
+        flash(_("Time was up: the answers saved before the deadline were graded."), "error")
+    elif outcome["result"] is not None:
         flash(_("Submitted. Your result counts in the standings; the review opens when the "
                 "round closes."), "ok")
+    if outcome["result"] is not None:
         return redirect(url_for(".detail", comp_id=comp.id))
     for message in outcome["problems"].values():
         flash(message, "error")
