@@ -66,3 +66,14 @@ def db_count(app):
             return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
     return count
+
+
+@pytest.fixture
+def run_paths(app):
+    """Every run's path, compared in Python (JSON has no portable SQL equality)."""
+
+    def paths(model) -> list:
+        with app.app_context():
+            return [run.path for run in db.session.scalars(sa.select(model))]
+
+    return paths

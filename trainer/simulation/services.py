@@ -81,7 +81,7 @@ def start_run(user, scenario: Scenario, *, context: str = "practice",
 
 def run_to_play(user, run_id: int) -> Run:
     """The caller's own run, locked for the choice about to be taken; 404 for any other."""
-    run = db.session.scalar(sa.select(Run).where(Run.id == run_id).with_for_update())
+    run = db.session.scalar(sa.select(Run).where(Run.id == run_id).with_for_update(of=Run))
     if run is None or run.user_id != user.id:
         raise NotFound(_("No such run."))
     return run
