@@ -1,18 +1,19 @@
-"""`flask db upgrade` builds exactly the schema the models describe."""
+"""`flask db upgrade` builds exactly the schema the models describe, and downgrades cleanly."""
 
 import os
 import tempfile
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 
 from tests.conftest import TestConfig
 from trainer import create_app
 from trainer.extensions import db
 
 
-def test_upgrade_from_empty_matches_models():
+def test_upgrade_from_empty_matches_models_and_downgrade_empties():
     folder = tempfile.mkdtemp(prefix="gt-migrate-")
 
     class Fresh(TestConfig):
@@ -24,5 +25,11 @@ def test_upgrade_from_empty_matches_models():
         upgrade()
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+            fks = sa.inspect(conn).get_foreign_keys("scenarios")
+        downgrade(revision="base")
+        with db.engine.connect() as conn:
+            left = set(sa.inspect(conn).get_table_names()) - {"alembic_version"}
         db.engine.dispose()
     assert diff == [], f"models and migrations differ: {diff}"
+    assert {"current_version_id"} <= {c for fk in fks for c in fk["constrained_columns"]}
+    assert left == set(), f"downgrade left tables behind: {left}"

@@ -36,7 +36,6 @@ def upgrade():
     sa.Column('updated_at', trainer.models.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("source IN ('file','web')", name=op.f('ck_scenarios_source_known')),
     sa.CheckConstraint("status IN ('draft','published')", name=op.f('ck_scenarios_status_known')),
-    sa.ForeignKeyConstraint(['current_version_id'], ['scenario_versions.id'], name=op.f('fk_scenarios_current_version_id_scenario_versions'), ondelete='SET NULL', use_alter=True),
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_scenarios_department_id_departments')),
     sa.ForeignKeyConstraint(['street_id'], ['units.id'], name=op.f('fk_scenarios_street_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_scenarios')),
@@ -64,6 +63,14 @@ def upgrade():
     )
     with op.batch_alter_table('scenario_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_scenario_versions_scenario_id'), ['scenario_id'], unique=False)
+
+    # scenarios and scenario_versions point at each other: the second foreign key can only be
+    # added once both tables exist (op.create_table drops use_alter constraints silently on
+    # PostgreSQL; batch mode rebuilds the table on SQLite, which cannot ALTER ... ADD CONSTRAINT).
+    with op.batch_alter_table('scenarios', schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            batch_op.f('fk_scenarios_current_version_id_scenario_versions'),
+            'scenario_versions', ['current_version_id'], ['id'], ondelete='SET NULL')
 
     op.create_table('runs',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -102,6 +109,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_runs_round_id'))
 
     op.drop_table('runs')
+    with op.batch_alter_table('scenarios', schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f('fk_scenarios_current_version_id_scenario_versions'), type_='foreignkey')
     with op.batch_alter_table('scenario_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_scenario_versions_scenario_id'))
 
