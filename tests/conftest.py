@@ -11,12 +11,18 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 
 from config import Config
 from trainer import create_app
 from trainer.extensions import db
 
 PASSWORD = "Secure-pass-2026"
+
+# No timing in tests (bench/ measures speed): on a shared 2-core machine Hypothesis's
+# deadline and "input generation is slow" health check fail at random under load.
+settings.register_profile("untimed", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("untimed")
 _tmp = tempfile.mkdtemp(prefix="gt-test-")
 
 
