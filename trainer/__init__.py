@@ -61,7 +61,9 @@ def _register_blueprints(app: Flask) -> None:
     from trainer.auth.cli import users_cli
     from trainer.demo import demo_cli
     from trainer.domains import blueprints, cli_groups
+    from trainer.routing import IdConverter
 
+    app.url_map.converters["int"] = IdConverter  # before any rule is added
     for bp in blueprints():
         app.register_blueprint(bp)
     for group in (users_cli, demo_cli, *cli_groups()):

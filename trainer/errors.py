@@ -3,6 +3,7 @@
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from trainer.extensions import db
@@ -89,6 +90,14 @@ def _domain_error(exc: DomainError):
     return error_response(exc.status, exc.message, exc.code, **exc.extra)
 
 
+def _out_of_range(exc: Exception):
+    # A number or text beyond what a column or Python can hold (a 30-digit page number, a
+    # value too long for PostgreSQL): the input is bad, so 400 and nothing stored.
+    db.session.rollback()
+    return error_response(400, _("A number or text in the request is out of range."),
+                          code="out_of_range")
+
+
 def _server_error(exc: Exception):
     db.session.rollback()
     return error_response(500)
@@ -98,5 +107,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(OverflowError, _out_of_range)
+    app.register_error_handler(DataError, _out_of_range)
     if not app.testing:
         app.register_error_handler(Exception, _server_error)

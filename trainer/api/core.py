@@ -1,5 +1,6 @@
 """The /api/v1 blueprint and its helpers: bearer auth, JSON bodies, pagination."""
 
+import math
 from functools import wraps
 
 from flask import Blueprint, abort, request, url_for
@@ -45,7 +46,11 @@ def field(data: dict, name: str, kind: type | tuple = str, required: bool = True
         if required:
             raise Invalid(_("Field “%(name)s” is required.", name=name), field=name)
         return None
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    # JSON true/false are Python bools, which are ints too: a number field never takes one.
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        raise Invalid(_("Field “%(name)s” has the wrong type.", name=name), field=name)
+    if isinstance(value, float) and not math.isfinite(value):  # NaN/Infinity are not JSON
         raise Invalid(_("Field “%(name)s” has the wrong type.", name=name), field=name)
     return value
 
