@@ -1,3 +1,4 @@
+import threading
 import time
 
 import pytest
@@ -144,3 +145,42 @@ def test_security_events_logged_without_secrets(caplog, auth, users):
     assert "event=login_success user=worker" in text
     assert "request_id=" in text and "address=" in text
     assert "Wrong-pass-2026" not in text and PASSWORD not in text
+
+
+def twelve_wrong_passwords_at_once(app) -> list[int]:
+    """Statuses of twelve wrong-password token requests released at the same moment."""
+    barrier = threading.Barrier(12)
+    statuses = []
+
+    def attempt():
+        client = app.test_client()
+        barrier.wait()
+        resp = client.post("/api/v1/tokens",
+                           json={"username": "worker", "password": "Wrong-pass-2026"})
+        statuses.append(resp.status_code)
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(statuses)
+
+
+def test_simultaneous_wrong_passwords_lock_the_account_after_exactly_five(app, users):
+    """Counting and adding are one step: twelve tries at once cannot all see "0 so far"."""
+    assert twelve_wrong_passwords_at_once(app) == [401] * 5 + [429] * 7
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ThrottleEvent)
+                                 .where(ThrottleEvent.key == "account:worker")) == 5
+
+
+def test_refused_tries_do_not_extend_the_lockout(app, client, users):
+    for _ in range(5):
+        client.post("/api/v1/tokens", json={"username": "worker", "password": "Wrong-pass-2026"})
+    for _ in range(3):
+        resp = client.post("/api/v1/tokens", json={"username": "worker", "password": PASSWORD})
+        assert resp.status_code == 429
+    with app.app_context():
+        keys = db.session.scalars(sa.select(ThrottleEvent.key)).all()
+    assert keys.count("account:worker") == 5 and keys.count("address:127.0.0.1") == 5

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.auth.test_login import twelve_wrong_passwords_at_once
 from tests.conftest import PASSWORD, TestConfig
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -50,3 +51,8 @@ def test_window_expiry_and_clear(app):
     assert counter.count("account:x") == 2
     counter.clear("account:x")
     assert counter.count("account:x") == 0
+
+
+def test_simultaneous_wrong_passwords_lock_after_exactly_five_in_redis(app, users):
+    assert twelve_wrong_passwords_at_once(app) == [401] * 5 + [429] * 7
+    assert app.extensions["trainer_redis"].zcard("gt:throttle:account:worker") == 5

@@ -57,16 +57,19 @@ def authenticate(username: str, password: str, address: str) -> User:
     counter = throttle.get_counter(current_app)
     cfg = current_app.config
     akey, ikey = throttle.account_key(username), throttle.address_key(address)
-    if (counter.count(akey) >= cfg["THROTTLE_ACCOUNT_LIMIT"]
-            or counter.count(ikey) >= cfg["THROTTLE_ADDRESS_LIMIT"]):
+    a_count, a_slot = counter.reserve(akey)
+    i_count, i_slot = counter.reserve(ikey)
+    if a_count > cfg["THROTTLE_ACCOUNT_LIMIT"] or i_count > cfg["THROTTLE_ADDRESS_LIMIT"]:
+        counter.release(akey, a_slot)  # a refused try is not a failure: the window still ends
+        counter.release(ikey, i_slot)
         raise Throttled(_("Too many failed attempts. Please try again in 15 minutes."))
     user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
     stored = user.password_hash if user else _dummy_hash()
     ok = passwords.verify(_hasher(), stored, password) and user is not None and user.active
     if not ok:
-        counter.add(akey)
-        counter.add(ikey)
-        raise BadCredentials(_("Wrong username or password."))
+        counter.prune()  # failures are rare: a good moment to forget expired events
+        raise BadCredentials(_("Wrong username or password."))  # the slots stay: failures
+    counter.release(ikey, i_slot)
     counter.clear(akey)
     if passwords.needs_rehash(_hasher(), user.password_hash):
         user.password_hash = hash_password(password)
