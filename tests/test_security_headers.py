@@ -87,3 +87,38 @@ def test_unexpected_error_is_chinese_500_page_and_json_under_api():
     resp = client.get("/boom")
     assert resp.status_code == 500 and "系统出现问题" in resp.get_data(as_text=True)
     assert client.get("/api/v1/boom").get_json()["error"]["code"] == "server_error"
+
+
+@pytest.mark.parametrize("body", [{"username": "\ud800", "password": "xxxxxxxx"},
+                                  {"username": "a\u0000b", "password": "xxxxxxxx"},
+                                  {"username": "w", "password": ["\udfff"]}])
+def test_json_with_nul_or_lone_surrogates_is_refused_before_any_view(app, client, body):
+    resp = client.post("/api/v1/tokens", json=body)
+    assert resp.status_code == 400
+    assert resp.get_json()["error"]["code"] == "bad_characters"
+    from trainer.auth.models import ThrottleEvent
+    from trainer.extensions import db
+
+    with app.app_context():
+        assert db.session.query(ThrottleEvent).count() == 0
+
+
+def test_form_and_query_with_nul_are_refused_in_chinese(client, auth, users):
+    page = client.get("/login").get_data(as_text=True)
+    from tests.conftest import csrf_from
+
+    resp = client.post("/login", data={"username": "wor\x00ker", "password": "x" * 8,
+                                       "csrf_token": csrf_from(page)})
+    assert resp.status_code == 400
+    assert "不允许" in resp.get_data(as_text=True)
+    auth.login("admin")
+    assert client.get("/admin/users?q=a%00b").status_code == 400
+
+
+def test_a_forged_log_line_cannot_be_injected_through_the_username(caplog, client, users):
+    caplog.set_level("INFO", logger="trainer.security")
+    client.post("/api/v1/tokens", json={
+        "username": "y\r\nsecurity FORGED event=logout user=admin", "password": "x" * 8})
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 1 and "\n" not in lines[0] and "\r" not in lines[0]
+    assert 'user="y\\r\\nsecurity FORGED event=logout' in lines[0]

@@ -1,6 +1,8 @@
 """Response headers, request ids, client addresses and the security event log."""
 
+import json
 import logging
+import re
 import secrets
 from datetime import UTC, datetime
 
@@ -13,6 +15,10 @@ CSP = (
     "frame-ancestors 'none'; form-action 'self'"
 )
 log = logging.getLogger("trainer.security")
+# NUL cannot be stored in PostgreSQL text and lone surrogates cannot be encoded at all: no
+# real input holds either, so a request carrying one is refused before any view runs.
+_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+_PLAIN = re.compile(r"[\w.:/@+-]{0,200}", re.ASCII)
 
 
 def client_address() -> str:
@@ -28,20 +34,57 @@ def request_id() -> str:
     return g.request_id
 
 
+def _log_value(value) -> str:
+    """A value as one log token: plain words as they are, anything else JSON-quoted, so a
+    user-supplied name can never start a forged line or add a fake ``key=value``."""
+    text = str(value)
+    if _PLAIN.fullmatch(text):
+        return text
+    quoted = json.dumps(text[:200], ensure_ascii=False)
+    return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def security_event(event: str, username: str | None = None, **fields) -> None:
     """Log a security event with UTC time, user, address and request id (never secrets)."""
     if username is None and current_user and current_user.is_authenticated:
         username = current_user.username
-    extra = " ".join(f"{k}={v}" for k, v in sorted(fields.items()))
+    extra = " ".join(f"{k}={_log_value(v)}" for k, v in sorted(fields.items()))
     log.info(
         "%s event=%s user=%s address=%s request_id=%s %s",
         datetime.now(UTC).isoformat(timespec="seconds"),
         event,
-        username or "-",
-        client_address(),
+        _log_value(username or "-"),
+        _log_value(client_address()),
         request_id(),
         extra,
     )
+
+
+def _has_bad_chars(value) -> bool:
+    if isinstance(value, str):
+        return _BAD_CHARS.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_bad_chars(k) or _has_bad_chars(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_bad_chars(v) for v in value)
+    return False
+
+
+def refuse_bad_characters():
+    """400 for a path, query, form or JSON body holding NUL or a lone surrogate."""
+    parts = [request.path, *request.args.values()]
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        parts += request.form.values()
+        if request.is_json:
+            parts.append(request.get_json(silent=True))
+    if any(_has_bad_chars(part) for part in parts):
+        from flask_babel import gettext as _
+
+        from trainer.errors import error_response
+
+        return error_response(400, _("The request contains characters that are not allowed."),
+                              code="bad_characters")
+    return None
 
 
 def set_security_headers(response):
@@ -60,6 +103,7 @@ def set_security_headers(response):
 
 def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
+    app.before_request(refuse_bad_characters)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
