@@ -91,3 +91,59 @@ def test_duplicate_usernames_in_file_are_reported():
              ["a", "same", "", "网格员", "G"], ["b", "SAME", "", "网格员", "G"]]
     _rows, problems = parse_people(table)
     assert [p.row for p in problems] == [3]
+
+
+def _xlsx_bytes() -> bytes:
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "用户名", "手机", "角色", "所属单位编码"])
+    for n in range(300):
+        book.active.append([f"人员{n}", f"user{n}", None, "网格员", "S1-C1-G1"])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _cut_sheet_xml(data: bytes) -> bytes:
+    """The same workbook with its sheet XML cut in half (a damaged download)."""
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            body = src.read(item)
+            dst.writestr(item, body[: len(body) // 2] if "sheet1" in item.filename else body)
+    return out.getvalue()
+
+
+def test_malformed_files_are_reported_not_crashed_on(app, client, auth, users):
+    auth.login("admin")
+    before = count_users(app)
+    huge_field = (HEADER + "张三,zhangsan,," + "x" * 200_000 + ",S1-C1-G1,\n").encode()
+    for body, name, words in [(huge_field, "people.csv", "CSV"),
+                              (_cut_sheet_xml(_xlsx_bytes()), "people.xlsx", "Excel"),
+                              (b"PK\x03\x04 not a zip", "people.xlsx", "Excel"),
+                              ("姓名\n".encode("gbk"), "people.csv", "UTF-8")]:
+        resp = upload(auth, body, name)
+        assert resp.status_code == 422, name
+        assert words in resp.get_data(as_text=True)
+    assert count_users(app) == before
+
+
+def test_overlong_name_and_codes_are_row_problems(app):
+    rows, problems = parse_people([
+        ["姓名", "用户名", "手机", "角色", "所属单位编码"],
+        ["长" * 61, "longname", "", "网格员", "S1-C1-G1"],
+        ["李四", "lisi", "", "网格员", "C" * 41]])
+    with app.test_request_context():
+        text = [str(p) for p in problems]
+    assert rows == [] and len(text) == 2
+    assert text[0].startswith("第2行") and "60" in text[0]
+    assert text[1].startswith("第3行") and "过长" in text[1]
+
+
+def test_a_username_differing_only_in_case_is_taken(app, client, auth, users):
+    auth.login("admin")
+    before = count_users(app)
+    resp = upload(auth, (HEADER + "大写,WORKER,,网格员,S1-C1-G1,\n").encode(), "people.csv")
+    assert resp.status_code == 422 and "WORKER" in resp.get_data(as_text=True)
+    assert count_users(app) == before

@@ -132,6 +132,13 @@ def validate_scope(role: str, unit: Unit | None, department: Department | None) 
         raise Invalid(_("This unit is deactivated."), field="unit")
 
 
+def username_taken(username: str) -> bool:
+    """Whether an account has this name, ignoring case (``Worker`` would pass for ``worker``,
+    and the login throttle already counts both under one key)."""
+    return db.session.scalar(sa.select(User.id).where(
+        sa.func.lower(User.username) == username.strip().lower())) is not None
+
+
 def create_user(username: str, name: str, role: str, password: str, *, unit: Unit | None = None,
                 department: Department | None = None, phone: str | None = None) -> User:
     """Create an account after checking name, scope and password policy."""
@@ -141,8 +148,10 @@ def create_user(username: str, name: str, role: str, password: str, *, unit: Uni
     if not USERNAME.fullmatch(username):
         raise Invalid(_("Usernames use letters, digits, dots and underscores (at most 40)."),
                       field="username")
-    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+    if username_taken(username):
         raise Invalid(_("This username is taken."), field="username")
+    if len(name.strip()) > 60 or (phone and len(phone) > 20):
+        raise Invalid(_("The name or phone number is too long."), field="name")
     validate_scope(role, unit, department)
     check_password_policy(password, username)
     user = User(username=username, name=name.strip() or username, role=role, unit=unit,

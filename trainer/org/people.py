@@ -1,7 +1,8 @@
 """Read a people sheet (.xlsx or .csv): 姓名, 用户名, 手机, 角色, 所属单位编码 [, 部门编码].
 
-Pure: no Flask, no database. Returns rows with their sheet row numbers (header = row 1);
-database checks (unit exists, username free) happen in the import service.
+No database: returns rows with their sheet row numbers (header = row 1); database checks
+(unit exists, username free) happen in the import service. Messages are lazy gettext
+strings, shown in the reader's language.
 """
 
 import csv
@@ -10,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 import openpyxl
+from flask_babel import lazy_gettext as _l
 
 HEADERS = {"姓名": "name", "用户名": "username", "手机": "phone", "角色": "role",
            "所属单位编码": "unit_code", "部门编码": "department_code"}
@@ -19,6 +21,8 @@ ROLE_NAMES = {"网格员": "worker", "培训师": "trainer", "讲师": "trainer"
               "organiser": "organiser", "admin": "admin"}
 PHONE = re.compile(r"^1\d{10}$")
 USERNAME = re.compile(r"^[A-Za-z0-9_.]{2,40}$")
+MAX_NAME = 60  # users.name
+MAX_CODE = 40  # units.code, departments.code
 
 
 @dataclass
@@ -38,25 +42,30 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"第{self.row}行：{self.message}"
+        return str(_l("Row %(row)s: %(message)s", row=self.row, message=self.message))
 
 
 def read_table(data: bytes, filename: str) -> list[list[str]]:
     """The sheet's cells as text rows; raises ValueError for an unreadable file."""
-    if filename.lower().endswith(".xlsx"):
+    name = filename.lower()
+    if name.endswith(".xlsx"):
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a bad file
-            raise ValueError("无法读取该 Excel 文件") from exc
-        sheet = book.worksheets[0]
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    if filename.lower().endswith(".csv"):
+            sheet = book.worksheets[0]
+            # Rows are read lazily: a damaged sheet fails here, not when it is opened.
+            return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        except Exception as exc:  # openpyxl/zipfile/XML raise many types for a bad file
+            raise ValueError(str(_l("The Excel file cannot be read."))) from exc
+    if name.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ValueError("CSV 文件必须是 UTF-8 编码") from exc
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    raise ValueError("只支持 .xlsx 或 .csv 文件")
+            raise ValueError(str(_l("A CSV file must be encoded in UTF-8."))) from exc
+        try:
+            return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        except csv.Error as exc:  # e.g. a field beyond the csv module's size limit
+            raise ValueError(str(_l("The CSV file cannot be read: %(why)s", why=exc))) from exc
+    raise ValueError(str(_l("Only .xlsx or .csv files can be imported.")))
 
 
 def _cell(value) -> str:
@@ -70,11 +79,11 @@ def _cell(value) -> str:
 def parse_people(table: list[list[str]]) -> tuple[list[PersonRow], list[RowProblem]]:
     """Rows of people and every problem found, each with its row number."""
     if not table:
-        return [], [RowProblem(1, "文件是空的")]
+        return [], [RowProblem(1, _l("The file is empty."))]
     header = [HEADERS.get(h.strip()) for h in table[0]]
     missing = [k for k, v in HEADERS.items() if v in REQUIRED and v not in header]
     if missing:
-        return [], [RowProblem(1, "缺少列：" + "、".join(missing))]
+        return [], [RowProblem(1, _l("Missing columns: %(names)s", names="、".join(missing)))]
     rows, problems, seen = [], [], {}
     for number, cells in enumerate(table[1:], start=2):
         if not any(cells):
@@ -85,25 +94,35 @@ def parse_people(table: list[list[str]]) -> tuple[list[PersonRow], list[RowProbl
         if row:
             rows.append(row)
     if not rows and not problems:
-        problems.append(RowProblem(2, "没有可导入的人员"))
+        problems.append(RowProblem(2, _l("There is nobody to import.")))
     return rows, problems
 
 
 def _check_row(number: int, rec: dict, seen: dict) -> tuple[PersonRow | None, list[RowProblem]]:
-    out = [RowProblem(number, f"缺少{label}") for label, key in HEADERS.items()
-           if key in REQUIRED and not rec.get(key)]
+    out = [RowProblem(number, _l("%(column)s is missing", column=label))
+           for label, key in HEADERS.items() if key in REQUIRED and not rec.get(key)]
     role = ROLE_NAMES.get(rec.get("role", ""))
     if rec.get("role") and role is None:
-        out.append(RowProblem(number, f"未知角色“{rec['role']}”"))
+        out.append(RowProblem(number, _l("Unknown role “%(role)s”", role=rec["role"][:20])))
     username = rec.get("username", "")
     if username and not USERNAME.match(username):
-        out.append(RowProblem(number, f"用户名“{username}”只能包含字母、数字、点和下划线"))
-    if username and username.lower() in seen:
-        out.append(RowProblem(number, f"用户名“{username}”与第{seen[username.lower()]}行重复"))
+        out.append(RowProblem(number, _l(
+            "Username “%(name)s” may only hold letters, digits, dots and underscores "
+            "(2–40 characters)", name=username[:40])))
+    elif username and username.lower() in seen:
+        out.append(RowProblem(number, _l("Username “%(name)s” repeats row %(row)s",
+                                         name=username, row=seen[username.lower()])))
     seen.setdefault(username.lower(), number)
+    if len(rec.get("name", "")) > MAX_NAME:
+        out.append(RowProblem(number, _l("The name is longer than %(n)s characters", n=MAX_NAME)))
+    for key in ("unit_code", "department_code"):
+        if len(rec.get(key, "")) > MAX_CODE:
+            out.append(RowProblem(number, _l("The code “%(code)s…” is too long",
+                                             code=rec[key][:20])))
     phone = rec.get("phone", "")
     if phone and not PHONE.match(phone):
-        out.append(RowProblem(number, f"手机号“{phone}”格式不正确"))
+        out.append(RowProblem(number, _l("Phone number “%(phone)s” is not a mobile number",
+                                         phone=phone[:20])))
     if out:
         return None, out
     return PersonRow(number, rec["name"], username, phone, role, rec["unit_code"],

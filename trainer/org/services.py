@@ -124,8 +124,9 @@ def import_people(rows, actor) -> list[tuple[object, str]]:
     from trainer.org.people import RowProblem
     from trainer.org.scope import in_scope
 
+    wanted = [r.username.lower() for r in rows]
     taken = set(db.session.scalars(
-        sa.select(User.username).where(User.username.in_([r.username for r in rows]))
+        sa.select(sa.func.lower(User.username)).where(sa.func.lower(User.username).in_(wanted))
     ))
     problems, plan = [], []
     for row in rows:
@@ -152,7 +153,7 @@ def import_people(rows, actor) -> list[tuple[object, str]]:
 def _row_problem(row, unit, dept, taken, actor, in_scope) -> str | None:
     from trainer.auth.services import validate_scope
 
-    if row.username in taken:
+    if row.username.lower() in taken:
         return _("Username “%(name)s” already exists.", name=row.username)
     if unit is None and not (row.role == "trainer" and unit_by_code(row.unit_code)):
         return _("Unknown unit code “%(code)s”.", code=row.unit_code)
