@@ -33,3 +33,19 @@ def test_upgrade_from_empty_matches_models_and_downgrade_empties():
     assert diff == [], f"models and migrations differ: {diff}"
     assert {"current_version_id"} <= {c for fk in fks for c in fk["constrained_columns"]}
     assert left == set(), f"downgrade left tables behind: {left}"
+
+
+def test_upgrade_provides_the_ten_departments():
+    folder = tempfile.mkdtemp(prefix="gt-migrate-")
+
+    class Fresh(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder}/d.sqlite3"
+
+    app = create_app(Fresh)
+    with app.app_context():
+        upgrade()
+        from trainer.org.services import DEPARTMENTS
+
+        codes = set(db.session.scalars(sa.text("SELECT code FROM departments")))
+        db.engine.dispose()
+    assert codes == {code for code, _name in DEPARTMENTS}
