@@ -1,3 +1,4 @@
+import pytest
 from argon2 import PasswordHasher
 from werkzeug.security import generate_password_hash
 
@@ -42,3 +43,14 @@ def test_policy_refuses_short_long_common_and_username():
     assert passwords.policy_problem("wangxm-grid-77", username="wangxm") is not None
     assert passwords.policy_problem("网格巡查每天都要认真") is None
     assert passwords.policy_problem("Trainer-pass-2026", username="worker") is None
+
+
+def test_common_list_holds_at_least_the_top_3000_that_fit_the_policy():
+    fitting = [p for p in passwords.COMMON if 8 <= len(p) <= 128]
+    assert len(fitting) >= 3000
+
+
+@pytest.mark.parametrize("password", ["Password123!", "qwerty123456", "admin1234", "a123456789",
+                                      "iloveyou1", "Sunshine1", "woaini1314"])
+def test_policy_refuses_well_known_passwords(password):
+    assert passwords.policy_problem(password) == "This password is too common; choose another."

@@ -47,7 +47,8 @@ def needs_rehash(hasher: PasswordHasher, stored: str) -> bool:
 
 def _common_passwords() -> frozenset[str]:
     text = resources.files("trainer.auth").joinpath("common_passwords.txt").read_text("utf-8")
-    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
+    return frozenset(line.strip().lower() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
 
 
 COMMON = _common_passwords()
@@ -60,7 +61,8 @@ def policy_problem(password: str, username: str = "") -> str | None:
     if len(password) > MAX_LENGTH:
         return _n("Password must be at most 128 characters.")
     lowered = password.lower()
-    if lowered in COMMON or len(set(password)) <= 2:
+    # "Password123!" is "password123" with a symbol added: common all the same.
+    if lowered in COMMON or lowered.rstrip("!@#$%^&*.?~_-") in COMMON or len(set(password)) <= 2:
         return _n("This password is too common; choose another.")
     if username and username.lower() in lowered:
         return _n("Password must not contain the username.")
