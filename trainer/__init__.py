@@ -27,6 +27,11 @@ def _init_extensions(app: Flask) -> None:
     from trainer.extensions import babel, csrf, db, migrate
     from trainer.main import nav
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file on this machine cannot drop a connection: the ping on every checkout (a
+        # round trip per request) is only worth it for a server database.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": False}
     db.init_app(app)
     domains.import_models()
     with app.app_context():
