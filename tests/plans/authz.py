@@ -83,13 +83,13 @@ SPECS = {
 def build(app, users) -> dict:
     from tests.plans import factories
     from trainer.extensions import db
-    from trainer.plans import attendance, calendar
+    from trainer.plans import calendar, signin
     from trainer.plans.models import TrainingSession
 
     session_id = factories.live_session(app)
     with app.app_context():
         session = db.session.get(TrainingSession, session_id)
-        code = attendance.current_code(session).code
+        code = signin.current_code(session).code
         feed = calendar.create_feed(factories.user("worker"))
         plan_id = session.plan_id
         db.session.commit()

@@ -53,6 +53,7 @@ def test_trainer_scheduling_without_lecturer_teaches_it(app, client, api, plan):
     ({"starts_at": "2026-06-30T22:00:00+08:00", "ends_at": "2026-07-01T01:00:00+08:00"},
      "ends_at", "within its half-year"),
     ({"capacity": -1}, "capacity", "below zero"),
+    ({"capacity": 0}, "capacity", "leave it empty for no limit"),
     ({"hours": -2}, "hours", "between 0 and 24"),
     ({"audience": {"communities": ["S2-C1"]}}, "audience", "belongs to another street"),
     ({"audience": {"street": "S2"}}, "audience", "belongs to another street"),
@@ -242,3 +243,27 @@ def test_session_with_attendance_cannot_be_deleted(app, client, auth, plan):
         "Location"] == f"/plans/{plan}"
     with app.app_context():
         assert db.session.scalars(sa.select(TrainingSession.id)).all() == [kept]
+
+
+def test_capacity_cannot_drop_below_the_people_present(app, client, auth, make_user, plan):
+    make_user("w2", role="worker", unit="S1-C1-G2")
+    from trainer.plans.models import Attendance
+
+    sid = factories.make_session(app, plan, datetime(2026, 4, 8, 9, tzinfo=LOCAL), capacity=5)
+    with app.app_context():
+        for name in ("worker", "w2"):
+            db.session.add(Attendance(session_id=sid, user_id=factories.user(name).id,
+                                      status="present", method="manual", hours_credited=2))
+        db.session.commit()
+    client.set_cookie("lang", "en")
+    auth.login("organiser")
+    form = {"title": "课", "kind": "lecture", "half": "1", "starts_at": "2026-04-08T09:00",
+            "ends_at": "2026-04-08T11:00", "place": "会议室", "department": "fire",
+            "lecturer": "", "hours": "2", "audience_kind": "street", "audience_codes": "S1"}
+    resp = auth.post(f"/sessions/{sid}/edit", {**form, "capacity": "1"})
+    assert resp.status_code == 422 and "cannot be lower" in resp.get_data(as_text=True)
+    resp = auth.post(f"/sessions/{sid}/edit", {**form, "capacity": "0"})
+    assert resp.status_code == 422 and "no limit" in resp.get_data(as_text=True)
+    assert auth.post(f"/sessions/{sid}/edit", {**form, "capacity": "2"}).status_code == 302
+    with app.app_context():
+        assert db.session.get(TrainingSession, sid).capacity == 2

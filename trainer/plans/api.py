@@ -10,7 +10,7 @@ from trainer.api.core import api_auth, bp, field, json_body, paginated
 from trainer.errors import Forbidden, Invalid
 from trainer.extensions import db
 from trainer.org.models import Unit
-from trainer.plans import attendance, compliance, halves, scheduling, services
+from trainer.plans import attendance, compliance, halves, scheduling, services, signin
 from trainer.plans.audience import audience_json
 from trainer.plans.models import Plan, TrainingSession
 from trainer.plans.queries import api_sessions, can_run_signin, plans_query, visible_sessions
@@ -163,7 +163,7 @@ def checkin_code(session_id: int):
     session = scheduling.get_session(current_user, session_id, visible_sessions)
     if not can_run_signin(current_user, session):
         raise Forbidden(_("Only the session's lecturer or an organiser shows the sign-in code."))
-    code = attendance.current_code(session)
+    code = signin.current_code(session)
     return {"code": code.code, "expires_at": code.expires_at.isoformat(),
             "rotates_at": code.rotates_at.isoformat()}
 
@@ -172,9 +172,9 @@ def checkin_code(session_id: int):
 @api_auth()
 def checkin(session_id: int):
     session = scheduling.get_session(current_user, session_id, visible_sessions)
-    attendance.check_audience(session, current_user)
+    signin.check_audience(session, current_user)
     code = field(json_body(), "code")
-    attendance.check_in(session, current_user, code)
+    signin.check_in(session, current_user, code)
     db.session.commit()
     return {"status": "present", "session": session.id}
 

@@ -1,122 +1,21 @@
-"""Sign-in (rotating QR codes and tickets), roll call with its audit trail, feedback.
+"""Attendance rows, roll call with its audit trail, feedback (QR sign-in: ``signin``).
 
 Flush, never commit. Every function that depends on the clock takes ``now`` so tests
 can move time instead of sleeping.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
-from trainer.errors import Conflict, DomainError, Forbidden, Invalid
+from trainer.errors import Conflict, Forbidden, Invalid
 from trainer.extensions import db
 from trainer.models import utcnow
-from trainer.plans import codes
 from trainer.plans.audience import is_in_audience
 from trainer.plans.models import ATTENDANCE_STATUSES, Attendance, AttendanceChange, Feedback
 from trainer.plans.models import TrainingSession as Session
-
-OPENS_BEFORE = timedelta(minutes=30)
-TICKET_MAX_AGE = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class Code:
-    code: str
-    rotates_at: datetime  # when the screen shows the next code
-    expires_at: datetime  # when this code stops being accepted (one step later)
-
-
-def _key() -> bytes:
-    return codes.derive_key(current_app.config["SECRET_KEY"])
-
-
-def window(session: Session) -> tuple[datetime, datetime]:
-    """Sign-in is open from 30 minutes before the start until the end."""
-    return session.starts_at - OPENS_BEFORE, session.ends_at
-
-
-def _require_open(session: Session, now: datetime) -> None:
-    opens, closes = window(session)
-    if not opens <= now <= closes:
-        raise Conflict(_("Sign-in for this session is closed: it is open from 30 minutes "
-                         "before the start until the end."), code="checkin_closed")
-
-
-def current_code(session: Session, now: datetime | None = None) -> Code:
-    """The sign-in code on the screen now (409 outside the sign-in window)."""
-    now = now or utcnow()
-    _require_open(session, now)
-    step = codes.step_at(now)
-    return Code(codes.make_code(_key(), session.id, step), codes.step_start(step + 1),
-                codes.step_start(step + 2))
-
-
-def verify_code(session: Session, code: str, now: datetime) -> None:
-    """Raise a clear error for a closed window, a stale code or a forged one."""
-    _require_open(session, now)
-    verdict = codes.check_code(_key(), session.id, code, now)
-    if verdict is codes.Verdict.STALE:
-        raise Conflict(_("This sign-in code has expired. Scan the code on the screen again."),
-                       code="code_stale")
-    if verdict is codes.Verdict.FORGED:
-        raise DomainError(_("This sign-in code is not valid for this session. Scan the code "
-                            "on the screen again."), code="code_invalid")
-
-
-def _tickets() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="plans.checkin-ticket")
-
-
-def issue_ticket(session: Session, code: str, now: datetime | None = None) -> str:
-    """Trade a valid code for a ticket that survives a login of up to ten minutes."""
-    now = now or utcnow()
-    verify_code(session, code, now)
-    return _tickets().dumps({"s": session.id, "t": int(now.timestamp())})
-
-
-def verify_ticket(session: Session, ticket: str, now: datetime) -> None:
-    try:
-        data = _tickets().loads(ticket or "")
-    except BadSignature:
-        data = None
-    if not isinstance(data, dict) or data.get("s") != session.id or not isinstance(
-            data.get("t"), int):
-        raise DomainError(_("This sign-in link is not valid for this session. Scan the code "
-                            "on the screen again."), code="code_invalid")
-    issued = datetime.fromtimestamp(data["t"], now.tzinfo)
-    if not timedelta(0) <= now - issued <= TICKET_MAX_AGE:
-        raise Conflict(_("This sign-in link has expired. Scan the code on the screen again."),
-                       code="code_stale")
-
-
-def check_audience(session: Session, user) -> None:
-    """Refuse (403) someone who is not in the session's audience."""
-    if not is_in_audience(session, user):
-        raise Forbidden(_("This session is not for you: you are not in its audience."),
-                        code="not_in_audience")
-
-
-def check_in(session: Session, user, code: str, now: datetime | None = None) -> Attendance:
-    """Record the scanning person present once; a repeat changes nothing."""
-    now = now or utcnow()
-    check_audience(session, user)
-    verify_code(session, code, now)
-    return _set_status(session, user.id, "present", "qr", user.id, now)
-
-
-def check_in_with_ticket(session: Session, user, ticket: str,
-                         now: datetime | None = None) -> Attendance:
-    """Like ``check_in`` for someone who had to log in after scanning."""
-    now = now or utcnow()
-    check_audience(session, user)
-    verify_ticket(session, ticket, now)
-    return _set_status(session, user.id, "present", "qr", user.id, now)
 
 
 def attendance_of(session_id: int, user_id: int) -> Attendance | None:
@@ -134,8 +33,9 @@ def _insert(attendance: Attendance) -> bool:
         return False
 
 
-def _set_status(session: Session, user_id: int, status: str, method: str, actor_id: int,
-                now: datetime) -> Attendance:
+def set_status(session: Session, user_id: int, status: str, method: str, actor_id: int,
+               now: datetime) -> Attendance:
+    """Set someone's status once (a repeat changes nothing) and log the change."""
     row = attendance_of(session.id, user_id)
     if row is not None and row.status == status:
         return row
@@ -144,7 +44,7 @@ def _set_status(session: Session, user_id: int, status: str, method: str, actor_
         row = Attendance(session_id=session.id, user_id=user_id, status=status, method=method,
                          hours_credited=0, marked_by_id=actor_id, marked_at=now)
         if not _insert(row):
-            return _set_status(session, user_id, status, method, actor_id, now)
+            return set_status(session, user_id, status, method, actor_id, now)
     row.status, row.method, row.marked_by_id, row.marked_at = status, method, actor_id, now
     row.hours_credited = session.hours if status == "present" else 0
     db.session.add(AttendanceChange(session_id=session.id, user_id=user_id, old_status=old,
@@ -161,7 +61,7 @@ def mark_attendance(session: Session, person, status: str, actor,
         raise Invalid(_("Unknown attendance status."), field="status")
     if person is None or not is_in_audience(session, person):
         raise Invalid(_("This person is not in the session's audience."), field="user")
-    return _set_status(session, person.id, status, "manual", actor.id, now or utcnow())
+    return set_status(session, person.id, status, "manual", actor.id, now or utcnow())
 
 
 def give_feedback(session: Session, user, rating, comment: str,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.services import unit_by_code
-from trainer.plans import attendance, codes, halves, scheduling, services
+from trainer.plans import attendance, codes, halves, scheduling, services, signin
 from trainer.plans.models import Plan
 
 TOPICS = (  # title, kind, department, lecturer is the demo trainer
@@ -121,7 +121,7 @@ def _attend(session, users, organiser) -> None:
     code = codes.make_code(key, session.id, codes.step_at(moment))
     for n, worker in enumerate(workers):
         if worker.username == "worker" or (n + session.id) % 10 < 7:
-            attendance.check_in(session, worker, code, now=moment)
+            signin.check_in(session, worker, code, now=moment)
             if n % 3:
                 attendance.give_feedback(session, worker, 4 + n % 2, "内容实用，贴近工作。",
                                          now=session.ends_at + timedelta(hours=1))

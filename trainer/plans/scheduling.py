@@ -70,6 +70,9 @@ def _check_times(plan: Plan, data: SessionInput) -> int:
 def _check_numbers(data: SessionInput) -> None:
     if data.capacity is not None and data.capacity < 0:
         raise _invalid(_("Capacity cannot be below zero."), "capacity")
+    if data.capacity == 0:
+        raise _invalid(_("Capacity is at least 1 place; leave it empty for no limit."),
+                       "capacity")
     if data.capacity is not None and data.capacity > 100000:
         raise _invalid(_("Capacity is too large."), "capacity")
     if not 0 <= data.hours <= 24:
@@ -162,11 +165,23 @@ def update_session(user, session: TrainingSession, data: SessionInput) -> None:
     """Change a session (same checks as scheduling)."""
     if not can_edit_session(user, session):
         raise Forbidden(_("You may not change this session."))
+    _check_new_capacity(session, data.capacity)
     _fill(session, session.plan, data)
     db.session.execute(sa.update(Attendance).where(  # credits follow the session's hours
         Attendance.session_id == session.id, Attendance.status == "present"
     ).values(hours_credited=session.hours))
     db.session.flush()
+
+
+def _check_new_capacity(session: TrainingSession, capacity: int | None) -> None:
+    """A lowered capacity must still hold everyone already present."""
+    if capacity is None or capacity == session.capacity:
+        return
+    present = db.session.scalar(sa.select(sa.func.count()).where(
+        Attendance.session_id == session.id, Attendance.status == "present"))
+    if present > capacity:
+        raise _invalid(_("%(n)s people are already present: the capacity cannot be lower.",
+                         n=present), "capacity")
 
 
 def delete_session(user, session: TrainingSession) -> None:

@@ -2,7 +2,17 @@
 
 from datetime import datetime
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,6 +22,7 @@ from trainer.errors import Conflict, DomainError, Invalid
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.plans import attendance, scheduling
+from trainer.plans import signin as qr_signin
 from trainer.plans.audience import is_in_audience, members_query
 from trainer.plans.forms import CheckinForm, FeedbackForm, MarkForm
 from trainer.plans.models import TrainingSession
@@ -30,7 +41,7 @@ def _runnable(session_id: int) -> TrainingSession:
 def _code_info(session: TrainingSession, now: datetime) -> dict | None:
     """What the sign-in screen shows now, or None outside the sign-in window."""
     try:
-        code = attendance.current_code(session, now)
+        code = qr_signin.current_code(session, now)
     except Conflict:
         return None
     url = url_for("plans.checkin", session_id=session.id, code=code.code, _external=True)
@@ -43,7 +54,7 @@ def _code_info(session: TrainingSession, now: datetime) -> dict | None:
 @roles_required("organiser", "trainer")
 def signin(session_id: int):
     session, now = _runnable(session_id), utcnow()
-    opens, closes = attendance.window(session)
+    opens, closes = qr_signin.window(session)
     present = attendance.present_counts([session.id]).get(session.id, 0)
     return render_template("plans/signin.html", s=session, info=_code_info(session, now),
                            opens=opens, closes=closes, present=present)
@@ -60,51 +71,75 @@ def signin_code(session_id: int):
     return jsonify(open=True, present=present, **info)
 
 
-def _checkin_page(session, error: DomainError | None = None, ticket: str | None = None):
+PENDING_COOKIE = "gt_checkin"
+
+
+def _keep_pending(resp, session: TrainingSession, token: str):
+    """The pending sign-in lives in this browser only, sent to this check-in path only."""
+    resp.set_cookie(PENDING_COOKIE, token, max_age=int(qr_signin.PENDING_MAX_AGE.total_seconds()),
+                    path=url_for("plans.checkin", session_id=session.id), httponly=True,
+                    secure=current_app.config["SESSION_COOKIE_SECURE"], samesite="Lax")
+    return resp
+
+
+def _drop_pending(resp, session: TrainingSession):
+    resp.delete_cookie(PENDING_COOKIE, path=url_for("plans.checkin", session_id=session.id),
+                       httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"],
+                       samesite="Lax")
+    return resp
+
+
+def _checkin_page(session, error: DomainError | None = None):
     mine, show = None, False
     if current_user.is_authenticated:
         mine = attendance.attendance_of(session.id, current_user.id)
         show = is_in_audience(session, current_user)
-    form = CheckinForm(ticket=ticket, formdata=None)
-    return render_template("plans/checkin.html", s=session, error=error, form=form,
-                           mine=mine, show_details=show), error.status if error else 200
+    page = render_template("plans/checkin.html", s=session, error=error, mine=mine,
+                           form=CheckinForm(formdata=None), show_details=show)
+    return make_response(page, error.status if error else 200)
+
+
+def _pending_token() -> str:
+    return request.cookies.get(PENDING_COOKIE, "")[:500]
 
 
 @bp.route("/sessions/<int:session_id>/checkin")
 def checkin(session_id: int):
     session = db.get_or_404(TrainingSession, session_id)
-    code, ticket = request.args.get("code", "")[:100], request.args.get("ticket", "")[:300]
+    code, token = request.args.get("code", "")[:100], _pending_token()
+    user = current_user if current_user.is_authenticated else None
     try:
+        if user is not None and qr_signin.is_present(session, user):
+            return _drop_pending(_checkin_page(session), session)
         if code:
-            ticket = attendance.issue_ticket(session, code)
-        elif not ticket:
-            raise DomainError(_("Scan the QR code shown on the screen to sign in."))
-        if not current_user.is_authenticated:
-            target = url_for("plans.checkin", session_id=session.id, ticket=ticket)
-            return redirect(url_for("auth.login", next=target))
-        attendance.verify_ticket(session, ticket, utcnow())
-        attendance.check_audience(session, current_user)
+            token = qr_signin.start_pending(session, code, user)
+        if user is None:
+            if not token:
+                raise qr_signin.no_pending()
+            target = url_for("plans.checkin", session_id=session.id)
+            return _keep_pending(redirect(url_for("auth.login", next=target)), session, token)
+        token = qr_signin.claim_pending(session, user, token)
     except DomainError as exc:
-        return _checkin_page(session, exc)
-    return _checkin_page(session, ticket=ticket)
+        return _drop_pending(_checkin_page(session, exc), session)
+    return _keep_pending(_checkin_page(session), session, token)
 
 
 @bp.post("/sessions/<int:session_id>/checkin")
 @login_required
 def confirm_checkin(session_id: int):
     session = db.get_or_404(TrainingSession, session_id)
-    form = CheckinForm()
     try:
-        attendance.check_audience(session, current_user)
-        if not form.validate_on_submit():
-            raise DomainError(_("Scan the QR code shown on the screen to sign in."))
-        attendance.check_in_with_ticket(session, current_user, form.ticket.data)
+        qr_signin.check_audience(session, current_user)
+        if not CheckinForm().validate_on_submit():
+            raise qr_signin.no_pending()
+        qr_signin.check_in_pending(session, current_user, _pending_token())
     except DomainError as exc:
         db.session.rollback()
-        return _checkin_page(session, exc)
+        return _drop_pending(_checkin_page(session, exc), session)
     db.session.commit()
     flash(_("You are signed in. Welcome!"), "ok")
-    return redirect(url_for("plans.session_detail", session_id=session.id))
+    return _drop_pending(redirect(url_for("plans.session_detail", session_id=session.id)),
+                         session)
 
 
 @bp.route("/sessions/<int:session_id>/rollcall", methods=["GET", "POST"])
@@ -116,8 +151,9 @@ def rollcall(session_id: int):
     page = db.paginate(members_query(session), per_page=30, error_out=False)
     status = attendance.attendance_map_for([u.id for u in page.items], session.id)
     changes = db.session.scalars(attendance.changes_query(session).limit(30)).all()
+    present = attendance.present_counts([session.id]).get(session.id, 0)
     return render_template("plans/rollcall.html", s=session, page=page, status=status,
-                           changes=changes, form=MarkForm(formdata=None))
+                           changes=changes, form=MarkForm(formdata=None), present=present)
 
 
 def _mark(session: TrainingSession):
