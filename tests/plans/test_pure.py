@@ -1,12 +1,13 @@
 """Pure logic: half-years, rotating codes, iCalendar text, spreadsheet neutralisation."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
 
-from trainer.plans import codes, ical
+from trainer.plans import codes, ical, numbers
 from trainer.plans.halves import LOCAL, Half, half_of, overlaps, period, shift_year
 from trainer.plans.spreadsheet import neutralise, workbook_bytes
 
@@ -109,3 +110,19 @@ def test_workbook_has_no_formulas():
     assert sheet["A1"].value == "'=h"
     assert sheet["A2"].value == "'=HYPERLINK(\"http://x\")" and sheet["A2"].data_type == "s"
     assert sheet["B2"].value == 2.5
+
+
+@pytest.mark.parametrize("text,whole,number", [
+    ("12", 12, Decimal("12")), ("１２", 12, Decimal("12")), (" 1.5 ", None, Decimal("1.5")),
+    ("²", None, None), ("٣", None, None), ("NaN", None, None), ("sNaN", None, None),
+    ("Infinity", None, None), ("1e3", None, None), ("", None, None), (None, None, None),
+    ("1234567890", None, None),
+])
+def test_only_plain_digits_are_numbers(text, whole, number):
+    assert numbers.plain_int(text) == whole
+    assert numbers.plain_decimal(text) == number
+
+
+def test_code_with_non_ascii_digits_is_forged():
+    assert codes.check_code(KEY, 1, "²-abc", T0) is codes.Verdict.FORGED
+    assert codes.check_code(KEY, 1, "١٢٣-abc", T0) is codes.Verdict.FORGED

@@ -54,6 +54,8 @@ def test_trainer_scheduling_without_lecturer_teaches_it(app, client, api, plan):
      "ends_at", "within its half-year"),
     ({"capacity": -1}, "capacity", "below zero"),
     ({"capacity": 0}, "capacity", "leave it empty for no limit"),
+    ({"starts_at": "0001-01-01T00:00:00+14:00"}, "starts_at", "between the years 2000 and 2100"),
+    ({"ends_at": "9999-12-31T22:00:00-12:00"}, "ends_at", "between the years 2000 and 2100"),
     ({"hours": -2}, "hours", "between 0 and 24"),
     ({"audience": {"communities": ["S2-C1"]}}, "audience", "belongs to another street"),
     ({"audience": {"street": "S2"}}, "audience", "belongs to another street"),
@@ -267,3 +269,88 @@ def test_capacity_cannot_drop_below_the_people_present(app, client, auth, make_u
     assert auth.post(f"/sessions/{sid}/edit", {**form, "capacity": "2"}).status_code == 302
     with app.app_context():
         assert db.session.get(TrainingSession, sid).capacity == 2
+
+
+@pytest.mark.parametrize("query,name", [("from=0001-01-01", "from"),
+                                        ("to=9999-12-31T23:59:59-12:00", "to"),
+                                        ("from=0001-01-01T00:00:00%2B14:00", "from")])
+def test_session_list_refuses_times_at_the_edge_of_the_calendar(client, api, plan, query,
+                                                                name):
+    resp = client.get(f"/api/v1/sessions?{query}", headers=api("worker"))
+    assert resp.status_code == 422 and resp.get_json()["error"]["field"] == name
+
+
+@pytest.mark.parametrize("starts,ends", [("0001-01-01T00:00", "0001-01-01T02:00"),
+                                         ("9999-12-31T22:00", "9999-12-31T23:00")])
+def test_session_form_refuses_times_at_the_edge_of_the_calendar(app, client, auth, plan,
+                                                                starts, ends):
+    client.set_cookie("lang", "en")
+    auth.login("organiser")
+    form = {"title": "课", "kind": "lecture", "half": "1", "starts_at": starts,
+            "ends_at": ends, "place": "会议室", "department": "fire", "lecturer": "",
+            "hours": "2", "audience_kind": "street", "audience_codes": "S1"}
+    resp = auth.post(f"/plans/{plan}/sessions/new", form)
+    assert resp.status_code == 422
+    assert "between the years 2000 and 2100" in resp.get_data(as_text=True)
+    assert _count(app) == 0
+
+
+FORM = {"title": "课", "kind": "lecture", "half": "1", "starts_at": "2026-04-08T09:00",
+        "ends_at": "2026-04-08T11:00", "place": "会议室", "department": "fire", "lecturer": "",
+        "hours": "2", "capacity": "", "audience_kind": "street", "audience_codes": "S1"}
+
+
+@pytest.mark.parametrize("changes,words", [
+    ({"hours": "sNaN"}, "Enter a number in digits"),
+    ({"hours": "NaN"}, "Enter a number in digits"),
+    ({"hours": "Infinity"}, "Enter a number in digits"),
+    ({"hours": "-Infinity"}, "Enter a number in digits"),
+    ({"hours": "1e1"}, "Enter a number in digits"),
+    ({"hours": "٢"}, "Enter a number in digits"),
+    ({"capacity": "٣٠"}, "Enter a whole number"),
+    ({"capacity": "1e3"}, "Enter a whole number"),
+    ({"capacity": "²"}, "Enter a whole number"),
+    ({"quizzes": "²"}, "List quizzes by their numbers"),
+    ({"quizzes": "١"}, "List quizzes by their numbers"),
+])
+def test_session_forms_refuse_numbers_that_are_not_plain_digits(app, client, auth, plan,
+                                                                changes, words):
+    sid = factories.make_session(app, plan, datetime(2026, 4, 9, 9, tzinfo=LOCAL), hours=1)
+    client.set_cookie("lang", "en")
+    auth.login("organiser")
+    for path in (f"/plans/{plan}/sessions/new", f"/sessions/{sid}/edit"):
+        resp = auth.post(path, {**FORM, **changes})
+        assert resp.status_code == 422, path
+        assert words in resp.get_data(as_text=True)
+    assert _count(app) == 1
+    with app.app_context():
+        assert db.session.get(TrainingSession, sid).hours == 1
+
+
+def test_full_width_digits_are_read_as_numbers(app, client, auth, plan):
+    auth.login("organiser")
+    resp = auth.post(f"/plans/{plan}/sessions/new", {**FORM, "hours": "１．５",
+                                                     "capacity": "３０"})
+    assert resp.status_code == 302
+    with app.app_context():
+        s = db.session.scalar(sa.select(TrainingSession))
+        assert (s.hours, s.capacity) == (1.5, 30)
+
+
+def test_roll_call_with_a_strange_person_number_changes_nothing(app, client, auth, plan):
+    sid = factories.make_session(app, plan, datetime(2026, 4, 9, 9, tzinfo=LOCAL))
+    client.set_cookie("lang", "en")
+    auth.login("organiser")
+    for odd in ("²", "١", "99999999999999999999999"):
+        resp = auth.post(f"/sessions/{sid}/rollcall", {"user_id": odd, "status": "present"},
+                         follow_redirects=True)
+        assert resp.status_code == 200 and "Choose a person" in resp.get_data(as_text=True)
+    from trainer.plans.models import Attendance
+
+    assert _count(app, Attendance) == 0
+
+
+@pytest.mark.parametrize("year", ["²", "٢٠٢٦", "2026.0"])
+def test_compliance_api_refuses_a_year_in_strange_digits(client, api, users, year):
+    resp = client.get(f"/api/v1/compliance?year={year}", headers=api("organiser"))
+    assert resp.status_code == 422 and resp.get_json()["error"]["field"] == "year"

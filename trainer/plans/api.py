@@ -43,7 +43,7 @@ def _year_arg() -> int | None:
     raw = request.args.get("year")
     if raw is None:
         return None
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+    if not (raw.isascii() and raw.isdigit()) or not 2000 <= int(raw) <= 2100:
         raise Invalid(_("The year must be between 2000 and 2100."), field="year")
     return int(raw)
 
@@ -138,6 +138,8 @@ def _bound(name: str) -> datetime | None:
     except ValueError:
         raise Invalid(_("Parameter “%(name)s” must be a date or an ISO 8601 time.", name=name),
                       field=name) from None
+    if not halves.in_range(value):
+        raise Invalid(scheduling.out_of_range(), field=name)
     return halves.local_to_aware(value) if value.tzinfo is None else value  # a date: local
 
 

@@ -46,7 +46,8 @@ def make_code(key: bytes, session_id: int, step: int) -> str:
 def check_code(key: bytes, session_id: int, code: str, now: datetime) -> Verdict:
     """Judge ``code`` for ``session_id`` at ``now`` (current and previous step accepted)."""
     step_text, _, signature = (code or "").strip().partition("-")
-    if not step_text.isdigit() or len(step_text) > 12 or not signature:
+    if not (step_text.isascii() and step_text.isdigit()) or len(step_text) > 12 \
+            or not signature:
         return Verdict.FORGED
     step = int(step_text)
     if not hmac.compare_digest(signature, _signature(key, session_id, step)):

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from trainer.plans.labels import ATTENDANCE_LABELS, KIND_LABELS
+from trainer.plans.numbers import plain_decimal, plain_int
 
 COMPETENCIES = ("communication", "coordination", "mediation", "information", "public_opinion")
 
@@ -32,6 +33,30 @@ def _competency_choices():
     return [(c, competency_label(c)) for c in COMPETENCIES]
 
 
+class WholeNumberField(IntegerField):
+    """An integer in plain digits (full-width ones too); nothing else reaches a view."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not (valuelist[0] or "").strip():
+            self.data = None
+            return
+        self.data = plain_int(valuelist[0])
+        if self.data is None:
+            raise ValueError(_l("Enter a whole number in digits, e.g. 30."))
+
+
+class HoursField(DecimalField):
+    """A finite decimal in plain digits such as 2 or 1.5 (no NaN, Infinity or exponent)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not (valuelist[0] or "").strip():
+            self.data = None
+            return
+        self.data = plain_decimal(valuelist[0])
+        if self.data is None:
+            raise ValueError(_l("Enter a number in digits, e.g. 2 or 1.5."))
+
+
 class PlanForm(FlaskForm):
     priorities = TextAreaField(_l("This year's grid-work priorities"),
                                validators=[Length(max=5000)])
@@ -43,12 +68,12 @@ class PlanForm(FlaskForm):
 
 class NewPlanForm(PlanForm):
     street = SelectField(_l("Street"), choices=[], validators=[DataRequired()])
-    year = IntegerField(_l("Year"), validators=[InputRequired()])
+    year = WholeNumberField(_l("Year"), validators=[InputRequired()])
 
 
 class CopyPlanForm(FlaskForm):
     street = SelectField(_l("Street"), choices=[], validators=[DataRequired()])
-    year = IntegerField(_l("Year"), validators=[InputRequired()])
+    year = WholeNumberField(_l("Year"), validators=[InputRequired()])
 
 
 class ReviewForm(FlaskForm):
@@ -76,8 +101,8 @@ class SessionForm(FlaskForm):
     department = SelectField(_l("Department"), choices=[])
     lecturer = SelectField(_l("Lecturer (a trainer account)"), choices=[])
     lecturer_name = StringField(_l("Or the lecturer's name"), validators=[Length(max=60)])
-    hours = DecimalField(_l("Hours credited"), places=1, validators=[InputRequired()])
-    capacity = IntegerField(_l("Capacity"), validators=[Optional()])
+    hours = HoursField(_l("Hours credited"), places=1, validators=[InputRequired()])
+    capacity = WholeNumberField(_l("Capacity"), validators=[Optional()])
     audience_kind = SelectField(_l("Audience"), choices=[
         ("street", _l("The whole street")), ("communities", _l("Some communities")),
         ("grids", _l("Some grids")), ("users", _l("Named people"))])

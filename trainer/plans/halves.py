@@ -5,6 +5,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 LOCAL = ZoneInfo("Asia/Shanghai")
+# Plans exist for these years; times outside them are refused before any time-zone
+# arithmetic, which overflows at the edges of the calendar (year 1, year 9999).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True, order=True)
@@ -70,3 +73,8 @@ def shift_year(moment: datetime, years: int = 1) -> datetime:
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     """The first moment of a local calendar year and of the next one."""
     return Half(year, 1).starts_at, Half(year + 1, 1).starts_at
+
+
+def in_range(moment: datetime) -> bool:
+    """True when ``moment``, as written (any offset), falls in a year plans can have."""
+    return FIRST_YEAR <= moment.year <= LAST_YEAR

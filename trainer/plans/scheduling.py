@@ -51,6 +51,9 @@ def _check_times(plan: Plan, data: SessionInput) -> int:
     if data.starts_at.tzinfo is None or data.ends_at.tzinfo is None:
         raise _invalid(_("Times need a UTC offset, e.g. 2026-03-05T09:00:00+08:00."),
                        "starts_at")
+    for name in ("starts_at", "ends_at"):
+        if not halves.in_range(getattr(data, name)):
+            raise _invalid(out_of_range(), name)
     if data.ends_at <= data.starts_at:
         raise _invalid(_("The session must end after it starts."), "ends_at")
     if data.half not in (None, 1, 2):
@@ -65,6 +68,11 @@ def _check_times(plan: Plan, data: SessionInput) -> int:
     if data.ends_at > half.ends_at:
         raise _invalid(_("The session must end within its half-year."), "ends_at")
     return half.half
+
+
+def out_of_range() -> str:
+    return _("Choose a time between the years %(first)s and %(last)s.",
+             first=halves.FIRST_YEAR, last=halves.LAST_YEAR)
 
 
 def _check_numbers(data: SessionInput) -> None:

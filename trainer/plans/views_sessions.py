@@ -20,6 +20,7 @@ from trainer.plans import attendance, calendar, halves, scheduling, services
 from trainer.plans.audience import audience_json, audience_labels
 from trainer.plans.forms import FeedbackForm, SessionForm
 from trainer.plans.models import TrainingSession
+from trainer.plans.numbers import plain_int
 from trainer.plans.queries import (
     can_edit_session,
     can_run_signin,
@@ -55,8 +56,8 @@ def _split(text: str | None) -> list[str]:
 
 
 def _input(form: SessionForm) -> scheduling.SessionInput:
-    quizzes = _split(form.quizzes.data)
-    if not all(q.isdigit() for q in quizzes):
+    quizzes = [plain_int(q) for q in _split(form.quizzes.data)]
+    if not all(q is not None and q > 0 for q in quizzes):
         raise Invalid(_("List quizzes by their numbers."), field="quizzes")
     codes = _split(form.audience_codes.data)
     kind = form.audience_kind.data
@@ -70,7 +71,7 @@ def _input(form: SessionForm) -> scheduling.SessionInput:
         lecturer_name=form.lecturer_name.data or "", half=int(form.half.data),
         audience={kind: codes[0] if kind == "street" and len(codes) == 1 else codes},
         courses=_split(form.courses.data), scenarios=_split(form.scenarios.data),
-        quizzes=[int(q) for q in quizzes])
+        quizzes=quizzes)
 
 
 def _form_page(form, plan, session=None, status=200):

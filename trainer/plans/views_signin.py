@@ -26,6 +26,7 @@ from trainer.plans import signin as qr_signin
 from trainer.plans.audience import is_in_audience, members_query
 from trainer.plans.forms import CheckinForm, FeedbackForm, MarkForm
 from trainer.plans.models import TrainingSession
+from trainer.plans.numbers import plain_int
 from trainer.plans.qr import qr_svg
 from trainer.plans.queries import can_run_signin, visible_sessions
 from trainer.plans.views import bp
@@ -159,9 +160,10 @@ def rollcall(session_id: int):
 def _mark(session: TrainingSession):
     form = MarkForm()
     try:
-        if not form.validate_on_submit() or not form.user_id.data.isdigit():
+        user_id = plain_int(form.user_id.data) if form.validate_on_submit() else None
+        if user_id is None or user_id <= 0:
             raise Invalid(_("Choose a person and an attendance status."), field="status")
-        person = db.session.get(User, int(form.user_id.data))
+        person = db.session.get(User, user_id)
         attendance.mark_attendance(session, person, form.status.data, current_user)
     except DomainError as exc:
         db.session.rollback()
