@@ -1,6 +1,7 @@
 from datetime import datetime
 from io import BytesIO
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
@@ -152,15 +153,48 @@ def test_submit_return_resubmit_and_approve(app, client, auth, plan, make_user):
     assert "补充下半年安排" in html
 
 
-def test_approved_plan_cannot_be_edited(app, client, auth, plan):
+@pytest.mark.parametrize("status,words", [
+    ("approved", "approved and can no longer be changed"),
+    ("submitted", "under review"),
+])
+def test_plan_under_review_or_approved_cannot_be_edited(app, client, auth, plan, status,
+                                                        words):
     with app.app_context():
-        db.session.get(Plan, plan).status = "approved"
+        db.session.get(Plan, plan).status = status
         db.session.commit()
+    client.set_cookie("lang", "en")
     auth.login("organiser")
     resp = auth.post(f"/plans/{plan}", {"priorities": "改动"}, page="/plans")
     assert resp.status_code == 409
+    assert words in resp.get_data(as_text=True)  # said on the page, not only in the status
     with app.app_context():
         assert db.session.get(Plan, plan).priorities == ""
+    assert 'name="priorities"' not in client.get(f"/plans/{plan}").get_data(as_text=True)
+
+
+def test_plain_comment_joins_the_review_trail(app, client, auth, plan, make_user):
+    client.set_cookie("lang", "en")
+    auth.login("organiser")
+    page = f"/plans/{plan}"
+    resp = auth.post(f"{page}/comments", {"remark": "  请补充消防实训  "}, page=page,
+                     follow_redirects=True)
+    assert resp.status_code == 200 and "Comment added." in resp.get_data(as_text=True)
+    empty = auth.post(f"{page}/comments", {"remark": "   "}, page=page, follow_redirects=True)
+    assert "The comment is empty." in empty.get_data(as_text=True)
+    long = auth.post(f"{page}/comments", {"remark": "长" * 2001}, page=page,
+                     follow_redirects=True)
+    assert "The comment is too long." in long.get_data(as_text=True)
+    with app.app_context():
+        trail = [(c.action, c.text, c.author.username) for c in db.session.scalars(
+            sa.select(PlanComment))]
+    assert trail == [("comment", "请补充消防实训", "organiser")]
+    assert "请补充消防实训" in client.get(page).get_data(as_text=True)
+    auth.logout()
+    make_user("org_s2", role="organiser", unit="S2")  # another street's organiser
+    auth.login("org_s2")
+    assert auth.post(f"{page}/comments", {"remark": "越权"}, page="/plans").status_code == 404
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanComment)) == 1
 
 
 def test_export_is_xlsx_with_neutralised_cells(app, client, auth, users):

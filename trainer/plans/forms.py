@@ -84,7 +84,7 @@ class ReviewForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
-    remark = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=2000)])
+    remark = TextAreaField(_l("Comment"))  # empty or too long: the service says which
 
 
 class SessionForm(FlaskForm):

@@ -100,7 +100,7 @@ def create_plan(user, street: Unit, year: int, priorities: Priorities) -> Plan:
 
 
 def update_plan(user, plan: Plan, priorities: Priorities) -> None:
-    """Change the priorities of a plan that is not yet approved."""
+    """Change the priorities of a draft plan (not while under review or once approved)."""
     _require_editable(user, plan)
     _apply(plan, _check_priorities(priorities))
     db.session.flush()
@@ -111,6 +111,9 @@ def _require_editable(user, plan: Plan) -> None:
         raise Forbidden(_("You may not change this plan."))
     if plan.status == "approved":
         raise Conflict(_("This plan is approved and can no longer be changed."))
+    if plan.status == "submitted":  # the reviewer approves what they read
+        raise Conflict(_("This plan is under review: it can be changed again if the district "
+                         "returns it for changes."))
 
 
 def copy_plan_forward(user, street: Unit, year: int) -> Plan:

@@ -135,7 +135,7 @@ def _plan_page(plan: Plan, form=None, status=200):
         "plans/plan.html", plan=plan, form=form, halves_rows=halves_rows,
         department_names=services.department_names(plan.departments),
         review=ReviewForm(formdata=None), comment=CommentForm(formdata=None),
-        may_edit=can_edit_plan(current_user, plan) and plan.status != "approved",
+        may_edit=can_edit_plan(current_user, plan) and plan.status == "draft",
         may_review=can_review_plan(current_user) and plan.status == "submitted",
         may_schedule=can_schedule(current_user, plan)), status
 
@@ -205,7 +205,8 @@ def comment(plan_id: int):
 
     def act(plan):
         if not form.validate_on_submit():
-            raise Invalid(_("The comment is empty."), field="comment")
+            raise Invalid(_("The form has expired or is invalid. Please reload the page and "
+                            "try again."), field="comment")
         services.comment_on_plan(current_user, plan, form.remark.data)
         return _("Comment added.")
 
