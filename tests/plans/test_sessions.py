@@ -354,3 +354,32 @@ def test_roll_call_with_a_strange_person_number_changes_nothing(app, client, aut
 def test_compliance_api_refuses_a_year_in_strange_digits(client, api, users, year):
     resp = client.get(f"/api/v1/compliance?year={year}", headers=api("organiser"))
     assert resp.status_code == 422 and resp.get_json()["error"]["field"] == "year"
+
+
+def test_same_outside_expert_typed_by_name_is_flagged(app, client, api, plan):
+    first = _post(client, api, plan, lecturer=None, lecturer_name="区民政局 陈科长").get_json()
+    assert first["conflicts"] == []
+    typed = _post(client, api, plan, lecturer=None, lecturer_name="  区民政局　　陈科长 ",
+                  place="另一会议室", starts_at="2026-04-08T10:00:00+08:00",
+                  ends_at="2026-04-08T12:00:00+08:00")
+    assert [(c["reason"], c["id"]) for c in typed.get_json()["conflicts"]] == [
+        ("lecturer", first["id"])]
+    latin = _post(client, api, plan, lecturer=None, lecturer_name="Dr. Wang",
+                  place="三号楼", starts_at="2026-05-08T09:00:00+08:00",
+                  ends_at="2026-05-08T11:00:00+08:00").get_json()
+    wide = _post(client, api, plan, lecturer=None, lecturer_name="ＤＲ．　ＷＡＮＧ",
+                 place="四号楼", starts_at="2026-05-08T10:00:00+08:00",
+                 ends_at="2026-05-08T11:00:00+08:00")
+    assert [(c["reason"], c["id"]) for c in wide.get_json()["conflicts"]] == [
+        ("lecturer", latin["id"])]
+    other = _post(client, api, plan, lecturer=None, lecturer_name="区民政局 李科长",
+                  place="五号楼", starts_at="2026-04-08T10:00:00+08:00",
+                  ends_at="2026-04-08T12:00:00+08:00")
+    assert other.get_json()["conflicts"] == []
+
+
+def test_places_compare_across_full_width_letters(app, client, api, plan):
+    _post(client, api, plan, lecturer=None, place="Room A")
+    wide = _post(client, api, plan, lecturer=None, place="ＲＯＯＭ　ａ",
+                 starts_at="2026-04-08T10:00:00+08:00", ends_at="2026-04-08T12:00:00+08:00")
+    assert [c["reason"] for c in wide.get_json()["conflicts"]] == ["place"]

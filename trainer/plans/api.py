@@ -10,7 +10,7 @@ from trainer.api.core import api_auth, bp, field, json_body, paginated
 from trainer.errors import Forbidden, Invalid
 from trainer.extensions import db
 from trainer.org.models import Unit
-from trainer.plans import attendance, compliance, halves, scheduling, services, signin
+from trainer.plans import attendance, compliance, conflicts, halves, scheduling, services, signin
 from trainer.plans.audience import audience_json
 from trainer.plans.models import Plan, TrainingSession
 from trainer.plans.queries import api_sessions, can_run_signin, plans_query, visible_sessions
@@ -126,7 +126,7 @@ def create_session(plan_id: int):
     session = scheduling.schedule_session(current_user, plan, data)
     db.session.commit()
     return {"id": session.id, "half": session.half,
-            "conflicts": scheduling.conflicts_json(current_user, session)}, 201
+            "conflicts": conflicts.conflicts_json(current_user, session)}, 201
 
 
 def _bound(name: str) -> datetime | None:

@@ -16,7 +16,7 @@ from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Department
 from trainer.org.scope import in_scope
-from trainer.plans import attendance, calendar, halves, scheduling, services
+from trainer.plans import attendance, calendar, conflicts, halves, scheduling, services
 from trainer.plans.audience import audience_json, audience_labels
 from trainer.plans.forms import FeedbackForm, SessionForm
 from trainer.plans.models import TrainingSession
@@ -37,7 +37,7 @@ class SessionRow:
 
 
 def session_rows(sessions: list[TrainingSession]) -> list[SessionRow]:
-    return [SessionRow(s, scheduling.conflicts_for(current_user, s)) for s in sessions]
+    return [SessionRow(s, conflicts.conflicts_for(current_user, s)) for s in sessions]
 
 
 def _choices(form: SessionForm, plan) -> SessionForm:
@@ -98,7 +98,7 @@ def new_session(plan_id: int):
 
 
 def _flash_saved(session: TrainingSession) -> None:
-    clashes = scheduling.find_conflicts(session)
+    clashes = conflicts.find_conflicts(session)
     flash(_("Session saved."), "ok")
     if clashes:
         flash(_("Warning: this session overlaps %(n)s other session(s) with the same lecturer "
@@ -167,7 +167,7 @@ def session_detail(session_id: int):
     summary = attendance.feedback_summary([s.id]).get(s.id)
     return render_template(
         "plans/session.html", s=s, now=now, mine=mine,
-        clashes=scheduling.conflicts_for(current_user, s),
+        clashes=conflicts.conflicts_for(current_user, s),
         audience=audience_labels(s), summary=summary, feedback=FeedbackForm(formdata=None),
         may_edit=can_edit_session(current_user, s), may_run=can_run_signin(current_user, s),
         confirm=ConfirmForm(),
