@@ -63,6 +63,34 @@ def test_api_plan_bad_input_names_the_field(client, api, users, org):
         assert resp.get_json()["error"]["field"] == name
 
 
+@pytest.mark.parametrize("extra,name", [
+    ({"half1_focus": {"a": 1}}, "half1_focus"), ({"half2_focus": 5}, "half2_focus"),
+    ({"priorities": 5}, "priorities"), ({"priorities": ["a"]}, "priorities"),
+    ({"priorities": {"text": 1}}, "priorities"),
+    ({"priorities": {"text": "t", "half1_focus": [1]}}, "half1_focus"),
+    ({"departments": "organisation"}, "departments"), ({"departments": False}, "departments"),
+    ({"competencies": {}}, "competencies"), ({"competencies": [1]}, "competencies"),
+    ({"street": ["S1"]}, "street"), ({"year": "2026"}, "year"), ({"year": True}, "year"),
+])
+def test_api_plan_fields_keep_their_json_types(app, client, api, users, org, extra, name):
+    body = {"street": "S1", "year": 2026, **extra}
+    resp = client.post("/api/v1/plans", headers=api("organiser"), json=body)
+    assert resp.status_code == 422, resp.get_json()
+    assert resp.get_json()["error"]["field"] == name
+    assert _plans(app) == []
+
+
+def test_api_plan_takes_priorities_as_an_object(app, client, api, users, org):
+    body = {"street": "S1", "year": 2026, "priorities": {
+        "text": "重点", "departments": ["fire"], "competencies": ["mediation"],
+        "half1_focus": "上半年", "half2_focus": "下半年"}}
+    assert client.post("/api/v1/plans", headers=api("organiser"), json=body).status_code == 201
+    with app.app_context():
+        plan = db.session.scalar(sa.select(Plan))
+        assert (plan.priorities, plan.departments, plan.half1_focus, plan.half2_focus) == (
+            "重点", ["fire"], "上半年", "下半年")
+
+
 def test_only_organisers_create_plans(client, api, users, org):
     for who in ("worker", "trainer", "admin"):
         resp = client.post("/api/v1/plans", headers=api(who), json={"street": "S1", "year": 2026})

@@ -383,3 +383,16 @@ def test_places_compare_across_full_width_letters(app, client, api, plan):
     wide = _post(client, api, plan, lecturer=None, place="ＲＯＯＭ　ａ",
                  starts_at="2026-04-08T10:00:00+08:00", ends_at="2026-04-08T12:00:00+08:00")
     assert [c["reason"] for c in wide.get_json()["conflicts"]] == ["place"]
+
+
+@pytest.mark.parametrize("name,value", [
+    ("title", 5), ("kind", ["lecture"]), ("place", 5), ("online_url", []), ("lecturer", 5),
+    ("lecturer_name", {}), ("department", 1), ("hours", "2"), ("hours", True),
+    ("capacity", 1.5), ("capacity", "10"), ("half", "1"), ("audience", "S1"),
+    ("courses", "a-course"), ("scenarios", {}), ("quizzes", "1"), ("starts_at", 20260408),
+])
+def test_session_api_fields_keep_their_json_types(app, client, api, plan, name, value):
+    resp = _post(client, api, plan, **{name: value})
+    assert resp.status_code == 422, resp.get_json()
+    assert resp.get_json()["error"]["field"] == name
+    assert _count(app) == 0

@@ -58,23 +58,28 @@ def list_plans():
     return paginated(stmt, plan_json)
 
 
+def _wrong_type(name: str) -> Invalid:
+    return Invalid(_("Field “%(name)s” has the wrong type.", name=name), field=name)
+
+
 def _priorities(data: dict) -> services.Priorities:
-    raw = data.get("priorities", "")
+    """Priorities as text, or as an object {text, departments, competencies, half*_focus};
+    every field has its JSON type (422 naming the field otherwise)."""
+    raw = data.get("priorities")
     if isinstance(raw, dict):
-        data = {**data, **raw}
-        raw = raw.get("text", "")
-    if not isinstance(raw, str):
-        raise Invalid(_("Field “%(name)s” has the wrong type.", name="priorities"),
-                      field="priorities")
+        data, raw = {**data, **raw}, raw.get("text")
+    if raw is not None and not isinstance(raw, str):
+        raise _wrong_type("priorities")
     lists = {}
     for name in ("departments", "competencies"):
-        value = data.get(name) or []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise Invalid(_("Field “%(name)s” has the wrong type.", name=name), field=name)
-        lists[name] = value
-    return services.Priorities(raw, lists["departments"], lists["competencies"],
-                               str(data.get("half1_focus") or ""),
-                               str(data.get("half2_focus") or ""))
+        value = data.get(name)
+        if value is not None and (not isinstance(value, list)
+                                  or not all(isinstance(v, str) for v in value)):
+            raise _wrong_type(name)
+        lists[name] = value or []
+    return services.Priorities(raw or "", lists["departments"], lists["competencies"],
+                               field(data, "half1_focus", str, False) or "",
+                               field(data, "half2_focus", str, False) or "")
 
 
 @bp.post("/plans")
