@@ -50,3 +50,20 @@ def test_openapi_documents_the_scenario_endpoints(client):
         "200", "404", "409", "422"}
     for path in ("/api/v1/scenarios", "/api/v1/scenarios/{slug}/runs", "/api/v1/runs/{run_id}"):
         assert path in paths
+
+
+def test_stored_version_whose_start_is_an_ending_starts_no_run(client, auth, users, app,
+                                                               db_count):
+    """Such a version predates the validator's rule; a new run would be stuck at once."""
+    from trainer.extensions import db
+    from trainer.simulation.graph import Node, Scenario
+    from trainer.simulation.loader import upsert_scenario
+    from trainer.simulation.models import Run
+
+    with app.app_context():
+        upsert_scenario(Scenario("one", "One", None, "", (), "Start",
+                                 {"Start": Node("Start", "done", (), "success")}))
+        db.session.commit()
+    resp = client.post("/api/v1/scenarios/one/runs", headers=bearer(auth.token("worker")))
+    assert resp.status_code == 409
+    assert db_count(Run) == 0

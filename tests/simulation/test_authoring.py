@@ -172,3 +172,61 @@ def test_admin_edits_any_department_and_organiser_none(client, auth, users, make
     assert client.get("/author/scenarios/noise").status_code == 200
     auth.login("organiser")
     assert client.get("/author/scenarios/noise").status_code == 403
+
+
+@pytest.mark.parametrize("text", ["[" * 5000, "title: " + "{a: " * 2000])
+def test_deeply_nested_yaml_is_a_form_error_not_a_500(trainer, client, db_count, text):
+    resp = post_form(client, "/author/scenarios/new", slug="deep", yaml=text)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert "Nothing was saved" in html
+    assert "deep.yml: file: invalid YAML: lists or mappings nested too deeply" in html
+    assert db_count(Scenario) == 0
+
+
+def test_huge_or_out_of_range_effect_is_a_form_error_not_a_500(trainer, client, db_count):
+    huge = PS_NOISE.replace("effects: {communication: 2, mediation: 1}",
+                            "effects: {communication: " + "9" * 5000 + "}")
+    resp = post_form(client, "/author/scenarios/new", slug="huge", yaml=huge)
+    assert resp.status_code == 422
+    assert "huge.yml: file: invalid YAML: a value cannot be read" in resp.get_data(as_text=True)
+    big = PS_NOISE.replace("effects: {communication: 2, mediation: 1}",
+                           "effects: {communication: " + "9" * 400 + "}")
+    resp = post_form(client, "/author/scenarios/new", slug="big", yaml=big)
+    assert resp.status_code == 422
+    assert ("big.yml: node &#39;arrive&#39;, choice &#39;listen&#39;: effect "
+            "&#39;communication&#39; must be between -10 and 10") in resp.get_data(as_text=True)
+    assert db_count(Scenario) == 0
+
+
+def test_trainer_must_name_their_department(trainer, client, db_count):
+    text = PS_NOISE.replace("department: public-security\n", "")
+    resp = post_form(client, "/author/scenarios/new", slug="nodept", yaml=text)
+    assert resp.status_code == 422
+    assert "you may only author scenarios of your department" in resp.get_data(as_text=True)
+    assert db_count(Scenario) == 0
+
+
+def test_twee_import_exports_and_saves_back_in_the_editor(client, auth, users, load_folder,
+                                                         tmp_path, app, db_count):
+    from .conftest import FIXTURES
+
+    (tmp_path / "parking.twee").write_bytes((FIXTURES / "parking.twee").read_bytes())
+    assert load_folder(tmp_path).created == ["parking"]
+    auth.login("admin")
+    exported = client.get("/author/scenarios/parking/export").get_data(as_text=True)
+    assert "department" not in exported
+    resp = post_form(client, "/author/scenarios/parking", yaml=exported)
+    assert resp.status_code == 302
+    assert db_count(ScenarioVersion) == 1  # the same graph: no new version
+    edited = exported.replace("title: ", "title: 新 ", 1)
+    assert post_form(client, "/author/scenarios/parking", yaml=edited).status_code == 302
+    assert db_count(ScenarioVersion) == 2
+    with app.app_context():
+        scenario = db.session.scalar(sa.select(Scenario))
+        assert scenario.department is None and scenario.title.startswith("新 ")
+    out = tmp_path / "again"
+    out.mkdir()
+    (out / "parking.yml").write_text(exported, encoding="utf-8")
+    report = load_folder(out)
+    assert report.problems == []

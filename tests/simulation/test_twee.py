@@ -127,9 +127,27 @@ def test_effect_tag_for_unknown_competency_is_a_problem():
 
 
 def test_links_from_an_ending_are_a_problem():
-    assert problems_of(":: Start [ending:success]\n[[Start]]\n") == [
-        "s.twee: passage 'Start': ending 'success' has links; an ending has none",
-        "s.twee: passage 'Start' -> 'Start': cycle",
+    assert problems_of(":: Start\n[[End]]\n:: End [ending:success]\n[[End]]\n") == [
+        "s.twee: passage 'End': ending 'success' has links; an ending has none",
+        "s.twee: passage 'End' -> 'End': cycle",
+    ]
+
+
+def test_start_passage_that_is_an_ending_is_refused():
+    assert problems_of(":: Start [ending:success]\nDone already.\n") == [
+        "s.twee: passage 'Start': the start passage is an ending ('success'); a run must "
+        "offer a first link"
+    ]
+
+
+def test_effect_tag_out_of_range_is_refused_without_a_crash():
+    huge = "9" * 5000
+    assert problems_of(f":: Start\n[[End]]\n:: End [mediation+{huge} ending:success]\n") == [
+        f"s.twee: passage 'End': tag 'mediation+{huge[:30]}…': an effect lies between -10 and 10"
+    ]
+    assert problems_of(":: Start\n[[End]]\n:: End [mediation+11 ending:success]\n") == [
+        "s.twee: passage 'Start', link 'end': effect 'mediation' must be between -10 and 10, "
+        "not 11"
     ]
 
 
@@ -203,3 +221,17 @@ def test_html_startnode_matching_no_passage_is_reported():
     )
     _, problems = parse_twine_html(text, "x.html", "x")
     assert "x.html: field 'start': start 'startnode 9' is not a passage" in map(str, problems)
+
+
+def test_html_start_passage_that_is_an_ending_is_refused():
+    text = (
+        '<tw-storydata name="S" startnode="1">'
+        '<tw-passagedata pid="1" name="A" tags="ending:success">a</tw-passagedata>'
+        "</tw-storydata>"
+    )
+    scenario, problems = parse_twine_html(text, "x.html", "x")
+    assert scenario is None
+    assert [str(p) for p in problems] == [
+        "x.html: passage 'A': the start passage is an ending ('success'); a run must offer a "
+        "first link"
+    ]

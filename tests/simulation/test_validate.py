@@ -131,7 +131,7 @@ MALFORMED = [
     (("nodes",), None, "field 'nodes': missing"),
     (("nodes",), {}, "field 'nodes': must not be empty"),
     (("nodes",), ["a"], "field 'nodes': must be a mapping, not a list"),
-    (("department",), None, "field 'department': missing"),
+    (("department",), " ", "field 'department': must not be blank"),
     (("competencies",), "mediation", "field 'competencies': must be a list, not text"),
     (("competencies",), [1], "field 'competencies': must be a list of competency names"),
     (("competencies",), ["charm"], "field 'competencies': 'charm' is not a competency"),
@@ -157,7 +157,7 @@ MALFORMED = [
 def test_malformed_field_is_reported_where_it_is(path, value, expected):
     scenario, problems = parse_doc(with_(path, value))
     assert scenario is None
-    assert f"f.yml: {expected}" in messages(problems)
+    assert messages(problems) == [f"f.yml: {expected}"]  # and no echo from the graph rules
 
 
 def test_effect_given_as_true_is_not_a_number():
@@ -197,9 +197,23 @@ def node(key, *gotos, ending=None, effects=None):
 
 
 def test_ending_with_choices_is_a_problem():
-    s = scenario_with(a=node("a", "z", ending="success"), z=node("z", ending="failure"))
+    s = scenario_with(a=node("a", "b"), b=node("b", "z", ending="success"),
+                      z=node("z", ending="failure"))
     assert messages(validate(s, "f")) == [
-        "f: node 'a': ending 'success' has choices; an ending has none"
+        "f: node 'b': ending 'success' has choices; an ending has none"
+    ]
+
+
+def test_start_node_that_is_an_ending_is_refused():
+    s = scenario_with(a=node("a", ending="success"))
+    assert messages(validate(s, "f")) == [
+        "f: node 'a': the start node is an ending ('success'); a run must offer a first choice"
+    ]
+    doc = with_(("start",), "z")
+    del doc["nodes"]["a"]
+    assert messages(parse_doc(doc)[1]) == [
+        "f.yml: node 'z': the start node is an ending ('success'); a run must offer a first "
+        "choice"
     ]
 
 
@@ -279,3 +293,89 @@ def test_dict_round_trip_is_lossless_through_json(s):
 @given(scenarios())
 def test_yaml_round_trip_is_lossless(s):
     assert parse_yaml(dump_yaml(s), "g.yml", s.slug, set(DEPARTMENTS)) == (s, [])
+
+
+def test_graph_problems_are_reported_beside_a_field_typo():
+    doc = json.loads(json.dumps(MINIMAL))
+    doc["titel"] = "typo"
+    doc["nodes"]["a"]["choices"].append({"key": "lost", "label": "L", "goto": "nowhere"})
+    doc["nodes"]["a"]["choices"].append({"key": "loop", "label": "L", "goto": "b"})
+    doc["nodes"]["b"] = {"text": "B", "choices": [{"key": "back", "label": "B", "goto": "a"}]}
+    doc["nodes"]["stuck"] = {"text": "S"}
+    scenario, problems = parse_doc(doc)
+    assert scenario is None
+    assert messages(problems) == [
+        "f.yml: field 'titel': unknown field; expected version, title, department, summary, "
+        "competencies, start, nodes",
+        "f.yml: node 'a', choice 'lost': goto 'nowhere' is not a node",
+        "f.yml: node 'stuck': dead end: no choices and no ending",
+        "f.yml: node 'stuck': unreachable from start 'a'",
+        "f.yml: node 'a' -> 'b' -> 'a': cycle",
+    ]
+
+
+def test_graph_problems_beside_unreadable_fields_do_not_echo_them():
+    doc = json.loads(json.dumps(MINIMAL))
+    doc["nodes"]["a"]["choices"].append("oops")  # unreadable choice: no dangling '' goto
+    doc["nodes"]["b"] = 7  # unreadable node: gotos to it resolve, no dead end
+    doc["nodes"]["a"]["choices"].append({"key": "b", "label": "B", "goto": "b"})
+    doc["nodes"]["c"] = {"text": "C", "choices": [{"key": "x", "label": "X", "goto": "gone"}]}
+    _, problems = parse_doc(doc)
+    assert messages(problems) == [
+        "f.yml: node 'a', choice #2: must be a mapping with key, label and goto, not text",
+        "f.yml: node 'b': must be a mapping, not a number",
+        "f.yml: node 'c', choice 'x': goto 'gone' is not a node",
+    ]
+
+
+DEEP_BLOCK = "\n".join(" " * i + "a:" for i in range(3000))
+
+
+@pytest.mark.parametrize("text", ["[" * 5000, "title: " + "{a: " * 2000, DEEP_BLOCK])
+def test_deeply_nested_yaml_is_one_problem_not_a_crash(text):
+    scenario, problems = parse_yaml(text, "deep.yml", "deep")
+    assert scenario is None
+    assert len(problems) == 1 and str(problems[0]).startswith("deep.yml: ")
+    assert "invalid YAML" in problems[0].message
+
+
+def test_integer_too_long_for_python_is_one_problem_not_a_crash():
+    text = json.dumps(MINIMAL).replace('"label": "Go"',
+                                       '"label": "Go", "effects": {"mediation": %s}' % ("9" * 5000))
+    scenario, problems = parse_yaml(text, "f.yml", "f")
+    assert scenario is None
+    assert messages(problems) == [
+        "f.yml: file: invalid YAML: a value cannot be read (a number with too many digits, "
+        "or an impossible date)"
+    ]
+
+
+@pytest.mark.parametrize(("amount", "shown"), [(11, "11"), (-11, "-11"),
+                                               (10**400, "10000000… (401 digits)")],
+                         ids=["11", "-11", "401-digits"])
+def test_effect_out_of_range_names_file_node_choice_and_effect(amount, shown):
+    doc = with_((*GO, "effects"), {"mediation": amount, "communication": 10})
+    scenario, problems = parse_doc(doc)
+    assert scenario is None
+    assert messages(problems) == [
+        f"f.yml: node 'a', choice 'go': effect 'mediation' must be between -10 and 10, not {shown}"
+    ]
+    assert parse_doc(with_((*GO, "effects"), {"mediation": -10}))[1] == []
+
+
+def test_department_may_be_left_out_like_a_twee_file():
+    scenario, problems = parse_doc(with_(("department",), None), {"civil-affairs"})
+    assert problems == [] and scenario.department is None
+    assert "department" not in dump_yaml(scenario)
+    assert parse_yaml(dump_yaml(scenario), "f.yml", "f", {"civil-affairs"}) == (scenario, [])
+
+
+def test_twee_import_exports_to_yaml_that_loads_again():
+    from trainer.simulation.twee import parse_twee
+
+    story, problems = parse_twee((FIXTURES / "parking.twee").read_text(encoding="utf-8"),
+                                 "parking.twee", "parking")
+    assert problems == [] and story.department is None
+    again, problems = parse_yaml(dump_yaml(story), "parking.yml", "parking", set(DEPARTMENTS))
+    assert problems == []
+    assert again == story

@@ -44,7 +44,8 @@ def check_draft(user, slug: str, text: str) -> tuple[Graph | None, list[str]]:
     graph, problems = read_draft(text.replace("\r\n", "\n"), file, slug, known)
     lines = [str(p) for p in problems]
     own = user.department.code if user.role == "trainer" and user.department else None
-    if graph is not None and own and graph.department and graph.department != own:
+    if graph is not None and own and graph.department != own:
+        # A scenario without a department (allowed in files, as for .twee) is the admins'.
         lines.append(str(Problem(file, "field 'department'",
                                  f"you may only author scenarios of your department '{own}'")))
     return graph, lines

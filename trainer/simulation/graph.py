@@ -13,6 +13,8 @@ import yaml
 COMPETENCIES = ("communication", "coordination", "mediation", "information", "public_opinion")
 ENDINGS = ("success", "partial", "failure")
 FORMAT_VERSION = 1
+# The range of one effect of one choice (a Twee passage's tags add up to one effect).
+EFFECT_MIN, EFFECT_MAX = -10, 10
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 
 from .graph import Scenario, cyclic_components, successors, topological_order
-from .validate import graph_problems
+from .rules import graph_problems
 
 W, H, GAP_X, GAP_Y, PAD = 150, 44, 24, 56, 16
 FILL = {"success": "#eaf6ee", "partial": "#fff4dc", "failure": "#fdecee", None: "#ffffff"}

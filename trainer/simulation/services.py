@@ -65,7 +65,8 @@ def start_run(user, scenario: Scenario, *, context: str = "practice",
     if (context == "competition") != (round_id is not None):
         raise Invalid(_("A competition run needs its round, and only it has one."),
                       field="round_id")
-    if scenario.current_version_id is None:
+    if scenario.current_version_id is None or scenario.current_version.steps == 0:
+        # steps 0: the start is an ending (a version stored before the validator said so)
         raise Conflict(_("This scenario has no playable version yet."))
     if round_id is not None:
         existing = db.session.scalar(sa.select(Run).where(Run.user_id == user.id,

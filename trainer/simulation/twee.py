@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .graph import COMPETENCIES, Choice, Node, Problem, Scenario, quote
-from .validate import Report, validate
+from .graph import COMPETENCIES, EFFECT_MAX, EFFECT_MIN, Choice, Node, Problem, Scenario, quote
+from .rules import Report, validate
 
 # Passages that are not story text: compiler/format specials, code, style.
 _SPECIAL_NAMES = frozenset(
@@ -49,6 +49,7 @@ def parse_twee(text: str, file: str, slug: str) -> tuple[Scenario | None, list[P
     passages = _split_twee(text.removeprefix("\ufeff"), report)
     data = _story_data(passages, report)
     start = data.get("start") if isinstance(data.get("start"), str) else "Start"
+    start = start or "Start"
     title = next((p.text.strip() for p in passages if p.name == "StoryTitle"), "") or slug
     return _convert(passages, title, start, slug, report)
 
@@ -229,6 +230,10 @@ def _read_tags(p: _Passage, report: Report) -> tuple[str | None, dict[str, int]]
         ending, effect = _ENDING_TAG.fullmatch(tag), _EFFECT_TAG.fullmatch(tag)
         if ending:
             endings.append(ending.group(1))
+        elif effect and effect.group(1) in COMPETENCIES and len(effect.group(2)) > 4:
+            shown = tag if len(tag) <= 40 else tag[:40] + "…"
+            report.add(report.node(p.name), f"tag {quote(shown)}: an effect lies between "
+                       f"{EFFECT_MIN} and {EFFECT_MAX}")
         elif effect and effect.group(1) in COMPETENCIES:
             name = effect.group(1)
             effects[name] = effects.get(name, 0) + int(effect.group(2))

@@ -1,135 +1,27 @@
 """Scenario files: loading the YAML form and checking DESIGN.md's rules.
 
 Every problem names the file and the field, node or choice at fault, so that
-`flask content check` can print one line per problem.
+`flask content check` can print one line per problem. The rules themselves live in
+`rules` (shared with the Twine import) and are re-exported here.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from .graph import (
-    COMPETENCIES,
-    ENDINGS,
-    FORMAT_VERSION,
-    Choice,
-    Node,
-    Problem,
-    Scenario,
-    cyclic_components,
-    find_cycle,
-    quote,
-    reachable,
-    successors,
-)
+from .graph import FORMAT_VERSION, Choice, Node, Scenario, quote
+from .rules import Problem, Report, graph_problems, validate
+
+__all__ = ["Report", "graph_problems", "parse_yaml", "read_draft", "validate"]
 
 _TOP_FIELDS = ("version", "title", "department", "summary", "competencies", "start", "nodes")
 _NODE_FIELDS = ("text", "ending", "choices")
 _CHOICE_FIELDS = ("key", "label", "goto", "effects", "feedback")
 Parsed = tuple[Scenario | None, list[Problem]]
-
-
-@dataclass
-class Report:
-    """Collects problems for one file; `noun`/`choice_noun` let Twee say passage/link."""
-
-    file: str
-    noun: str = "node"
-    choice_noun: str = "choice"
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, where: str, message: str) -> None:
-        """Record a problem at a free-form place (`line 3`, `field 'start'`)."""
-        self.problems.append(Problem(self.file, where, message))
-
-    def node(self, key: str) -> str:
-        """The place naming a node."""
-        return f"{self.noun} {quote(key)}"
-
-    def choice(self, key: str, choice: str) -> str:
-        """The place naming a choice of a node."""
-        return f"{self.node(key)}, {self.choice_noun} {quote(choice)}"
-
-
-# --- the rules -------------------------------------------------------------------------
-
-
-def validate(
-    s: Scenario, file: str, *, noun: str = "node", choice_noun: str = "choice"
-) -> list[Problem]:
-    """Check DESIGN.md's rules for a scenario graph; [] when it is playable."""
-    report = Report(file, noun, choice_noun)
-    _check_header(s, report)
-    for node in s.nodes.values():
-        _check_node(s, node, report)
-    _check_graph(s, report)
-    return report.problems
-
-
-def _check_header(s: Scenario, report: Report) -> None:
-    for name in s.competencies:
-        if name not in COMPETENCIES:
-            report.add("field 'competencies'", f"{quote(name)} is not a competency")
-    if s.start not in s.nodes:
-        report.add("field 'start'", f"start {quote(s.start)} is not a {report.noun}")
-
-
-def _check_node(s: Scenario, node: Node, report: Report) -> None:
-    where = report.node(node.key)
-    if node.ending is not None and node.ending not in ENDINGS:
-        report.add(where, f"ending {quote(node.ending)} is not one of {', '.join(ENDINGS)}")
-    if node.ending is not None and node.choices:
-        report.add(
-            where, f"ending {quote(node.ending)} has {report.choice_noun}s; an ending has none"
-        )
-    if node.ending is None and not node.choices:
-        report.add(where, f"dead end: no {report.choice_noun}s and no ending")
-    seen: set[str] = set()
-    for choice in node.choices:
-        _check_choice(s, node.key, choice, choice.key in seen, report)
-        seen.add(choice.key)
-
-
-def _check_choice(s: Scenario, key: str, c: Choice, duplicate: bool, report: Report) -> None:
-    where = report.choice(key, c.key)
-    if duplicate:
-        report.add(where, f"duplicate key {quote(c.key)} in this {report.noun}")
-    if c.goto not in s.nodes:
-        report.add(where, f"goto {quote(c.goto)} is not a {report.noun}")
-    for name in c.effects:
-        if name not in COMPETENCIES:
-            report.add(where, f"effect {quote(name)} is not a competency")
-
-
-def _check_graph(s: Scenario, report: Report) -> None:
-    if s.start in s.nodes:
-        seen = reachable(s)
-        for key in s.nodes:
-            if key not in seen:
-                report.add(report.node(key), f"unreachable from start {quote(s.start)}")
-    succ = successors(s)
-    for group in cyclic_components(succ):
-        path = " -> ".join(quote(k) for k in find_cycle(group, succ))
-        report.add(f"{report.noun} {path}", "cycle")
-
-
-def graph_problems(s: Scenario) -> dict[str, list[str]]:
-    """Node key -> problem kinds (unreachable, dead_end, dangling, cycle); clean nodes omitted."""
-    seen = reachable(s)
-    on_cycle = {key for group in cyclic_components(successors(s)) for key in group}
-    kinds: dict[str, list[str]] = {}
-    for key, node in s.nodes.items():
-        flags = {
-            "unreachable": key not in seen,
-            "dead_end": node.ending is None and not node.choices,
-            "dangling": any(c.goto not in s.nodes for c in node.choices),
-            "cycle": key in on_cycle,
-        }
-        if found := [kind for kind, bad in flags.items() if bad]:
-            kinds[key] = found
-    return kinds
+# A choice that could not be read (its problem is reported): blank key and goto.
+_UNREAD = Choice("", "", "")
 
 
 # --- the YAML form ---------------------------------------------------------------------
@@ -167,9 +59,16 @@ def read_draft(text: str, file: str, slug: str,
     except yaml.YAMLError as exc:
         report.add(*_yaml_error(exc))
         return None, report.problems
+    except RecursionError:  # PyYAML composes nested collections recursively
+        report.add("file", "invalid YAML: lists or mappings nested too deeply")
+        return None, report.problems
+    except ValueError:  # e.g. an integer of more than 4300 digits, a date like 2024-13-45
+        report.add("file", "invalid YAML: a value cannot be read (a number with too many "
+                   "digits, or an impossible date)")
+        return None, report.problems
     scenario = _read_scenario(doc, slug, known_departments, report)
-    if not report.problems:
-        report.problems.extend(validate(scenario, file))
+    if scenario.nodes:  # the graph could be built: its rules too, beside field problems
+        report.problems.extend(validate(scenario, file, partial=True))
     return scenario, report.problems
 
 
@@ -191,7 +90,7 @@ def _read_scenario(doc: Any, slug: str, departments: set[str] | None, report: Re
         report.add("field 'version'", f"must be {FORMAT_VERSION}")
     if doc.get("nodes") == {}:
         report.add("field 'nodes'", "must not be empty")
-    department = get.text("department")
+    department = get.text("department", required=False) or None  # None: as a .twee file
     if departments is not None and department and department not in departments:
         known = ", ".join(sorted(departments))
         report.add("field 'department'", f"unknown department {quote(department)}; known: {known}")
@@ -213,6 +112,7 @@ def _read_nodes(value: dict[Any, Any], report: Report) -> dict[str, Node]:
             report.add("field 'nodes'", f"node key {key!r} must be text (put it in quotes)")
         elif not isinstance(body, dict):
             report.add(report.node(key), f"must be a mapping, not {_kind(body)}")
+            nodes[key] = Node(key, "", (), "")  # unread: gotos to it still resolve
         else:
             nodes[key] = _read_node(key, body, report)
     return nodes
@@ -221,9 +121,14 @@ def _read_nodes(value: dict[Any, Any], report: Report) -> dict[str, Node]:
 def _read_node(key: str, body: dict[str, Any], report: Report) -> Node:
     get = _Fields(body, report.node(key), report.add)
     get.unknown(_NODE_FIELDS)
-    text, ending = get.text("text", blank_ok=True), get.text("ending", required=False) or None
+    text = get.text("text", blank_ok=True)
+    # An ending that cannot be read is "" (reported), so the node is no dead end too.
+    ending = None if body.get("ending") is None else get.text("ending")
     raw = get.typed("choices", list)
     choices = tuple(_read_choice(key, i, c, report) for i, c in enumerate(raw, 1))
+    if body.get("choices") is not None and not isinstance(body["choices"], list) \
+            and ending is None:
+        choices = (_UNREAD,)  # reported; not also a dead end
     return Node(key, text, choices, ending)
 
 
@@ -233,7 +138,7 @@ def _read_choice(node_key: str, number: int, body: Any, report: Report) -> Choic
     where = report.choice(node_key, key) if named else f"{report.node(node_key)}, choice #{number}"
     if not isinstance(body, dict):
         report.add(where, f"must be a mapping with key, label and goto, not {_kind(body)}")
-        return Choice("", "", "")
+        return _UNREAD
     get = _Fields(body, where, report.add)
     get.unknown(_CHOICE_FIELDS)
     feedback = get.text("feedback", required=False, blank_ok=True)
