@@ -172,3 +172,43 @@ def test_imported_twine_stories_play_to_their_endings(load_folder, tmp_path, cli
     assert [c["label"] for c in start["node"]["choices"]] == [
         c.label for c in html_graph.nodes["Arrive"].choices]
     assert "&lt;&lt;if $calm &gt; 0&gt;&gt;" in start["node"]["html"]  # macros stay text
+
+
+def test_file_may_not_overwrite_a_scenario_authored_in_the_browser(load_folder, tmp_path, app,
+                                                                   users, db_count):
+    from trainer.auth.models import User
+    from trainer.simulation import authoring
+
+    ps_noise = NOISE.replace("civil-affairs", "public-security")
+    with app.app_context():
+        trainer = db.session.get(User, users["trainer"])
+        authoring.create_scenario(trainer, "noise", ps_noise.replace("跳绳", "唱歌"))
+        db.session.commit()
+    (tmp_path / "noise.yml").write_text(NOISE, encoding="utf-8")
+    for dry_run in (True, False):
+        report = load_folder(tmp_path, dry_run=dry_run)
+        assert report.problems == [
+            "noise.yml: file: slug 'noise' belongs to a scenario authored in the browser; "
+            "rename the file"
+        ]
+        assert report.created == report.updated == []
+    assert db_count(ScenarioVersion) == 1
+    with app.app_context():
+        scenario = db.session.scalar(sa.select(Scenario))
+        assert (scenario.status, scenario.source, scenario.department.code) == (
+            "draft", "web", "public-security")
+        assert "唱歌" in scenario.current_version.html["arrive"]
+
+
+def test_content_check_reports_deep_yaml_as_one_line(app, runner, tmp_path):
+    (tmp_path / "deep.yml").write_text("[" * 5000, encoding="utf-8")
+    huge = NOISE.replace("communication: 2", "communication: " + "9" * 5000)
+    (tmp_path / "huge.yml").write_text(huge, encoding="utf-8")
+    result = runner.invoke(args=["content", "check", "--scenarios", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.splitlines()
+    assert "deep.yml: file: invalid YAML: lists or mappings nested too deeply" in lines
+    assert any(line.startswith("huge.yml: file: invalid YAML: a value cannot be read")
+               for line in lines)
+    assert "Traceback" not in result.output

@@ -38,6 +38,9 @@ def load_scenarios(folder: Path, *, dry_run: bool, known_departments: set[str]) 
         if taken[path.stem] > 1:
             problems.append(Problem(path.name, "file", f"slug '{path.stem}' is used by "
                                     f"{taken[path.stem]} files in this folder"))
+        if graph is not None and _authored_in_browser(graph.slug):
+            problems.append(Problem(path.name, "file", f"slug '{graph.slug}' belongs to a "
+                                    "scenario authored in the browser; rename the file"))
         report.problems += [str(p) for p in problems]
         if graph is None or problems or dry_run:
             continue
@@ -61,6 +64,13 @@ def read_scenario_file(path: Path, known_departments: set[str]) -> tuple[Graph |
     if suffix == ".html":
         return parse_twine_html(text, path.name, path.stem)
     return parse_yaml(text, path.name, path.stem, known_departments)
+
+
+def _authored_in_browser(slug: str) -> bool:
+    """A scenario of this slug exists and was never loaded from a file (a file's graph
+    leaves its hash): a file may not overwrite it."""
+    digest = db.session.scalar(sa.select(Scenario.content_hash).where(Scenario.slug == slug))
+    return digest == ""
 
 
 def upsert_scenario(graph: Graph) -> str:
