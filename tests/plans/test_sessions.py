@@ -396,3 +396,63 @@ def test_session_api_fields_keep_their_json_types(app, client, api, plan, name, 
     assert resp.status_code == 422, resp.get_json()
     assert resp.get_json()["error"]["field"] == name
     assert _count(app) == 0
+
+
+@pytest.fixture
+def materials(app, plan):
+    from trainer.learning.models import Course
+    from trainer.org.services import department_by_code, unit_by_code
+    from trainer.quizzes.models import Quiz
+    from trainer.simulation.models import Scenario
+
+    with app.app_context():
+        dept, s2 = department_by_code("fire").id, unit_by_code("S2").id
+        rows = [Course(slug="fire-basics", title="消防基础", department_id=dept),
+                Course(slug="s2-only", title="S2课程", department_id=dept, street_id=s2),
+                Scenario(slug="noise", title="深夜噪音"), Quiz(title="消防测验"),
+                Quiz(title="S2测验", street_id=s2)]
+        db.session.add_all(rows)
+        db.session.commit()
+        return {"quiz": rows[3].id, "s2_quiz": rows[4].id}
+
+
+@pytest.mark.parametrize("name,value,words", [
+    ("courses", ["nope"], "Unknown course “nope”"),
+    ("courses", ["fire-basics", "s2-only"], "Unknown course “s2-only”"),
+    ("scenarios", ["missing"], "Unknown scenario “missing”"),
+    ("quizzes", [999999], "Unknown quiz number 999999"),
+    ("quizzes", [2**40], "List quizzes by their numbers"),
+])
+def test_unknown_materials_are_refused(app, client, api, plan, materials, name, value, words):
+    client.set_cookie("lang", "en")
+    resp = _post(client, api, plan, **{name: value})
+    assert resp.status_code == 422
+    error = resp.get_json()["error"]
+    assert error["field"] == name and words in error["message"]
+    s2_quiz = _post(client, api, plan, quizzes=[materials["s2_quiz"]])
+    assert s2_quiz.status_code == 422 and s2_quiz.get_json()["error"]["field"] == "quizzes"
+    assert _count(app) == 0
+
+
+def test_materials_are_links_on_the_session_page(app, client, api, auth, plan, materials):
+    resp = _post(client, api, plan, courses=["fire-basics"], scenarios=["noise"],
+                 quizzes=[materials["quiz"]])
+    assert resp.status_code == 201
+    auth.login("organiser")
+    html = client.get(f"/sessions/{resp.get_json()['id']}").get_data(as_text=True)
+    assert '<a href="/courses/fire-basics">消防基础</a>' in html
+    assert '<a href="/scenarios/noise">深夜噪音</a>' in html
+    assert f'<a href="/quizzes/{materials["quiz"]}">消防测验</a>' in html
+
+
+def test_session_form_refuses_an_unknown_course(app, client, auth, plan, materials):
+    client.set_cookie("lang", "en")
+    auth.login("organiser")
+    resp = auth.post(f"/plans/{plan}/sessions/new", {**FORM, "courses": "fire-basics, nope"})
+    assert resp.status_code == 422 and "Unknown course “nope”" in resp.get_data(as_text=True)
+    ok = auth.post(f"/plans/{plan}/sessions/new", {**FORM, "courses": "fire-basics",
+                                                   "quizzes": str(materials["quiz"])})
+    assert ok.status_code == 302
+    with app.app_context():
+        s = db.session.scalar(sa.select(TrainingSession))
+        assert (s.courses, s.quizzes) == (["fire-basics"], [materials["quiz"]])

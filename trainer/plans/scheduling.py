@@ -1,4 +1,4 @@
-"""Session use cases: schedule, change, conflicts. Flush, never commit."""
+"""Session use cases: schedule, change, delete. Flush, never commit."""
 
 import re
 from dataclasses import dataclass, field
@@ -13,11 +13,10 @@ from trainer.extensions import db
 from trainer.org.scope import in_scope
 from trainer.plans import audience as audiences
 from trainer.plans import halves
+from trainer.plans.materials import check_materials
 from trainer.plans.models import KINDS, Attendance, Plan, TrainingSession
 from trainer.plans.queries import can_edit_session, can_schedule
 from trainer.plans.services import not_found
-
-SLUG = re.compile(r"[A-Za-z0-9_.-]{1,80}")
 
 
 @dataclass
@@ -103,20 +102,6 @@ def _check_text(data: SessionInput) -> None:
         raise _invalid(_("The online link must be an http(s) address."), "online_url")
 
 
-def _materials(data: SessionInput) -> tuple[list, list, list]:
-    for name in ("courses", "scenarios"):
-        items = getattr(data, name)
-        if not isinstance(items, list) or not all(isinstance(i, str) and SLUG.fullmatch(i)
-                                                  for i in items):
-            raise _invalid(_("List %(name)s by their slugs.", name=name), name)
-    quizzes = data.quizzes
-    if not isinstance(quizzes, list) or not all(
-            isinstance(q, int) and not isinstance(q, bool) and q > 0 for q in quizzes):
-        raise _invalid(_("List quizzes by their numbers."), "quizzes")
-    return (list(dict.fromkeys(data.courses)), list(dict.fromkeys(data.scenarios)),
-            list(dict.fromkeys(quizzes)))
-
-
 def _department(code: str):
     from trainer.org.services import department_by_code
 
@@ -141,7 +126,8 @@ def _fill(session: TrainingSession, plan: Plan, data: SessionInput) -> None:
     _check_text(data)
     half = _check_times(plan, data)
     _check_numbers(data)
-    courses, scenarios, quizzes = _materials(data)
+    courses, scenarios, quizzes = check_materials(plan.street_id, data.courses,
+                                                  data.scenarios, data.quizzes)
     dept, lecturer = _department(data.department), _lecturer(data.lecturer, plan)
     kind, members = audiences.parse_audience(data.audience, plan.street)
     session.plan_id, session.half = plan.id, half

@@ -16,7 +16,15 @@ from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Department
 from trainer.org.scope import in_scope
-from trainer.plans import attendance, calendar, conflicts, halves, scheduling, services
+from trainer.plans import (
+    attendance,
+    calendar,
+    conflicts,
+    halves,
+    materials,
+    scheduling,
+    services,
+)
 from trainer.plans.audience import audience_json, audience_labels
 from trainer.plans.forms import FeedbackForm, SessionForm
 from trainer.plans.models import TrainingSession
@@ -169,6 +177,7 @@ def session_detail(session_id: int):
         "plans/session.html", s=s, now=now, mine=mine,
         clashes=conflicts.conflicts_for(current_user, s),
         audience=audience_labels(s), summary=summary, feedback=FeedbackForm(formdata=None),
+        materials=materials.links(s),
         may_edit=can_edit_session(current_user, s), may_run=can_run_signin(current_user, s),
         confirm=ConfirmForm(),
         may_see_feedback=current_user.role in ("organiser", "admin") or can_run_signin(
