@@ -95,6 +95,16 @@ def test_ical_escapes_and_folds_with_crlf():
         assert len(line.encode("utf-8")) <= 75
 
 
+def test_ical_dtstamp_is_when_the_feed_is_made_last_modified_the_change():
+    changed = T0 - timedelta(days=3)
+    event = ical.Event(uid="s-1@x", starts_at=T0, ends_at=T0 + timedelta(hours=2),
+                       summary="课", modified=changed)
+    text = ical.calendar([event], "培训", T0 + timedelta(minutes=1))
+    assert "METHOD:PUBLISH" in text
+    assert "DTSTAMP:20260310T020105Z" in text
+    assert "LAST-MODIFIED:20260307T020005Z" in text
+
+
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
 def test_dangerous_cells_are_neutralised(value):
     assert neutralise(value) == "'" + value

@@ -71,7 +71,7 @@ def feed_text(user, host: str, url_for_session, now: datetime | None = None) -> 
         ical.Event(
             uid=f"session-{s.id}@{host}", starts_at=s.starts_at, ends_at=s.ends_at,
             summary=s.title, location=s.place or s.online_url,
-            description=_description(s), url=url_for_session(s), stamp=s.updated_at)
+            description=_description(s), url=url_for_session(s), modified=s.updated_at)
         for s in feed_sessions(user, now)
     ]
     return ical.calendar(events, _("Grid Trainer sessions"), now)

@@ -13,7 +13,7 @@ class Event:
     location: str = ""
     description: str = ""
     url: str = ""
-    stamp: datetime | None = None
+    modified: datetime | None = None  # LAST-MODIFIED: when the session last changed
 
 
 def _utc(moment: datetime) -> str:
@@ -41,10 +41,11 @@ def fold(line: str) -> str:
 
 
 def _event_lines(event: Event, now: datetime) -> list[str]:
+    # With METHOD:PUBLISH, DTSTAMP is when this feed was generated (RFC 5545 3.8.7.2).
     lines = [
         "BEGIN:VEVENT",
         f"UID:{event.uid}",
-        f"DTSTAMP:{_utc(event.stamp or now)}",
+        f"DTSTAMP:{_utc(now)}",
         f"DTSTART:{_utc(event.starts_at)}",
         f"DTEND:{_utc(event.ends_at)}",
         f"SUMMARY:{escape_text(event.summary)}",
@@ -55,6 +56,8 @@ def _event_lines(event: Event, now: datetime) -> list[str]:
         lines.append(f"DESCRIPTION:{escape_text(event.description)}")
     if event.url:
         lines.append(f"URL:{event.url}")
+    if event.modified:
+        lines.append(f"LAST-MODIFIED:{_utc(event.modified)}")
     lines.append("END:VEVENT")
     return lines
 
