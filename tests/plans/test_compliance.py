@@ -140,3 +140,51 @@ def test_demo_worker_has_hours_on_the_record(app, runner, client):
     record = client.get(f"/api/v1/me/record?year={year}",
                         headers={"Authorization": "Bearer " + token["token"]}).get_json()
     assert record["sessions"] and record["total_hours"] > 0
+
+
+def _rolling(app, now, who="organiser"):
+    from trainer.plans.compliance import around, compliance_for
+
+    with app.app_context():
+        return [(r["street"], r["year"], r["half"], r["period"], r["planned"], r["held"],
+                 r["flag"]) for r in (row.as_json() for row in compliance_for(
+                     user(who), around(now), now))]
+
+
+def test_rolling_view_crosses_the_year_end_both_ways(app, users, plan):
+    last_year = factories.make_plan(app, year=2025)
+    held = factories.make_session(app, last_year, datetime(2025, 11, 3, 9, tzinfo=LOCAL))
+    _attend(app, held)
+    factories.make_session(app, plan, datetime(2026, 3, 3, 9, tzinfo=LOCAL))
+    in_march = _rolling(app, datetime(2026, 3, 1, tzinfo=LOCAL))
+    assert [r for r in in_march if r[0] == "S1"] == [
+        ("S1", 2025, 2, "past", 1, 1, None),
+        ("S1", 2026, 1, "current", 1, 0, None),
+        ("S1", 2026, 2, "next", 0, 0, "none_planned")]
+    in_september = _rolling(app, NOW)
+    assert [r[1:4] for r in in_september if r[0] == "S2"] == [
+        (2026, 1, "past"), (2026, 2, "current"), (2027, 1, "next")]
+    assert [r[6] for r in in_september if r[0] == "S1"] == [
+        "none_held", "none_planned", "none_planned"]
+
+
+def test_compliance_page_shows_last_current_and_next_half_by_default(app, client, auth,
+                                                                     users):
+    from trainer.models import utcnow
+    from trainer.plans.halves import half_of
+
+    current = half_of(utcnow())
+    client.set_cookie("lang", "en")
+    auth.login("organiser")
+    html = client.get("/compliance").get_data(as_text=True)
+    label = {1: "First half-year", 2: "Second half-year"}
+    for half in (current.previous(), current, current.next()):
+        assert f"{half.year} {label[half.half]}" in html
+    assert html.count(f"{current.next().year} {label[current.next().half]}") == 2  # S1, S2
+    only = client.get("/compliance?year=2025").get_data(as_text=True)
+    assert "2025 First half-year" in only and "2025 Second half-year" in only
+    assert "2026 First half-year" not in only
+    rows = client.get("/api/v1/compliance?year=2025",
+                      headers={"Authorization": "Bearer " + auth.token("organiser")}).get_json()
+    assert {(r["street"], r["year"], r["half"]) for r in rows} == {
+        ("S1", 2025, 1), ("S1", 2025, 2), ("S2", 2025, 1), ("S2", 2025, 2)}

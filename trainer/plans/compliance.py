@@ -24,6 +24,7 @@ from trainer.plans.queries import can_see_compliance, streets_in_scope
 @dataclass
 class Row:
     street: Unit
+    year: int
     half: int
     period: str  # past, current, next or later
     planned: int = 0
@@ -54,7 +55,8 @@ class Row:
         return round(self.rating_sum / self.ratings, 2) if self.ratings else None
 
     def as_json(self) -> dict:
-        return {"street": self.street.code, "street_name": self.street.name, "half": self.half,
+        return {"street": self.street.code, "street_name": self.street.name, "year": self.year,
+                "half": self.half,
                 "period": self.period, "planned": self.planned, "held": self.held,
                 "ok": self.ok, "flag": self.flag, "attendance_rate": self.attendance_rate,
                 "feedback_average": self.feedback_average}
@@ -62,21 +64,34 @@ class Row:
 
 def compliance(user, year: int, now: datetime | None = None) -> list[Row]:
     """Every street in scope × half-year of ``year`` (organisers and admins only)."""
+    return compliance_for(user, [halves.Half(year, 1), halves.Half(year, 2)], now)
+
+
+def around(now: datetime) -> list[halves.Half]:
+    """The last, the current and the next half-year (across a year's end as needed)."""
+    current = halves.half_of(now)
+    return [current.previous(), current, current.next()]
+
+
+def compliance_for(user, periods: list[halves.Half], now: datetime | None = None) -> list[Row]:
+    """Every street in scope × each of ``periods``, street by street in period order."""
     if not can_see_compliance(user):
         raise Forbidden(_("Compliance is for organisers and administrators."))
     now = now or utcnow()
     streets = streets_in_scope(user)
-    rows = {(s.id, h): Row(s, h, halves.period(halves.Half(year, h), now))
-            for s in streets for h in (1, 2)}
+    rows = {(s.id, h.year, h.half): Row(s, h.year, h.half, halves.period(h, now))
+            for s in streets for h in periods}
     sessions = db.session.execute(
-        sa.select(TrainingSession.id, Plan.street_id, TrainingSession.half,
+        sa.select(TrainingSession.id, Plan.street_id, Plan.year, TrainingSession.half,
                   TrainingSession.ends_at)
         .join(Plan, TrainingSession.plan_id == Plan.id)
-        .where(Plan.year == year, Plan.street_id.in_([s.id for s in streets]))).all()
+        .where(Plan.year.in_({h.year for h in periods}),
+               Plan.street_id.in_([s.id for s in streets]))).all()
+    sessions = [s for s in sessions if (s.street_id, s.year, s.half) in rows]
     ids = [s.id for s in sessions]
     present, sizes, feedback = present_counts(ids), audience_sizes(ids), feedback_summary(ids)
-    for sid, street_id, half, ends_at in sessions:
-        row = rows[(street_id, half)]
+    for sid, street_id, year, half, ends_at in sessions:
+        row = rows[(street_id, year, half)]
         row.planned += 1
         if ends_at <= now and present.get(sid, 0) > 0:
             row.held += 1
@@ -85,4 +100,4 @@ def compliance(user, year: int, now: datetime | None = None) -> list[Row]:
         avg, count = feedback.get(sid, (0, 0))
         row.rating_sum += avg * count
         row.ratings += count
-    return [rows[(s.id, h)] for s in streets for h in (1, 2)]
+    return [rows[(s.id, h.year, h.half)] for s in streets for h in periods]

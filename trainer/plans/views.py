@@ -226,9 +226,15 @@ def export(plan_id: int):
 @bp.route("/compliance")
 @roles_required("organiser", "admin")
 def compliance():
-    year = year_arg()
-    rows = compliance_service.compliance(current_user, year)
-    return render_template("plans/compliance.html", rows=rows, year=year)
+    """One calendar year with ?year=, else the last, current and next half-years."""
+    year = request.args.get("year", type=int)
+    if year is None or not 2000 <= year <= 2100:
+        year, periods = None, compliance_service.around(utcnow())
+    else:
+        periods = [halves.Half(year, 1), halves.Half(year, 2)]
+    rows = compliance_service.compliance_for(current_user, periods)
+    return render_template("plans/compliance.html", rows=rows, year=year,
+                           per_street=len(periods), shown_year=year or this_year())
 
 
 from trainer.plans import views_sessions, views_signin  # noqa: E402,F401  (routes on bp)
