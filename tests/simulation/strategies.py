@@ -1,5 +1,7 @@
 """Hypothesis strategies: random valid scenarios and an independent path oracle."""
 
+from fractions import Fraction
+
 from hypothesis import strategies as st
 
 from trainer.simulation.graph import COMPETENCIES, ENDINGS, Choice, Node, Scenario
@@ -67,3 +69,24 @@ def all_paths(s: Scenario, key: str | None = None) -> list[list[Choice]]:
     if node.ending is not None:
         return [[]]
     return [[c, *rest] for c in node.choices for rest in all_paths(s, c.goto)]
+
+
+RANK = {"failure": 0, "partial": 1, "success": 2}
+
+
+def oracle_worth(s: Scenario, prefix: list[Choice], choice: Choice) -> tuple[int, Fraction]:
+    """By brute force: the best (outcome rank, mean percent) of any full path that takes
+    `prefix`, then `choice`; the mean is over the declared competencies (every effect name
+    when none) that some path raises above 0, each floored at 0 as on the chart."""
+    paths = all_paths(s)
+    names = s.competencies or tuple({n for p in paths for c in p for n in c.effects})
+    best = {n: max(sum(c.effects.get(n, 0) for c in p) for p in paths) for n in names}
+    names = [n for n in names if best[n] > 0]
+
+    def worth(path: list[Choice]) -> tuple[int, Fraction]:
+        node = s.nodes[path[-1].goto]
+        mean = sum((Fraction(max(0, sum(c.effects.get(n, 0) for c in path)), best[n])
+                    for n in names), Fraction(0))
+        return RANK[node.ending], mean / len(names) if names else Fraction(0)
+
+    return max(worth([*prefix, choice, *rest]) for rest in all_paths(s, choice.goto))

@@ -11,7 +11,7 @@ from trainer.simulation.engine import paths_to_endings
 from trainer.simulation.validate import parse_yaml
 
 from .conftest import SHIPPED
-from .strategies import all_paths
+from .strategies import all_paths, oracle_worth
 
 FILES = sorted(SHIPPED.glob("*.yml"))
 OUTCOME = {"success": "Resolved", "partial": "Partly resolved", "failure": "Not resolved"}
@@ -40,11 +40,6 @@ def expected_scores(graph, keys):
             total = sum(c.effects.get(name, 0) for c in taken)
             scores[name] = round(max(0, total) / best * 100, 1)
     return scores, taken
-
-
-def worth(graph, choice):
-    rest = max(sum(sum(c.effects.values()) for c in p) for p in all_paths(graph, choice.goto))
-    return sum(choice.effects.values()) + rest
 
 
 def test_the_library_meets_the_issue(app):
@@ -120,11 +115,12 @@ def test_api_debrief_matches_the_scoring_rules_at_every_ending(client, auth, loa
         assert (debrief["outcome"], debrief["scores"], debrief["path"]) == (
             answer["outcome"], scores, keys)
         assert debrief["feedback"] == [c.feedback for c in taken]
-        for step, choice in zip(debrief["steps"], taken, strict=True):
+        for i, (step, choice) in enumerate(zip(debrief["steps"], taken, strict=True)):
             offered = graph.nodes[step["node"]["key"]].choices
-            best = max(worth(graph, c) for c in offered)
+            best = max(oracle_worth(graph, taken[:i], c) for c in offered)
             if step["better"] is None:
-                assert worth(graph, choice) == best
+                assert oracle_worth(graph, taken[:i], choice) == best
             else:
                 better = next(c for c in offered if c.key == step["better"]["key"])
-                assert worth(graph, better) == best > worth(graph, choice)
+                assert oracle_worth(graph, taken[:i], better) == best > oracle_worth(
+                    graph, taken[:i], choice)

@@ -2,11 +2,13 @@
 
 A run is just the list of choice keys taken from `start`; every function replays it, so
 the engine holds no state. Scenarios are assumed to have passed `validate` (acyclic, every
-goto resolves); all graph sums are one pass over a topological order, O(nodes + edges).
+goto resolves); all graph sums are one pass over a topological order, O(nodes + edges);
+the debrief's better choices carry a small Pareto frontier of sums along that pass.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .graph import COMPETENCIES, Choice, Node, Scenario, quote, topological_order
 
@@ -114,30 +116,111 @@ def _percent(total: int, best: int) -> float:
     return round(min(100.0, max(0, total) / best * 100), 1)
 
 
-def _total(choice: Choice) -> int:
-    return sum(choice.effects.values())
+OUTCOME_RANK = {"failure": 0, "partial": 1, "success": 2}
+# A node keeps at most this many suffix sums (a Pareto frontier); exact below it, which
+# every realistic scenario stays (the shipped ones need under 10).
+FRONTIER_CAP = 256
+
+Vector = tuple[int, ...]
+
+
+def scored_competencies(s: Scenario) -> list[str]:
+    """What a run's mean percent is over: the declared competencies (all the effect names
+    when none are declared) that some path can raise above 0, as in the chart."""
+    best = best_sums(s)
+    names = s.competencies or tuple(best)
+    return [name for name in names if best.get(name, 0) > 0]
+
+
+def _vector(choice: Choice, names: list[str]) -> Vector:
+    return tuple(choice.effects.get(name, 0) for name in names)
+
+
+def _add(a: Vector, b: Vector) -> Vector:
+    return tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+def _worth(totals: Vector, best: Vector) -> Fraction:
+    """The sum of the path's percents (as fractions of 1, floored at 0, capped at 1)."""
+    return sum((min(Fraction(1), Fraction(max(0, t), b)) for t, b in zip(totals, best,
+                                                                          strict=True)),
+               Fraction(0))
+
+
+def mean_percent(s: Scenario, choice_keys: list[str]) -> float:
+    """The mean of a path's percents over `scored_competencies` (0 when there are none),
+    exact before this final rounding to one decimal."""
+    names = scored_competencies(s)
+    if not names:
+        return 0.0
+    sums = best_sums(s)
+    totals = tuple([0] * len(names))
+    for _, choice in _replay(s, choice_keys)[0]:
+        totals = _add(totals, _vector(choice, names))
+    return round(float(_worth(totals, tuple(sums[n] for n in names)) * 100 / len(names)), 1)
+
+
+def _pareto(vectors: list[Vector], best: Vector) -> list[Vector]:
+    """The vectors no other one matches or beats in every competency, best first."""
+    order = sorted(set(vectors), key=lambda v: sum(Fraction(x, b) for x, b in
+                                                   zip(v, best, strict=True)), reverse=True)
+    kept: list[Vector] = []
+    for v in order:  # a vector that dominates v sorts before it
+        if not any(all(a >= b for a, b in zip(w, v, strict=True)) for w in kept):
+            kept.append(v)
+    return kept[:FRONTIER_CAP]
+
+
+def _frontiers(s: Scenario, names: list[str], best: Vector) -> dict[str, tuple[int,
+                                                                          list[Vector]]]:
+    """Node key -> (the best outcome rank a path from there reaches, the Pareto frontier of
+    the effect sums of the paths from there that reach it). The mean percent only grows
+    with each sum, so a dominated path can never be the best continuation."""
+    out: dict[str, tuple[int, list[Vector]]] = {}
+    for key in reversed(topological_order(s)):
+        node = s.nodes[key]
+        if node.ending is not None:
+            out[key] = (OUTCOME_RANK.get(node.ending, 0), [tuple([0] * len(names))])
+            continue
+        options = [(out[c.goto], c) for c in node.choices if c.goto in out]
+        rank = max((r for (r, _), _ in options), default=0)
+        sums = [_add(_vector(c, names), v) for (r, vs), c in options if r == rank for v in vs]
+        out[key] = (rank, _pareto(sums, best))
+    return out
 
 
 def debrief(s: Scenario, choice_keys: list[str]) -> list[Step]:
-    """Each step of the run with the better choice, if one could have reached a higher total.
+    """Each step of the run with the better choice, if one existed.
 
-    A choice's worth is its own effects summed over all competencies plus the best total
-    reachable from where it leads; `better` is the first choice of highest worth when that
-    is strictly above the worth of the choice taken.
+    A choice is worth what the best path through it (after the steps already taken) is
+    scored on: first its outcome (success > partial > failure), then the mean of its
+    percents over `scored_competencies`, with the chart's rules. `better` is the first
+    choice of highest worth when that is strictly above the worth of the choice taken.
     """
-    ahead = _best_from(s, _total)
-    steps = _replay(s, choice_keys)[0]
-    return [
-        Step(node.key, node.text, choice, _better(node, choice, ahead)) for node, choice in steps
-    ]
+    names = scored_competencies(s)
+    sums = best_sums(s)
+    best = tuple(sums[n] for n in names)
+    fronts = _frontiers(s, names, best)
+    totals = tuple([0] * len(names))
+    steps = []
+    for node, choice in _replay(s, choice_keys)[0]:
+        better = _better(node, choice, totals, fronts, names, best)
+        steps.append(Step(node.key, node.text, choice, better))
+        totals = _add(totals, _vector(choice, names))
+    return steps
 
 
-def _better(node: Node, taken: Choice, ahead: dict[str, int]) -> Choice | None:
-    def worth(c: Choice) -> int:
-        return _total(c) + ahead.get(c.goto, 0)
+def _better(node: Node, taken: Choice, totals: Vector,
+            fronts: dict[str, tuple[int, list[Vector]]], names: list[str],
+            best: Vector) -> Choice | None:
+    def worth(c: Choice) -> tuple[int, Fraction]:
+        rank, ahead = fronts[c.goto]
+        here = _add(totals, _vector(c, names))
+        return rank, max(_worth(_add(here, v), best) for v in ahead)
 
-    best = max(node.choices, key=worth)
-    return best if worth(best) > worth(taken) else None
+    values = [worth(c) for c in node.choices]
+    top = max(values)
+    return node.choices[values.index(top)] if top > worth(taken) else None
 
 
 def paths_to_endings(s: Scenario) -> dict[str, list[str]]:
