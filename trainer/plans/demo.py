@@ -1,6 +1,7 @@
 """Demo plans: last year's and this year's plans for the demo streets, with sessions held
 (attendance, feedback) and upcoming, one session open for QR sign-in right after seeding,
-and one street (S03) that held nothing in the last half-year. Dates follow the clock."""
+and one street (S03) that held nothing in the last half-year. Dates follow ``now`` (the
+clock by default), so the seed says the same true things on any day of the year."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,25 +36,27 @@ class Planned:
     hours: float = 2
 
 
-def seed(users) -> None:
-    """Seed plans and sessions once per street and year (idempotent)."""
-    now = utcnow()
+def seed(users, now: datetime | None = None) -> None:
+    """Seed last year's and this year's plans once per street and year (idempotent)."""
+    now = now or utcnow()
     organiser, trainer = users[1], users[2]
-    streets = [unit_by_code(code) for code in ("S01", "S02", "S03")]
-    planned = [p for i, street in enumerate(streets) if street is not None
-               for p in _sessions_for(street, i, now)]
-    by_plan: dict[tuple, list[Planned]] = {}
-    for item in planned:
-        by_plan.setdefault((item.street.id, halves.half_of(item.starts_at).year), []).append(item)
-    for (street_id, year), items in sorted(by_plan.items(), key=lambda kv: kv[0][1]):
-        if db.session.scalar(sa.select(Plan.id).where(Plan.street_id == street_id,
-                                                      Plan.year == year)):
+    year = halves.half_of(now).year
+    for index, code in enumerate(("S01", "S02", "S03")):
+        street = unit_by_code(code)
+        if street is None:
             continue
-        plan = _plan(organiser, items[0].street, year, now)
-        for item in items:
-            session = scheduling.schedule_session(organiser, plan, _input(item, trainer))
-            if session.ends_at <= now:
-                _attend(session, users, organiser)
+        planned = _sessions_for(street, index, now)
+        for plan_year in (year - 1, year):
+            if db.session.scalar(sa.select(Plan.id).where(Plan.street_id == street.id,
+                                                          Plan.year == plan_year)):
+                continue
+            plan = _plan(organiser, street, plan_year, now)
+            for item in planned:
+                if halves.half_of(item.starts_at).year != plan_year:
+                    continue
+                session = scheduling.schedule_session(organiser, plan, _input(item, trainer))
+                if session.ends_at <= now:
+                    _attend(session, users, organiser)
 
 
 def _local(half: halves.Half, day: int, hour: int) -> datetime:
@@ -61,33 +64,62 @@ def _local(half: halves.Half, day: int, hour: int) -> datetime:
 
 
 def _sessions_for(street, index: int, now: datetime) -> list[Planned]:
-    """Two held sessions per past half-year (none for S03 in the last one), a held and an
-    upcoming one in the current half-year."""
+    """Two held sessions in every past half-year since last January (none for S03 in the
+    last one); in the current half-year one held and one upcoming where the calendar
+    allows; one in the next half-year when it is still this year."""
     current = halves.half_of(now)
     hour = 9 + 5 * (index % 2)
-    items = []
-    for half in (current.previous().previous(), current.previous()):
-        if index == 2 and half == current.previous():
-            continue  # the street that held nothing last half-year
-        items += [Planned(street, _local(half, 40 + index, hour), index % len(TOPICS)),
-                  Planned(street, _local(half, 120 + index, hour), (index + 2) % len(TOPICS))]
-    elapsed = (now - current.starts_at).days
-    if elapsed > 14 and index != 2:
-        items.append(Planned(street, _local(current, elapsed // 2, hour), (index + 3) % 6))
-    upcoming = (now + timedelta(days=7 + index)).astimezone(halves.LOCAL).replace(
-        hour=hour, minute=0, second=0, microsecond=0)
-    items.append(Planned(street, upcoming, (index + 4) % len(TOPICS)))
+    items, half = [], halves.Half(current.year - 1, 1)
+    while half < current:
+        if not (index == 2 and half == current.previous()):  # held nothing last half-year
+            items += [Planned(street, _local(half, 40 + index, hour), index % len(TOPICS)),
+                      Planned(street, _local(half, 120 + index, hour), (index + 2) % 6)]
+        half = half.next()
+    past = _past_slot(current, now, hour)
+    upcoming = _upcoming_slot(now, index, hour)
+    items += [Planned(street, at, topic % len(TOPICS)) for at, topic in (
+        (past, index + 3), (upcoming, index + 4)) if at is not None]
+    if current.next().year == current.year:
+        items.append(Planned(street, _local(current.next(), 30 + index, hour), index + 1))
     if index == 0:
         items += _open_now(street, now)
     return items
 
 
+def _fits(start: datetime, now: datetime, hours: float = 2) -> bool:
+    """Inside one half-year of the current year."""
+    end = start + timedelta(hours=hours)
+    return halves.half_of(start) == halves.half_of(end) and \
+        halves.half_of(start).year == halves.half_of(now).year
+
+
+def _past_slot(current: halves.Half, now: datetime, hour: int) -> datetime | None:
+    """A two-hour slot in the current half-year that is over by ``now``, if there is one."""
+    days = (now - current.starts_at).days
+    latest = (now - timedelta(hours=2)).astimezone(halves.LOCAL).replace(
+        minute=0, second=0, microsecond=0)
+    for start in (_local(current, days // 2, hour), _local(current, 0, hour), latest):
+        if current.starts_at <= start and start + timedelta(hours=2) <= now:
+            return start
+    return None
+
+
+def _upcoming_slot(now: datetime, index: int, hour: int) -> datetime | None:
+    """A slot after ``now`` that still falls in this year: in a week, tomorrow, or soon."""
+    local = now.astimezone(halves.LOCAL)
+    soon = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=4)
+    for start in ((local + timedelta(days=7 + index)).replace(hour=hour),
+                  (local + timedelta(days=1)).replace(hour=hour), soon):
+        start = start.replace(minute=0, second=0, microsecond=0)
+        if start > now and _fits(start, now):
+            return start
+    return None
+
+
 def _open_now(street, now: datetime) -> list[Planned]:
     """A session starting in a quarter of an hour, so QR sign-in can be tried at once."""
     starts = (now + timedelta(minutes=15)).replace(second=0, microsecond=0)
-    if halves.half_of(starts) != halves.half_of(starts + timedelta(hours=2)):
-        return []
-    return [Planned(street, starts, 1)]
+    return [Planned(street, starts, 1)] if _fits(starts, now) else []
 
 
 def _plan(organiser, street, year: int, now: datetime) -> Plan:
@@ -96,8 +128,8 @@ def _plan(organiser, street, year: int, now: datetime) -> Plan:
         ["communication", "mediation", "information", "public_opinion"],
         "网格员职责、巡查平台使用", "矛盾纠纷调解与消防安全实训"))
     if year < halves.half_of(now).year or street.code != "S03":
-        services.submit_plan(organiser, plan, "请审核。")
-        services.review_plan(organiser, plan, True, "同意，按计划组织实施。")
+        services.submit_plan(organiser, plan, "请审核。", now=now)
+        services.review_plan(organiser, plan, True, "同意，按计划组织实施。", now=now)
     return plan
 
 
