@@ -9,7 +9,12 @@ from trainer.plans.models import Plan, SessionAudience, TrainingSession
 
 
 def plans_query(user) -> sa.Select:
-    """Plans the caller may see: staff in scope; workers their street's approved plans."""
+    """Plans the caller may see: staff in scope; workers their street's approved plans.
+
+    A scheduled session is a real appointment whatever its plan's status, so its audience
+    sees it and signs in to it (``audience_sessions``); only the plan's priorities wait
+    for approval before workers see them.
+    """
     stmt = sa.select(Plan).join(Unit, Plan.street_id == Unit.id)
     if user.role == "worker":
         return stmt.where(Plan.street_id == street_id_of(user), Plan.status == "approved")
