@@ -60,6 +60,7 @@ SPECS = {
     ("GET", "/api/v1/openapi.json"): (fixed("/api/v1/openapi.json"), PUBLIC),
     ("POST", "/api/v1/tokens"): (fixed("/api/v1/tokens"), expect(422, 422, 422, 422, 422)),
     ("GET", "/api/v1/me"): (fixed("/api/v1/me"), API_ANY),
+    ("DELETE", "/api/v1/tokens"): (fixed("/api/v1/tokens"), expect(401, 204, 204, 204, 204)),
 }
 
 

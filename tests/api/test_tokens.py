@@ -64,3 +64,13 @@ def test_expired_token_is_refused(app, client, auth, users):
         db.session.execute(sa.update(ApiToken).values(expires_at=utcnow()))
         db.session.commit()
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_a_client_revokes_its_own_token_and_only_that_one(client, users):
+    first = client.post("/api/v1/tokens", json={"username": "worker", "password": PASSWORD})
+    second = client.post("/api/v1/tokens", json={"username": "worker", "password": PASSWORD})
+    one, two = first.get_json()["token"], second.get_json()["token"]
+    assert client.delete("/api/v1/tokens", headers=bearer(one)).status_code == 204
+    assert client.get("/api/v1/me", headers=bearer(one)).status_code == 401
+    assert client.delete("/api/v1/tokens", headers=bearer(one)).status_code == 401
+    assert client.get("/api/v1/me", headers=bearer(two)).status_code == 200

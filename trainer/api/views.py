@@ -4,7 +4,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from flask import jsonify
+from flask import jsonify, request
 from flask_login import current_user
 
 from trainer.api.core import api_auth, bp, field, json_body
@@ -28,6 +28,15 @@ def create_token():
     db.session.commit()
     security_event("login_success", username=user.username, channel="api")
     return {"token": raw, "expires_at": token.expires_at.isoformat()}, 201
+
+
+@bp.delete("/tokens")
+@api_auth()
+def revoke_token():
+    services.revoke_token(request.headers["Authorization"][7:].strip())
+    db.session.commit()
+    security_event("token_revoked", channel="api")
+    return "", 204
 
 
 def unit_json(unit):

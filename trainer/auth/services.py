@@ -194,6 +194,15 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return raw, token
 
 
+def revoke_token(raw: str) -> bool:
+    """Revoke one bearer token (the caller's own, e.g. when a phone logs out)."""
+    result = db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.token_hash == _token_digest(raw), ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()))
+    return result.rowcount == 1
+
+
 def user_for_token(raw: str) -> User | None:
     """The active user owning a valid, unexpired, unrevoked token of the current version.
 
