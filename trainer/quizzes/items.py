@@ -11,6 +11,7 @@ import math
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal, localcontext
 
 TYPES = ("single", "multiple", "truefalse", "short", "numerical")
 KEYS = "ABCDEF"  # option keys, assigned in order; at most six options
@@ -128,6 +129,24 @@ def truth_value(text: str) -> bool | None:
 def number_text(value: float) -> str:
     """A number as short text that reads back as exactly the same float."""
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def fraction_of(percent: str) -> float:
+    """The fraction a percentage written as decimal text stands for ("50" -> 0.5)."""
+    with localcontext() as context:
+        context.prec = 80
+        return float(Decimal(percent) / 100)
+
+
+def percent_text(fraction: float) -> str:
+    """The shortest percentage that reads back (fraction_of) as exactly this fraction."""
+    for digits in range(17):
+        text = f"{fraction * 100:.{digits}f}"
+        if fraction_of(text) == fraction:
+            return text
+    with localcontext() as context:
+        context.prec = 80
+        return format(Decimal(fraction) * 100, "f")
 
 
 def to_dict(question: QuestionData) -> dict:

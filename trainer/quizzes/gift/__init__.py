@@ -1,0 +1,16 @@
+"""GIFT (Moodle's text format): reader.py imports and writer.py exports, following
+Moodle's qformat_gift.
+
+Questions are separated by blank lines; lines starting with // are comments, and Moodle's
+`// [tag:...]` comments in a question's block give its tags (`difficulty:N`,
+`competency:CODE`, `points:N`, `grading:all-or-nothing` are read as those fields).
+Where Moodle is lax, this parser reports a problem instead of guessing: two `=` answers in
+a choice question, several answer blocks, weights that do not add up, partial-credit short
+answers. Matching, essay and description questions are reported as unsupported.
+"""
+
+from trainer.quizzes.gift.reader import BLANK, parse_gift
+from trainer.quizzes.gift.writer import dump_gift
+from trainer.quizzes.items import ImportProblem
+
+__all__ = ["BLANK", "ImportProblem", "dump_gift", "parse_gift"]

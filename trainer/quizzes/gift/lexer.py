@@ -1,0 +1,92 @@
+"""GIFT text: escapes resolved while syntax stays findable, and blank-line blocks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from trainer.quizzes.items import snippet
+
+__all__ = ["FORMAT", "Block", "Problem", "Text", "blocks"]
+
+FORMAT = re.compile(r"\[(?:markdown|html|plain|moodle)\]")
+_UNESCAPE = {":": ":", "#": "#", "=": "=", "{": "{", "}": "}", "~": "~", "n": "\n", "\\": "\\"}
+_HIDDEN = "\x00"
+
+
+class Problem(Exception):
+    """One question cannot be imported; the message is for the trainer."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text with GIFT escapes resolved. raw holds the characters; mask holds the same
+    ones except that escaped characters are hidden, so syntax is looked for in mask."""
+
+    raw: str
+    mask: str
+
+    @classmethod
+    def decode(cls, source: str) -> Text:
+        raw, mask, i = [], [], 0
+        while i < len(source):
+            pair = source[i : i + 2]
+            if len(pair) == 2 and pair[0] == "\\" and pair[1] in _UNESCAPE:
+                raw.append(_UNESCAPE[pair[1]])
+                mask.append(_HIDDEN)
+                i += 2
+            else:
+                raw.append(source[i])
+                mask.append(source[i])
+                i += 1
+        return cls("".join(raw), "".join(mask))
+
+    def __getitem__(self, part: slice) -> Text:
+        return Text(self.raw[part], self.mask[part])
+
+    def __add__(self, other: Text) -> Text:
+        return Text(self.raw + other.raw, self.mask + other.mask)
+
+    def strip(self) -> Text:
+        start = len(self.mask) - len(self.mask.lstrip())
+        return self[start : max(start, len(self.mask.rstrip()))]
+
+    def split(self, sep: str, limit: int = -1) -> list[Text]:
+        parts, start = [], 0
+        while (at := self.mask.find(sep, start)) >= 0 and limit != len(parts):
+            parts.append(self[start:at])
+            start = at + len(sep)
+        return [*parts, self[start:]]
+
+    def plain(self) -> str:
+        """The text a reader sees: a Moodle [format] prefix dropped, ends trimmed."""
+        text = self.strip()
+        if found := FORMAT.match(text.mask):
+            text = text[found.end() :]
+        return text.raw.strip()
+
+
+@dataclass
+class Block:
+    lines: list[tuple[int, str]]  # (line number, stripped text), comments left out
+    comments: str
+
+    @property
+    def start(self) -> str:
+        return snippet(" ".join(text for _, text in self.lines))
+
+
+def blocks(text: str) -> Iterator[Block]:
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines, comments = [], []
+    for number, line in enumerate([*text.split("\n"), ""], start=1):
+        line = line.strip()
+        if not line:
+            if lines:
+                yield Block(lines, "\n".join(comments))
+            lines, comments = [], []  # a block of comments only is dropped, as in Moodle
+        elif line.startswith("//"):
+            comments.append(line)
+        else:
+            lines.append((number, line))

@@ -1,0 +1,265 @@
+"""Reading GIFT: questions, answers and the tag comments (see the package doc)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from trainer.quizzes.gift.lexer import Block, Problem, Text, blocks
+from trainer.quizzes.items import (
+    DEFAULT_DIFFICULTY,
+    KEYS,
+    ImportProblem,
+    NumericAnswer,
+    Option,
+    QuestionData,
+    competency_code,
+    fraction_of,
+    to_number,
+)
+
+__all__ = ["BLANK", "parse_gift"]
+
+BLANK = "_____"  # Moodle's blank for the missing-word format
+_WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
+_TAG = re.compile(r"\[tag:((?:\\\]|[^\]\n])+)\]")
+_TRUE, _FALSE = ("T", "TRUE"), ("F", "FALSE")
+
+
+def parse_gift(text: str) -> tuple[list[QuestionData], list[ImportProblem]]:
+    """Read a GIFT question bank: its questions and every problem found in it."""
+    questions, problems, category = [], [], ""
+    for block in blocks(text):
+        first = block.lines[0][1]
+        if first.startswith("$CATEGORY:"):
+            category = first.removeprefix("$CATEGORY:").strip()
+            block.lines.pop(0)
+            if not block.lines:
+                continue
+        try:
+            questions.append(_read(block, category))
+        except Problem as problem:
+            problems.append(ImportProblem(block.lines[0][0], block.start, str(problem)))
+    return questions, problems
+
+
+def _read(block: Block, category: str) -> QuestionData:
+    text = Text.decode("\n".join(line for _, line in block.lines)).strip()
+    title, text = _title(text)
+    stem, answer = _split_answer(text)
+    explanation = ""
+    if (at := answer.mask.rfind("####")) >= 0:
+        answer, explanation = answer[:at].strip(), answer[at + 4 :].plain()
+    reader = _reader(answer)
+    if not stem:
+        raise Problem("缺少题干")
+    fields = reader(answer)
+    meta = _meta(block.comments)
+    partial = meta.pop("partial")
+    if fields["type"] == "multiple":
+        fields["partial"] = partial
+    return QuestionData(
+        stem=stem, explanation=explanation, title=title, category=category, **fields, **meta
+    )
+
+
+def _title(text: Text) -> tuple[str, Text]:
+    if not text.mask.startswith("::"):
+        return "", text
+    end = text.mask.find("::", 2)
+    if end < 0:
+        raise Problem("题目名称缺少结尾的“::”")
+    return text[2:end].raw.strip(), text[end + 2 :].strip()
+
+
+def _split_answer(text: Text) -> tuple[str, Text]:
+    """The stem (with Moodle's blank where the answers sat mid-sentence) and the answers."""
+    opening, closing = text.mask.find("{"), text.mask.find("}")
+    opened, closed = text.mask.count("{"), text.mask.count("}")
+    if opened == closed == 0:
+        raise Problem("不支持的题型：说明文字（没有“{…}”答案部分）")
+    if opened != closed or closing < opening:
+        raise Problem("大括号不成对：题目文字中的“{”“}”请写成“\\{”“\\}”")
+    if opened > 1:
+        raise Problem("一道题只能有一个答案部分“{…}”（题与题之间要空一行）")
+    rest = text[closing + 1 :]
+    if rest.mask:
+        rest = Text(BLANK, BLANK) + rest
+    return (text[:opening] + rest).plain(), text[opening + 1 : closing].strip()
+
+
+def _reader(answer: Text) -> Callable[[Text], dict]:
+    """The reader for the question type, told from the answers as Moodle does."""
+    mask = answer.mask
+    if not mask:
+        raise Problem("不支持的题型：问答题")
+    if mask.startswith("#"):
+        return _read_numerical
+    if "~" in mask:
+        return _read_choice
+    if "=" in mask and "->" in mask:
+        raise Problem("不支持的题型：匹配题")
+    head = answer.split("#", 1)[0].strip().raw.upper()
+    return _read_truefalse if head in _TRUE + _FALSE else _read_short
+
+
+def _answers(text: Text, markers: str) -> list[tuple[str, Text]]:
+    """Split answers at unescaped markers: [(marker, text)], text before the first kept
+    (as Moodle does) when not blank."""
+    found, start, marker = [], 0, ""
+    for at, char in enumerate(text.mask):
+        if char in markers:
+            found.append((marker, text[start:at].strip()))
+            start, marker = at + 1, char
+    found.append((marker, text[start:].strip()))
+    return found if found[0][1].mask else found[1:]
+
+
+def _weight(text: Text) -> tuple[float | None, Text]:
+    found = _WEIGHT.match(text.mask)
+    if not found:
+        return None, text
+    weight = fraction_of(found.group(1))
+    if not -1 <= weight <= 1:
+        raise Problem(f"权重“{found.group(0)}”应在-100%到100%之间")
+    return weight, text[found.end() :].strip()
+
+
+def _comment(text: Text) -> tuple[str, str]:
+    bits = text.split("#", 1)
+    return bits[0].plain(), bits[1].plain() if len(bits) > 1 else ""
+
+
+def _read_choice(answer: Text) -> dict:
+    marked = _answers(answer, "~=")
+    if len(marked) < 2:
+        raise Problem("选择题至少需要两个选项")
+    if len(marked) > len(KEYS):
+        raise Problem("选择题最多六个选项（A–F）")
+    options = [_option(KEYS[at], marker, text) for at, (marker, text) in enumerate(marked)]
+    if any(marker == "=" for marker, _ in marked):
+        full = sum(option.fraction == 1 for option in options)
+        if full != 1:
+            raise Problem("缺少正确答案" if not full else "单选题只能有一个“=”正确答案；"
+                           "多选题请给每个正确选项写权重，如“~%50%”")
+        return {"type": "single", "options": options}
+    total = sum(option.fraction for option in options if option.fraction > 0)
+    if not total:
+        raise Problem("缺少正确答案")
+    if abs(total - 1) > 0.005:
+        raise Problem(f"多选题的权重之和不为100%（现为{total * 100:g}%）")
+    return {"type": "multiple", "options": options}
+
+
+def _option(key: str, marker: str, text: Text) -> Option:
+    weight, text = _weight(text)
+    if weight is None:
+        weight = 1.0 if marker == "=" else 0.0
+    answer, feedback = _comment(text)
+    if not answer:
+        raise Problem(f"选项{key}的内容为空")
+    return Option(key, answer, weight, feedback)
+
+
+def _read_truefalse(answer: Text) -> dict:
+    bits = [*answer.split("#", 2), Text("", ""), Text("", "")]
+    truth = bits[0].strip().raw.upper() in _TRUE
+    wrong, right = bits[1].plain(), bits[2].plain()
+    feedback_true, feedback_false = (right, wrong) if truth else (wrong, right)
+    return {"type": "truefalse", "truth": truth, "feedback_true": feedback_true,
+            "feedback_false": feedback_false}
+
+
+def _read_short(answer: Text) -> dict:
+    accepted = []
+    for _, text in _answers(answer, "="):
+        weight, text = _weight(text)
+        if weight not in (None, 1):
+            raise Problem("填空题只支持满分答案，不支持“=%50%”这样的部分得分")
+        text, _feedback = _comment(text)  # per-answer feedback has no place in the model
+        if not text:
+            raise Problem("填空题的答案为空")
+        accepted.append(text)
+    return {"type": "short", "accepted": accepted}
+
+
+def _read_numerical(answer: Text) -> dict:
+    body = answer[1:]
+    if (tilde := body.mask.find("~")) >= 0:
+        body = body[:tilde]  # Moodle's feedback for any other number: not kept
+    numeric = [_numeric_answer(text) for _, text in _answers(body, "=")]
+    if not numeric:
+        raise Problem("数值题缺少答案")
+    if not any(item.fraction == 1 for item in numeric):
+        raise Problem("缺少正确答案（需要一个满分答案）")
+    return {"type": "numerical", "numeric": numeric}
+
+
+def _numeric_answer(text: Text) -> NumericAnswer:
+    weight, text = _weight(text)
+    weight = 1.0 if weight is None else weight
+    if weight < 0:
+        raise Problem("数值题的权重不能为负")
+    number, feedback = _comment(text)
+    if number.find("..") > 0:
+        low, high = (_number(bit) for bit in number.split("..", 1))
+        if low > high:
+            raise Problem(f"范围“{number}”的下限大于上限")
+        value = low / 2 + high / 2
+        return NumericAnswer(value, high - value, weight, feedback)
+    value, tolerance = number.split(":", 1) if number.find(":") > 0 else (number, "0")
+    if (margin := _number(tolerance)) < 0:
+        raise Problem("误差不能为负数")
+    return NumericAnswer(_number(value), margin, weight, feedback)
+
+
+def _number(text: str) -> float:
+    value = to_number(text)
+    if value is None:
+        raise Problem(f"“{text.strip()}”不是有效的数字")
+    return value
+
+
+def _meta(comments: str) -> dict:
+    meta = {"difficulty": DEFAULT_DIFFICULTY, "competencies": [], "tags": [], "points": 1.0,
+            "partial": True}
+    for found in _TAG.finditer(comments):
+        tag = found.group(1).replace("\\]", "]").strip()
+        name, colon, value = tag.partition(":")
+        name = name.strip().lower()
+        if colon and name in _META:
+            _META[name](meta, value.strip())
+        elif tag and tag not in meta["tags"]:
+            meta["tags"].append(tag)
+    return meta
+
+
+def _set_difficulty(meta: dict, value: str) -> None:
+    if not re.fullmatch(r"[1-5]", value):
+        raise Problem("难度应为1到5的整数")
+    meta["difficulty"] = int(value)
+
+
+def _add_competency(meta: dict, value: str) -> None:
+    code = competency_code(value)
+    if code is None:
+        raise Problem(f"未知能力“{value}”")
+    if code not in meta["competencies"]:
+        meta["competencies"].append(code)
+
+
+def _set_points(meta: dict, value: str) -> None:
+    points = to_number(value)
+    if points is None or points <= 0:
+        raise Problem("分值应为正数")
+    meta["points"] = points
+
+
+def _set_grading(meta: dict, value: str) -> None:
+    if value.lower() not in ("all-or-nothing", "partial"):
+        raise Problem("评分方式应为 all-or-nothing 或 partial")
+    meta["partial"] = value.lower() == "partial"
+
+
+_META = {"difficulty": _set_difficulty, "competency": _add_competency, "points": _set_points,
+         "grading": _set_grading}
