@@ -13,8 +13,9 @@ from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.scope import competency_label, street_id_of
 from trainer.quizzes.drawing import snapshot
-from trainer.quizzes.models import Attempt, AttemptAnswer, Mistake, Question
+from trainer.quizzes.models import Attempt, AttemptAnswer, Mistake, Question, Quiz
 from trainer.quizzes.queries import json_list_has
+from trainer.quizzes.withheld import reviewable_answers, withheld_questions
 
 PRACTICE_SIZE = 10
 RIGHT_TO_LEAVE = 2  # right answers in later practice before a question leaves the notebook
@@ -42,10 +43,12 @@ def start_practice(user, label: str, *, department_id: int | None = None,
                    competency: str | None = None, from_notebook: bool = False,
                    size: int = PRACTICE_SIZE) -> Attempt:
     """A practice attempt of up to ``size`` questions drawn at random (no time limit,
-    answers shown after submitting)."""
-    ids = list(db.session.scalars(practice_pool(user, department_id=department_id,
-                                                competency=competency,
-                                                from_notebook=from_notebook)))
+    answers shown after submitting), never one whose answer a quiz still withholds from
+    the user (withheld.py)."""
+    hidden = withheld_questions(user.id)
+    ids = [qid for qid in db.session.scalars(practice_pool(
+        user, department_id=department_id, competency=competency,
+        from_notebook=from_notebook)) if qid not in hidden]
     if not ids:
         raise Invalid(_("There are no questions to practise for this choice yet."))
     chosen = _random.sample(ids, min(size, len(ids)))
@@ -100,11 +103,13 @@ def _miss(user_id: int, question_id: int, mistake: Mistake | None, now: datetime
 
 def mastery(user_id: int, limit: int = 1000) -> list[dict]:
     """Per competency and tag: the share of credit earned over the user's recent graded
-    answers (competition rounds left out), best known first."""
+    answers whose correctness they may see (withheld.reviewable_answers: no "never"
+    quiz, no unclosed "after_close" quiz, no competition round), best known first."""
     rows = db.session.execute(
         sa.select(AttemptAnswer.question_id, AttemptAnswer.credit)
         .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
-        .where(Attempt.user_id == user_id, Attempt.context != "competition",
+        .outerjoin(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id == user_id, reviewable_answers(),
                AttemptAnswer.credit.is_not(None))
         .order_by(AttemptAnswer.id.desc()).limit(limit)).all()
     labels = _labels({qid for qid, _credit in rows})
