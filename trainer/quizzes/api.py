@@ -97,4 +97,5 @@ def quizzes_submit(attempt_id: int):
 @bp.get("/me/mistakes")
 @api_auth()
 def quizzes_mistakes():
+    grade_overdue_first()
     return paginated(queries.notebook(current_user.id), mistake_item)

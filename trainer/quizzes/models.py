@@ -195,6 +195,9 @@ class Attempt(db.Model):
     max_score: Mapped[float | None] = mapped_column(Float)
     percent: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool | None]
+    # When the graded answers entered the wrong-answer notebook: at grading, or for a quiz
+    # reviewed after closing once it closed; never for a review that stays hidden.
+    noted_at: Mapped[datetime | None]
 
     quiz: Mapped[Quiz | None] = relationship()
     user = relationship("User")

@@ -65,9 +65,11 @@ def start_practice(user, label: str, *, department_id: int | None = None,
 def record_results(attempt: Attempt, credits: dict[int, float]) -> None:
     """Update the notebook after grading: a miss (or a blank) enters or re-enters it; a
     right answer in practice started after the last miss counts towards leaving it.
-    Only attempts reviewed right after submitting count, so the notebook never reveals
-    results that a quiz's review policy still hides."""
-    if attempt.context == "competition" or attempt.review != "after_submit":
+    The notebook shows which questions were missed, so it follows the review policy:
+    practice and quizzes reviewed right after submitting count at once; a quiz reviewed
+    after closing counts once it has closed (note_closed_attempts catches up); a quiz
+    reviewed "never" and a competition round never count."""
+    if not _notebook_may_show(attempt):
         return
     found = {m.question_id: m for m in db.session.scalars(sa.select(Mistake).where(
         Mistake.user_id == attempt.user_id, Mistake.question_id.in_(list(credits))))}
@@ -81,7 +83,45 @@ def record_results(attempt: Attempt, credits: dict[int, float]) -> None:
             mistake.right_streak += 1
             if mistake.right_streak >= RIGHT_TO_LEAVE:
                 mistake.cleared_at = now
+    db.session.execute(sa.update(Attempt).where(Attempt.id == attempt.id).values(noted_at=now))
     db.session.flush()
+
+
+def _notebook_may_show(attempt: Attempt) -> bool:
+    if attempt.context == "competition" or attempt.review == "never":
+        return False
+    if attempt.review == "after_close":
+        closes = attempt.quiz.closes_at if attempt.quiz is not None else None
+        return closes is not None and closes <= utcnow()
+    return True
+
+
+def unnoted_attempts(user_id: int) -> sa.Select:
+    """The user's graded attempts at quizzes reviewed after closing whose quiz has closed
+    but whose answers have not entered the notebook yet."""
+    return (sa.select(Attempt.id).join(Quiz, Quiz.id == Attempt.quiz_id)
+            .where(Attempt.user_id == user_id, Attempt.context.in_(("quiz", "module")),
+                   Attempt.review == "after_close", Attempt.submitted_at.is_not(None),
+                   Attempt.noted_at.is_(None), Quiz.closes_at <= utcnow()))
+
+
+def note_closed_attempts(user_id: int) -> int:
+    """Put the misses of the user's closed after-close quizzes into the notebook, once
+    each (the noted_at update decides who records when two requests race)."""
+    count = 0
+    for attempt_id in list(db.session.scalars(unnoted_attempts(user_id))):
+        claimed = db.session.execute(sa.update(Attempt).where(
+            Attempt.id == attempt_id, Attempt.noted_at.is_(None)).values(noted_at=utcnow()))
+        if claimed.rowcount != 1:
+            continue
+        attempt = db.session.get(Attempt, attempt_id)
+        stored = dict(db.session.execute(sa.select(
+            AttemptAnswer.question_id, AttemptAnswer.credit).where(
+            AttemptAnswer.attempt_id == attempt_id)).all())
+        record_results(attempt, {entry["id"]: stored.get(entry["id"]) or 0.0
+                                 for entry in attempt.questions})
+        count += 1
+    return count
 
 
 def _miss(user_id: int, question_id: int, mistake: Mistake | None, now: datetime) -> None:

@@ -13,7 +13,7 @@ from trainer.quizzes import practice, queries
 from trainer.quizzes.forms import PracticeForm
 from trainer.quizzes.items import COMPETENCIES
 from trainer.quizzes.models import Attempt
-from trainer.quizzes.views import bp
+from trainer.quizzes.views import bp, grade_overdue_first
 
 
 def topic_choices() -> list[tuple[str, str]]:
@@ -49,6 +49,7 @@ def topic_filters(topic: str) -> tuple[str, dict]:
 @bp.route("/practice", endpoint="practice")
 @login_required
 def practice_home():
+    grade_overdue_first()
     recent = db.session.scalars(queries.my_attempts(current_user.id)
                                 .where(Attempt.context == "practice").limit(5)).all()
     in_notebook = db.session.scalar(sa.select(sa.func.count()).select_from(
@@ -62,6 +63,7 @@ def practice_home():
 @bp.post("/practice")
 @login_required
 def start_practice():
+    grade_overdue_first()
     form = practice_form()
     form.validate_on_submit()
     label, filters = topic_filters(form.topic.data or "")
@@ -78,5 +80,6 @@ def start_practice():
 @bp.route("/practice/notebook")
 @login_required
 def notebook():
+    grade_overdue_first()
     page = db.paginate(queries.notebook(current_user.id), per_page=20, error_out=False)
     return render_template("quizzes/notebook.html", page=page, form=practice_form())

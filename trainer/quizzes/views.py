@@ -11,7 +11,7 @@ from trainer.database import set_write_intent
 from trainer.errors import DomainError, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
-from trainer.quizzes import queries, services
+from trainer.quizzes import practice, queries, services
 from trainer.quizzes.models import Attempt, Quiz
 from trainer.quizzes.review import public_question, saved_answers
 
@@ -33,13 +33,20 @@ def get_attempt(attempt_id: int) -> Attempt:
 
 
 def grade_overdue_first(*, quiz_id: int | None = None) -> None:
-    """Grade attempts left past their deadline before showing a list: the caller's, or
-    a quiz's (a GET that must write: it ends the read transaction, starts a writing one)."""
+    """Before showing a list or a result: grade attempts left past their deadline (the
+    caller's, or a quiz's) and, for the caller, put the misses of after-close quizzes that
+    have closed into the notebook. A GET that must write: it ends the read transaction and
+    starts a writing one, only when there is something to do."""
     user_id = None if quiz_id is not None else current_user.id
-    if queries.has_overdue(user_id, quiz_id):
+    overdue = queries.has_overdue(user_id, quiz_id)
+    unnoted = user_id is not None and db.session.scalar(
+        practice.unnoted_attempts(user_id).limit(1)) is not None
+    if overdue or unnoted:
         db.session.rollback()
         set_write_intent(True)
         services.grade_overdue(user_id, quiz_id)
+        if user_id is not None:
+            practice.note_closed_attempts(user_id)
         db.session.commit()
 
 
