@@ -67,7 +67,7 @@ EXPECTED_FEATURES = [
                  category=BASICS),
     QuestionData("numerical", "一周有几天？", category=BASICS,
                  numeric=[NumericAnswer(7.0, 0.0, 1.0, "对"),
-                          NumericAnswer(6.0, 0.5, 0.5, "差一点")]),
+                          NumericAnswer(6.0, 0.5, 0.5, "差一点")], feedback_other="不对"),
     QuestionData("numerical", "合格分数的区间", numeric=[NumericAnswer(80.0, 20.0)],
                  category=BASICS),
     QuestionData(
@@ -147,6 +147,46 @@ def test_text_format_prefix_is_dropped(prefix):
     question = only_question(f"{prefix}题干{{={prefix}对#{prefix}好 ~错}}")
     assert (question.stem, question.options[0].text, question.options[0].feedback) == (
         "题干", "对", "好")
+
+
+def test_plain_prefix_on_the_question_text_makes_it_plain_text():
+    assert only_question("[plain]1*2*3 = 6{T}").markup == "plain"
+    assert only_question("[markdown]1*2*3 = 6{T}").markup == "markdown"
+    assert only_question("1*2*3 = 6{=[plain]a ~b}").markup == "markdown"
+
+
+def test_short_answer_feedback_is_kept_per_answer():
+    question = only_question("报警电话？{=110#对，报警打110 =一一零 =幺幺零#也对}")
+    assert question.accepted == ["110", "一一零", "幺幺零"]
+    assert question.accepted_feedback == ["对，报警打110", "", "也对"]
+    assert only_question("报警电话？{=110 =一一零}").accepted_feedback == []
+
+
+def test_numerical_feedback_for_any_other_number_is_kept():
+    question = only_question("一周几天？{#7#对 ~#一周有七天}")
+    assert (question.numeric, question.feedback_other) == (
+        [NumericAnswer(7.0, 0.0, 1.0, "对")], "一周有七天")
+
+
+@pytest.mark.parametrize(("line", "category"), [
+    ("$course$/top/A", "A"), ("$system$/top/A/B", "A/B"), ("$course$/top", ""),
+    ("top/A", "A"), ("$course$/Default for 网格/A", "Default for 网格/A"),
+    ("$module$/top/A // B", "A / B"), (" 甲 / 乙 ", "甲/乙"), ("A/top/B", "A/B"),
+])
+def test_category_path_drops_moodles_context_and_top_as_moodle_does(line, category):
+    assert only_question(f"$CATEGORY: {line}\n\n题{{T}}").category == category
+
+
+def test_dump_writes_categories_under_course_top_and_refuses_the_root_name():
+    question = QuestionData("truefalse", "题", truth=True, category="A/B")
+    assert dump_gift([question]).startswith("$CATEGORY: $course$/top/A/B\n")
+    with pytest.raises(ValueError, match="top"):
+        dump_gift([QuestionData("truefalse", "题", truth=True, category="top")])
+
+
+def test_dump_refuses_short_answer_feedback_that_would_read_as_matching():
+    with pytest.raises(ValueError, match="->"):
+        dump_gift([QuestionData("short", "题", accepted=["a"], accepted_feedback=["x->y"])])
 
 
 def test_unknown_bracket_prefix_stays_in_the_text():
@@ -268,7 +308,8 @@ def questions(draw) -> QuestionData:
     kind = draw(st.sampled_from(TYPES))
     question = QuestionData(
         kind, draw(TEXTS), explanation=draw(OPTIONAL), title=draw(OPTIONAL),
-        category=draw(st.one_of(st.just(""), LINES)), difficulty=draw(st.integers(1, 5)),
+        category=draw(st.one_of(st.just(""), LINES.filter(lambda text: text != "top"))),
+        difficulty=draw(st.integers(1, 5)), markup=draw(st.sampled_from(["markdown", "plain"])),
         competencies=draw(st.lists(st.sampled_from(list(COMPETENCIES)), unique=True)),
         tags=draw(st.lists(TAGS, unique=True, max_size=3)),
         points=draw(st.sampled_from([1.0, 2.0, 0.5, 1.5, 10.0])))
@@ -281,8 +322,12 @@ def questions(draw) -> QuestionData:
     elif kind == "short":
         question.accepted = draw(st.lists(TEXTS.filter(lambda text: "->" not in text),
                                           min_size=1, max_size=3))
+        feedback = [draw(OPTIONAL.filter(lambda text: "->" not in text))
+                    for _text in question.accepted]
+        question.accepted_feedback = feedback if any(feedback) else []
     else:
         question.numeric = draw(numeric_answers())
+        question.feedback_other = draw(OPTIONAL)
     return question
 
 

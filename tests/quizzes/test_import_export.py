@@ -172,3 +172,25 @@ def test_xlsx_export_of_a_filter_imports_back_and_neutralises_formulas(app, clie
 def test_worker_cannot_export(client, auth, users):
     auth.login("worker")
     assert client.get("/bank/export?format=gift").status_code == 403
+
+
+def test_xlsx_export_of_the_whole_bank_imports_back_equal(app, client, auth, users, imported):
+    auth.login("trainer")
+    exported, problems = parse_xlsx(client.get("/bank/export?format=xlsx").get_data())
+    with app.app_context():
+        stored = [question_data(q) for q in db.session.scalars(
+            sa.select(Question).order_by(Question.id.desc()))]
+    assert problems == [] and exported == stored
+    assert any(answer.fraction == 0.5 for q in exported for answer in q.numeric)
+
+
+def test_sheet_texts_are_shown_as_plain_text(app, runner, org, tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text('题型,题干,选项A,选项B,答案,解析\n'
+                    '单选,1*2*3 = 6 <b>吗</b>,*是*,否,A,"第一行\n第二行"\n', encoding="utf-8")
+    assert runner.invoke(args=["questions", "import", str(path)]).exit_code == 0
+    with app.app_context():
+        question = db.session.scalar(sa.select(Question))
+        assert question.stem_html == "<p>1*2*3 = 6 &lt;b&gt;吗&lt;/b&gt;</p>"
+        assert question.options_html == ["*是*", "否"]
+        assert question.explanation_html == "<p>第一行<br>第二行</p>"

@@ -64,3 +64,13 @@ def test_answer_text_reads_back_through_read_row(text):
 def test_read_row_refuses_with_the_reason():
     with pytest.raises(ValueError, match="答案“C”不是已有的选项"):
         read_row({"题型": "单选", "题干": "题", "选项A": "甲", "选项B": "乙", "答案": "C"})
+
+
+def test_review_feedback_of_short_answers_and_of_any_other_number():
+    from trainer.quizzes.review import feedback_for
+
+    short = QuestionData("short", "题", accepted=["110", "一一零"], accepted_feedback=["", "也对"])
+    assert (feedback_for(short, "一一零"), feedback_for(short, "110")) == ("也对", "")
+    number = QuestionData("numerical", "题", numeric=[NumericAnswer(7.0, 0.0, 1.0, "对")],
+                          feedback_other="一周有七天")
+    assert (feedback_for(number, 7.0), feedback_for(number, 6.0)) == ("对", "一周有七天")

@@ -7,6 +7,7 @@ from pathlib import PurePath
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from markupsafe import escape
 
 from trainer.errors import Invalid
 from trainer.extensions import db
@@ -16,6 +17,7 @@ from trainer.quizzes.gift import dump_gift, parse_gift
 from trainer.quizzes.items import (
     COMPETENCIES,
     KEYS,
+    LATER_DEFAULTS,
     ImportProblem,
     QuestionData,
     from_dict,
@@ -33,7 +35,7 @@ from trainer.quizzes.sheets import (
 )
 
 BODY_FIELDS = ("options", "truth", "accepted", "numeric", "partial", "feedback_true",
-               "feedback_false")
+               "feedback_false", "accepted_feedback", "feedback_other", "markup")
 FORMATS = {".gift": "gift", ".txt": "gift", ".xlsx": "xlsx", ".csv": "csv"}
 
 
@@ -47,8 +49,28 @@ def question_data(question: Question) -> QuestionData:
 
 
 def content_hash(data: QuestionData) -> str:
-    text = json.dumps(to_dict(data), sort_keys=True, ensure_ascii=False)
+    fields = {name: value for name, value in to_dict(data).items()
+              if LATER_DEFAULTS.get(name, object()) != value}
+    text = json.dumps(fields, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def plain_html(text: str, *, inline: bool = False) -> str:
+    """Plain text as HTML: escaped, paragraphs at blank lines, line breaks kept."""
+    paragraphs = [str(escape(part.strip("\n"))).replace("\n", "<br>")
+                  for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+    if inline and len(paragraphs) == 1:
+        return paragraphs[0]
+    return "".join(f"<p>{part}</p>" for part in paragraphs)
+
+
+def _render(data: QuestionData) -> tuple[str, list[str], str]:
+    """The HTML of the stem, the options and the explanation, as the markup says."""
+    if data.markup == "plain":
+        return (plain_html(data.stem), [plain_html(o.text, inline=True) for o in data.options],
+                plain_html(data.explanation))
+    return (render_markdown(data.stem), [render_inline(o.text) for o in data.options],
+            render_markdown(data.explanation))
 
 
 def apply_data(question: Question, data: QuestionData) -> bool:
@@ -62,9 +84,7 @@ def apply_data(question: Question, data: QuestionData) -> bool:
     question.explanation, question.category = data.explanation, data.category[:120]
     question.difficulty, question.points = data.difficulty, data.points
     question.competencies, question.tags = list(data.competencies), list(data.tags)
-    question.stem_html = render_markdown(data.stem)
-    question.options_html = [render_inline(option.text) for option in data.options]
-    question.explanation_html = render_markdown(data.explanation)
+    question.stem_html, question.options_html, question.explanation_html = _render(data)
     if question.content_hash:
         question.version = (question.version or 1) + 1
     question.content_hash = digest
@@ -164,7 +184,8 @@ def question_from_fields(fields: dict, old: QuestionData | None = None) -> Quest
     cells = {"题型": TYPE_NAMES.get(fields["type"], fields["type"]), "题干": fields["stem"],
              "答案": fields["answer"], "解析": fields.get("explanation", ""),
              "难度": str(fields.get("difficulty", "3")), "分类": fields.get("category", ""),
-             "能力": ",".join(c for c in fields.get("competencies", []) if c in COMPETENCIES)}
+             "能力": ",".join(c for c in fields.get("competencies", []) if c in COMPETENCIES),
+             "格式": "Markdown"}  # the form's texts are Markdown (its labels say so)
     cells |= {f"选项{key}": text for key, text in zip(KEYS, fields.get("options", []),
                                                       strict=False)}
     try:

@@ -60,7 +60,11 @@ class QuestionData:
     Only the fields of its type matter: options (single, multiple), truth (truefalse),
     accepted (short), numeric (numerical). partial applies to multiple choice:
     weighted partial credit when True, all-or-nothing when False. feedback_true and
-    feedback_false are shown after answering True or False respectively.
+    feedback_false are shown after answering True or False respectively;
+    accepted_feedback after giving the accepted text at the same position (empty when no
+    accepted text has feedback); feedback_other after a number that matches no numeric
+    answer (GIFT's ``~#...``). markup says how stem, options and explanation are shown:
+    "markdown", or "plain" text (the spreadsheet template's default).
     """
 
     type: str
@@ -79,6 +83,15 @@ class QuestionData:
     partial: bool = False
     feedback_true: str = ""
     feedback_false: str = ""
+    accepted_feedback: list[str] = field(default_factory=list)
+    feedback_other: str = ""
+    markup: str = "markdown"
+
+
+# Fields added after the first release, left out of content hashes while at these
+# defaults so that questions stored before keep their hash (no new version on reload).
+LATER_DEFAULTS = {"accepted_feedback": [], "feedback_other": "", "markup": "markdown"}
+MARKUPS = ("markdown", "plain")
 
 
 @dataclass(frozen=True)
@@ -160,6 +173,7 @@ def from_dict(data: dict) -> QuestionData:
     known["options"] = [Option(**option) for option in data.get("options", [])]
     known["numeric"] = [NumericAnswer(**item) for item in data.get("numeric", [])]
     known["accepted"] = list(data.get("accepted", []))
+    known["accepted_feedback"] = list(data.get("accepted_feedback", []))
     known["competencies"] = list(data.get("competencies", []))
     known["tags"] = list(data.get("tags", []))
     return QuestionData(**known)

@@ -4,7 +4,7 @@ and after grading the result with the review its policy allows."""
 import sqlalchemy as sa
 
 from trainer.extensions import db
-from trainer.quizzes.grading import correct_answer, grade
+from trainer.quizzes.grading import correct_answer, grade, normalise_text
 from trainer.quizzes.items import QuestionData, from_dict
 from trainer.quizzes.models import Attempt, AttemptAnswer
 
@@ -92,8 +92,13 @@ def feedback_for(data: QuestionData, answer) -> str:
         return "；".join(o.feedback for o in data.options if o.key in chosen and o.feedback)
     if data.type == "truefalse":
         return data.feedback_true if answer else data.feedback_false
+    if data.type == "short" and isinstance(answer, str):
+        given = normalise_text(answer)
+        for text, feedback in zip(data.accepted, data.accepted_feedback, strict=False):
+            if normalise_text(text) == given:
+                return feedback
     if data.type == "numerical" and isinstance(answer, int | float):
-        for item in data.numeric:
-            if abs(answer - item.value) <= item.tolerance and item.feedback:
-                return item.feedback
+        matched = [item for item in data.numeric if abs(answer - item.value) <= item.tolerance]
+        return next((item.feedback for item in matched if item.feedback),
+                    "" if matched else data.feedback_other)
     return ""

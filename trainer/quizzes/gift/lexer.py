@@ -8,11 +8,14 @@ from dataclasses import dataclass
 
 from trainer.quizzes.items import snippet
 
-__all__ = ["FORMAT", "Block", "Problem", "Text", "blocks"]
+__all__ = ["FORMAT", "Block", "Problem", "Text", "blocks", "category_path", "category_line"]
 
 FORMAT = re.compile(r"\[(?:markdown|html|plain|moodle)\]")
 _UNESCAPE = {":": ":", "#": "#", "=": "=", "{": "{", "}": "}", "~": "~", "n": "\n", "\\": "\\"}
 _HIDDEN = "\x00"
+_PATH_SEPARATOR = re.compile(r"(?<!/)/(?!/)")  # a "/" that is not part of "//"
+_CONTEXT = re.compile(r"\$[a-z]+\$")  # $course$, $system$, ... (Moodle's contexts)
+ROOT = "top"
 
 
 class Problem(Exception):
@@ -90,3 +93,29 @@ def blocks(text: str) -> Iterator[Block]:
             comments.append(line)
         else:
             lines.append((number, line))
+
+
+def category_path(path: str) -> str:
+    """The category a ``$CATEGORY:`` path names, as Moodle's importer reads it: split at
+    "/" ("//" is a slash inside a name), names trimmed, a leading context such as
+    ``$course$`` dropped, and Moodle's root category "top" (and empty names) skipped;
+    the names left are joined with "/"."""
+    names = [name.strip().replace("//", "/") for name in _PATH_SEPARATOR.split(path.strip())]
+    if names and _CONTEXT.fullmatch(names[0]):
+        names.pop(0)
+    return "/".join(name for name in names if name and name != ROOT)
+
+
+def category_line(category: str) -> str:
+    """The ``$CATEGORY:`` line that category_path reads back as ``category``, under
+    ``$course$/top`` as Moodle writes its paths: its names as they are when they read
+    back the same, else the whole category as one name ("/" doubled)."""
+    category = category.replace("\n", " ")
+    if category == ROOT:
+        raise ValueError(f"GIFT cannot hold a category named {ROOT!r} (Moodle's root)")
+    path = f"$course$/{ROOT}/{category}" if category else f"$course$/{ROOT}"
+    if category_path(path) != category:
+        name = category.replace("/", "//")
+        name = (" " if name.startswith("/") else "") + name + (" " if name.endswith("/") else "")
+        path = f"$course$/{ROOT}/{name}"
+    return f"$CATEGORY: {path}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from trainer.quizzes.gift.lexer import Block, Problem, Text, blocks
+from trainer.quizzes.gift.lexer import Block, Problem, Text, blocks, category_path
 from trainer.quizzes.items import (
     DEFAULT_DIFFICULTY,
     KEYS,
@@ -32,7 +32,7 @@ def parse_gift(text: str) -> tuple[list[QuestionData], list[ImportProblem]]:
     for block in blocks(text):
         first = block.lines[0][1]
         if first.startswith("$CATEGORY:"):
-            category = first.removeprefix("$CATEGORY:").strip()
+            category = category_path(first.removeprefix("$CATEGORY:"))
             block.lines.pop(0)
             if not block.lines:
                 continue
@@ -46,6 +46,7 @@ def parse_gift(text: str) -> tuple[list[QuestionData], list[ImportProblem]]:
 def _read(block: Block, category: str) -> QuestionData:
     text = Text.decode("\n".join(line for _, line in block.lines)).strip()
     title, text = _title(text)
+    markup = "plain" if text.mask.startswith("[plain]") else "markdown"  # Moodle's FORMAT_PLAIN
     stem, answer = _split_answer(text)
     explanation = ""
     if (at := answer.mask.rfind("####")) >= 0:
@@ -58,9 +59,8 @@ def _read(block: Block, category: str) -> QuestionData:
     partial = meta.pop("partial")
     if fields["type"] == "multiple":
         fields["partial"] = partial
-    return QuestionData(
-        stem=stem, explanation=explanation, title=title, category=category, **fields, **meta
-    )
+    return QuestionData(stem=stem, explanation=explanation, title=title, category=category,
+                        markup=markup, **fields, **meta)
 
 
 def _title(text: Text) -> tuple[str, Text]:
@@ -171,28 +171,30 @@ def _read_truefalse(answer: Text) -> dict:
 
 
 def _read_short(answer: Text) -> dict:
-    accepted = []
+    accepted, feedback = [], []
     for _, text in _answers(answer, "="):
         weight, text = _weight(text)
         if weight not in (None, 1):
             raise Problem("填空题只支持满分答案，不支持“=%50%”这样的部分得分")
-        text, _feedback = _comment(text)  # per-answer feedback has no place in the model
+        text, comment = _comment(text)
         if not text:
             raise Problem("填空题的答案为空")
         accepted.append(text)
-    return {"type": "short", "accepted": accepted}
+        feedback.append(comment)
+    return {"type": "short", "accepted": accepted,
+            "accepted_feedback": feedback if any(feedback) else []}
 
 
 def _read_numerical(answer: Text) -> dict:
-    body = answer[1:]
-    if (tilde := body.mask.find("~")) >= 0:
-        body = body[:tilde]  # Moodle's feedback for any other number: not kept
+    body, other = answer[1:], ""
+    if (tilde := body.mask.find("~")) >= 0:  # Moodle: "~#feedback" for any other number
+        body, other = body[:tilde], _comment(body[tilde + 1 :])[1]
     numeric = [_numeric_answer(text) for _, text in _answers(body, "=")]
     if not numeric:
         raise Problem("数值题缺少答案")
     if not any(item.fraction == 1 for item in numeric):
         raise Problem("缺少正确答案（需要一个满分答案）")
-    return {"type": "numerical", "numeric": numeric}
+    return {"type": "numerical", "numeric": numeric, "feedback_other": other}
 
 
 def _numeric_answer(text: Text) -> NumericAnswer:

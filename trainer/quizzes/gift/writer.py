@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from trainer.quizzes.gift.lexer import FORMAT
+from trainer.quizzes.gift.lexer import FORMAT, category_line
 from trainer.quizzes.items import DEFAULT_DIFFICULTY, QuestionData, number_text, percent_text
 
 __all__ = ["dump_gift"]
@@ -19,7 +19,7 @@ def dump_gift(questions: Iterable[QuestionData]) -> str:
     for question in questions:
         if question.category != category:
             category = question.category
-            chunks.append("$CATEGORY: " + category.replace("\n", " ") + "\n")
+            chunks.append(category_line(category) + "\n")
         chunks.append(_write(question))
     return "\n".join(chunks)
 
@@ -35,7 +35,9 @@ def _write(question: QuestionData) -> str:
         if explanation:
             lines.append(f"####{explanation}")
         body = prefix + "\n" + "".join(f"\t{line}\n" for line in lines)
-    text = f"{head}{_out(question.stem)}{{{body}}}\n"
+    stem = "[plain]" + question.stem.translate(_ESCAPE) if question.markup == "plain" \
+        else _out(question.stem)
+    text = f"{head}{stem}{{{body}}}\n"
     return f"// {tags}\n{text}" if tags else text
 
 
@@ -84,9 +86,11 @@ def _choices(question: QuestionData) -> tuple[str, list[str]]:
 
 
 def _short(question: QuestionData) -> tuple[str, list[str]]:
-    if any("->" in text for text in question.accepted):
+    if any("->" in text for text in [*question.accepted, *question.accepted_feedback]):
         raise ValueError(f"GIFT cannot hold a short answer containing '->': {question.stem!r}")
-    return "", [_weighted("=", 1.0, 1.0, _out(text)) for text in question.accepted]
+    feedback = [*question.accepted_feedback, *[""] * len(question.accepted)]
+    return "", [_weighted("=", 1.0, 1.0, _out(text)) + _feedback(comment)
+                for text, comment in zip(question.accepted, feedback, strict=False)]
 
 
 def _numerical(question: QuestionData) -> tuple[str, list[str]]:
@@ -96,6 +100,8 @@ def _numerical(question: QuestionData) -> tuple[str, list[str]]:
         if answer.tolerance:
             number += ":" + number_text(answer.tolerance)
         lines.append(_weighted("=", answer.fraction, 1.0, number) + _feedback(answer.feedback))
+    if question.feedback_other:
+        lines.append("~" + _feedback(question.feedback_other))
     return "#", lines
 
 

@@ -1,16 +1,18 @@
 """The spreadsheet question template, as .xlsx or UTF-8 .csv. Pure code: no Flask, no DB.
 
 Row 1 holds the headers (any order; unknown columns are ignored); every later row that is
-not blank is one question, and problems name that row. Cells starting with = + - @ are
-written with a leading ' so no spreadsheet runs them as formulas; that ' is removed again
-on import. Multiple choice from a sheet is all-or-nothing. Title, tags, points and
-feedback have no column, so dump_* drops them.
+not blank is one question, and problems name that row. The columns of DESIGN.md (题型, 题干,
+选项A…选项F, 答案, 解析, 难度, 分类, 能力) are followed by optional ones (extras.py: 分值, 标题,
+标签, 部分得分, 权重, 反馈, 其他答案反馈, 格式), so that dump_* then parse_* gives back exactly
+the questions written, whatever the bank holds. Texts are plain text unless 格式 says
+Markdown. Cells starting with = + - @ are written with a leading ' so no spreadsheet runs
+them as formulas; that ' is removed again on import.
 """
 
-from trainer.quizzes.sheets.columns import HEADERS, TYPE_NAMES
+from trainer.quizzes.sheets.columns import ALL_HEADERS, EXTRA_HEADERS, HEADERS, TYPE_NAMES
 from trainer.quizzes.sheets.reader import parse_csv, parse_xlsx
 from trainer.quizzes.sheets.rows import read_row
 from trainer.quizzes.sheets.writer import answer_text, dump_csv, dump_xlsx
 
-__all__ = ["HEADERS", "TYPE_NAMES", "answer_text", "dump_csv", "dump_xlsx", "parse_csv",
-           "parse_xlsx", "read_row"]
+__all__ = ["ALL_HEADERS", "EXTRA_HEADERS", "HEADERS", "TYPE_NAMES", "answer_text", "dump_csv",
+           "dump_xlsx", "parse_csv", "parse_xlsx", "read_row"]

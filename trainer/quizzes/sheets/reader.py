@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 import openpyxl
 
 from trainer.quizzes.items import ImportProblem, QuestionData, snippet
-from trainer.quizzes.sheets.columns import HEADERS, REQUIRED, Problem, cell
+from trainer.quizzes.sheets.columns import ALL_HEADERS, REQUIRED, Problem, cell
 from trainer.quizzes.sheets.rows import parse_row
 
 __all__ = ["parse_csv", "parse_xlsx"]
@@ -24,10 +24,15 @@ def parse_csv(data: bytes) -> tuple[list[QuestionData], list[ImportProblem]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return [], [ImportProblem(data[: error.start].count(b"\n") + 1, "", _NOT_UTF8)]
+    rows: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return _parse_rows(list(csv.reader(io.StringIO(text, newline=""))))
-    except csv.Error:
-        return [], [ImportProblem(1, "", "无法读取CSV文件：格式不正确")]
+        rows.extend(reader)
+    except csv.Error:  # an overlong cell or broken quoting: name the row it stopped at
+        questions, problems = _parse_rows(rows) if rows else ([], [])
+        message = f"无法读取这一行：单元格超过{csv.field_size_limit()}个字符，或引号不成对"
+        return questions, [*problems, ImportProblem(len(rows) + 1, "", message)]
+    return _parse_rows(rows)
 
 
 def parse_xlsx(data: bytes) -> tuple[list[QuestionData], list[ImportProblem]]:
@@ -53,7 +58,7 @@ def _parse_rows(rows: Iterable[Sequence]) -> tuple[list[QuestionData], list[Impo
         return [], [columns]
     questions, problems = [], []
     for number, row in enumerate(rows, start=2):
-        cells = dict.fromkeys(HEADERS, "")
+        cells = dict.fromkeys(ALL_HEADERS, "")
         cells.update((name, cell(row[at])) for name, at in columns.items() if at < len(row))
         if not any(cells.values()):
             continue
@@ -70,7 +75,7 @@ def _columns(header: Sequence) -> dict[str, int] | ImportProblem:
         name = "".join(unicodedata.normalize("NFKC", cell(value)).split()).upper()
         if name in columns:
             return ImportProblem(1, "", f"列“{name}”重复")
-        if name in HEADERS:
+        if name in ALL_HEADERS:
             columns[name] = at
     missing = [name for name in REQUIRED if name not in columns]
     if missing:

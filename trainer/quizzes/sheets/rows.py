@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from trainer.quizzes.items import (
     DEFAULT_DIFFICULTY,
@@ -15,18 +16,25 @@ from trainer.quizzes.items import (
     to_number,
     truth_value,
 )
-from trainer.quizzes.sheets.columns import HEADERS, OPTION_COLUMNS, TYPE_ALIASES, Problem, cell
+from trainer.quizzes.sheets import extras
+from trainer.quizzes.sheets.columns import (
+    ALL_HEADERS,
+    OPTION_COLUMNS,
+    TYPE_ALIASES,
+    Problem,
+    cell,
+    split_items,
+)
 
 __all__ = ["parse_row", "read_row"]
 
-_ANSWER_SEPARATORS = re.compile(r"[|｜;；]")
 _LIST_SEPARATORS = re.compile(r"[\s,，、;；/]+")
 
 
 def read_row(cells: dict[str, str]) -> QuestionData:
     """One template row given as {header: text} (the web form uses it too); raises
     ValueError with the reason (in Chinese) when it is not a question."""
-    full = dict.fromkeys(HEADERS, "") | {name: cell(value) for name, value in cells.items()}
+    full = dict.fromkeys(ALL_HEADERS, "") | {name: cell(value) for name, value in cells.items()}
     try:
         return parse_row(full)
     except Problem as problem:
@@ -34,6 +42,7 @@ def read_row(cells: dict[str, str]) -> QuestionData:
 
 
 def parse_row(cells: dict[str, str]) -> QuestionData:
+    """The question of a row with every column present (blank for a missing one)."""
     name = "".join(unicodedata.normalize("NFKC", cells["题型"]).split()).removesuffix("题")
     if not name:
         raise Problem("缺少题型")
@@ -44,12 +53,13 @@ def parse_row(cells: dict[str, str]) -> QuestionData:
         raise Problem("缺少题干")
     if not cells["答案"]:
         raise Problem("缺少答案")
-    fields = _READERS[kind](cells)
+    fields = _READERS[kind](cells) | extras.common(cells)
+    fields["partial"] = extras.partial(cells, kind)
+    fields["feedback_other"] = extras.feedback_other(cells, kind)
     return QuestionData(
-        type=kind, stem=cells["题干"], explanation=cells["解析"], category=cells["分类"],
-        difficulty=_difficulty(cells["难度"]), competencies=_competencies(cells["能力"]),
-        **fields,
-    )
+        type=kind, stem=cells["题干"], explanation=cells["解析"],
+        category=cells["分类"].replace("\n", " "), difficulty=_difficulty(cells["难度"]),
+        competencies=_competencies(cells["能力"]), **fields)
 
 
 def _option_texts(cells: dict[str, str]) -> list[str]:
@@ -71,41 +81,71 @@ def _answer_keys(answer: str, count: int) -> list[str]:
     return list(dict.fromkeys(letters))
 
 
+def _options(cells: dict[str, str], texts: list[str], fractions: list[float]) -> list[Option]:
+    notes = extras.feedback(cells, len(texts), "选项")
+    return [Option(KEYS[at], text, fractions[at], notes[at]) for at, text in enumerate(texts)]
+
+
 def _read_single(cells: dict[str, str]) -> dict:
     texts = _option_texts(cells)
     keys = _answer_keys(cells["答案"], len(texts))
     if len(keys) != 1:
         raise Problem("单选题只能有一个答案")
-    return {"options": [Option(KEYS[at], text, float(KEYS[at] in keys))
-                        for at, text in enumerate(texts)]}
+    fractions = extras.weights(cells, len(texts), "选项")
+    if fractions is None:
+        fractions = [float(KEYS[at] in keys) for at in range(len(texts))]
+    if [KEYS[at] for at, f in enumerate(fractions) if f == 1] != keys:
+        raise Problem(f"单选题的权重应只给答案{keys[0]}满分（100）")
+    return {"options": _options(cells, texts, fractions)}
 
 
 def _read_multiple(cells: dict[str, str]) -> dict:
     texts = _option_texts(cells)
     keys = _answer_keys(cells["答案"], len(texts))
-    weight = 1 / len(keys)  # all-or-nothing: the weights only mark the right options
-    options = [Option(KEYS[at], text, weight if KEYS[at] in keys else 0.0)
-               for at, text in enumerate(texts)]
-    return {"options": options, "partial": False}
+    fractions = extras.weights(cells, len(texts), "选项")
+    if fractions is None:  # the right options share the credit equally
+        fractions = [1 / len(keys) if KEYS[at] in keys else 0.0 for at in range(len(texts))]
+    if sorted(KEYS[at] for at, f in enumerate(fractions) if f > 0) != sorted(keys):
+        raise Problem("多选题权重为正的选项应正是答案中的选项")
+    total = sum(f for f in fractions if f > 0)
+    if abs(total - 1) > 0.005:
+        raise Problem(f"多选题的权重之和不为100%（现为{total * 100:g}%）")
+    return {"options": _options(cells, texts, fractions)}
 
 
 def _read_truefalse(cells: dict[str, str]) -> dict:
     truth = truth_value(cells["答案"])
     if truth is None:
         raise Problem(f"判断题的答案应为“对”或“错”，不是“{cells['答案']}”")
-    return {"truth": truth}
+    if cells["权重"]:
+        raise Problem("判断题没有权重")
+    feedback_true, feedback_false = extras.feedback(cells, 2, "判断题的两种回答")
+    return {"truth": truth, "feedback_true": feedback_true, "feedback_false": feedback_false}
 
 
 def _read_short(cells: dict[str, str]) -> dict:
-    return {"accepted": _answers(cells["答案"])}
+    accepted = _answers(cells["答案"])
+    fractions = extras.weights(cells, len(accepted), "答案") or [1.0] * len(accepted)
+    if any(f != 1 for f in fractions):
+        raise Problem("填空题只支持满分答案（权重100）")
+    notes = extras.feedback(cells, len(accepted), "答案")
+    return {"accepted": accepted, "accepted_feedback": notes if any(notes) else []}
 
 
 def _read_numerical(cells: dict[str, str]) -> dict:
-    return {"numeric": [_numeric_answer(text) for text in _answers(cells["答案"])]}
+    texts = _answers(cells["答案"])
+    fractions = extras.weights(cells, len(texts), "答案") or [1.0] * len(texts)
+    if any(f < 0 for f in fractions):
+        raise Problem("数值题的权重不能为负")
+    if 1.0 not in fractions:
+        raise Problem("缺少正确答案（需要一个权重为100的答案）")
+    notes = extras.feedback(cells, len(texts), "答案")
+    return {"numeric": [replace(_numeric_answer(text), fraction=fraction, feedback=note)
+                        for text, fraction, note in zip(texts, fractions, notes, strict=True)]}
 
 
 def _answers(text: str) -> list[str]:
-    answers = [bit.strip() for bit in _ANSWER_SEPARATORS.split(text) if bit.strip()]
+    answers = [item for item in split_items(text) if item]
     if not answers:
         raise Problem("缺少答案")
     return answers
