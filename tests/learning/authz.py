@@ -53,8 +53,10 @@ def build(app, users) -> dict:
         dept = db.session.scalar(sa.select(Department).where(Department.code == "public-security"))
         course = Course(slug="authz-course", title="授权测试", department=dept,
                         status="published", hours=1, competencies=[])
-        course.lessons = [Lesson(position=1, title="一", body_md="# 一", body_html="<p>一</p>"),
-                          Lesson(position=2, title="二", body_md="# 二", body_html="<p>二</p>")]
+        course.all_lessons = [Lesson(position=1, title="一", filename="01-a.md", body_md="# 一",
+                                     body_html="<p>一</p>"),
+                              Lesson(position=2, title="二", filename="02-b.md", body_md="# 二",
+                                     body_html="<p>二</p>")]
         db.session.add(course)
         db.session.commit()
-        return {"lesson": course.lessons[0].id}
+        return {"lesson": course.all_lessons[0].id}

@@ -54,8 +54,10 @@ def test_unknown_competency_and_missing_lesson(app, load, course_dir):
     yml = course_dir / "demo-course" / "course.yml"
     yml.write_text(yml.read_text("utf-8").replace("[communication]", "[charm]")
                    .replace("02-b.md]", "03-c.md]"), "utf-8")
-    text = _problems(load, course_dir)[1]
-    assert "field 'competencies': unknown competency 'charm'" in text
+    report, text = _problems(load, course_dir)
+    assert "demo-course/course.yml: field 'competencies': unknown competency 'charm'" in text
+    assert "demo-course/03-c.md: file not found" in text
+    assert len(report.problems) == 2 and report.created == []
 
 
 def test_missing_lesson_file_is_reported(app, load, course_dir):
@@ -125,3 +127,60 @@ def test_export_round_trip_is_lossless(app, runner, load, shipped_copy, tmp_path
     for attr in ("title", "department", "lecturer", "summary", "competencies", "hours",
                  "lessons", "quiz", "questions", "question_file"):
         assert getattr(exported, attr) == getattr(original, attr), attr
+
+
+def _yml(course_dir, old, new):
+    yml = course_dir / "demo-course" / "course.yml"
+    text = yml.read_text("utf-8")
+    assert old in text
+    yml.write_text(text.replace(old, new), "utf-8")
+
+
+def test_overlong_title_and_lecturer_are_problems_naming_file_and_field(app, load, course_dir):
+    _yml(course_dir, "title: 测试课程", "title: " + "长" * 121)
+    _yml(course_dir, "lecturer: 区消防救援大队宣传员", "lecturer: " + "讲" * 121)
+    report, text = _problems(load, course_dir)
+    assert "demo-course/course.yml: field 'title': longer than 120 characters" in text
+    assert "demo-course/course.yml: field 'lecturer': longer than 120 characters" in text
+    assert report.created == []
+
+
+def test_mapping_lecturer_and_list_summary_are_refused(app, load, course_dir):
+    _yml(course_dir, "lecturer: 区消防救援大队宣传员", "lecturer: {name: 张三}")
+    _yml(course_dir, "summary: 用于测试的课程。", "summary: [一, 二]")
+    report, text = _problems(load, course_dir)
+    assert "demo-course/course.yml: field 'lecturer': must be text" in text
+    assert "demo-course/course.yml: field 'summary': must be text" in text
+    with app.app_context():
+        assert db.session.scalar(sa.select(Course)) is None
+
+
+def test_duplicate_yaml_key_is_reported_with_its_line(app, load, course_dir):
+    _yml(course_dir, "hours: 2\n", "hours: 2\ntitle: 另一个标题\n")
+    report, text = _problems(load, course_dir)
+    assert "demo-course/course.yml: line 8: invalid YAML (duplicate key 'title')" in text
+    assert report.created == []
+
+
+def test_unknown_status_and_street_are_reported(app, load, course_dir, org):
+    _yml(course_dir, "hours: 2\n", "hours: 2\nstatus: hidden\nstreet: S9\n")
+    text = _problems(load, course_dir)[1]
+    assert "field 'status': must be draft or published" in text
+    assert "field 'street': unknown street 'S9'" in text
+
+
+def test_status_and_street_keys_load_a_private_draft(app, load, course_dir, org):
+    _yml(course_dir, "hours: 2\n", "hours: 2\nstatus: draft\nstreet: S1\n")
+    assert load(course_dir).created == ["demo-course"]
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        assert course.status == "draft" and course.street_id == org.ids["S1"]
+
+
+def test_content_check_passes_on_the_shipped_courses_and_scenarios(runner):
+    from tests.learning.conftest import ROOT
+
+    result = runner.invoke(args=["content", "check", "--courses", str(ROOT / "courses"),
+                                 "--scenarios", str(ROOT / "scenarios")])
+    assert result.exit_code == 0, result.output
+    assert "content check: 0 problems" in result.output

@@ -1,12 +1,15 @@
 """Authoring use cases for trainers: courses, lessons, order, status, history."""
 
 import re
+import secrets
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from trainer.errors import Forbidden, Invalid
 from trainer.extensions import db
+from trainer.learning import services
 from trainer.learning.course_format import COMPETENCIES, lesson_title
 from trainer.learning.models import Course, CourseAsset, CourseRevision, Lesson
 from trainer.learning.queries import can_edit
@@ -16,6 +19,17 @@ from trainer.org.scope import street_id_of
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
 MAX_LESSON_CHARS = 100_000
+
+
+def HISTORY_LABELS():  # noqa: N802 - a constant-like table, built lazily for translation
+    """What the change history shows for each action code (unknown codes show as is)."""
+    return {"created": _l("Course created"), "edited": _l("Course settings edited"),
+            "lesson added": _l("Lesson added"), "lesson edited": _l("Lesson edited"),
+            "lessons reordered": _l("Lessons reordered"), "lesson deleted": _l("Lesson deleted"),
+            "lesson retired": _l("Lesson removed (learners' progress kept)"),
+            "published": _l("Published"), "draft": _l("Withdrawn to draft"),
+            "loaded": _l("Loaded from files"), "loaded new": _l("Created from files"),
+            "reloaded": _l("Updated from files")}
 
 
 def _record(course: Course, user, action: str, detail: str = "") -> None:
@@ -49,13 +63,14 @@ def create_course(user, slug: str, title: str, department: Department, summary: 
 
 
 def _apply_meta(course, title, summary, hours, competencies, lecturer) -> None:
-    unknown = [c for c in competencies if c not in COMPETENCIES]
+    unknown = [c for c in competencies or [] if c not in COMPETENCIES]
     if unknown:
         raise Invalid(_("Unknown competency."), field="competencies")
     if hours is None or not 0 <= hours <= 100:
         raise Invalid(_("Hours must be between 0 and 100."), field="hours")
-    course.title, course.summary, course.hours = title.strip(), summary.strip(), hours
-    course.competencies, course.lecturer = list(competencies), lecturer.strip()
+    course.title, course.summary = (title or "").strip(), (summary or "").strip()
+    course.hours = float(hours) + 0.0  # no "-0.0"
+    course.competencies, course.lecturer = list(competencies or []), (lecturer or "").strip()
 
 
 def update_course(user, course: Course, title: str, summary: str, hours: float,
@@ -76,8 +91,7 @@ def save_lesson(user, course: Course, lesson: Lesson | None, body_md: str) -> Le
     if len(body_md) > MAX_LESSON_CHARS:
         raise Invalid(_("The lesson is too long."), field="body")
     if lesson is None:
-        lesson = Lesson(course_id=course.id, position=len(course.lessons) + 1)
-        db.session.add(lesson)
+        lesson = _new_lesson(course)
         action = "lesson added"
     else:
         action = "lesson edited"
@@ -88,6 +102,18 @@ def save_lesson(user, course: Course, lesson: Lesson | None, body_md: str) -> Le
     db.session.flush()
     db.session.refresh(course)
     _record(course, user, action, lesson.title)
+    return lesson
+
+
+def _new_lesson(course: Course) -> Lesson:
+    """A lesson at the end, named like a file of the course folder (for load and export)."""
+    position = len(course.lessons) + 1
+    lesson = Lesson(position=position, title="", filename=f"new-{secrets.token_hex(8)}.md")
+    course.all_lessons.append(lesson)
+    db.session.flush()  # the id makes the name unique and stable
+    taken = {item.filename for item in course.all_lessons}
+    name = f"{position:02d}-lesson-{lesson.id}.md"
+    lesson.filename = name if name not in taken else f"web-lesson-{lesson.id}.md"
     return lesson
 
 
@@ -113,13 +139,15 @@ def move_lesson(user, course: Course, lesson: Lesson, offset: int) -> None:
 
 
 def delete_lesson(user, course: Course, lesson: Lesson) -> None:
+    """Remove a lesson; one that learners have progress on is retired (kept) instead."""
     _require_edit(user, course)
     title = lesson.title
-    course.lessons.remove(lesson)
+    retired = services.remove_lesson(course, lesson)
     for position, item in enumerate(course.lessons, start=1):
         item.position = position
     db.session.flush()
-    _record(course, user, "lesson deleted", title)
+    services.refresh_course_completions(course)
+    _record(course, user, "lesson retired" if retired else "lesson deleted", title)
 
 
 def set_status(user, course: Course, status: str) -> None:

@@ -73,11 +73,16 @@ def check_command(courses_dir, scenarios_dir):
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path))
 def export_command(slug, output):
     """Write course SLUG back out as a course folder under OUTPUT."""
-    from trainer.learning.export import export_course
+    from trainer.learning.export import ExportError, export_course
     from trainer.learning.models import Course
 
     course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
     if course is None:
         raise click.ClickException(f"no course with slug {slug!r}")
-    folder = export_course(course, output)
+    try:
+        folder = export_course(course, output)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{exc.filename or output}: {exc.strerror}") from None
     click.echo(f"exported {slug} to {folder}")

@@ -2,22 +2,31 @@
 
 Every problem is one line naming the file and the field or line at fault; a folder with
 any problem yields no spec, so nothing of it is ever half-loaded.
+
+Beyond DESIGN.md's keys, course.yml takes two optional ones, written by `flask content
+export` so a round trip is lossless: `status: draft` (absent: published, as loading
+publishes) and `street: CODE` (a street's private course; absent: district-wide).
 """
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from trainer.learning.strict_yaml import strict_safe_load
 from trainer.quizzes.gift import parse_gift
 from trainer.quizzes.items import QuestionData
 from trainer.quizzes.sheets import parse_csv, parse_xlsx
 
 COMPETENCIES = ("communication", "coordination", "mediation", "information", "public_opinion")
 FIELDS = {"version", "title", "department", "lecturer", "summary", "competencies", "hours",
-          "lessons", "quiz"}
+          "lessons", "quiz", "status", "street"}
+# Longest texts the database columns hold (and the authoring form allows).
+MAX_CHARS = {"title": 120, "lecturer": 120, "summary": 2000}
+MAX_NAME = 120
 QUIZ_FIELDS = {"questions", "pick", "time_limit", "pass_percent", "attempts"}
 IMAGES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
           ".gif": "image/gif", ".webp": "image/webp"}
@@ -48,6 +57,22 @@ class CourseSpec:
     questions: list[QuestionData] = field(default_factory=list)
     question_file: bytes = b""
     content_hash: str = ""
+    status: str = "published"
+    street: str | None = None
+
+
+def spec_digest(spec: CourseSpec) -> str:
+    """SHA-256 of what a course means, not how its files are written: a course exported
+    and loaded back has the digest of the course it came from."""
+    meta = {name: getattr(spec, name) for name in (
+        "title", "department", "lecturer", "summary", "competencies", "status", "street")}
+    meta.update(hours=float(spec.hours), quiz=spec.quiz,
+                lessons=[[item.filename, item.body_md] for item in spec.lessons])
+    digest = hashlib.sha256(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode())
+    for name in sorted(spec.assets):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(spec.assets[name]).digest())
+    digest.update(b"questions\0" + hashlib.sha256(spec.question_file).digest())
+    return digest.hexdigest()
 
 
 def folder_hash(folder: Path) -> str:
@@ -83,7 +108,7 @@ def _load_yaml(path: Path, name: str, problems: list[str]) -> dict | None:
     if text is None:
         return None
     try:
-        data = yaml.safe_load(text)
+        data = strict_safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark else ""
@@ -95,14 +120,13 @@ def _load_yaml(path: Path, name: str, problems: list[str]) -> dict | None:
     return data
 
 
-def _check_fields(data: dict, name: str, departments: set[str] | None, out: list[str]) -> None:
-    for key in sorted(set(data) - FIELDS):
+def _check_fields(data: dict, name: str, departments: set[str] | None,
+                  streets: set[str] | None, out: list[str]) -> None:
+    for key in sorted(set(data) - FIELDS, key=str):
         out.append(f"{name}: field '{key}': unknown field")
     if data.get("version") != 1:
         out.append(f"{name}: field 'version': must be 1")
-    for key in ("title", "department"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            out.append(f"{name}: field '{key}': required text")
+    _check_texts(data, name, out)
     dept = data.get("department")
     if isinstance(dept, str) and departments is not None and dept not in departments:
         out.append(f"{name}: field 'department': unknown department '{dept}'")
@@ -111,16 +135,41 @@ def _check_fields(data: dict, name: str, departments: set[str] | None, out: list
         out.append(f"{name}: field 'competencies': must be a list")
     else:
         out += [f"{name}: field 'competencies': unknown competency '{c}'"
-                for c in comps if c not in COMPETENCIES]
+                for c in comps if not isinstance(c, str) or c not in COMPETENCIES]
     hours = data.get("hours", 0)
     if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 <= hours <= 100:
         out.append(f"{name}: field 'hours': must be a number from 0 to 100")
-    lessons = data.get("lessons")
+    if data.get("status", "published") not in ("draft", "published"):
+        out.append(f"{name}: field 'status': must be draft or published")
+    street = data.get("street")
+    if street is not None and (not isinstance(street, str) or (
+            streets is not None and street not in streets)):
+        out.append(f"{name}: field 'street': unknown street '{street}'")
+    _check_lesson_list(data.get("lessons"), name, out)
+
+
+def _check_texts(data: dict, name: str, out: list[str]) -> None:
+    for key in ("title", "department"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            out.append(f"{name}: field '{key}': required text")
+    for key in ("lecturer", "summary"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            out.append(f"{name}: field '{key}': must be text")
+    for key, limit in MAX_CHARS.items():
+        value = data.get(key)
+        if isinstance(value, str) and len(value.strip()) > limit:
+            out.append(f"{name}: field '{key}': longer than {limit} characters")
+
+
+def _check_lesson_list(lessons, name: str, out: list[str]) -> None:
     if not isinstance(lessons, list) or not lessons or not all(
             isinstance(x, str) for x in lessons):
         out.append(f"{name}: field 'lessons': must be a non-empty list of file names")
     elif len(set(lessons)) != len(lessons):
         out.append(f"{name}: field 'lessons': a file is listed twice")
+    else:
+        out += [f"{name}: field 'lessons': '{x[:40]}...' is a name longer than {MAX_NAME} "
+                "characters" for x in lessons if len(x) > MAX_NAME]
 
 
 def _check_quiz(quiz, name: str, out: list[str]) -> None:
@@ -131,6 +180,8 @@ def _check_quiz(quiz, name: str, out: list[str]) -> None:
         out.append(f"{name}: field 'quiz.{key}': unknown field")
     if not isinstance(quiz.get("questions"), str):
         out.append(f"{name}: field 'quiz.questions': required file name")
+    elif len(quiz["questions"]) > MAX_NAME:
+        out.append(f"{name}: field 'quiz.questions': a name longer than {MAX_NAME} characters")
     limits = {"pick": (1, 500), "time_limit": (1, 600), "pass_percent": (0, 100),
               "attempts": (1, 100)}
     for key, (low, high) in limits.items():
@@ -195,15 +246,19 @@ def _read_assets(folder: Path, slug: str, out: list[str]) -> dict[str, bytes]:
     assets = {}
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() in IMAGES and path.is_file():
-            if path.stat().st_size > MAX_FILE_BYTES:
+            if len(path.name) > MAX_NAME:
+                out.append(f"{slug}/{path.name}: file name longer than {MAX_NAME} characters")
+            elif path.stat().st_size > MAX_FILE_BYTES:
                 out.append(f"{slug}/{path.name}: file larger than {MAX_FILE_BYTES // 1000} KB")
             else:
                 assets[path.name] = path.read_bytes()
     return assets
 
 
-def read_course_folder(folder: Path, departments: set[str] | None = None):
-    """(CourseSpec, []) for a valid folder, else (None, problems)."""
+def read_course_folder(folder: Path, departments: set[str] | None = None,
+                       streets: set[str] | None = None):
+    """(CourseSpec, []) for a valid folder, else (None, problems): every problem found,
+    the lesson and question files checked even when course.yml has field errors."""
     slug = folder.name
     problems: list[str] = []
     if not SLUG.match(slug):
@@ -211,24 +266,26 @@ def read_course_folder(folder: Path, departments: set[str] | None = None):
     data = _load_yaml(folder / "course.yml", f"{slug}/course.yml", problems)
     if data is None:
         return None, problems
-    _check_fields(data, f"{slug}/course.yml", departments, problems)
+    _check_fields(data, f"{slug}/course.yml", departments, streets, problems)
     quiz = data.get("quiz")
     if quiz is not None:
         _check_quiz(quiz, f"{slug}/course.yml", problems)
-    if problems:
-        return None, problems
-    lessons = _read_lessons(folder, slug, data["lessons"], problems)
-    questions = _read_questions(folder, slug, quiz, problems) if quiz else []
+    names, lessons = data.get("lessons"), []
+    if isinstance(names, list) and all(isinstance(x, str) for x in names):
+        lessons = _read_lessons(folder, slug, list(dict.fromkeys(names)), problems)
+    quiz_ok = isinstance(quiz, dict) and isinstance(quiz.get("questions"), str)
+    questions = _read_questions(folder, slug, quiz, problems) if quiz_ok else []
     assets = _read_assets(folder, slug, problems)
     if problems:
         return None, problems
     spec = CourseSpec(
         slug=slug, title=data["title"].strip(), department=data["department"],
-        lecturer=str(data.get("lecturer") or "").strip(),
-        summary=str(data.get("summary") or "").strip(),
+        lecturer=(data.get("lecturer") or "").strip(),
+        summary=(data.get("summary") or "").strip(),
         competencies=list(data.get("competencies") or []), hours=float(data.get("hours", 0)),
         lessons=lessons, assets=assets, quiz=quiz, questions=questions,
         question_file=(folder / quiz["questions"]).read_bytes() if quiz else b"",
-        content_hash=folder_hash(folder),
+        content_hash=folder_hash(folder), status=data.get("status", "published"),
+        street=data.get("street"),
     )
     return spec, []

@@ -1,5 +1,6 @@
 """Authoring forms: field validation only."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -11,7 +12,17 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+class HoursField(DecimalField):
+    """A decimal that refuses NaN and infinity (a signalling NaN cannot even be a float)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(_("Hours must be between 0 and 100."))
 
 
 class CheckboxList(SelectMultipleField):
@@ -31,8 +42,9 @@ class CourseForm(FlaskForm):
     department = SelectField(_l("Department"), choices=[])
     lecturer = StringField(_l("Lecturer"), validators=[Optional(), Length(max=120)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
-    hours = DecimalField(_l("Credited hours"), places=1,
-                         validators=[DataRequired(), NumberRange(min=0, max=100)])
+    # InputRequired, not DataRequired: 0 hours is a valid answer, not a missing one.
+    hours = HoursField(_l("Credited hours"), places=1,
+                       validators=[InputRequired(), NumberRange(min=0, max=100)])
     competencies = CheckboxList(_l("Competencies"), choices=competency_choices)
 
 

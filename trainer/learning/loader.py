@@ -7,21 +7,31 @@ import sqlalchemy as sa
 from trainer.content import LoadReport
 from trainer.errors import DomainError
 from trainer.extensions import db
-from trainer.learning.course_format import IMAGES, CourseSpec, read_course_folder
+from trainer.learning import services
+from trainer.learning.course_format import (
+    IMAGES,
+    CourseSpec,
+    LessonSpec,
+    read_course_folder,
+    spec_digest,
+)
+from trainer.learning.export import course_spec, exported_body
 from trainer.learning.models import Course, CourseAsset, CourseRevision, Lesson
 from trainer.learning.rendering import lesson_html
-from trainer.org.models import Department
+from trainer.org.models import Department, Unit
 
 
 def load_courses(folder: Path, *, dry_run: bool, known_departments: set[str]) -> LoadReport:
     """Validate every course folder under ``folder``; unless ``dry_run``, upsert the valid
-    ones (published at once). A folder with any problem loads nothing."""
+    ones (published at once unless course.yml says `status: draft`). A folder with any
+    problem loads nothing."""
     report = LoadReport()
     if not folder.is_dir():
         report.problems.append(f"{folder}: not a folder")
         return report
+    streets = set(db.session.scalars(sa.select(Unit.code).where(Unit.level == "street")))
     for path in sorted(p for p in folder.iterdir() if p.is_dir()):
-        spec, problems = read_course_folder(path, known_departments)
+        spec, problems = read_course_folder(path, known_departments, streets)
         report.problems += problems
         if spec is None or dry_run:
             continue
@@ -36,28 +46,40 @@ def load_courses(folder: Path, *, dry_run: bool, known_departments: set[str]) ->
 
 
 def upsert_course(spec: CourseSpec) -> str:
-    """Create or update one course from its spec: "created", "updated" or "unchanged"."""
+    """Create or update one course from its spec: "created", "updated" or "unchanged".
+
+    Unchanged: the same files as last loaded (so web edits made since stay), or files
+    that say what the course already holds (an export of it loaded back)."""
     course = db.session.scalar(sa.select(Course).where(Course.slug == spec.slug))
     if course is not None and course.content_hash == spec.content_hash:
         return "unchanged"
+    if course is not None and spec_digest(course_spec(course)) == spec_digest(spec):
+        course.content_hash = spec.content_hash
+        return "unchanged"
     outcome = "created" if course is None else "updated"
-    dept = db.session.scalar(sa.select(Department).where(Department.code == spec.department))
-    if course is None:
-        course = Course(slug=spec.slug)
-        db.session.add(course)
-    course.title, course.department, course.lecturer = spec.title, dept, spec.lecturer
-    course.summary, course.competencies, course.hours = spec.summary, spec.competencies, spec.hours
-    course.status, course.source, course.content_hash = "published", "file", spec.content_hash
+    course = course or Course(slug=spec.slug)
+    _apply_meta(course, spec)
+    db.session.add(course)
     db.session.flush()
     _replace_assets(course, spec)
     _sync_lessons(course, spec)
     course.quiz_spec = spec.quiz
-    if spec.quiz:
-        _sync_quiz(course, spec)
-    db.session.add(CourseRevision(course_id=course.id, action="loaded",
-                                  detail=f"{outcome} from courses/{spec.slug}"))
+    _sync_quiz(course, spec)
+    services.refresh_course_completions(course)
+    db.session.add(CourseRevision(course_id=course.id, detail=f"courses/{spec.slug}",
+                                  action="loaded new" if outcome == "created" else "reloaded"))
     db.session.flush()
     return outcome
+
+
+def _apply_meta(course: Course, spec: CourseSpec) -> None:
+    course.department = db.session.scalar(
+        sa.select(Department).where(Department.code == spec.department))
+    course.street_id = db.session.scalar(sa.select(Unit.id).where(
+        Unit.code == spec.street, Unit.level == "street")) if spec.street else None
+    course.title, course.lecturer, course.summary = spec.title, spec.lecturer, spec.summary
+    course.competencies, course.hours = spec.competencies, spec.hours
+    course.status, course.source, course.content_hash = spec.status, "file", spec.content_hash
 
 
 def _replace_assets(course: Course, spec: CourseSpec) -> None:
@@ -72,22 +94,58 @@ def _replace_assets(course: Course, spec: CourseSpec) -> None:
 
 
 def _sync_lessons(course: Course, spec: CourseSpec) -> None:
-    """Update lessons in place by file name, so learners' progress on them survives."""
-    existing = {lesson.filename: lesson for lesson in course.lessons}
+    """Update lessons in place, matched by file name (a renamed file by its text, else its
+    title), so ids and learners' progress survive; a lesson no longer listed is deleted,
+    or retired when learners have progress on it (listed again, it comes back)."""
+    by_name = {lesson.filename: lesson for lesson in course.all_lessons}
+    wanted = {item.filename for item in spec.lessons}
+    leftovers = [lesson for lesson in course.all_lessons if lesson.filename not in wanted]
     names = set(spec.assets)
-    keep = []
     for position, item in enumerate(spec.lessons, start=1):
-        lesson = existing.pop(item.filename, None) or Lesson(filename=item.filename)
-        lesson.position, lesson.title, lesson.body_md = position, item.title, item.body_md
+        lesson = by_name.get(item.filename) or _renamed(leftovers, item)
+        if lesson is None:
+            lesson = Lesson()
+            course.all_lessons.append(lesson)
+        lesson.filename, lesson.position, lesson.retired = item.filename, position, False
+        lesson.title, lesson.body_md = item.title, item.body_md
         lesson.body_html = lesson_html(item.body_md, course.slug, names)
-        keep.append(lesson)
-    course.lessons = keep
+    for lesson in (x for x in leftovers if not x.retired):
+        retired = services.remove_lesson(course, lesson)
+        db.session.add(CourseRevision(course_id=course.id, detail=lesson.title,
+                                      action="lesson retired" if retired else "lesson deleted"))
     db.session.flush()
+    db.session.expire(course, ["all_lessons"])  # reload in the new order
+
+
+def _renamed(leftovers: list[Lesson], item: LessonSpec) -> Lesson | None:
+    for same in (lambda x: item.body_md in (x.body_md, exported_body(x)),
+                 lambda x: x.title == item.title):
+        found = next((lesson for lesson in leftovers if same(lesson)), None)
+        if found is not None:
+            leftovers.remove(found)
+            return found
+    return None
 
 
 def _sync_quiz(course: Course, spec: CourseSpec) -> None:
+    """Upsert the module quiz; without a `quiz:` section, detach and unpublish it (its
+    attempts stay); a returning section re-attaches the same quiz."""
     try:
+        from trainer.quizzes.models import Quiz
         from trainer.quizzes.services import upsert_module_quiz
     except ImportError:  # the quizzes domain is optional for learning
         return
-    upsert_module_quiz(course, spec.quiz, spec.questions, f"courses/{spec.slug}")
+    source = f"courses/{spec.slug}"
+    quiz = services.module_quiz(course.id)
+    if not spec.quiz:
+        if quiz is not None:
+            quiz.course_id, quiz.published = None, False
+            db.session.flush()
+        return
+    if quiz is None:
+        detached = db.session.scalar(sa.select(Quiz).where(
+            Quiz.source == source, Quiz.course_id.is_(None)).order_by(Quiz.id.desc()).limit(1))
+        if detached is not None:
+            detached.course_id = course.id
+            db.session.flush()
+    upsert_module_quiz(course, spec.quiz, spec.questions, source)

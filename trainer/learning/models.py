@@ -45,26 +45,38 @@ class Course(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     department: Mapped[Department] = relationship(lazy="joined")
-    lessons: Mapped[list["Lesson"]] = relationship(
+    # Every lesson, retired ones included (they keep learners' progress); see ``lessons``.
+    all_lessons: Mapped[list["Lesson"]] = relationship(
         back_populates="course", order_by="Lesson.position", cascade="all, delete-orphan"
     )
 
+    @property
+    def lessons(self) -> list["Lesson"]:
+        """The course's current lessons in order (what learners read and authors edit)."""
+        return [lesson for lesson in self.all_lessons if not lesson.retired]
+
 
 class Lesson(db.Model):
+    """A lesson. ``filename`` names it in the course folder (web lessons get one when
+    created), so loads and exports match lessons by it. A lesson removed while learners
+    have progress on it is retired, not deleted: hidden, and back if its file returns."""
+
     __tablename__ = "lessons"
-    __table_args__ = (Index("ix_lessons_course_position", "course_id", "position"),)
+    __table_args__ = (Index("ix_lessons_course_position", "course_id", "position"),
+                      UniqueConstraint("course_id", "filename"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(120))
     filename: Mapped[str] = mapped_column(String(120), default="")
+    retired: Mapped[bool] = mapped_column(default=False)
     body_md: Mapped[str] = mapped_column(Text, default="")
     # Sanitised once when saved or loaded (trainer.markup), never per request.
     body_html: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    course: Mapped[Course] = relationship(back_populates="lessons")
+    course: Mapped[Course] = relationship(back_populates="all_lessons")
 
 
 class CourseAsset(db.Model):

@@ -21,7 +21,7 @@ def get_course(user, slug: str) -> Course:
 def get_lesson(user, lesson_id: int) -> Lesson:
     """A lesson of a course the user may see (404 otherwise, also for other streets)."""
     lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or db.session.scalar(
+    if lesson is None or lesson.retired or db.session.scalar(
             visible_courses(user).where(Course.id == lesson.course_id)) is None:
         raise NotFound(_("The page or item was not found."))
     return lesson
@@ -29,7 +29,8 @@ def get_lesson(user, lesson_id: int) -> Lesson:
 
 def completed_lesson_ids(user_id: int, course_id: int) -> set[int]:
     stmt = (sa.select(LessonProgress.lesson_id).join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(LessonProgress.user_id == user_id, Lesson.course_id == course_id))
+            .where(LessonProgress.user_id == user_id, Lesson.course_id == course_id,
+                   Lesson.retired.is_(False)))
     return set(db.session.scalars(stmt))
 
 
@@ -47,13 +48,14 @@ def progress_map(user_id: int, courses: list[Course]) -> dict[int, int]:
         return {}
     ids = [c.id for c in courses]
     totals = dict(db.session.execute(
-        sa.select(Lesson.course_id, sa.func.count()).where(Lesson.course_id.in_(ids))
+        sa.select(Lesson.course_id, sa.func.count())
+        .where(Lesson.course_id.in_(ids), Lesson.retired.is_(False))
         .group_by(Lesson.course_id)).all())
     done = dict(db.session.execute(
         sa.select(Lesson.course_id, sa.func.count())
         .join(LessonProgress, LessonProgress.lesson_id == Lesson.id)
-        .where(Lesson.course_id.in_(ids), LessonProgress.user_id == user_id)
-        .group_by(Lesson.course_id)).all())
+        .where(Lesson.course_id.in_(ids), Lesson.retired.is_(False),
+               LessonProgress.user_id == user_id).group_by(Lesson.course_id)).all())
     finished = set(db.session.scalars(sa.select(Enrollment.course_id).where(
         Enrollment.user_id == user_id, Enrollment.course_id.in_(ids),
         Enrollment.completed_at.is_not(None))))
@@ -118,20 +120,43 @@ def complete_lesson(user, lesson: Lesson) -> None:
 def refresh_completion(user, course_id: int) -> bool:
     """Complete the course (crediting its hours once) when all lessons are done and the
     module quiz, if any, is passed. Returns whether the course is complete."""
-    course = db.session.get(Course, course_id)
-    enrollment = _ensure_enrollment(user.id, course_id)
+    return _complete_if_done(_ensure_enrollment(user.id, course_id))
+
+
+def refresh_course_completions(course: Course) -> None:
+    """After a course changed (a lesson or its quiz removed), complete it for learners
+    who have now done everything it asks."""
+    for enrollment in db.session.scalars(sa.select(Enrollment).where(
+            Enrollment.course_id == course.id, Enrollment.completed_at.is_(None))):
+        _complete_if_done(enrollment)
+
+
+def _complete_if_done(enrollment: Enrollment) -> bool:
     if enrollment.completed_at is not None:
         return True
+    user_id, course = enrollment.user_id, db.session.get(Course, enrollment.course_id)
     lesson_ids = {lesson.id for lesson in course.lessons}
-    if not lesson_ids or not lesson_ids <= completed_lesson_ids(user.id, course_id):
+    if not lesson_ids or not lesson_ids <= completed_lesson_ids(user_id, course.id):
         return False
-    quiz = module_quiz(course_id)
-    if quiz is not None and not _quiz_passed(user.id, quiz.id):
+    quiz = module_quiz(course.id)
+    if quiz is not None and not _quiz_passed(user_id, quiz.id):
         return False
     enrollment.completed_at = utcnow()
     enrollment.hours_credited = float(course.hours)
     db.session.flush()
     return True
+
+
+def remove_lesson(course: Course, lesson: Lesson) -> bool:
+    """Take a lesson out of its course: deleted, or retired (hidden, restorable) when
+    learners have progress on it, so that progress is never lost. True when retired."""
+    has_progress = db.session.scalar(sa.select(LessonProgress.id).where(
+        LessonProgress.lesson_id == lesson.id).limit(1)) is not None
+    if has_progress:
+        lesson.retired, lesson.position = True, 0
+    else:
+        course.all_lessons.remove(lesson)
+    return has_progress
 
 
 def module_quiz(course_id: int):
@@ -149,9 +174,13 @@ def _quiz_passed(user_id: int, quiz_id: int) -> bool:
 
 
 def next_lesson(user_id: int, course: Course) -> Lesson | None:
-    """Where to continue: the last lesson opened if not done, else the first not done."""
+    """Where to continue: the lesson last opened while it is unfinished; once it is done,
+    the next unfinished lesson after it; else the first unfinished lesson (None: all done).
+    """
     done = completed_lesson_ids(user_id, course.id)
+    lessons = course.lessons
     enrollment = enrollment_for(user_id, course.id)
-    if enrollment and enrollment.last_lesson_id and enrollment.last_lesson_id not in done:
-        return db.session.get(Lesson, enrollment.last_lesson_id)
-    return next((lesson for lesson in course.lessons if lesson.id not in done), None)
+    last = enrollment.last_lesson_id if enrollment else None
+    start = next((i for i, lesson in enumerate(lessons) if lesson.id == last), 0)
+    ordered = lessons[start:] + lessons[:start]
+    return next((lesson for lesson in ordered if lesson.id not in done), None)
