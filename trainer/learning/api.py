@@ -44,6 +44,8 @@ def course(slug: str):
 @api_auth()
 def lesson(lesson_id: int):
     lesson = services.get_lesson(current_user, lesson_id)
+    services.open_lesson(current_user, lesson)
+    db.session.commit()
     return {"id": lesson.id, "title": lesson.title, "html": lesson.body_html,
             "course": lesson.course.slug, "position": lesson.position}
 

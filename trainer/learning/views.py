@@ -1,5 +1,7 @@
 """Course catalogue, course page, lesson reader and progress for learners."""
 
+import json
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -25,17 +27,20 @@ COMPETENCIES = ("communication", "coordination", "mediation", "information", "pu
 
 
 def catalogue_query(user, department: str, competency: str, q: str) -> sa.Select:
+    """Visible courses, filtered; ``q`` matches literally (``%`` and ``_`` are no
+    wildcards) and an unknown department or competency matches nothing."""
     stmt = visible_courses(user).join(Department, Course.department_id == Department.id)
     if department:
         stmt = stmt.where(Department.code == department)
     if q:
-        stmt = stmt.where(sa.or_(Course.title.contains(q), Course.summary.contains(q)))
-    stmt = stmt.order_by(Department.id, Course.title)
-    if competency in COMPETENCIES:
-        # JSON lists are filtered in Python: the same code on SQLite and PostgreSQL.
-        ids = [c.id for c in db.session.scalars(stmt) if competency in (c.competencies or [])]
-        stmt = stmt.where(Course.id.in_(ids))
-    return stmt
+        stmt = stmt.where(sa.or_(Course.title.contains(q, autoescape=True),
+                                 Course.summary.contains(q, autoescape=True)))
+    if competency:
+        # The JSON list as text holds '"code"': the same SQL on SQLite and PostgreSQL.
+        stmt = stmt.where(sa.cast(Course.competencies, sa.Text).contains(
+            json.dumps(competency), autoescape=True) if competency in COMPETENCIES
+            else sa.false())
+    return stmt.order_by(Department.id, Course.title)
 
 
 @bp.route("/courses")
@@ -70,13 +75,17 @@ def course(slug: str):
 @login_required
 def lesson(lesson_id: int):
     lesson = services.get_lesson(current_user, lesson_id)
+    services.open_lesson(current_user, lesson)
+    db.session.commit()
     course = lesson.course
-    index = course.lessons.index(lesson)
-    prev = course.lessons[index - 1] if index > 0 else None
-    nxt = course.lessons[index + 1] if index + 1 < len(course.lessons) else None
+    lessons = course.lessons
+    index = lessons.index(lesson)
+    prev = lessons[index - 1] if index > 0 else None
+    nxt = lessons[index + 1] if index + 1 < len(lessons) else None
     done = lesson.id in services.completed_lesson_ids(current_user.id, course.id)
     return render_template("learning/lesson.html", lesson=lesson, course=course, prev=prev,
-                           next=nxt, done=done, position=index + 1, form=ConfirmForm())
+                           next=nxt, done=done, position=index + 1, total=len(lessons),
+                           form=ConfirmForm())
 
 
 @bp.post("/lessons/<int:lesson_id>/complete")
@@ -87,11 +96,11 @@ def complete(lesson_id: int):
         abort(400)
     services.complete_lesson(current_user, lesson)
     db.session.commit()
-    course = lesson.course
-    index = course.lessons.index(lesson)
-    if index + 1 < len(course.lessons):
-        return redirect(url_for("learning.lesson", lesson_id=course.lessons[index + 1].id))
-    return redirect(url_for("learning.course", slug=course.slug))
+    lessons = lesson.course.lessons
+    index = lessons.index(lesson)
+    if index + 1 < len(lessons):
+        return redirect(url_for("learning.lesson", lesson_id=lessons[index + 1].id))
+    return redirect(url_for("learning.course", slug=lesson.course.slug))
 
 
 @bp.route("/courses/<slug>/assets/<name>")
