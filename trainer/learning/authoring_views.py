@@ -88,7 +88,8 @@ def edit_course(slug: str):
     history = db.session.scalars(sa.select(CourseRevision).where(
         CourseRevision.course_id == course.id).order_by(CourseRevision.id.desc()).limit(20))
     return render_template("learning/course_edit.html", course=course, form=form,
-                           confirm=ConfirmForm(), history=list(history))
+                           confirm=ConfirmForm(), history=list(history),
+                           labels=authoring.HISTORY_LABELS())
 
 
 @bp.route("/author/courses/<slug>/lessons/new", methods=["GET", "POST"])

@@ -18,22 +18,23 @@ def visible_courses(user) -> sa.Select:
 
 
 def editable_clause(user):
-    """SQL condition: courses ``user`` may edit (admins all; trainers their department)."""
+    """SQL condition: courses ``user`` may edit. Admins all; a trainer their department's,
+    and a trainer limited to one street only that street's private courses (district-wide
+    content, the shipped library included, stays with district trainers and admins)."""
     if user.role == "admin":
         return sa.true()
     if user.role == "trainer" and user.department_id is not None:
-        clause = Course.department_id == user.department_id
-        if street_id_of(user) is not None:
-            clause = clause & sa.or_(Course.street_id.is_(None),
-                                     Course.street_id == street_id_of(user))
-        return clause
+        street = street_id_of(user)
+        return (Course.department_id == user.department_id) & (
+            sa.true() if street is None else Course.street_id == street)
     return sa.false()
 
 
 def can_edit(user, course: Course) -> bool:
+    """The Python twin of ``editable_clause`` for one course."""
     if user.role == "admin":
         return True
     if user.role != "trainer" or user.department_id != course.department_id:
         return False
     street = street_id_of(user)
-    return street is None or course.street_id in (None, street)
+    return street is None or course.street_id == street
