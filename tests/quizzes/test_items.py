@@ -74,3 +74,21 @@ def test_review_feedback_of_short_answers_and_of_any_other_number():
     number = QuestionData("numerical", "题", numeric=[NumericAnswer(7.0, 0.0, 1.0, "对")],
                           feedback_other="一周有七天")
     assert (feedback_for(number, 7.0), feedback_for(number, 6.0)) == ("对", "一周有七天")
+
+
+def test_merge_keeps_partial_credit_of_a_single_choice():
+    (old,), _ = parse_gift("Single partial {=a ~%50%b ~c}")
+    new = read_row({"题型": "单选", "题干": "新", "选项A": "a", "选项B": "b", "选项C": "c",
+                    "答案": "A", "格式": "Markdown"})
+    assert [o.fraction for o in merge_details(old, new).options] == [1.0, 0.5, 0.0]
+
+
+def test_merge_keeps_the_text_format_and_the_feedback_of_answers_that_stay():
+    old = QuestionData("short", "q", accepted=["110", "一一零"], accepted_feedback=["对", ""],
+                       markup="plain")
+    new = QuestionData("short", "新", accepted=["一一零", "110", "幺幺零"])
+    merged = merge_details(old, new)
+    assert (merged.accepted_feedback, merged.markup) == (["", "对", ""], "plain")
+    number = QuestionData("numerical", "n", numeric=[NumericAnswer(7)], feedback_other="不对")
+    assert merge_details(number, QuestionData("numerical", "n", numeric=[NumericAnswer(8)])
+                         ).feedback_other == "不对"

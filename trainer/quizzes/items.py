@@ -180,24 +180,35 @@ def from_dict(data: dict) -> QuestionData:
 
 
 def merge_details(old: QuestionData, new: QuestionData) -> QuestionData:
-    """``new`` (from the web form, which has no weights or feedback) keeping the details
-    of ``old`` that the edit did not touch: option weights and feedback when the options
-    and right answers are unchanged, numeric feedback, true/false feedback, the title."""
-    new.title = new.title or old.title
+    """``new`` (from the web form, which shows no weights, feedback, title or text format)
+    keeping the details of ``old`` that the edit did not touch: the title and the text
+    format; option weights and feedback while the options and the right answer stay the
+    same; the feedback of accepted texts and numbers that stay; true/false feedback."""
+    new.title, new.markup = new.title or old.title, old.markup
     if new.type != old.type:
         return new
     if new.type in ("single", "multiple") and _same_choices(old, new):
         new.options = [Option(o.key, o.text, o.fraction, o.feedback) for o in old.options]
     elif new.type == "truefalse":
         new.feedback_true, new.feedback_false = old.feedback_true, old.feedback_false
+    elif new.type == "short":
+        kept = dict(zip(old.accepted, old.accepted_feedback, strict=False))
+        notes = [kept.get(text, "") for text in new.accepted]
+        new.accepted_feedback = notes if any(notes) else []
     elif new.type == "numerical":
         kept = {(item.value, item.tolerance): item for item in old.numeric}
         new.numeric = [kept.get((item.value, item.tolerance), item) for item in new.numeric]
+        new.feedback_other = old.feedback_other
     return new
 
 
 def _same_choices(old: QuestionData, new: QuestionData) -> bool:
+    """Same option texts and the same right answer as the form shows it: the option with
+    full credit (single choice; others may carry partial weights the form does not show),
+    the options with any credit (multiple choice)."""
     def shape(question: QuestionData) -> list[tuple[str, bool]]:
+        if question.type == "single":
+            return [(o.text, o.fraction == 1) for o in question.options]
         return [(o.text, o.fraction > 0) for o in question.options]
 
     return shape(old) == shape(new)
