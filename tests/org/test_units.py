@@ -61,3 +61,19 @@ def test_bad_unit_form_changes_nothing(app, client, auth, users):
     with app.app_context():
         assert _unit("S9") is None
     assert "未知的单位编码" in client.get("/admin/org/").get_data(as_text=True)
+
+
+def test_admin_renames_moves_and_deactivates_units_in_browser(app, client, auth, users, org):
+    auth.login("admin")
+    page = f"/admin/org/units/{org.ids['S1-C1']}"
+    assert auth.post(page, {"name": "改名社区"}).status_code == 302
+    resp = auth.post(f"{page}/move", {"parent": "S2"}, page=page)
+    assert resp.status_code == 302
+    resp = auth.post(f"{page}/move", {"parent": "NOPE"}, page=page, follow_redirects=True)
+    assert "未知" in resp.get_data(as_text=True)
+    auth.post(f"{page}/active", page=page)
+    with app.app_context():
+        community, grid = _unit("S1-C1"), _unit("S1-C1-G1")
+        assert community.name == "改名社区" and community.street_id == _unit("S2").id
+        assert not community.active and not grid.active
+    assert "改名社区" in client.get(page).get_data(as_text=True)
