@@ -3,10 +3,11 @@
 import os
 import shutil
 import subprocess
+import time
 
 import pytest
 
-from tests.server.conftest import BIN, ROOT, server_env, start_server  # noqa: F401
+from tests.server.conftest import BIN, ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DEMO_PASSWORD = "Demo-pass-2026"
@@ -20,13 +21,43 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(skip)
 
 
-@pytest.fixture
-def live_server(server_env, start_server):  # noqa: F811
-    env = {**server_env, "TRAINER_ENV": "development"}  # plain-HTTP cookies on loopback
-    for args in (["content", "load"], ["demo", "seed", "--password", DEMO_PASSWORD]):
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """One demo server per test module: loading the content and seeding the demo takes tens
+    of seconds, and these tests only read (and log in)."""
+    import requests
+
+    from tests.server.conftest import _empty_server_database, free_port
+
+    url = os.environ.get("TEST_SERVER_DATABASE_URL")
+    if url:
+        _empty_server_database(url)
+    folder = tmp_path_factory.mktemp("browser")
+    env = {**os.environ, "TRAINER_ENV": "development", "SECRET_KEY": "s" * 40,
+           "DATABASE_URL": url or f"sqlite:///{folder / 'server.sqlite3'}", "FLASK_APP": "wsgi"}
+    env.pop("REDIS_URL", None)
+    for args in (["db", "upgrade"], ["content", "load"],
+                 ["demo", "seed", "--password", DEMO_PASSWORD]):
         subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, check=True,
                        capture_output=True)
-    return start_server(env, workers=1)
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}",
+                             "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(base + "/healthz", timeout=5).status_code == 200:
+                break
+        except (requests.ConnectionError, requests.Timeout):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("the demo server did not start") from None
+            time.sleep(0.2)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
 
 
 @pytest.fixture

@@ -8,7 +8,10 @@ from tests.browser.conftest import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-HOMES = {"worker": "您好", "trainer": "您好", "organiser": "您好", "admin": "管理"}
+# Each role's home: its heading, and a section heading no other role's home has (the
+# worker's shows the grid they belong to).
+HOMES = {"worker": ("您好", "网格"), "trainer": ("您好", "我的内容"),
+         "organiser": ("您好", "培训计划与竞赛"), "admin": ("管理", "组织架构")}
 
 
 def serious(page) -> list[str]:
@@ -36,7 +39,11 @@ def test_login_page_is_chinese_and_accessible(phone):
 def test_role_logs_in_and_sees_its_home(phone, role):
     login(phone, role)
     assert phone.url.rstrip("/") == phone.base
-    assert HOMES[role] in phone.inner_text("h1")
+    heading, own = HOMES[role]
+    assert heading in phone.inner_text("h1")
+    assert own in phone.inner_text("main")
+    others = [o for r, (_h, o) in HOMES.items() if r != role and o != "网格"]
+    assert not any(o in phone.inner_text("main") for o in others)
     assert serious(phone) == []
     # Phone layout: nothing wider than the viewport.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -20,12 +20,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _empty_server_database(url: str) -> None:
+    """A server database shared by these tests starts each one with no schema at all."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
 @pytest.fixture
 def server_env(tmp_path):
-    """Environment for a production-mode app on a fresh, migrated SQLite database."""
+    """Environment for a production-mode app on a fresh, migrated database: SQLite, or the
+    PostgreSQL database TEST_SERVER_DATABASE_URL names (emptied first)."""
+    url = os.environ.get("TEST_SERVER_DATABASE_URL")
+    if url:
+        _empty_server_database(url)
     env = {**os.environ, "TRAINER_ENV": "production", "SECRET_KEY": "s" * 40,
-           "DATABASE_URL": os.environ.get("TEST_SERVER_DATABASE_URL")
-           or f"sqlite:///{tmp_path / 'server.sqlite3'}", "FLASK_APP": "wsgi"}
+           "DATABASE_URL": url or f"sqlite:///{tmp_path / 'server.sqlite3'}", "FLASK_APP": "wsgi"}
     env.pop("REDIS_URL", None)
     subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
