@@ -12,7 +12,7 @@ from trainer.extensions import db
 from trainer.org.models import Unit
 from trainer.org.scope import in_scope, street_id_of
 from trainer.quizzes.models import REVIEWS, Question, Quiz, QuizQuestion, QuizRule
-from trainer.quizzes.queries import visible_questions
+from trainer.quizzes.queries import MAX_ID, visible_questions
 
 
 @dataclass
@@ -109,7 +109,8 @@ def _question_ids(author, settings: QuizSettings, street: int | None) -> list[in
     if not ids:
         raise Invalid(_("List the questions of the quiz."), field="question_ids")
     usable = set(db.session.scalars(visible_questions(author).with_only_columns(Question.id)
-                                    .where(Question.id.in_(ids), Question.status == "active",
+                                    .where(Question.id.in_([i for i in ids if i <= MAX_ID]),
+                                           Question.status == "active",
                                            sa.or_(Question.street_id.is_(None),
                                                   Question.street_id == street))))
     unknown = [str(i) for i in ids if i not in usable]

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import math
 from dataclasses import replace
 from pathlib import PurePath
 
@@ -180,21 +181,32 @@ def export_questions(questions: list[Question], fmt: str) -> tuple[bytes, str, s
 
 def question_from_fields(fields: dict, old: QuestionData | None = None) -> QuestionData:
     """A question from the web form's fields (the spreadsheet template's columns plus
-    partial, points, tags); on an edit, details the form lacks are kept from ``old``."""
-    cells = {"题型": TYPE_NAMES.get(fields["type"], fields["type"]), "题干": fields["stem"],
-             "答案": fields["answer"], "解析": fields.get("explanation", ""),
-             "难度": str(fields.get("difficulty", "3")), "分类": fields.get("category", ""),
-             "能力": ",".join(c for c in fields.get("competencies", []) if c in COMPETENCIES),
+    partial, points, tags; a missing field counts as empty); on an edit, details the form
+    lacks are kept from ``old``."""
+    def text(name: str) -> str:
+        return str(fields.get(name) or "")
+
+    competencies = [c for c in fields.get("competencies") or [] if c in COMPETENCIES]
+    cells = {"题型": TYPE_NAMES.get(text("type"), text("type")), "题干": text("stem"),
+             "答案": text("answer"), "解析": text("explanation"),
+             "难度": text("difficulty") or "3", "分类": text("category"),
+             "能力": ",".join(dict.fromkeys(competencies)),
              "格式": "Markdown"}  # the form's texts are Markdown (its labels say so)
-    cells |= {f"选项{key}": text for key, text in zip(KEYS, fields.get("options", []),
-                                                      strict=False)}
+    cells |= {f"选项{key}": option or "" for key, option in zip(
+        KEYS, fields.get("options") or [], strict=False)}
     try:
         data = read_row(cells)
     except ValueError as exc:
         raise Invalid(str(exc), field="answer") from exc
-    tags = [t.strip() for t in fields.get("tags", "").replace("，", ",").split(",") if t.strip()]
-    data = replace(data, stem=fields["stem"].strip(), tags=list(dict.fromkeys(tags)),
-                   points=float(fields.get("points") or 1),
+    tags = [t.strip() for t in text("tags").replace("，", ",").split(",") if t.strip()]
+    try:
+        points = float(fields.get("points") or 1)
+    except (TypeError, ValueError):  # e.g. Decimal("sNaN")
+        points = math.nan
+    if not math.isfinite(points) or points <= 0:
+        raise Invalid(_("Points must be a positive number."), field="points")
+    stem = text("stem").replace("\r\n", "\n").replace("\r", "\n").strip()
+    data = replace(data, stem=stem, tags=list(dict.fromkeys(tags)), points=points,
                    partial=data.type == "multiple" and bool(fields.get("partial")))
     return merge_details(old, data) if old is not None else data
 

@@ -1,5 +1,8 @@
 """Quiz and question bank forms: field validation only (no database queries)."""
 
+from decimal import Decimal
+
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -18,7 +21,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+)
 
 from trainer.quizzes.items import COMPETENCIES, KEYS
 
@@ -44,6 +55,12 @@ def competency_choices(blank=None):
 DIFFICULTY = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 
 
+def finite(form, field) -> None:
+    """Refuse NaN and the infinities as no number (NumberRange raises on a signalling NaN)."""
+    if isinstance(field.data, Decimal) and not field.data.is_finite():
+        raise StopValidation(gettext("Enter a number, such as 1 or 0.5."))
+
+
 class QuestionForm(FlaskForm):
     type = SelectField(_l("Type"), choices=type_choices)
     stem = TextAreaField(_l("Question (Markdown)"), validators=[DataRequired(),
@@ -63,7 +80,7 @@ class QuestionForm(FlaskForm):
                                        validate_choice=True)
     tags = StringField(_l("Tags (separated by commas)"), validators=[Length(max=300)])
     points = DecimalField(_l("Points"), default=1, places=None,
-                          validators=[DataRequired(), NumberRange(min=0.1, max=100)])
+                          validators=[finite, DataRequired(), NumberRange(min=0.1, max=100)])
     department = SelectField(_l("Department"), choices=[], validate_choice=False)
     bank = StringField(_l("Bank"), validators=[Length(max=120)])
 
@@ -99,7 +116,8 @@ class QuizForm(FlaskForm):
     mode = RadioField(_l("Questions"), default="fixed", choices=[
         SelectChoice("fixed", _l("A fixed list")), SelectChoice("draw", _l("Drawn by rules"))])
     question_ids = StringField(_l("Question numbers (e.g. 12, 15, 18)"), validators=[
-        Length(max=2000), Regexp(r"^[\d\s,，、]*$", message=_l("Numbers separated by commas."))])
+        Length(max=2000),
+        Regexp(r"^[0-9０-９\s,，、]*$", message=_l("Numbers separated by commas."))])
     pick = IntegerField(_l("Draw this many of the list per attempt (all when empty)"),
                         validators=[Optional(), NumberRange(min=1, max=500)])
     rules = FieldList(FormField(RuleForm), min_entries=3, max_entries=10)

@@ -136,6 +136,18 @@ def notebook(user_id: int) -> sa.Select:
             .order_by(Mistake.last_wrong_at.desc(), Mistake.id.desc()))
 
 
+MAX_ID = 2**31 - 1
+
+
+def plain_id(text: str | None) -> int | None:
+    """A positive number written in ASCII digits that fits an id column, else None ("²"
+    and "٣" are digits to str.isdigit, but no id)."""
+    if not text or not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
 FILTERS = ("q", "type", "department", "difficulty", "competency", "category", "tag",
            "status", "bank")
 
@@ -154,10 +166,10 @@ def filtered_questions(user, f: dict) -> sa.Select:
     if f.get("department"):
         stmt = stmt.where(Question.department_id == sa.select(Department.id).where(
             Department.code == f["department"]).scalar_subquery())
-    if f.get("difficulty", "").isdigit():
-        stmt = stmt.where(Question.difficulty == int(f["difficulty"]))
-    if f.get("bank", "").isdigit():
-        stmt = stmt.where(Question.bank_id == int(f["bank"]))
+    if (difficulty := plain_id(f.get("difficulty"))) is not None:
+        stmt = stmt.where(Question.difficulty == difficulty)
+    if (bank := plain_id(f.get("bank"))) is not None:
+        stmt = stmt.where(Question.bank_id == bank)
     for name, column in (("competency", Question.competencies), ("tag", Question.tags)):
         if f.get(name):
             stmt = stmt.where(json_list_has(column, f[name]))

@@ -1,6 +1,7 @@
 """Quiz settings and results for staff (trainers, organisers, admins)."""
 
 import re
+import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -61,8 +62,7 @@ def initial_data(quiz: Quiz) -> dict:
 
 def settings_from(form: QuizForm) -> authoring.QuizSettings:
     rules = [authoring.RuleSpec(
-        count=entry.form.count.data, department_id=int(entry.form.department.data)
-        if (entry.form.department.data or "").isdigit() else None,
+        count=entry.form.count.data, department_id=queries.plain_id(entry.form.department.data),
         competency=entry.form.competency.data or None,
         category=(entry.form.category.data or "").strip() or None,
         tag=(entry.form.tag.data or "").strip() or None,
@@ -73,13 +73,14 @@ def settings_from(form: QuizForm) -> authoring.QuizSettings:
     return authoring.QuizSettings(
         title=form.title.data or "", description=form.description.data or "",
         mode=form.mode.data, question_ids=[int(n) for n in
-                                           re.findall(r"\d+", form.question_ids.data or "")],
+                                           re.findall(r"[0-9]+", unicodedata.normalize(
+                                               "NFKC", form.question_ids.data or ""))],
         pick=form.pick.data, rules=rules, time_limit=form.time_limit.data,
         max_attempts=form.max_attempts.data, pass_percent=form.pass_percent.data,
         shuffle_questions=form.shuffle_questions.data,
         shuffle_options=form.shuffle_options.data, review=form.review.data,
         opens_at=aware(form.opens_at.data), closes_at=aware(form.closes_at.data),
-        street_id=int(street) if street.isdigit() else None, published=form.published.data)
+        street_id=queries.plain_id(street), published=form.published.data)
 
 
 def save(form: QuizForm, quiz: Quiz | None):
