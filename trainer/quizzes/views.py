@@ -11,7 +11,7 @@ from trainer.database import set_write_intent
 from trainer.errors import DomainError, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
-from trainer.quizzes import practice, queries, services
+from trainer.quizzes import plainform, practice, queries, services
 from trainer.quizzes.models import Attempt, Quiz
 from trainer.quizzes.review import public_question, saved_answers
 
@@ -130,7 +130,8 @@ def render_attempt(attempt: Attempt, problems: dict[int, str], status: int = 200
         "quizzes/attempt.html", attempt=attempt, problems=problems, now=utcnow(),
         questions=[public_question(entry) for entry in attempt.questions],
         saved={qid: row.answer for qid, row in rows.items()},
-        seqs={qid: row.seq for qid, row in rows.items()}), status
+        seqs={qid: row.seq for qid, row in rows.items()},
+        seen={qid: plainform.seen_marker(row) for qid, row in rows.items()}), status
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -140,19 +141,6 @@ def attempt(attempt_id: int):
     if not services.accepts_saves(attempt):
         return redirect(url_for(".result", attempt_id=attempt.id))
     return render_attempt(attempt, {})
-
-
-def form_answers(attempt: Attempt, form) -> dict[int, object]:
-    """Answers posted by the plain form; empty fields leave the saved answer alone."""
-    answers = {}
-    for entry in attempt.questions:
-        name, kind = f"q{entry['id']}", entry["data"]["type"]
-        value = form.getlist(name) if kind == "multiple" else form.get(name, "").strip()
-        if kind == "truefalse" and value in ("true", "false"):
-            value = value == "true"
-        if value not in ("", []):
-            answers[entry["id"]] = value
-    return answers
 
 
 @bp.post("/attempts/<int:attempt_id>")
@@ -168,7 +156,9 @@ def save_form(attempt_id: int):
             flash(_("Time was up: the answers saved before the deadline were graded."),
                   "error")
         return redirect(url_for(".result", attempt_id=attempt.id))
-    problems = services.save_answers(attempt, form_answers(attempt, request.form))
+    answers, empty = plainform.form_answers(attempt, request.form)
+    problems = services.save_answers(attempt, answers)
+    plainform.clear_unchanged(attempt, empty)
     db.session.commit()
     if problems:
         return render_attempt(attempt, problems, 422)

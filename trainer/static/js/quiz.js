@@ -1,5 +1,8 @@
 /* Attempt page: autosave each answer, countdown, "not saved" warning, leave warning.
-   The page works without this script: the form posts every answer. */
+   The page works without this script: the form posts every answer.
+   A save answers 200 with saved:false when the server kept a newer answer to that
+   question (a higher seq, saved from another tab or device): ours was NOT stored, so the
+   question stays marked "not saved" until it is answered again (or the page reloaded). */
 (function () {
   "use strict";
   var form = document.getElementById("quiz-form");
@@ -8,7 +11,8 @@
   var statusEl = document.getElementById("quiz-status");
   var pending = {};   // question id -> {answer, seq} waiting to be sent
   var inflight = {};  // question id -> {answer, seq} being sent
-  var seqs = {};      // question id -> last seq used
+  var seqs = {};      // question id -> last seq used (or seen stored)
+  var stale = {};     // question id -> true while a newer answer from elsewhere is stored
   var timers = {};
   var retryDelay = 2000;
   var retryTimer = null;
@@ -21,7 +25,8 @@
   }
 
   function unsaved() {
-    return Object.keys(pending).length + Object.keys(inflight).length;
+    return Object.keys(pending).length + Object.keys(inflight).length +
+      Object.keys(stale).length;
   }
 
   // A seq above anything stored, also across reloads and devices: the page carries the
@@ -34,7 +39,7 @@
 
   function answerOf(fieldset) {
     var type = fieldset.getAttribute("data-type");
-    var inputs = fieldset.querySelectorAll("input");
+    var inputs = fieldset.querySelectorAll("input:not([type=hidden])");
     var i, picked = [];
     if (type === "short" || type === "numerical") {
       var text = inputs[0].value.trim();
@@ -46,6 +51,40 @@
     if (type === "multiple") { return picked; }
     if (!picked.length) { return null; }
     return type === "truefalse" ? picked[0] === "true" : picked[0];
+  }
+
+  // Whether the stored answer is the one we sent (numbers come back as numbers, an empty
+  // choice of boxes as null).
+  function same(stored, sent) {
+    if (Array.isArray(sent) && !sent.length) { sent = null; }
+    if (typeof stored === "number" && typeof sent === "string") {
+      return Number(sent) === stored;
+    }
+    return JSON.stringify(stored) === JSON.stringify(sent);
+  }
+
+  // The marker the plain form sends: an emptied field clears only the answer it saw.
+  function seen(qid, savedAt) {
+    var marker = form.querySelector("input[name='q" + qid + "-seen']");
+    if (marker && savedAt) { marker.value = savedAt; }
+  }
+
+  function stored(qid, item, body) {
+    retryDelay = 2000;
+    seqs[qid] = Math.max(seqs[qid] || 0, Number(body.seq) || 0);
+    if (body.saved === false && !same(body.answer, item.answer)) {
+      stale[qid] = true;
+      mark(qid, true);
+      show("Stale");
+      if (pending[qid]) { send(qid); }
+      return;
+    }
+    delete stale[qid];
+    seen(qid, body.saved_at);
+    mark(qid, false);
+    if (pending[qid]) { send(qid); }
+    else if (Object.keys(stale).length) { show("Stale"); }
+    else if (!unsaved()) { show("Saved"); }
   }
 
   function mark(qid, failedNow) {
@@ -81,12 +120,14 @@
                 "X-CSRFToken": data.csrf},
       body: JSON.stringify({answer: item.answer, seq: item.seq})
     }).then(function (resp) {
-      delete inflight[qid];
       if (resp.ok) {
-        retryDelay = 2000;
-        mark(qid, false);
-        if (pending[qid]) { send(qid); } else if (!unsaved()) { show("Saved"); }
-      } else if (resp.type === "opaqueredirect" || resp.status === 401) {
+        return resp.json().then(function (body) {
+          delete inflight[qid];
+          stored(qid, item, body);
+        });
+      }
+      delete inflight[qid];
+      if (resp.type === "opaqueredirect" || resp.status === 401) {
         failed(qid, item, "Login");
       } else if (resp.status === 409) {
         closed = true;
