@@ -7,7 +7,13 @@ import pytest
 from markupsafe import escape
 
 from tests.conftest import bearer, csrf_from
-from trainer.simulation.engine import paths_to_endings
+from trainer.simulation.engine import (
+    debrief,
+    mean_percent,
+    outcome,
+    paths_to_endings,
+    scored_competencies,
+)
 from trainer.simulation.validate import parse_yaml
 
 from .conftest import SHIPPED
@@ -51,6 +57,33 @@ def test_the_library_meets_the_issue(app):
         raised = {n for node in graph.nodes.values() for c in node.choices for n in c.effects}
         assert len(raised) >= 3, path.name
         assert all(c.feedback.strip() for n in graph.nodes.values() for c in n.choices)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_the_chart_tells_the_same_story_as_the_outcome(path):
+    """Over every path: each success scores a higher mean percent (over the scenario's
+    competencies, as on the chart) than each partial and each failure, and the best
+    partial beats the best failure. Each partial above each failure is not asked: a
+    partial path full of blunders cannot outscore a failure that started well."""
+    graph = graph_of(path)
+    assert scored_competencies(graph) == list(graph.competencies)
+    means: dict[str, list[float]] = {"success": [], "partial": [], "failure": []}
+    for taken in all_paths(graph):
+        keys = [c.key for c in taken]
+        means[outcome(graph, keys)].append(mean_percent(graph, keys))
+    assert min(means["success"]) > max(means["failure"])
+    assert min(means["success"]) > max(means["partial"])
+    assert max(means["failure"]) < max(means["partial"]) < max(means["success"])
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_the_debrief_never_recommends_a_net_loss(path):
+    """A choice whose effects add up to a loss is a mistake in the feedback's terms; no
+    blunder-and-recovery route may score better than the sound choice."""
+    graph = graph_of(path)
+    for taken in all_paths(graph):
+        for step in debrief(graph, [c.key for c in taken]):
+            assert step.better is None or sum(step.better.effects.values()) >= 0, step
 
 
 @pytest.fixture
