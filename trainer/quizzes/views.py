@@ -48,6 +48,19 @@ def grade_overdue_first(*, quiz_id: int | None = None) -> None:
         if user_id is not None:
             practice.note_closed_attempts(user_id)
         db.session.commit()
+        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+# Pages of other domains that show what graded attempts decide (a module's completion,
+# the training record): the caller's overdue attempts are graded before they render.
+GRADED_FIRST = {"records.my_record", "api.my_record", "learning.course",
+                "learning.catalogue", "api.course", "api.courses"}
+
+
+@bp.before_app_request
+def grade_overdue_for_other_pages() -> None:
+    if request.endpoint in GRADED_FIRST and current_user.is_authenticated:
+        grade_overdue_first()
 
 
 def read_first(view):
