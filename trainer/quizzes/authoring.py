@@ -11,6 +11,7 @@ from trainer.errors import Forbidden, Invalid
 from trainer.extensions import db
 from trainer.org.models import Unit
 from trainer.org.scope import in_scope, street_id_of
+from trainer.quizzes import rules
 from trainer.quizzes.models import REVIEWS, Question, Quiz, QuizQuestion, QuizRule
 from trainer.quizzes.queries import MAX_ID, visible_questions
 
@@ -52,12 +53,15 @@ SIMPLE = ("title", "description", "mode", "pick", "time_limit", "max_attempts",
 
 
 def save_quiz(author, settings: QuizSettings, quiz: Quiz | None = None) -> Quiz:
-    """Create (``quiz`` None) or update a quiz after checking its settings."""
+    """Create (``quiz`` None) or update a quiz after checking its settings (draw rules
+    must be fillable from the bank now: rules.shortfall)."""
     if quiz is not None and quiz.course_id is not None:
         raise Forbidden(_("A module quiz is edited in its course folder."))
     _check(settings)
     street = _street(author, settings.street_id)
     ids = _question_ids(author, settings, street) if settings.mode == "fixed" else []
+    if settings.mode == "draw" and (reason := rules.shortfall(street, settings.rules)):
+        raise Invalid(reason, field="rules")
     if quiz is None:
         quiz = Quiz(created_by_id=author.id, department_id=author.department_id
                     if author.role == "trainer" else None)

@@ -1,55 +1,41 @@
 """Which questions an attempt gets, and the snapshot it keeps of them."""
 
+import logging
 import secrets
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from trainer.extensions import db
+from trainer.quizzes import rules
 from trainer.quizzes.bank import question_data
 from trainer.quizzes.items import KEYS, to_dict
 from trainer.quizzes.models import Question, Quiz, QuizRule
-from trainer.quizzes.queries import json_list_has
 
+log = logging.getLogger(__name__)
 _random = secrets.SystemRandom()  # workers must not be able to predict the draw
-
-
-def rule_filter(stmt: sa.Select, rule: QuizRule) -> sa.Select:
-    """Active questions matching a rule's filters."""
-    stmt = stmt.where(Question.status == "active",
-                      Question.difficulty.between(rule.min_difficulty, rule.max_difficulty))
-    if rule.department_id is not None:
-        stmt = stmt.where(Question.department_id == rule.department_id)
-    if rule.competency:
-        stmt = stmt.where(json_list_has(Question.competencies, rule.competency))
-    if rule.category:
-        stmt = stmt.where(Question.category == rule.category)
-    if rule.tag:
-        stmt = stmt.where(json_list_has(Question.tags, rule.tag))
-    return stmt
-
-
-def _in_quiz_scope(quiz: Quiz) -> sa.Select:
-    stmt = sa.select(Question.id)
-    if quiz.street_id is None:
-        return stmt.where(Question.street_id.is_(None))
-    return stmt.where(sa.or_(Question.street_id.is_(None), Question.street_id == quiz.street_id))
 
 
 def available(quiz: Quiz, rule: QuizRule) -> int:
     """How many questions a rule can draw from now."""
-    stmt = rule_filter(_in_quiz_scope(quiz), rule)
+    stmt = rules.rule_filter(rules.in_scope(quiz.street_id), rule)
     return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
 
 
 def draw_ids(quiz: Quiz) -> list[int]:
     """Question ids for a new attempt: the fixed list (``pick`` of it when set) or each
-    rule's draw; shuffled when the quiz says so."""
+    rule's draw; shuffled when the quiz says so. Saving refuses rules the bank cannot
+    fill, but questions may be retired or edited since: then the attempt gets what the
+    bank still has (as many as any draw could give), the shortfall is logged, and the
+    quiz page warns the people who manage it (shortfall_now)."""
     if quiz.mode == "draw":
-        chosen: list[int] = []
-        for rule in quiz.rules:
-            ids = [i for i in db.session.scalars(rule_filter(_in_quiz_scope(quiz), rule))
-                   if i not in chosen]
-            chosen += _random.sample(ids, min(rule.count, len(ids)))
+        candidates = [_random.sample(ids, len(ids))
+                      for ids in rules.matches(quiz.street_id, quiz.rules)]
+        counts = [rule.count for rule in quiz.rules]
+        chosen = [qid for drawn in rules.assign(candidates, counts) for qid in drawn]
+        if len(chosen) < sum(counts):
+            log.warning("quiz %s drew %s of %s questions: its rules match too few now",
+                        quiz.id, len(chosen), sum(counts))
     else:
         chosen = [item.question_id for item in quiz.items if item.question.status == "active"]
         if quiz.pick and quiz.pick < len(chosen):
@@ -58,6 +44,17 @@ def draw_ids(quiz: Quiz) -> list[int]:
     if quiz.shuffle_questions:
         _random.shuffle(chosen)
     return chosen
+
+
+def shortfall_now(quiz: Quiz) -> str | None:
+    """Why a new attempt would get fewer questions than the quiz asks for, or None."""
+    if quiz.mode == "draw":
+        return rules.shortfall(quiz.street_id, quiz.rules)
+    active = sum(item.question.status == "active" for item in quiz.items)
+    if quiz.pick and active < quiz.pick:
+        return _("The quiz draws %(pick)s questions, but only %(n)s of its list are still "
+                 "active.", pick=quiz.pick, n=active)
+    return None
 
 
 def snapshot(question_ids: list[int], *, shuffle_options: bool) -> list[dict]:

@@ -11,7 +11,7 @@ from trainer.database import set_write_intent
 from trainer.errors import DomainError, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
-from trainer.quizzes import plainform, practice, queries, services
+from trainer.quizzes import drawing, plainform, practice, queries, services
 from trainer.quizzes.models import Attempt, Quiz
 from trainer.quizzes.review import public_question, saved_answers
 
@@ -117,10 +117,12 @@ def quiz(quiz_id: int):
     quiz = get_quiz(quiz_id)
     attempts = db.session.scalars(queries.my_attempts(current_user.id).where(
         Attempt.quiz_id == quiz.id, Attempt.context != "competition")).all()
+    can_manage = queries.can_manage_quiz(current_user, quiz)
     return render_template(
         "quizzes/quiz.html", quiz=quiz, attempts=attempts, form=ConfirmForm(),
         open_attempt=next((a for a in attempts if a.submitted_at is None), None),
-        can_manage=queries.can_manage_quiz(current_user, quiz), now=utcnow())
+        can_manage=can_manage, shortfall=can_manage and drawing.shortfall_now(quiz),
+        now=utcnow())
 
 
 @bp.post("/quizzes/<int:quiz_id>/start")
