@@ -80,17 +80,33 @@ SPECS = {
 }
 
 
+class CurrentCode:
+    """The session's sign-in code at the moment a path is built (codes rotate every 30 s,
+    and the matrix reuses the objects it built for many minutes)."""
+
+    def __init__(self, app, session_id: int):
+        self.app, self.session_id = app, session_id
+
+    def __format__(self, spec: str) -> str:
+        from trainer.extensions import db
+        from trainer.plans import signin
+        from trainer.plans.models import TrainingSession
+
+        with self.app.app_context():
+            return signin.current_code(db.session.get(TrainingSession, self.session_id)).code
+
+
 def build(app, users) -> dict:
     from tests.plans import factories
     from trainer.extensions import db
-    from trainer.plans import calendar, signin
+    from trainer.plans import calendar
     from trainer.plans.models import TrainingSession
 
     session_id = factories.live_session(app)
     with app.app_context():
         session = db.session.get(TrainingSession, session_id)
-        code = signin.current_code(session).code
         feed = calendar.create_feed(factories.user("worker"))
         plan_id = session.plan_id
         db.session.commit()
-    return {"plan": plan_id, "session": session_id, "code": code, "feed": feed}
+    return {"plan": plan_id, "session": session_id, "code": CurrentCode(app, session_id),
+            "feed": feed}
