@@ -13,7 +13,13 @@ def _add_entrants(app, comp_id: int, count: int) -> None:
     """``count`` workers with entries and varied stored totals (as scoring leaves them)."""
     from trainer.auth.models import User
     from trainer.competitions import scoring
-    from trainer.competitions.models import Competition, Entry, Round, RoundResult
+    from trainer.competitions.models import (
+        Competition,
+        Entry,
+        Round,
+        RoundResult,
+        ScoreRevision,
+    )
     from trainer.org.services import unit_by_code
 
     rng = random.Random(count)
@@ -32,8 +38,11 @@ def _add_entrants(app, comp_id: int, count: int) -> None:
                           rank_key=key, frozen_rank_key=key)
             db.session.add(entry)
             db.session.flush()
-            db.session.add(RoundResult(round_id=rnd.id, entry_id=entry.id,
-                                       percent=rng.choice([0, 25, 50, 50, 75, 100])))
+            percent = rng.choice([0, 25, 50, 50, 75, 100])
+            db.session.add(RoundResult(round_id=rnd.id, entry_id=entry.id, percent=percent))
+            # the judge's sheet behind it, so the frozen table can be rebuilt from it too
+            db.session.add(ScoreRevision(round_id=rnd.id, entry_id=entry.id, judge_id=user.id,
+                                         total=percent * rnd.max_points / 100))
             db.session.flush()
             scoring.refresh_entry(entry.id)
         db.session.commit()

@@ -53,9 +53,10 @@ def resolve_appeal(actor, appeal: Appeal, decision: str, reason: str,
     if percent is not None:
         result = scoring.result_for(appeal.round_id, appeal.entry_id, create=True)
         detail.update(before=result.counted_percent, after=percent)
-        result.adjusted_percent = float(percent)
+        now = utcnow()
+        result.adjusted_percent, result.adjusted_at = float(percent), now
         db.session.flush()
-        scoring.refresh_entry(appeal.entry_id)
+        scoring.refresh_entry(appeal.entry_id, at=now)
     db.session.flush()
     audit.record(appeal.round.competition_id, actor, "appeal.resolve", detail, reason)
     return appeal

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from trainer.competitions import audit, phases, scoring
-from trainer.competitions.models import Competition, Entry, Round, ScoreSheet
+from trainer.competitions.models import Competition, Entry, Round, ScoreRevision, ScoreSheet
 from trainer.competitions.queries import community_of
 from trainer.errors import Conflict, Forbidden, Invalid, NotFound
 from trainer.extensions import db
@@ -103,11 +103,15 @@ def score_entry(judge, rnd: Round, entry: Entry, criteria: dict, reason: str = "
         audit.record(comp.id, judge, "score.change",
                      {"round": rnd.n, "entrant": entry.number, "before": sheet.points,
                       "after": points}, reason)
+    changed, now = sheet is None or sheet.points != points, utcnow()
     if sheet is None:
         sheet = _new_sheet(judge, rnd, entry, points, total)
     sheet.points, sheet.total = points, total
+    if changed:  # the history the frozen table is rebuilt from
+        db.session.add(ScoreRevision(round_id=rnd.id, entry_id=entry.id, judge_id=judge.id,
+                                     points=points, total=total, at=now))
     db.session.flush()
-    scoring.sync_judged(rnd, entry.id)
+    scoring.sync_judged(rnd, entry.id, at=now)
     return sheet
 
 

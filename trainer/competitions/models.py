@@ -209,8 +209,10 @@ class RoundResult(db.Model):
     finished_at: Mapped[datetime | None]
     seconds: Mapped[int] = mapped_column(default=0)
     percent: Mapped[float | None] = mapped_column(Float)
-    # An organiser's correction (after an appeal); when set it counts instead of percent.
+    # An organiser's correction (after an appeal); when set it counts instead of percent,
+    # in the frozen table only if it was made before the freeze (``adjusted_at``).
     adjusted_percent: Mapped[float | None] = mapped_column(Float)
+    adjusted_at: Mapped[datetime | None]
     address: Mapped[str] = mapped_column(String(64), default="")
     leave_count: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -241,6 +243,24 @@ class ScoreSheet(db.Model):
     total: Mapped[float] = mapped_column(Float, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ScoreRevision(db.Model):
+    """Every saved state of a judge's sheet, with when it was saved: the frozen table is
+    rebuilt from the sheets as they stood at the freeze, never from later scores."""
+
+    __tablename__ = "competition_score_revisions"
+    __table_args__ = (Index("ix_competition_score_revisions_entry", "entry_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("competition_rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("competition_entries.id", ondelete="CASCADE"))
+    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    points: Mapped[dict] = mapped_column(JSON, default=dict)
+    total: Mapped[float] = mapped_column(Float, default=0)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 from trainer.competitions import records_models  # noqa: E402,F401  (the rest of the tables)

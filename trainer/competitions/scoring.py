@@ -11,7 +11,14 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from trainer.competitions import phases, redisboard, standings, tallies
-from trainer.competitions.models import Competition, Entry, Round, RoundResult, ScoreSheet
+from trainer.competitions.models import (
+    Competition,
+    Entry,
+    Round,
+    RoundResult,
+    ScoreRevision,
+    ScoreSheet,
+)
 from trainer.extensions import db
 from trainer.models import utcnow
 
@@ -33,12 +40,15 @@ def lock_entry(entry_id: int) -> Entry:
     return db.session.execute(stmt).scalar_one()
 
 
-def refresh_entry(entry_id: int, *, at: datetime | None = None) -> Entry:
+def refresh_entry(entry_id: int, *, at: datetime | None = None,
+                  refreeze: bool = False) -> Entry:
     """Recompute and store one entry's standing.
 
     ``at`` is when the change happened (a submit, a finish, a judge's score; default now).
-    The frozen standing follows only changes made before the freeze, and counts only the
-    timed results that had finished by then, so it stays the table as it stood at the freeze.
+    A change from the freeze on leaves the frozen standing alone; otherwise (and always
+    with ``refreeze``) it is rebuilt from what was settled before the freeze: timed
+    results finished by then, judges' sheets as they stood then (their revisions), and
+    corrections made before it. So it stays the table as it stood at the freeze.
     """
     now = utcnow()
     entry = lock_entry(entry_id)
@@ -51,9 +61,9 @@ def refresh_entry(entry_id: int, *, at: datetime | None = None) -> Entry:
     entry.total_centi, entry.seconds, entry.finished_at = \
         live.total_centi, live.seconds, live.finished_at
     entry.rank_key = standings.rank_key(live, comp.starts_at)
-    if comp.freeze_at is None or (at or now) < comp.freeze_at:
+    if comp.freeze_at is None or refreeze or (at or now) < comp.freeze_at:
         frozen = live if comp.freeze_at is None else standings.entrant_standing(
-            specs, [outcome_of(r) for r in results if _settled_before(r, comp)])
+            specs, frozen_outcomes(comp, entry.id, results))
         entry.frozen_total_centi, entry.frozen_seconds = frozen.total_centi, frozen.seconds
         entry.frozen_rank_key = standings.rank_key(frozen, comp.starts_at)
     entry.version = (entry.version or 0) + 1
@@ -71,17 +81,53 @@ def board_changed(comp_id: int) -> None:
     note_change(comp_id)
 
 
-def _settled_before(result: RoundResult, comp: Competition) -> bool:
-    if result.attempt_id is None and result.run_id is None:
-        return True  # a judged round: its sheets as they stand now (before the freeze)
-    return result.finished_at is not None and result.finished_at < comp.freeze_at
+def frozen_outcomes(comp: Competition, entry_id: int,
+                    results: list[RoundResult]) -> list[standings.RoundOutcome]:
+    """The entry's round outcomes as they stood at ``comp.freeze_at``."""
+    freeze, rounds = comp.freeze_at, {r.id: r for r in comp.rounds}
+    sheets = sheets_at(entry_id, freeze) if any(
+        r.kind == "judged" for r in rounds.values()) else {}
+    outcomes = []
+    for result in results:
+        rnd = rounds.get(result.round_id)
+        if rnd is None:
+            continue
+        settled = rnd.kind != "judged" and result.finished_at is not None \
+            and result.finished_at < freeze
+        if rnd.kind == "judged":
+            percent = standings.judged_percent(sheets.get(rnd.id, []), rnd.max_points)
+        else:
+            percent = result.percent if settled else None
+        if result.adjusted_percent is not None and result.adjusted_at is not None \
+                and result.adjusted_at < freeze:
+            percent = result.adjusted_percent
+        outcomes.append(standings.RoundOutcome(
+            rnd.id, percent, result.seconds if settled else 0,
+            result.finished_at if settled else None))
+    return outcomes
+
+
+def sheets_at(entry_id: int, moment: datetime) -> dict[int, list[float]]:
+    """Round id -> each judge's total for the entry as it stood just before ``moment``
+    (a sheet first given later does not count)."""
+    latest: dict[tuple[int, int], float] = {}
+    for round_id, judge_id, total in db.session.execute(
+            sa.select(ScoreRevision.round_id, ScoreRevision.judge_id, ScoreRevision.total)
+            .where(ScoreRevision.entry_id == entry_id, ScoreRevision.at < moment)
+            .order_by(ScoreRevision.at, ScoreRevision.id)):
+        latest[(round_id, judge_id)] = total
+    found: dict[int, list[float]] = {}
+    for (round_id, _judge), total in latest.items():
+        found.setdefault(round_id, []).append(total)
+    return found
 
 
 def refresh_competition(comp: Competition) -> int:
-    """Recompute every entry (after rounds or weights changed); the Redis copy is rebuilt."""
+    """Recompute every entry (after rounds, weights, the start or the freeze changed),
+    the frozen standing too; the Redis copy is rebuilt."""
     ids = list(db.session.scalars(sa.select(Entry.id).where(Entry.competition_id == comp.id)))
     for entry_id in ids:
-        refresh_entry(entry_id, at=comp.starts_at)
+        refresh_entry(entry_id, refreeze=True)
     redisboard.queue_reset(comp.id)
     return len(ids)
 
@@ -134,14 +180,14 @@ def on_run_finished(run) -> None:
     refresh_entry(result.entry_id, at=run.finished_at)
 
 
-def sync_judged(rnd: Round, entry_id: int) -> RoundResult:
+def sync_judged(rnd: Round, entry_id: int, at: datetime | None = None) -> RoundResult:
     """A judged round's result from its score sheets (drop extremes with 5+ judges)."""
     totals = list(db.session.scalars(sa.select(ScoreSheet.total).where(
         ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry_id)))
     result = result_for(rnd.id, entry_id, create=True)
     result.percent = standings.judged_percent(totals, rnd.max_points)
     db.session.flush()
-    refresh_entry(entry_id)
+    refresh_entry(entry_id, at=at)
     return result
 
 
