@@ -6,6 +6,7 @@ instead of failing with "database is locked" when a deferred reader tries to upg
 Plain GET requests read with a deferred BEGIN (WAL readers never block).
 """
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event
@@ -38,3 +39,24 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+@contextmanager
+def write_transaction():
+    """A write made while serving a read (a GET that records something), in a transaction of
+    its own: the reading one ends first, so on SQLite the write begins IMMEDIATE instead of
+    upgrading a deferred reader, which fails at once ("database is locked") when another
+    connection wrote since the reader's snapshot. Commits on success."""
+    from trainer.extensions import db
+
+    before = _write_intent.get()
+    db.session.commit()
+    set_write_intent(True)
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        set_write_intent(before)

@@ -136,3 +136,33 @@ def test_removing_the_last_unfinished_lesson_completes_the_course(app, client, a
     with app.app_context():
         enrollment = db.session.scalar(sa.select(Enrollment))
         assert enrollment.completed_at is not None and enrollment.hours_credited == 2
+
+
+def test_reading_a_lesson_writes_only_when_it_changes_where_the_learner_left_off(
+        app, client, auth, users, load, course_dir):
+    """A GET that records something writes in its own IMMEDIATE transaction on SQLite (a
+    deferred reader upgrading to a writer fails at once under concurrent writes), and a
+    re-read of the same lesson writes nothing at all."""
+    from sqlalchemy import event
+
+    load(course_dir)
+    first = _ids(app)[0]
+    auth.login("worker")
+    with app.app_context():
+        engine = db.engine
+    seen = []
+    listener = lambda conn, cursor, statement, *args: seen.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        client.get(f"/lessons/{first}")
+        opened = list(seen)
+        seen.clear()
+        client.get(f"/lessons/{first}")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    writes = [s for s in opened if s.startswith(("INSERT", "UPDATE"))]
+    assert writes, "opening a new lesson records it"
+    if engine.dialect.name == "sqlite":
+        begins = [s for s in opened[:opened.index(writes[0])] if s.startswith("BEGIN")]
+        assert begins[-1] == "BEGIN IMMEDIATE"
+    assert not [s for s in seen if s.startswith(("INSERT", "UPDATE", "DELETE"))]

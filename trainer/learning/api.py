@@ -4,6 +4,7 @@ from flask import request
 from flask_login import current_user
 
 from trainer.api.core import api_auth, bp, paginated
+from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.learning import services
 from trainer.learning.views import catalogue_query
@@ -44,8 +45,9 @@ def course(slug: str):
 @api_auth()
 def lesson(lesson_id: int):
     lesson = services.get_lesson(current_user, lesson_id)
-    services.open_lesson(current_user, lesson)
-    db.session.commit()
+    if not services.is_last_opened(current_user.id, lesson):
+        with write_transaction():
+            services.open_lesson(current_user, lesson)
     return {"id": lesson.id, "title": lesson.title, "html": lesson.body_html,
             "course": lesson.course.slug, "position": lesson.position}
 

@@ -96,6 +96,12 @@ def _ensure_enrollment(user_id: int, course_id: int) -> Enrollment:
     return enrollment_for(user_id, course_id)
 
 
+def is_last_opened(user_id: int, lesson: Lesson) -> bool:
+    """Whether ``lesson`` is already where the learner left off (nothing to record)."""
+    enrollment = enrollment_for(user_id, lesson.course_id)
+    return enrollment is not None and enrollment.last_lesson_id == lesson.id
+
+
 def open_lesson(user, lesson: Lesson) -> None:
     """Remember where the learner left off."""
     enrollment = _ensure_enrollment(user.id, lesson.course_id)

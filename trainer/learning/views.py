@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from trainer.auth.forms import ConfirmForm
+from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.learning import services
 from trainer.learning.models import Course, CourseAsset
@@ -75,8 +76,9 @@ def course(slug: str):
 @login_required
 def lesson(lesson_id: int):
     lesson = services.get_lesson(current_user, lesson_id)
-    services.open_lesson(current_user, lesson)
-    db.session.commit()
+    if not services.is_last_opened(current_user.id, lesson):
+        with write_transaction():
+            services.open_lesson(current_user, lesson)
     course = lesson.course
     lessons = course.lessons
     index = lessons.index(lesson)
