@@ -104,3 +104,49 @@ def test_an_older_version_never_overwrites_a_newer_one(app, create, users):
         names = redisboard.keys(comp_id)
         members = redis.zrange(names["live"], 0, -1)
     assert members == [redisboard.member(100, 7)]
+
+
+def _served(client, auth, comp_id):
+    return [(e["rank"], e["name"], e["score"]) for e in client.get(
+        f"/api/v1/competitions/{comp_id}/leaderboard",
+        headers=bearer(auth.token("organiser"))).get_json()["entries"]]
+
+
+def test_a_reset_by_another_process_is_seen_at_the_next_read(app, client, auth, create,
+                                                              workers):
+    from trainer.competitions import board, redisboard
+
+    comp_id = create()
+    for name in ("worker", "w1"):
+        client.post(f"/api/v1/competitions/{comp_id}/entries", headers=bearer(auth.token(name)))
+    client.put(f"/api/v1/competitions/{comp_id}/rounds/1/scores/w1",
+               json={"criteria": {"沟通": 9, "方案": 9}}, headers=bearer(auth.token("trainer")))
+    before = _served(client, auth, comp_id)  # built and marked ready by this process
+    assert before == [(1, "张一", 90.0), (2, "worker用户", 0.0)]
+    with app.app_context():
+        board.forget({comp_id})
+    assert _served(client, auth, comp_id) == before  # served from the ready sets
+    with app.app_context():  # another process publishes or edits a round: it drops the sets
+        redisboard.reset(redisboard.client(), comp_id)
+        board.forget({comp_id})  # a second later, this process's page cache has expired
+    assert _served(client, auth, comp_id) == before  # never an empty table meanwhile
+
+
+def test_a_rebuild_overtaken_by_a_reset_is_not_marked_ready(app, create, users, monkeypatch):
+    from trainer.competitions import redisboard
+
+    comp_id = create()
+    rebuild = redisboard.rebuild
+
+    def racing(redis, comp, fresh):
+        rebuild(redis, comp, fresh)
+        redisboard.reset(redis, comp)  # another process resets while this one builds
+
+    with app.app_context():
+        monkeypatch.setattr(redisboard, "rebuild", racing)
+        assert redisboard.ensure_built(comp_id) is False  # answered from SQL this time
+        monkeypatch.setattr(redisboard, "rebuild", rebuild)
+        assert redisboard.ensure_built(comp_id) is True
+        names = redisboard.keys(comp_id)
+        redis = redisboard.client()
+        assert redis.get(names["ready"]) == redis.get(names["gen"]) == "1"

@@ -6,11 +6,12 @@ the standings order and ``ZLEXCOUNT`` counts the strictly better entrants in O(l
 A hash keeps each entry's version and members; the update script ignores a version older
 than the stored one, so updates pushed out of order by two processes never go backwards.
 Updates are pushed after the database commit (never for a rolled-back change); a set that
-is missing (Redis restarted, REDIS_URL newly set) is rebuilt from SQL on first read.
+is missing (Redis restarted, REDIS_URL newly set) is rebuilt from SQL on first read, and
+every read checks the competition's generation, so a reset by any process (a publish, a
+round edited) is seen by all the others at once.
 """
 
 import logging
-import time
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -65,7 +66,7 @@ def parse_member(value: str) -> tuple[int, int]:
 def keys(comp_id: int, street_id: int | None = None) -> dict[str, str]:
     base = f"gt:competition:{{{comp_id}}}"  # one hash slot per competition
     names = {"hash": f"{base}:members", "ready": f"{base}:ready", "lock": f"{base}:lock",
-             "live": f"{base}:live", "frozen": f"{base}:frozen"}
+             "gen": f"{base}:gen", "live": f"{base}:live", "frozen": f"{base}:frozen"}
     if street_id is not None:
         names.update(slive=f"{base}:street:{street_id}:live",
                      sfrozen=f"{base}:street:{street_id}:frozen")
@@ -100,33 +101,48 @@ def push(redis, updates) -> None:
 
 
 def reset(redis, comp_id: int) -> None:
+    """Drop the competition's sets and start a new generation, in one transaction: every
+    process sees at its next read that the sets are not ready, and a rebuild that was
+    running meanwhile (from the older generation) cannot mark them ready."""
     names = keys(comp_id)
-    found = list(redis.scan_iter(match=f"gt:competition:{{{comp_id}}}:*", count=500))
-    redis.delete(names["ready"], *found)
+    keep = {names["gen"], names["lock"]}
+    found = [k for k in redis.scan_iter(match=f"gt:competition:{{{comp_id}}}:*", count=500)
+             if k not in keep]
+    pipe = redis.pipeline(transaction=True)
+    pipe.incr(names["gen"])
+    pipe.delete(names["ready"], *found)
+    pipe.execute()
 
 
-READY_SECONDS = 5.0  # how long a process trusts that a competition's sets are built
+MARK_READY = """
+local gen = redis.call('GET', KEYS[1]) or '0'
+if gen ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], gen)
+return 1
+"""
 
 
 def ensure_built(comp_id: int) -> bool:
-    """Make sure the competition's sets hold every entry; False when another process is
-    rebuilding them right now (the caller then answers from SQL)."""
+    """Whether the competition's sets are ready to serve, building them when they are
+    not; False when another process is building them or a reset came in meanwhile (the
+    caller then answers from SQL). One round trip per request when ready: the sets are
+    ready when ``ready`` holds the current generation (``gen``, raised by every reset),
+    so no process keeps serving sets that another process has just dropped."""
     redis = client()
     names = keys(comp_id)
-    seen = current_app.extensions.setdefault("competition_board_ready", {})
-    if seen.get(comp_id, 0) > time.monotonic():
-        return True
-    if redis.exists(names["ready"]):
-        seen[comp_id] = time.monotonic() + READY_SECONDS
+    gen, ready = redis.mget(names["gen"], names["ready"])
+    if ready is not None and ready == (gen or "0"):
         return True
     if not redis.set(names["lock"], "1", nx=True, ex=300):
         return False
     try:
+        gen = redis.get(names["gen"]) or "0"
         rebuild(redis, comp_id, fresh=not redis.exists(names["hash"]))
-        redis.set(names["ready"], "1")
+        marked = redis.register_script(MARK_READY)(keys=[names["gen"], names["ready"]],
+                                                   args=[gen])
     finally:
         redis.delete(names["lock"])
-    return True
+    return bool(marked)
 
 
 def rebuild(redis, comp_id: int, fresh: bool) -> None:
@@ -191,7 +207,8 @@ def _forget(redis, comp_ids) -> None:
     import redis as redis_lib
 
     try:
-        redis.delete(*[keys(c)["ready"] for c in comp_ids])
+        for comp_id in comp_ids:
+            redis.incr(keys(comp_id)["gen"])
     except redis_lib.RedisError:
         log.warning("Redis unreachable: run `flask competitions rebuild-board` once it is back")
 
