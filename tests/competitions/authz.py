@@ -47,6 +47,8 @@ SPECS = {
         c("/competitions/{comp}/rounds/1/appeal"), ANY_POST),
     ("GET", "/competitions/<int:comp_id>/standings"): (c("/competitions/{comp}/standings"),
                                                       PAGE),
+    ("GET", "/competitions/<int:comp_id>/standings/live"): (
+        c("/competitions/{comp}/standings/live"), PAGE),
     ("GET", "/competitions/<int:comp_id>/projector"): (c("/competitions/{comp}/projector"),
                                                       expect(302, 403, 200, 200, 200)),
     ("GET", "/certificates/<code>"): (c("/certificates/{certificate}"),

@@ -123,6 +123,20 @@ def as_user(app):
     return run
 
 
+def option_key(app, question_id: int, text: str = "正确", attempt_id: int | None = None) -> str:
+    """The key an attempt gives the option with this text (competition attempts shuffle
+    every entrant's options, so "A" is not always the right one)."""
+    from trainer.quizzes.models import Attempt
+
+    with app.app_context():
+        stmt = sa.select(Attempt).order_by(Attempt.id.desc())
+        if attempt_id is not None:
+            stmt = stmt.where(Attempt.id == attempt_id)
+        attempt = db.session.scalars(stmt).first()
+        entry = next(e for e in attempt.questions if e["id"] == question_id)
+        return next(o["key"] for o in entry["data"]["options"] if o["text"] == text)
+
+
 def shift_round(app, comp_id: int, n: int, *, opens: timedelta | None = None,
                 closes: timedelta | None = None) -> None:
     """Move a round's window relative to now (to open or close it in a test)."""

@@ -1,8 +1,9 @@
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
-from tests.competitions.conftest import BEST_PATH, body, iso, shift_round
+from tests.competitions.conftest import BEST_PATH, body, iso, option_key, shift_round
 from tests.conftest import bearer
 from trainer.extensions import db
 
@@ -92,7 +93,7 @@ def _enter(client, token, comp_id):
     assert resp.status_code in (200, 201), resp.get_json()
 
 
-def test_quiz_round_gives_one_attempt_and_no_review_before_closing(client, auth, create,
+def test_quiz_round_gives_one_attempt_and_no_review_before_closing(app, client, auth, create,
                                                                    make_quiz):
     quiz_id, ids = make_quiz(n=4)
     comp_id = create(rounds=[{"title": "笔试", "kind": "quiz", "quiz": quiz_id, "weight": 1}])
@@ -105,8 +106,9 @@ def test_quiz_round_gives_one_attempt_and_no_review_before_closing(client, auth,
     again = client.post(f"/api/v1/competitions/{comp_id}/rounds/1/start", headers=bearer(token))
     assert again.status_code == 200 and again.get_json()["attempt_id"] == attempt["attempt_id"]
     for q in attempt["questions"][:3]:
+        right = option_key(app, q["id"], attempt_id=attempt["attempt_id"])
         resp = client.put(f"/api/v1/attempts/{attempt['attempt_id']}/answers/{q['id']}",
-                          json={"answer": "A"}, headers=bearer(token))
+                          json={"answer": right}, headers=bearer(token))
         assert resp.status_code == 200
     result = client.post(f"/api/v1/attempts/{attempt['attempt_id']}/submit",
                          headers=bearer(token)).get_json()
@@ -170,3 +172,82 @@ def test_a_choice_after_the_round_closed_is_refused(app, client, auth, create, m
     resp = client.post(f"/api/v1/runs/{run['run_id']}/choices", json={"choice": "listen"},
                        headers=bearer(token))
     assert resp.status_code == 409
+
+
+def test_every_entrant_gets_an_own_order_of_questions_and_options(app, client, auth, create,
+                                                                 make_quiz, workers,
+                                                                 monkeypatch):
+    import random
+
+    from trainer.competitions import rounds
+
+    monkeypatch.setattr(rounds, "_random", random.Random(20261205))
+    quiz_id, ids = make_quiz(n=5)  # the quiz itself shuffles nothing
+    comp_id = create(rounds=[{"title": "笔试", "kind": "quiz", "quiz": quiz_id, "weight": 1}])
+    orders, options = [], []
+    for name in ("worker", "w1", "w2"):
+        token = auth.token(name)
+        _enter(client, token, comp_id)
+        attempt = client.post(f"/api/v1/competitions/{comp_id}/rounds/1/start",
+                              headers=bearer(token)).get_json()
+        orders.append([q["id"] for q in attempt["questions"]])
+        first = next(q for q in attempt["questions"] if q["id"] == ids[0])
+        options.append([o["html"] for o in first["options"]])
+        assert sorted(orders[-1]) == sorted(ids)
+        for q in attempt["questions"]:  # the key of the right option follows the shuffle
+            right = option_key(app, q["id"], attempt_id=attempt["attempt_id"])
+            client.put(f"/api/v1/attempts/{attempt['attempt_id']}/answers/{q['id']}",
+                       json={"answer": right}, headers=bearer(token))
+        result = client.post(f"/api/v1/attempts/{attempt['attempt_id']}/submit",
+                             headers=bearer(token)).get_json()
+        assert result["percent"] == 100.0
+    assert len({tuple(o) for o in orders}) == 3
+    assert len({tuple(o) for o in options}) > 1
+
+
+def test_publishing_keeps_its_reason_in_the_audit_log(app, client, auth, create, workers):
+    from trainer.competitions.records_models import AuditEntry
+
+    organiser = bearer(auth.token("organiser"))
+    first, second, third = create(), create(), create()
+    bad = client.post(f"/api/v1/competitions/{first}/publish", json={"reason": 42},
+                      headers=organiser)
+    assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "reason"
+    assert client.post(f"/api/v1/competitions/{first}/publish", json={"reason": " 比赛结束 "},
+                       headers=organiser).status_code == 200
+    assert client.post(f"/api/v1/competitions/{second}/publish",
+                       headers=organiser).status_code == 200  # the body stays optional
+    auth.login("organiser")
+    page = f"/competitions/{third}/manage"
+    assert 'id="publish-reason"' in client.get(page).get_data(as_text=True)
+    resp = auth.post(f"/competitions/{third}/publish", {"reason": "复核完毕"}, page=page)
+    assert resp.status_code == 302
+    with app.app_context():
+        reasons = {a.competition_id: a.reason for a in db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "publish"))}
+    assert reasons == {first: "比赛结束", second: "", third: "复核完毕"}
+
+
+@pytest.mark.parametrize(("kind", "accepted"), [
+    ("unpublished", False), ("other_street", False), ("published", True)])
+def test_a_quiz_rule_must_name_a_quiz_the_entrants_can_take(app, client, auth, users,
+                                                            make_quiz, kind, accepted):
+    from trainer.competitions.models import Competition
+
+    quiz_id, _ids = make_quiz(published=kind != "unpublished",
+                              street="S2" if kind == "other_street" else None)
+    resp = client.post("/api/v1/competitions", json=body(
+        street="S1", eligibility=[{"rule": "quiz_passed", "quiz": quiz_id}]),
+        headers=bearer(auth.token("organiser")))
+    if accepted:
+        assert resp.status_code == 201
+        detail = client.get(f"/api/v1/competitions/{resp.get_json()['id']}",
+                            headers=bearer(auth.token("worker"))).get_json()
+        link = detail["eligibility"][0]["link"]
+        auth.login("worker")
+        assert client.get(link).status_code == 200  # the checklist links somewhere real
+        return
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["field"] == "eligibility[0].quiz"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Competition)) == 0

@@ -109,3 +109,41 @@ def test_the_judge_page_shows_numbers_not_names(client, auth, create, workers):
                        headers=bearer(auth.token("organiser"))).get_json()
     assert board["entries"][0] == {"rank": 1, "name": "李二", "community": "S1社区",
                                    "street": "S1街道", "score": 80.0, "seconds": 0}
+
+
+def test_the_rubric_is_locked_once_a_judge_has_scored(app, client, auth, create, workers):
+    from trainer.competitions.models import Round
+    from trainer.competitions.records_models import AuditEntry
+
+    comp_id = create()
+    _entered(client, auth, comp_id, "w1")
+    client.set_cookie("lang", "en")
+    auth.login("organiser")
+    page = f"/competitions/{comp_id}/rounds/1/edit"
+    retitled = auth.post(page, {"title": "现场调解（复赛）", "kind": "judged", "weight": "100",
+                                "criteria": "沟通: 10\n方案: 10", "judges": "trainer"},
+                         page=page)
+    assert retitled.status_code == 302  # no sheet yet: the round may change freely
+    assert _score(client, auth.token("trainer"), comp_id, "w1",
+                  {"沟通": 10, "方案": 2}).status_code == 200
+    refused = auth.post(page, {"title": "现场调解", "kind": "judged", "weight": "100",
+                               "criteria": "沟通: 2\n表现: 2", "judges": "trainer",
+                               "reason": "改评分表"}, page=page)
+    assert refused.status_code == 422
+    assert ("Judges have already scored this round: its criteria and their maximums can no "
+            "longer change.") in refused.get_data(as_text=True)
+    reweighed = auth.post(page, {"title": "现场调解", "kind": "judged", "weight": "50",
+                                 "criteria": "沟通: 10\n方案: 10", "judges": "trainer",
+                                 "reason": "调整权重"}, page=page)
+    assert reweighed.status_code == 302  # the same rubric: other changes still pass
+    with app.app_context():
+        rnd = db.session.scalar(sa.select(Round).where(Round.competition_id == comp_id))
+        assert rnd.criteria == [{"name": "沟通", "max": 10}, {"name": "方案", "max": 10}]
+        assert rnd.weight == 50
+        edits = [a for a in db.session.scalars(sa.select(AuditEntry).where(
+            AuditEntry.action == "round.edit").order_by(AuditEntry.id))]
+        assert '"title": ["现场调解", "现场调解（复赛）"]' in edits[0].detail
+        assert '"weight": [100, 50]' in edits[1].detail and edits[1].reason == "调整权重"
+    board = client.get(f"/api/v1/competitions/{comp_id}/leaderboard",
+                       headers=bearer(auth.token("organiser"))).get_json()
+    assert board["entries"][0]["score"] == 60.0  # (10 + 2) / 20, never 6 out of 4

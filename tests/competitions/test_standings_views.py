@@ -176,3 +176,46 @@ def test_honours_and_competitions_reach_the_training_record(client, auth, create
         ("业务知识竞赛", 1, 90.0)]
     assert [(h["title"], h["certificate"]) for h in record["honours"]] == [
         ("业务能手", honours[0]["certificate"])]
+
+
+def test_top_n_visibility_applies_to_team_tables_too(client, auth, create, workers):
+    comp_id = create(visibility="top", visible_top=1, team_size=2)
+    _enter_and_score(client, auth, comp_id, {"worker": 10, "w1": 6, "w3": 8})
+    teams = _board(client, auth.token("worker"), comp_id, "?by=team")["entries"]
+    assert [t["team"] for t in teams] == ["S1社区"]
+    assert len(_board(client, auth.token("organiser"), comp_id, "?by=team")["entries"]) == 2
+    auth.login("worker")
+    page = client.get(f"/competitions/{comp_id}/standings?tab=team").get_data(as_text=True)
+    assert "S1社区" in page and "S2社区" not in page
+    auth.login("organiser")
+    projector = client.get(f"/competitions/{comp_id}/projector").get_data(as_text=True)
+    assert "S1社区" in projector and "S2社区" not in projector  # the public view
+    page = client.get(f"/competitions/{comp_id}/standings?tab=team").get_data(as_text=True)
+    assert "S2社区" in page  # organisers see everything
+
+
+def test_the_standings_page_refreshes_from_a_fragment_with_the_same_rules(app, client, auth,
+                                                                          create, workers):
+    comp_id = create(freeze_at=iso(timedelta(minutes=30)))
+    _enter_and_score(client, auth, comp_id, {"worker": 4, "w1": 6})
+    _set_freeze(app, comp_id, -timedelta(seconds=1))
+    _enter_and_score(client, auth, comp_id, {"worker": 10})  # after the freeze
+    auth.login("worker")
+    page = client.get(f"/competitions/{comp_id}/standings?street=S1").get_data(as_text=True)
+    assert 'src="/static/js/competitions-standings.js"' in page
+    assert f'data-live-url="/competitions/{comp_id}/standings/live?page=1&amp;street=S1"' in page
+    assert "<script>" not in page
+    live = client.get(f"/competitions/{comp_id}/standings/live?page=1&street=S1")
+    text = live.get_data(as_text=True)
+    assert live.status_code == 200 and "<html" not in text and "no-store" in \
+        live.headers["Cache-Control"]
+    assert text.index("张一") < text.index("worker用户")  # the frozen order
+    assert "100.00" in text and text.count("100.00") == 1  # only my own live score
+    auth.logout()
+    assert client.get(f"/competitions/{comp_id}/standings/live").status_code == 302
+
+
+def test_another_street_gets_no_fragment(client, auth, make_user, create, workers):
+    comp_id = create(street="S1")
+    auth.login("w3")  # a worker of S2
+    assert client.get(f"/competitions/{comp_id}/standings/live").status_code == 404

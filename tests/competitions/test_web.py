@@ -1,10 +1,12 @@
+import re
 from datetime import timedelta
 from io import BytesIO
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from tests.competitions.conftest import BEST_PATH, shift_round
+from tests.competitions.conftest import BEST_PATH, option_key, shift_round
 from tests.conftest import bearer
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -30,7 +32,6 @@ def test_an_organiser_builds_a_contest_with_three_kinds_of_round(app, client, au
         "team_by": "community", "team_size": "3", "visibility": "full",
         "appeal_hours": "2", "honour_title": "业务能手", "honour_top": "3",
         "practice_days": "30", "team_honour_top": "1"})
-    import re
     assert resp.status_code == 302, re.findall(r'class="(?:error|flash)[^>]*>([^<]*)',
                                                resp.get_data(as_text=True))
     comp_path = resp.headers["Location"].removesuffix("/manage")
@@ -61,16 +62,28 @@ def test_an_organiser_builds_a_contest_with_three_kinds_of_round(app, client, au
         assert actions == ["create", "round.add", "round.add", "round.add", "open"]
 
 
-def test_a_bad_round_is_shown_on_its_field(client, auth, create):
+@pytest.mark.parametrize(("criteria", "message"), [
+    ("沟通: many", "Line 1: the maximum must be a whole number from 1 to 1000."),
+    ("沟通: 10\na: ²", "Line 2: the maximum must be a whole number from 1 to 1000."),
+    ("a: ⑤", "Line 1: the maximum must be a whole number from 1 to 1000."),
+    ("a: 0", "Line 1: the maximum must be a whole number from 1 to 1000."),
+    (": 5", "Line 1: write each criterion as “name: maximum”, e.g. “沟通: 10”."),
+    ("沟通", "Line 1: write each criterion as “name: maximum”, e.g. “沟通: 10”."),
+])
+def test_a_bad_criteria_line_is_named_on_its_field(app, client, auth, create, criteria,
+                                                   message):
+    from trainer.competitions.models import Round
+
     comp_id = create()
     client.set_cookie("lang", "en")
     auth.login("organiser")
     resp = auth.post(f"/competitions/{comp_id}/rounds/new",
-                     {"title": "x", "kind": "judged", "weight": "5", "criteria": "沟通: many"})
+                     {"title": "x", "kind": "judged", "weight": "5", "criteria": criteria})
     assert resp.status_code == 422
-    import re
     errors = re.findall(r'class="error"[^>]*>([^<]*)', resp.get_data(as_text=True))
-    assert errors == ["Field “criteria[0].max” is not valid."]
+    assert errors == [message]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Round)) == 1
 
 
 def test_a_worker_enters_and_plays_a_quiz_round_on_the_web(app, client, auth, create, make_quiz):
@@ -85,8 +98,9 @@ def test_a_worker_enters_and_plays_a_quiz_round_on_the_web(app, client, auth, cr
     assert resp.headers["Location"].endswith(f"/competitions/{comp_id}/rounds/1/play")
     play = client.get(f"/competitions/{comp_id}/rounds/1/play").get_data(as_text=True)
     assert "第1题" in play and "正确" in play and "fraction" not in play
+    right, wrong = option_key(app, ids[0]), option_key(app, ids[1], "错误一")
     resp = auth.post(f"/competitions/{comp_id}/rounds/1/answers",
-                     {f"q{ids[0]}": "A", f"q{ids[1]}": "B", "action": "submit"},
+                     {f"q{ids[0]}": right, f"q{ids[1]}": wrong, "action": "submit"},
                      page=f"/competitions/{comp_id}/rounds/1/play")
     assert resp.status_code == 302
     assert client.get(f"/competitions/{comp_id}/rounds/1/review").status_code == 409
@@ -135,9 +149,10 @@ def test_same_address_near_identical_answers_are_flagged(app, client, auth, crea
         client.post(f"/api/v1/competitions/{comp_id}/entries", headers=bearer(token))
         attempt = client.post(f"/api/v1/competitions/{comp_id}/rounds/1/start",
                               headers=bearer(token)).get_json()
-        for qid in ids:
+        for qid in ids:  # the same wrong option, whatever key each entrant's order gives it
+            same = option_key(app, qid, "错误一", attempt["attempt_id"])
             client.put(f"/api/v1/attempts/{attempt['attempt_id']}/answers/{qid}",
-                       json={"answer": "B"}, headers=bearer(token))
+                       json={"answer": same}, headers=bearer(token))
         client.post(f"/api/v1/attempts/{attempt['attempt_id']}/submit", headers=bearer(token))
     from trainer.competitions.integrity import integrity_flags
     from trainer.competitions.models import Competition
@@ -228,7 +243,7 @@ def test_answers_after_the_deadline_do_not_count(app, client, auth, create, make
     auth.post(f"/competitions/{comp_id}/enter", page=f"/competitions/{comp_id}")
     auth.post(f"/competitions/{comp_id}/rounds/1/start", page=f"/competitions/{comp_id}")
     play = f"/competitions/{comp_id}/rounds/1/play"
-    auth.post(f"/competitions/{comp_id}/rounds/1/answers", {f"q{ids[0]}": "A",
+    auth.post(f"/competitions/{comp_id}/rounds/1/answers", {f"q{ids[0]}": option_key(app, ids[0]),
                                                             "action": "save"}, page=play)
     token = auth.csrf(play)
     with app.app_context():
@@ -236,8 +251,28 @@ def test_answers_after_the_deadline_do_not_count(app, client, auth, create, make
         attempt.deadline = utcnow() - timedelta(minutes=5)
         db.session.commit()
     resp = client.post(f"/competitions/{comp_id}/rounds/1/answers",
-                       data={"csrf_token": token, f"q{ids[1]}": "A", "action": "save"})
+                       data={"csrf_token": token, f"q{ids[1]}": option_key(app, ids[1]),
+                             "action": "save"})
     assert resp.headers["Location"].endswith(f"/competitions/{comp_id}")
     with app.app_context():
         attempt = db.session.scalar(sa.select(Attempt))
         assert attempt.submitted_at is not None and attempt.percent == 50.0
+
+
+def test_the_results_export_never_holds_a_live_formula(app, client, auth, create, make_user):
+    names = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2+3", "@SUM(A1:A2)"]
+    for i, name in enumerate(names):
+        make_user(f"f{i}", name=name)
+    comp_id = create(rounds=[{"title": "=1+1", "kind": "judged", "weight": 1,
+                              "criteria": [{"name": "沟通", "max": 10}], "judges": ["trainer"]}])
+    for i in range(len(names)):
+        client.post(f"/api/v1/competitions/{comp_id}/entries", headers=bearer(auth.token(f"f{i}")))
+        client.put(f"/api/v1/competitions/{comp_id}/rounds/1/scores/f{i}",
+                   json={"criteria": {"沟通": 9 - i}}, headers=bearer(auth.token("trainer")))
+    auth.login("organiser")
+    sheet = load_workbook(BytesIO(client.get(f"/competitions/{comp_id}/results.xlsx").data)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)
+    shown = [row[2].value for row in sheet.iter_rows(min_row=2)]
+    assert shown == ["'" + name for name in names]  # text, shown as typed, never run
+    assert all(row[2].data_type == "s" for row in sheet.iter_rows(min_row=2))

@@ -126,9 +126,20 @@ def competitions_score(comp_id: int, n: int, username: str):
 def competitions_publish(comp_id: int):
     from trainer.competitions.queries import get_managed
 
-    answer = publishing.publish(current_user, get_managed(current_user, comp_id))
+    comp = get_managed(current_user, comp_id)
+    answer = publishing.publish(current_user, comp, _publish_reason())
     db.session.commit()
     return answer
+
+
+def _publish_reason() -> str:
+    """The optional ``reason`` of a publish (the body may be empty or an object)."""
+    if not request.get_data():
+        return ""
+    reason = field(json_body(), "reason", str, required=False) or ""
+    if len(reason) > 500:
+        raise Invalid(_("Field “%(name)s” is not valid.", name="reason"), field="reason")
+    return reason.strip()
 
 
 def _row_json(row: board.Row) -> dict:
@@ -142,8 +153,7 @@ def competitions_leaderboard(comp_id: int):
     comp = board.lean_competition(current_user, comp_id)
     limit, offset = _int_arg("limit", 50, 1, board.MAX_LIMIT), _int_arg("offset", 0, 0, 10**7)
     if request.args.get("by") == "team":
-        hidden = comp.visibility == "own" and not board.sees_live(comp, current_user)
-        teams = [] if hidden else board.team_board(comp, current_user)
+        teams = board.team_table(comp, current_user)
         return {"entries": [{"rank": t["rank"], "team": t["team"], "score": t["score"]}
                             for t in teams[offset:offset + limit]],
                 "me": None, "frozen": board.frozen_for(comp, current_user)}

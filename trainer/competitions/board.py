@@ -197,8 +197,6 @@ def redis_rows(comp_id: int, frozen: bool, limit: int, offset: int,
     has_next = len(members) > limit
     members = members[:limit]
     if not members:
-        if offset == 0:  # perhaps Redis lost the set: check again on the next read
-            current_app.extensions.get("competition_board_ready", {}).pop(comp_id, None)
         return [], False
     keys = [k for k, _id in members]
     first = 1 if offset == 0 else 1 + better_in_redis(zkey, keys[0])
@@ -264,6 +262,17 @@ def team_board(comp: Competition, viewer, public: bool = False) -> list[dict]:
     rows = standings.team_standings(members, comp.team_size)
     return [{"rank": r.rank, "team": names.get(r.team, "?"), "team_id": r.team,
              "score": r.score_centi / 100} for r in rows]
+
+
+def team_table(comp: Competition, viewer, public: bool = False) -> list[dict]:
+    """The team table under the visibility setting, as for entrants: none when they see
+    only their own standing, the first ``visible_top`` rows under "top" (organisers, not
+    asking for the public view, see it all)."""
+    if comp.team_by is None or (comp.visibility == "own" and not sees_live(comp, viewer,
+                                                                            public)):
+        return []
+    rows = team_board(comp, viewer, public)
+    return rows[:visible_limit(comp, viewer, len(rows), 0, public)]
 
 
 def full_ranking(comp_id: int, frozen: bool = False) -> list[tuple[int, int, int]]:

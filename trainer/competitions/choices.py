@@ -6,6 +6,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from trainer.auth.models import User
+from trainer.competitions.eligibility import open_to_entrants
 from trainer.competitions.models import Competition, Entry
 from trainer.competitions.queries import can_create_in
 from trainer.extensions import db
@@ -37,7 +38,10 @@ def competition_form(form, user, comp: Competition | None = None):
     form.courses.choices = [(c.slug, c.title) for c in courses]
     quizzes = db.session.scalars(visible_quizzes(user).where(Quiz.course_id.is_not(None))
                                  .order_by(Quiz.title))
-    form.quiz_passed.choices = [("", _("None"))] + [(str(q.id), q.title) for q in quizzes]
+    street = comp.street_id if comp is not None else street_id_of(user)
+    form.quiz_passed.choices = [("", _("None"))] + [
+        (str(q.id), q.title) for q in quizzes
+        if open_to_entrants(q, street) or open_to_entrants(q, None)]
     return form
 
 

@@ -35,6 +35,42 @@ def _url(endpoint: str, **values) -> str | None:
     return url_for(endpoint, **values)
 
 
+def check_references(actor, rules: list[dict], street) -> None:
+    """Every course and quiz a rule names exists, and each quiz can be taken by the
+    contest's entrants (``street``: the contest's street, None for the district), so the
+    checklist never links a worker to a quiz they cannot open (422 naming the rule)."""
+    from trainer.competitions.spec import bad
+    from trainer.learning.models import Course
+    from trainer.quizzes.models import Quiz
+    from trainer.quizzes.queries import visible_quizzes
+
+    for i, rule in enumerate(rules):
+        if rule["rule"] == "course" and db.session.scalar(
+                sa.select(Course.id).where(Course.slug == rule["course"])) is None:
+            raise bad(f"eligibility[{i}].course", _("Unknown course “%(slug)s”.",
+                                                    slug=rule["course"]))
+        if rule["rule"] != "quiz_passed":
+            continue
+        quiz = db.session.scalar(visible_quizzes(actor).where(Quiz.id == rule["quiz"]))
+        if quiz is None:
+            raise bad(f"eligibility[{i}].quiz", _("Unknown quiz."))
+        if not open_to_entrants(quiz, street.id if street is not None else None):
+            raise bad(f"eligibility[{i}].quiz", _(
+                "Entrants cannot take the quiz “%(title)s”: choose a published quiz (or a "
+                "module quiz of a published course) open to the whole competition's scope.",
+                title=quiz.title))
+
+
+def open_to_entrants(quiz, street_id: int | None) -> bool:
+    """Whether every worker who may enter (the street's, or the whole district's) can
+    open the quiz: published, and neither it nor its course limited to another street."""
+    if not quiz.published or quiz.street_id not in (None, street_id):
+        return False
+    course = quiz.course
+    return course is None or (course.status == "published"
+                              and course.street_id in (None, street_id))
+
+
 def check_rules(user, rules: list[dict]) -> list[RuleStatus]:
     """The checklist of ``rules`` for ``user``, in order."""
     checks = {"course": _course, "quiz_passed": _quiz_passed, "practice": _practice}

@@ -1,6 +1,7 @@
 """Organiser, judge and entrant forms: field validation only. The competition and round
 forms turn into the API's body (``body()``) so that one parser (spec.py) checks both."""
 
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -16,7 +17,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -40,6 +41,16 @@ def local(value):
         return None
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
     return value.astimezone(zone).replace(tzinfo=None)
+
+
+class FiniteDecimalField(DecimalField):
+    """A decimal that refuses NaN and the infinities (no range check can compare NaN)."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 def when(label, required: bool = True):
@@ -68,7 +79,7 @@ class CompetitionForm(FlaskForm):
         ("own", _l("Only their own standing"))])
     visible_top = IntegerField(_l("Places shown (top only)"),
                                validators=[Optional(), NumberRange(min=1, max=10000)])
-    appeal_hours = DecimalField(_l("Appeal window after a round closes (hours)"), default=2,
+    appeal_hours = FiniteDecimalField(_l("Appeal window after a round closes (hours)"), default=2,
                                 validators=[Optional(), NumberRange(min=0, max=720)])
     courses = CheckboxList(_l("Required courses"), choices=[])
     quiz_passed = SelectField(_l("Required module quiz"), choices=[], default="")
@@ -80,7 +91,7 @@ class CompetitionForm(FlaskForm):
                                validators=[Optional(), Length(max=40)])
     honour_top = IntegerField(_l("Awarded to the top (places)"), default=3,
                               validators=[Optional(), NumberRange(min=1, max=100000)])
-    honour_percent = DecimalField(_l("… or the top percent"),
+    honour_percent = FiniteDecimalField(_l("… or the top percent"),
                                   validators=[Optional(), NumberRange(min=0.1, max=100)])
     team_honour_title = StringField(_l("Team honour"), validators=[Optional(), Length(max=40)])
     team_honour_top = IntegerField(_l("Awarded to the top teams"), default=1,
@@ -161,14 +172,34 @@ class RoundForm(FlaskForm):
            "not score its entrants)"), validators=[Optional(), Length(max=2000)])
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
 
+    def validate_criteria(self, field) -> None:
+        for number, line in enumerate((field.data or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            name, sep, most = line.replace("：", ":").rpartition(":")
+            if not sep or not name.strip():
+                raise ValidationError(_l("Line %(n)s: write each criterion as “name: maximum”, "
+                                         "e.g. “沟通: 10”.", n=number))
+            value = most.strip()
+            if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 1000:
+                raise ValidationError(_l("Line %(n)s: the maximum must be a whole number from "
+                                         "1 to 1000.", n=number))
+
+    def validate_judge_communities(self, field) -> None:
+        for number, line in enumerate((field.data or "").splitlines(), start=1):
+            name, sep, code = line.replace("：", ":").partition(":")
+            if line.strip() and not (sep and name.strip() and code.strip()):
+                raise ValidationError(_l("Line %(n)s: write “username: community code”.",
+                                         n=number))
+
     def body(self) -> dict:
         criteria = []
         for line in (self.criteria.data or "").splitlines():
             name, _sep, most = line.replace("：", ":").rpartition(":")
             if line.strip():
                 value = most.strip()
-                criteria.append({"name": (name or line).strip(),
-                                 "max": int(value) if value.isdigit() else (value or None)})
+                criteria.append({"name": name.strip(), "max": int(value)
+                                 if value.isascii() and value.isdigit() else (value or None)})
         return {"title": self.title.data, "kind": self.kind.data, "weight": self.weight.data,
                 "opens_at": iso(self.opens_at.data), "closes_at": iso(self.closes_at.data),
                 "time_limit": self.time_limit.data,
@@ -213,7 +244,7 @@ class ResolveForm(FlaskForm):
     decision = SelectField(_l("Decision"), choices=[("upheld", _l("Uphold")),
                                                     ("rejected", _l("Reject"))])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
-    percent = DecimalField(_l("Corrected round percent (optional)"),
+    percent = FiniteDecimalField(_l("Corrected round percent (optional)"),
                            validators=[Optional(), NumberRange(min=0, max=100)])
 
 

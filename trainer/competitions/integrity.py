@@ -41,14 +41,17 @@ def _quiz_flags(rnd: Round, rows) -> list[Flag]:
     attempt_ids = {r.attempt_id: n for r, n in rows if r.attempt_id}
     if not attempt_ids:
         return []
+    attempts = {a.id: a for a in db.session.scalars(sa.select(Attempt).where(
+        Attempt.id.in_(list(attempt_ids))))}
     answers: dict[int, dict] = {}
     for attempt_id, question_id, answer in db.session.execute(
             sa.select(AttemptAnswer.attempt_id, AttemptAnswer.question_id, AttemptAnswer.answer)
             .where(AttemptAnswer.attempt_id.in_(list(attempt_ids)))):
         answers.setdefault(attempt_id, {})[question_id] = answer
     found = []
-    for attempt in db.session.scalars(sa.select(Attempt).where(
-            Attempt.id.in_(list(attempt_ids)), Attempt.submitted_at.is_not(None))):
+    for attempt in attempts.values():
+        if attempt.submitted_at is None:
+            continue
         given = sum(1 for v in answers.get(attempt.id, {}).values() if v is not None)
         seconds = (attempt.submitted_at - attempt.started_at).total_seconds()
         if flags.too_fast(seconds, given, flags.FAST_SECONDS_PER_ANSWER):
@@ -58,8 +61,24 @@ def _quiz_flags(rnd: Round, rows) -> list[Flag]:
     for result, number in rows:
         if result.address and result.attempt_id in answers:
             by_address.setdefault(result.address, []).append(
-                (number, answers[result.attempt_id]))
+                (number, _as_options(attempts[result.attempt_id], answers[result.attempt_id])))
     return found + flags.similar_pairs(by_address, rnd.n)
+
+
+def _as_options(attempt, answers: dict) -> dict:
+    """Answers by the option chosen, not its key: every entrant's options are shuffled,
+    so the same key means a different option from one entrant to the next."""
+    texts = {entry["id"]: {o.get("key"): o.get("text") for o in
+                           (entry.get("data") or {}).get("options") or []}
+             for entry in attempt.questions or []}
+    mapped = {}
+    for question_id, answer in answers.items():
+        keys = texts.get(question_id) or {}
+        if isinstance(answer, list):
+            mapped[question_id] = [keys.get(a, a) for a in answer]
+        else:
+            mapped[question_id] = keys.get(answer, answer) if isinstance(answer, str) else answer
+    return mapped
 
 
 def _run_flags(rnd: Round, rows) -> list[Flag]:

@@ -27,8 +27,9 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(12))
 
 
-def publish(actor, comp: Competition) -> dict:
-    """Close, award and certify (idempotent); returns the honours as the API shows them."""
+def publish(actor, comp: Competition, reason: str = "") -> dict:
+    """Close, award and certify (idempotent); returns the honours as the API shows them.
+    ``reason`` (optional) is kept with the audit entry."""
     if comp.status == "published":
         return honours_json(comp)
     if comp.status == "draft":
@@ -42,7 +43,7 @@ def publish(actor, comp: Competition) -> dict:
     awarded = award_honours(comp)
     for honour in awarded:
         issue_certificate(honour)
-    audit.record(comp.id, actor, "publish", {"honours": len(awarded)})
+    audit.record(comp.id, actor, "publish", {"honours": len(awarded)}, reason)
     redisboard.queue_reset(comp.id)
     return honours_json(comp)
 

@@ -5,6 +5,9 @@ Integrity notes kept for human review (never a penalty): the address an entrant 
 from, and how often they left the attempt page.
 """
 
+import copy
+import secrets
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -14,6 +17,8 @@ from trainer.competitions.queries import entry_of
 from trainer.errors import Conflict, Forbidden, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
+
+_random = secrets.SystemRandom()  # entrants must not be able to predict their order
 
 
 def entry_for_play(user, comp: Competition) -> Entry:
@@ -55,9 +60,34 @@ def _start_quiz(user, rnd: Round):
     from trainer.quizzes.services import start_attempt
 
     now = utcnow()
-    attempt, _created = start_attempt(user, rnd.quiz, context="competition", round_id=rnd.id,
-                                      deadline=phases.round_deadline(rnd, now), max_attempts=1)
+    attempt, created = start_attempt(user, rnd.quiz, context="competition", round_id=rnd.id,
+                                     deadline=phases.round_deadline(rnd, now), max_attempts=1)
+    if created:  # whatever the quiz's own settings say: no two entrants share an order
+        attempt.questions = shuffled(attempt.questions, _random)
+        db.session.flush()
     return attempt
+
+
+def shuffled(questions: list[dict], rng) -> list[dict]:
+    """A copy of an attempt's questions in an order of its own, the options of every
+    choice question shuffled too and keyed A, B, … again in their new order."""
+    from trainer.quizzes.items import KEYS
+
+    order = [copy.deepcopy(entry) for entry in questions]
+    rng.shuffle(order)
+    for entry in order:
+        data = entry.get("data") or {}
+        options = data.get("options") or []
+        if data.get("type") not in ("single", "multiple") or len(options) < 2:
+            continue
+        html = list(entry.get("options_html") or [])
+        html += [""] * (len(options) - len(html))
+        places = list(range(len(options)))
+        rng.shuffle(places)
+        data["options"] = [dict(options[i], key=KEYS[n]) for n, i in enumerate(places)]
+        if entry.get("options_html"):
+            entry["options_html"] = [html[i] for i in places]
+    return order
 
 
 def _start_run(user, rnd: Round):

@@ -36,7 +36,7 @@ def resolve_street(actor, code: str | None) -> Unit | None:
 def create_competition(actor, spec: CompetitionSpec, *, status: str = "open") -> Competition:
     """A competition with its rounds (open at once by default, as the API creates them)."""
     street = resolve_street(actor, spec.street)
-    _check_references(actor, spec.eligibility, street)
+    eligibility.check_references(actor, spec.eligibility, street)
     comp = Competition(street_id=street.id if street else None, status=status,
                        created_by_id=actor.id,
                        **{name: getattr(spec, name) for name in FIELDS})
@@ -53,7 +53,7 @@ def update_competition(actor, comp: Competition, spec: CompetitionSpec, reason: 
     """Change the contest's settings (not its street); totals follow if weights changed."""
     if comp.status == "published":
         raise Conflict(_("Published results cannot be changed."))
-    _check_references(actor, spec.eligibility, comp.street)
+    eligibility.check_references(actor, spec.eligibility, comp.street)
     changed = {}
     for name in FIELDS:
         if getattr(comp, name) != getattr(spec, name):
@@ -64,19 +64,6 @@ def update_competition(actor, comp: Competition, spec: CompetitionSpec, reason: 
         audit.record(comp.id, actor, "edit", changed, reason)
         if {"starts_at", "freeze_at"} & set(changed):
             scoring.refresh_competition(comp)
-
-
-def _check_references(actor, rules: list[dict], street: Unit | None) -> None:
-    from trainer.learning.models import Course
-    from trainer.quizzes.models import Quiz
-
-    for i, rule in enumerate(rules):
-        if rule["rule"] == "course" and db.session.scalar(
-                sa.select(Course.id).where(Course.slug == rule["course"])) is None:
-            raise bad(f"eligibility[{i}].course", _("Unknown course “%(slug)s”.",
-                                                    slug=rule["course"]))
-        if rule["rule"] == "quiz_passed" and db.session.get(Quiz, rule["quiz"]) is None:
-            raise bad(f"eligibility[{i}].quiz", _("Unknown quiz."))
 
 
 def add_round(actor, comp: Competition, spec: RoundSpec, reason: str = "") -> Round:
@@ -92,7 +79,8 @@ def add_round(actor, comp: Competition, spec: RoundSpec, reason: str = "") -> Ro
 
 def update_round(actor, rnd: Round, spec: RoundSpec, reason: str) -> None:
     """Change a round's title, weight, times, limit, rubric or judges; what it plays
-    (its quiz or scenario, its kind) only while nobody has started it."""
+    (its quiz or scenario, its kind) only while nobody has started it, and its rubric
+    only while no judge has scored (old sheets would not fit a new rubric)."""
     comp = rnd.competition
     if comp.status == "published":
         raise Conflict(_("Published results cannot be changed."))
@@ -101,16 +89,40 @@ def update_round(actor, rnd: Round, spec: RoundSpec, reason: str) -> None:
     target = _target(actor, spec, comp.street, "")
     if played and (spec.kind != rnd.kind or target != (rnd.quiz_id, rnd.scenario_id)):
         raise Conflict(_("Entrants have played this round: its quiz or scenario stays."))
-    before = {"title": rnd.title, "weight": rnd.weight, "opens_at": rnd.opens_at,
-              "closes_at": rnd.closes_at, "time_limit": rnd.time_limit}
+    if _rubric(spec.criteria) != _rubric(rnd.criteria) and _has_sheets(rnd):
+        raise bad("criteria", _("Judges have already scored this round: its criteria and "
+                                "their maximums can no longer change."))
+    before = _round_state(rnd)
     rnd.kind, (rnd.quiz_id, rnd.scenario_id) = spec.kind, target
     rnd.title, rnd.weight, rnd.time_limit = spec.title, spec.weight, spec.time_limit
     rnd.opens_at, rnd.closes_at = spec.opens_at, spec.closes_at
     rnd.criteria = spec.criteria
     _set_judges(rnd, spec, comp, "judges")
     db.session.flush()
-    audit.record(comp.id, actor, "round.edit", {"n": rnd.n, "before": before}, reason)
+    after = _round_state(rnd)
+    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    audit.record(comp.id, actor, "round.edit", {"n": rnd.n, "changed": changed}, reason)
     scoring.refresh_competition(comp)
+
+
+def _rubric(criteria) -> dict:
+    return {c["name"]: float(c["max"]) for c in criteria or []}
+
+
+def _has_sheets(rnd: Round) -> bool:
+    from trainer.competitions.models import ScoreSheet
+
+    return db.session.scalar(sa.select(ScoreSheet.id).where(
+        ScoreSheet.round_id == rnd.id).limit(1)) is not None
+
+
+def _round_state(rnd: Round) -> dict:
+    """What the audit log keeps of a round before and after an edit."""
+    return {"title": rnd.title, "kind": rnd.kind, "weight": rnd.weight,
+            "opens_at": rnd.opens_at, "closes_at": rnd.closes_at,
+            "time_limit": rnd.time_limit, "quiz": rnd.quiz_id, "scenario": rnd.scenario_id,
+            "criteria": list(rnd.criteria or []),
+            "judges": sorted(j.user.username for j in rnd.judges if j.user is not None)}
 
 
 def _add_round(actor, comp: Competition, spec: RoundSpec, n: int, prefix: str = "") -> Round:

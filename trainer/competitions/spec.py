@@ -15,6 +15,7 @@ from trainer.errors import Invalid
 
 RULES = ("course", "quiz_passed", "practice")
 MAX_ROUNDS = 20
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass
@@ -97,6 +98,10 @@ def moment(data: dict, name: str, *, required: bool = True, prefix: str = "") ->
     if parsed is None or parsed.tzinfo is None:
         raise bad(prefix + name, _("Field “%(name)s” must be a time in ISO 8601 with its "
                                    "offset.", name=prefix + name))
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:  # before any UTC arithmetic can overflow
+        raise bad(prefix + name, _("Field “%(name)s” must be a time between the years "
+                                   "%(first)s and %(last)s.", name=prefix + name,
+                                   first=FIRST_YEAR, last=LAST_YEAR))
     return parsed
 
 

@@ -37,6 +37,14 @@ def done_or_flash(action, *args) -> bool:
     return True
 
 
+MAX_PAGE = 100_000
+
+
+def page_arg() -> int:
+    """The ``page`` query argument, clamped to 1..MAX_PAGE (a page past the end is empty)."""
+    return max(1, min(request.args.get("page", 1, type=int), MAX_PAGE))
+
+
 def _round(comp_id: int, n: int):
     comp = get_competition(current_user, comp_id)
     return comp, get_round(comp, n)

@@ -9,11 +9,12 @@ from markupsafe import Markup
 from trainer.auth.access import staff_required
 from trainer.competitions import board, pages, publishing
 from trainer.competitions.queries import can_manage, get_competition
-from trainer.competitions.views import bp
+from trainer.competitions.views import bp, page_arg
 from trainer.extensions import db
 from trainer.org.models import Unit
 
 PER_PAGE = 50
+LIVE_SECONDS = 20  # how often the standings page's script refreshes the table
 
 
 def _street(code: str | None):
@@ -28,18 +29,18 @@ def _street(code: str | None):
     return street
 
 
-@bp.route("/competitions/<int:comp_id>/standings")
-@login_required
-def standings(comp_id: int):
+def _standings_context(comp_id: int) -> dict:
     comp = get_competition(current_user, comp_id)
     tab = request.args.get("tab", "individual")
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     street = _street(request.args.get("street")) if comp.street_id is None else None
+    args = {k: v for k, v in request.args.items() if k in ("tab", "street")}
     context = {"comp": comp, "tab": tab, "page": page, "street": street,
-               "manage": can_manage(current_user, comp)}
+               "manage": can_manage(current_user, comp), "refresh": LIVE_SECONDS,
+               "page_args": {"comp_id": comp.id, **args},
+               "live_url": url_for(".standings_live", comp_id=comp.id, page=page, **args)}
     if tab == "team":
-        hidden = comp.visibility == "own" and not context["manage"]
-        context["teams"] = [] if hidden else board.team_board(comp, current_user)
+        context["teams"] = board.team_table(comp, current_user)
     else:
         context["board"] = board.leaderboard(comp, current_user, limit=PER_PAGE,
                                              offset=(page - 1) * PER_PAGE,
@@ -48,7 +49,22 @@ def standings(comp_id: int):
             context["street_boards"] = [
                 (s, board.leaderboard(comp, current_user, limit=5, street_id=s.id))
                 for s in pages.streets_of(comp)]
-    return render_template("competitions/standings.html", **context)
+    return context
+
+
+@bp.route("/competitions/<int:comp_id>/standings")
+@login_required
+def standings(comp_id: int):
+    return render_template("competitions/standings.html", **_standings_context(comp_id))
+
+
+@bp.route("/competitions/<int:comp_id>/standings/live")
+@login_required
+def standings_live(comp_id: int):
+    """The refreshing part of the standings page as an HTML fragment (for its script:
+    cookie-authenticated, the same table and the same rules as the page)."""
+    html = render_template("competitions/_standings_live.html", **_standings_context(comp_id))
+    return html, 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/competitions/<int:comp_id>/projector")
@@ -56,8 +72,7 @@ def standings(comp_id: int):
 def projector(comp_id: int):
     comp = get_competition(current_user, comp_id)
     table = board.leaderboard(comp, current_user, limit=20, public=True)
-    teams = board.team_board(comp, current_user, public=True)[:8] \
-        if comp.visibility != "own" else []
+    teams = board.team_table(comp, current_user, public=True)[:8]
     return render_template("competitions/projector.html", comp=comp, board=table,
                            teams=teams, refresh=30)
 

@@ -10,7 +10,7 @@ from trainer.competitions import judging
 from trainer.competitions.forms import ScoreForm
 from trainer.competitions.models import Entry
 from trainer.competitions.queries import get_competition, get_round
-from trainer.competitions.views import bp
+from trainer.competitions.views import bp, page_arg
 from trainer.errors import Invalid
 from trainer.extensions import db
 
@@ -27,7 +27,7 @@ def _judged(comp_id: int, n: int):
 def judge_list(comp_id: int, n: int):
     comp, rnd = _judged(comp_id, n)
     stmt = sa.select(Entry).where(Entry.competition_id == comp.id).order_by(Entry.number)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     return render_template("competitions/judge_list.html", comp=comp, rnd=rnd, page=page,
                            sheets=judging.my_sheets(current_user, rnd))
 

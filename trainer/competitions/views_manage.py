@@ -19,7 +19,7 @@ from trainer.competitions import choices as pick
 from trainer.competitions.forms import CompetitionForm, ResolveForm, RoundForm, StatusForm
 from trainer.competitions.queries import get_managed, get_round
 from trainer.competitions.spec import parse_competition, parse_round
-from trainer.competitions.views import bp
+from trainer.competitions.views import bp, page_arg
 from trainer.errors import DomainError, Invalid
 from trainer.extensions import db
 
@@ -101,6 +101,10 @@ def _save_round(comp, form, rnd=None) -> bool:
         db.session.rollback()
         form_error(form, exc)
         return False
+    except DomainError as exc:  # e.g. the round's quiz stays once entrants played it
+        db.session.rollback()
+        flash(exc.message, "error")
+        return False
     db.session.commit()
     return True
 
@@ -152,9 +156,12 @@ def change_status(comp_id: int):
 @organisers
 def publish(comp_id: int):
     comp = get_managed(current_user, comp_id)
-    if StatusForm().validate_on_submit():
+    form = StatusForm()
+    if not form.validate_on_submit():
+        flash(_("The reason may hold at most 500 characters."), "error")
+    else:
         try:
-            publishing.publish(current_user, comp)
+            publishing.publish(current_user, comp, form.reason.data or "")
             db.session.commit()
             flash(_("Results published: honours awarded and certificates issued."), "ok")
         except DomainError as exc:
@@ -188,7 +195,8 @@ def results_export(comp_id: int):
 @organisers
 def audit_log(comp_id: int):
     comp = get_managed(current_user, comp_id)
-    page = db.paginate(audit.audit_log(comp.id), per_page=50, error_out=False)
+    page = db.paginate(audit.audit_log(comp.id), page=page_arg(), per_page=50,
+                       error_out=False)
     return render_template("competitions/audit.html", comp=comp, page=page)
 
 
@@ -204,7 +212,8 @@ def integrity_flags(comp_id: int):
 @organisers
 def appeal_list(comp_id: int):
     comp = get_managed(current_user, comp_id)
-    page = db.paginate(appeals.appeals_of(comp), per_page=30, error_out=False)
+    page = db.paginate(appeals.appeals_of(comp), page=page_arg(), per_page=30,
+                       error_out=False)
     return render_template("competitions/appeals.html", comp=comp, page=page,
                            form=ResolveForm())
 
