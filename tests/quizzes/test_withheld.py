@@ -129,3 +129,15 @@ def test_mastery_counts_answers_reviewed_right_after_submitting(
     attempt = caller.post(f"/api/v1/quizzes/{quiz}/attempts").get_json()
     submit(caller, attempt["attempt_id"], {bank[3]: False})
     assert "TAG-3 <span" in mastery_page(client, auth)
+
+
+def test_starting_a_quiz_takes_its_questions_out_of_an_open_practice(
+        app, client, auth, api, bank, make_quiz):
+    practice_id, _context, ids = practice_ids(app, client, auth)
+    caller = api("worker")
+    caller.put(f"/api/v1/attempts/{practice_id}/answers/{bank[0]}", json={"answer": True})
+    quiz = make_quiz([bank[0]], review="never")  # written after the practice began
+    caller.post(f"/api/v1/quizzes/{quiz}/attempts")
+    result = caller.post(f"/api/v1/attempts/{practice_id}/submit").get_json()
+    assert sorted(item["question_id"] for item in result["review"]) == sorted(bank[1:])
+    assert sorted(ids) == sorted(bank)

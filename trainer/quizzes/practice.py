@@ -62,6 +62,22 @@ def start_practice(user, label: str, *, department_id: int | None = None,
     return attempt
 
 
+def withdraw_from_practice(user_id: int, question_ids: list[int]) -> None:
+    """Take questions out of the user's open practice attempts: an attempt just started
+    withholds their answers, which submitting the practice would show."""
+    wanted = set(question_ids)
+    for attempt in db.session.scalars(sa.select(Attempt).where(
+            Attempt.user_id == user_id, Attempt.context == "practice",
+            Attempt.submitted_at.is_(None)).with_for_update()):
+        kept = [entry for entry in attempt.questions if entry["id"] not in wanted]
+        if len(kept) < len(attempt.questions):
+            attempt.questions = kept
+            db.session.execute(sa.delete(AttemptAnswer).where(
+                AttemptAnswer.attempt_id == attempt.id,
+                AttemptAnswer.question_id.in_(wanted)))
+    db.session.flush()
+
+
 def record_results(attempt: Attempt, credits: dict[int, float]) -> None:
     """Update the notebook after grading: a miss (or a blank) enters or re-enters it; a
     right answer in practice started after the last miss counts towards leaving it.

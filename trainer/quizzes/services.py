@@ -20,7 +20,7 @@ from trainer.quizzes.grading import BadAnswer, coerce_answer, grade
 from trainer.quizzes.items import from_dict
 from trainer.quizzes.models import CONTEXTS, Attempt, AttemptAnswer, Quiz
 from trainer.quizzes.modules import upsert_module_quiz
-from trainer.quizzes.practice import record_results
+from trainer.quizzes.practice import record_results, withdraw_from_practice
 from trainer.quizzes.review import attempt_json, result_json
 
 __all__ = ["GRADED_HOOKS", "REVIEW_HOOKS", "accepts_saves", "attempt_json", "grade_overdue",
@@ -69,6 +69,7 @@ def start_attempt(user, quiz: Quiz, *, context: str = "quiz", round_id: int | No
                 db.session.add(attempt)
         except sa.exc.IntegrityError:
             continue  # a concurrent start took this number: return that attempt
+        withdraw_from_practice(user.id, [entry["id"] for entry in attempt.questions])
         return attempt, True
     raise Conflict(_("Please try again."), code="busy")
 

@@ -15,7 +15,9 @@ submitting) while any of these holds:
 
 Questions that a quiz reviewed later *could* draw by rule are not withheld: that would
 take a whole department's or competency's questions out of practice. They are withheld
-only once drawn into one of the worker's own hidden attempts (rule 1).
+only once drawn into one of the worker's own hidden attempts (rule 1); starting such an
+attempt also takes them out of the worker's open practice attempts
+(practice.withdraw_from_practice), which were drawn before.
 """
 
 import sqlalchemy as sa
