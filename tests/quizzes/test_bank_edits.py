@@ -108,3 +108,14 @@ def test_points_that_are_not_a_number_say_so(client, auth, users):
     auth.login("trainer")
     resp = auth.post("/bank/new", data={**FORM, "points": "sNaN"})
     assert resp.status_code == 422 and "请输入数字" in resp.get_data(as_text=True)
+
+
+def test_the_question_page_shows_every_feedback_and_the_text_format(app, client, auth, users,
+                                                                   make_question):
+    short = make_question(parse_gift("报警？{=110#对，报警打110 =一一零}")[0][0])
+    number = make_question(parse_gift("几天？{#7#对 ~#一周七天}")[0][0])
+    plain = make_question(parse_csv("题型,题干,答案\n判断,天是蓝的,对\n".encode())[0][0])
+    auth.login("trainer")
+    assert "对，报警打110" in client.get(f"/bank/{short}").get_data(as_text=True)
+    assert "一周七天" in client.get(f"/bank/{number}").get_data(as_text=True)
+    assert "纯文本" in client.get(f"/bank/{plain}").get_data(as_text=True)
