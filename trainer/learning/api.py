@@ -22,7 +22,7 @@ def courses():
     args = {k: request.args.get(k, "").strip()[:40] for k in ("department", "competency", "q")}
     stmt = catalogue_query(current_user, **args)
     items, status, headers = paginated(stmt, lambda c: c)
-    progress = services.progress_map(current_user.id, items)
+    progress = services.progress_map(current_user.id, [c.id for c in items])
     return [course_item(c, progress[c.id]) for c in items], status, headers
 
 

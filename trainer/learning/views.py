@@ -49,7 +49,7 @@ def catalogue_query(user, department: str, competency: str, q: str) -> sa.Select
 def catalogue():
     args = {k: request.args.get(k, "").strip()[:40] for k in ("department", "competency", "q")}
     page = db.paginate(catalogue_query(current_user, **args), per_page=20, error_out=False)
-    progress = services.progress_map(current_user.id, page.items)
+    progress = services.progress_map(current_user.id, [c.id for c in page.items])
     departments = db.session.scalars(sa.select(Department).order_by(Department.id)).all()
     return render_template("learning/catalogue.html", page=page, progress=progress,
                            departments=departments, competencies=COMPETENCIES, **args)

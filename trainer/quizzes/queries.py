@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -104,6 +105,28 @@ def overdue_attempts(user_id: int | None = None, quiz_id: int | None = None) -> 
     if user_id is not None:
         stmt = stmt.where(Attempt.user_id == user_id)
     return stmt if quiz_id is None else stmt.where(Attempt.quiz_id == quiz_id)
+
+
+def has_pending_grading(user_id: int) -> bool:
+    """Whether the user has an attempt past its deadline (and grace) still ungraded, or a
+    graded one of a closed after-close quiz whose misses have not entered the notebook.
+    One prebuilt statement: pages of other domains ask it on every request."""
+    now = utcnow()
+    row = db.session.execute(_pending_statement(),
+                             {"uid": user_id, "cutoff": now - grace(), "now": now}).first()
+    return row is not None
+
+
+@cache
+def _pending_statement() -> sa.Select:
+    uid = sa.bindparam("uid")
+    overdue = sa.and_(Attempt.submitted_at.is_(None), Attempt.deadline < sa.bindparam("cutoff"))
+    closed = sa.select(Quiz.id).where(Quiz.closes_at <= sa.bindparam("now"))
+    unnoted = sa.and_(Attempt.context.in_(("quiz", "module")), Attempt.review == "after_close",
+                      Attempt.submitted_at.is_not(None), Attempt.noted_at.is_(None),
+                      Attempt.quiz_id.in_(closed))
+    return (sa.select(Attempt.id).where(Attempt.user_id == uid, sa.or_(overdue, unnoted))
+            .limit(1))
 
 
 def has_overdue(user_id: int | None = None, quiz_id: int | None = None) -> bool:

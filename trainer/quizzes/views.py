@@ -38,10 +38,11 @@ def grade_overdue_first(*, quiz_id: int | None = None) -> None:
     have closed into the notebook. A GET that must write: it ends the read transaction and
     starts a writing one, only when there is something to do."""
     user_id = None if quiz_id is not None else current_user.id
-    overdue = queries.has_overdue(user_id, quiz_id)
-    unnoted = user_id is not None and db.session.scalar(
-        practice.unnoted_attempts(user_id).limit(1)) is not None
-    if overdue or unnoted:
+    if user_id is not None:
+        pending = queries.has_pending_grading(user_id)
+    else:
+        pending = queries.has_overdue(None, quiz_id)
+    if pending:
         db.session.rollback()
         set_write_intent(True)
         services.grade_overdue(user_id, quiz_id)
