@@ -7,7 +7,7 @@ and the served standings equal a recomputation from the stored rows.
     .venv/bin/python bench/competition_burst.py [--entrants 200]
 
 Runs on a temporary SQLite file, and on PostgreSQL too when DATABASE_URL names one (in a
-scratch database dropped afterwards). The schema comes from create_all
+scratch database dropped afterwards). The schema comes from the migrations
 (bench/competition_setup.py). Loopback only; stdlib client; every loop is bounded.
 """
 
@@ -77,7 +77,9 @@ def entrant(port: int, comp_id: int, n: int, token: str, barrier, tally: Tally, 
     right = n % (QUESTIONS + 1)
     acked = 0
     for i, question in enumerate(attempt["questions"]):
-        answer = "A" if i < right else "B"
+        # Options are shuffled and re-keyed per entrant in a round: answer by their text.
+        keys = {option["html"]: option["key"] for option in question["options"]}
+        answer = keys["对"] if i < right else keys["错"]
         status, saved = call(port, "PUT", f"/api/v1/attempts/{attempt['attempt_id']}/answers/"
                              f"{question['id']}", token, tally, {"answer": answer, "seq": 1})
         acked += status == 200 and saved["answer"] == answer

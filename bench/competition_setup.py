@@ -1,8 +1,7 @@
 """Scratch databases for the competition benchmarks (bench/leaderboard.py and
 bench/competition_burst.py), and the checks they run afterwards.
 
-`flask db upgrade` does not know the competitions tables yet (the lead generates their
-migration at integration), so the schema comes from create_all. Bearer tokens are issued
+The schema comes from the migrations (as `flask db upgrade` builds it). Bearer tokens are issued
 directly: the benchmarks measure competitions, not password hashing. Usage:
 
     DATABASE_URL=... python bench/competition_setup.py leaderboard ENTRANTS OUT.json
@@ -22,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
 
 from config import Config  # noqa: E402
 from trainer import create_app  # noqa: E402
@@ -239,7 +239,7 @@ def main() -> None:
     app = create_app(SetupConfig)
     with app.app_context():
         if mode != "verify":
-            db.create_all()
+            upgrade()  # the migrations, exactly as production builds it
         result = {"leaderboard": setup_leaderboard, "burst": setup_burst,
                   "verify": verify}[mode](app, number)
     Path(out).write_text(json.dumps(result), "utf-8")

@@ -12,8 +12,8 @@ off (COMPETITION_BOARD_CACHE_SECONDS=0), so both costs are visible.
     .venv/bin/python bench/leaderboard.py [--entrants 100000] [--seconds 10]
         [--connections 32] [--redis redis://127.0.0.1:6379/14]
 
-The schema comes from create_all (bench/competition_setup.py); the competitions tables
-have no migration yet. Loopback only; every run is bounded (wrk -d).
+The schema comes from the migrations (bench/competition_setup.py). Loopback only; every
+run is bounded (wrk -d).
 """
 
 import argparse

@@ -7,8 +7,8 @@ errors, and checks that every acknowledged save is in the graded result exactly 
 Issue 4 targets: ratio >= 0.3, p99 < 150 ms at 64 connections, zero errors, zero lost.
 
 Runs on a temporary SQLite file, and also on PostgreSQL when DATABASE_URL names one (in a
-scratch schema that is dropped afterwards). The schema comes from create_all in
-bench/quiz_burst_setup.py, since the quizzes tables have no migration yet.
+scratch schema that is dropped afterwards). The schema comes from the migrations
+(bench/quiz_burst_setup.py).
 Loopback only; stdlib only (threads + http.client); every loop is bounded.
 
     .venv/bin/python bench/quiz_burst.py [--workers 200] [--connections 64]
@@ -28,7 +28,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import ROOT, Server
+from common import ROOT, Server, wrk
 
 RETRIES = 5
 
@@ -172,6 +172,55 @@ def check(takers: list[Taker]) -> dict:
     return {"acked": acked, "lost": lost, "duplicated": duplicated, "ungraded": ungraded}
 
 
+LUA = """
+-- Autosaves spread over every (attempt, question) pair; each wrk thread takes its own
+-- slice and sends strictly increasing seq numbers, so no save is stale.
+local items = {%s}
+local n, id = 0, 0
+setup = function(thread) id = id + 1; thread:set("tid", id) end
+request = function()
+  n = n + 1
+  local it = items[((n * 2 + tid) %% #items) + 1]
+  local body = string.format('{"answer": %%s, "seq": %%d}', it[3], %d + n * 2 + tid)
+  return wrk.format("PUT", it[2], {["Authorization"] = "Bearer " .. it[1],
+                                    ["Content-Type"] = "application/json"}, body)
+end
+"""
+
+
+def lua_string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def run_capacity(port: int, setup: dict, connections: int, seconds: int) -> dict:
+    """The autosave endpoint under wrk (a C load generator, so the client costs little of
+    the two cores), against /healthz under the same wrk load, on fresh attempts."""
+    takers = [Taker(token) for token in setup["tokens"]]
+    with ThreadPoolExecutor(16) as pool:
+        def start(taker):
+            status, body = call(port, "POST", f"/api/v1/quizzes/{setup['quiz_id']}/attempts",
+                                taker.token)
+            taker.attempt = body if status in (200, 201) else None
+        list(pool.map(start, takers))
+    items = [(t.token, f"/api/v1/attempts/{t.attempt['attempt_id']}/answers/{qid}",
+              json.dumps(answer)) for t in takers if t.attempt for qid, answer in t.answers()]
+    script = Path(tempfile.mkdtemp(prefix="gt-wrk-")) / "autosave.lua"
+    script.write_text(LUA % (", ".join("{" + ", ".join(lua_string(x) for x in item) + "}"
+                                       for item in items), time.time_ns() // 1000), "utf-8")
+    base = f"http://127.0.0.1:{port}"
+    health = wrk(base + "/healthz", seconds=seconds, connections=connections)
+    save = wrk(base + "/", seconds=seconds, connections=connections, script=str(script))
+    return {"health": health, "save": save}
+
+
+def show_capacity(row: dict) -> None:
+    health, save = row["health"], row["save"]
+    for name, got, extra in (("GET /healthz", health, ""), ("PUT autosave", save,
+                             f"  ratio {save['rps'] / health['rps']:.2f}")):
+        print(f"  {name:18s} {got['rps']:8.1f} req/s  p50 {got['p50']} ms  p99 {got['p99']} ms"
+              f"  errors {got['errors']}{extra}")
+
+
 def worker_pid(master: int):
     """A function giving one of gunicorn's worker processes (children of ``master``)."""
     def find() -> int:
@@ -233,6 +282,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=200)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--seconds", type=int, default=10, help="each wrk run")
     args = parser.parse_args()
     prepared, cleanups = scratch_database(args.workers)
     try:
@@ -247,6 +297,10 @@ def main() -> None:
                 print(f"{label}, killing one gunicorn worker a third of the way through:")
                 show(run_burst(server.port, setup, args.connections,
                                       kill_pid=worker_pid(server.proc.pid)))
+                print(f"{label}, autosave capacity under wrk ({args.connections} connections, "
+                      f"{args.seconds} s each):")
+                show_capacity(run_capacity(server.port, setup, args.connections,
+                                           args.seconds))
             finally:
                 server.stop()
     finally:

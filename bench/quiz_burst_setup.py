@@ -1,7 +1,6 @@
 """Prepare a scratch database for bench/quiz_burst.py and write what the bench needs.
 
-`flask db upgrade` does not know the quizzes tables yet (migrations are generated at
-integration), so this builds the schema with create_all, then seeds one grid, N worker
+The schema comes from the migrations (as `flask db upgrade` builds it), then one grid, N worker
 accounts with bearer tokens (issued directly: the bench measures quizzes, not password
 hashing), and a 20-question quiz of every type. Usage:
 
@@ -15,6 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
 
 from config import Config  # noqa: E402
 from trainer import create_app  # noqa: E402
@@ -83,7 +84,7 @@ def main() -> None:
     workers, out = int(sys.argv[1]), Path(sys.argv[2])
     app = create_app(SetupConfig)
     with app.app_context():
-        db.create_all()
+        upgrade()  # the migrations, exactly as production builds it
         out.write_text(json.dumps(seed(workers)), "utf-8")
 
 
