@@ -20,3 +20,11 @@ def api(client, auth):
         return cache[username]
 
     return headers
+
+
+@pytest.fixture
+def live(app, users):
+    """A session running now (sign-in open)."""
+    from tests.plans import factories
+
+    return factories.live_session(app)

@@ -73,3 +73,16 @@ def live_session(app, street="S1", **kw) -> int:
     end = min(now + timedelta(hours=1), halves.half_of(now).ends_at - timedelta(minutes=1))
     kw.setdefault("audience", {"street": street})
     return make_session(app, plan_for(app, start, street), start, ends_at=end, **kw)
+
+
+def rows(app, model=None) -> list:
+    """Every stored row of ``model`` (attendance by default)."""
+    from trainer.plans.models import Attendance
+
+    with app.app_context():
+        return db.session.scalars(sa.select(model or Attendance)).all()
+
+
+def uid(app, username: str) -> int:
+    with app.app_context():
+        return user(username).id

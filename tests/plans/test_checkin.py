@@ -9,7 +9,7 @@ from trainer.errors import Conflict, DomainError, Forbidden
 from trainer.extensions import db
 from trainer.plans import attendance, signin
 from trainer.plans.halves import LOCAL
-from trainer.plans.models import Attendance, AttendanceChange, Feedback, TrainingSession
+from trainer.plans.models import AttendanceChange, Feedback, TrainingSession
 
 START = datetime(2026, 4, 8, 9, 0, tzinfo=LOCAL)  # 09:00–11:00 Beijing time
 
@@ -18,10 +18,6 @@ START = datetime(2026, 4, 8, 9, 0, tzinfo=LOCAL)  # 09:00–11:00 Beijing time
 def sid(app, plan):
     return factories.make_session(app, plan, START, hours=2.5)
 
-
-def _rows(app, model=Attendance):
-    with app.app_context():
-        return db.session.scalars(sa.select(model)).all()
 
 
 def _code_at(app, sid, moment):
@@ -53,7 +49,7 @@ def test_already_present_worker_gets_present_whatever_the_code(app, sid):
     for code in (_code_at(app, sid, moment), "1-forged", ""):
         assert _check_in(app, sid, code, moment + timedelta(minutes=5)) == "present"
     assert _check_in(app, sid, "", START + timedelta(hours=5)) == "present"  # window closed
-    assert len(_rows(app)) == 1 and len(_rows(app, AttendanceChange)) == 1
+    assert len(factories.rows(app)) == 1 and len(factories.rows(app, AttendanceChange)) == 1
 
 
 def test_code_rotates_every_thirty_seconds(app, sid):
@@ -74,7 +70,7 @@ def test_forged_code_is_refused_and_nothing_recorded(app, sid):
         with pytest.raises(DomainError) as exc:
             _check_in(app, sid, forged, moment)
         assert exc.value.code == "code_invalid"
-    assert _rows(app) == []
+    assert factories.rows(app) == []
 
 
 def test_code_of_another_session_is_refused(app, plan, sid):
@@ -95,7 +91,7 @@ def test_outside_the_window_no_code_and_no_checkin(app, sid, offset):
     with pytest.raises(Conflict) as exc:
         _check_in(app, sid, replay, START + timedelta(hours=2, seconds=1))
     assert exc.value.code == "checkin_closed"
-    assert _rows(app) == []
+    assert factories.rows(app) == []
 
 
 def test_window_opens_half_an_hour_before(app, sid):
@@ -109,10 +105,10 @@ def test_second_scan_changes_nothing(app, sid):
     _check_in(app, sid, code, moment)
     _check_in(app, sid, _code_at(app, sid, moment + timedelta(minutes=5)),
               moment + timedelta(minutes=5))
-    (row,) = _rows(app)
+    (row,) = factories.rows(app)
     assert (row.status, row.method, row.hours_credited) == ("present", "qr", 2.5)
     assert row.marked_at == moment
-    assert len(_rows(app, AttendanceChange)) == 1
+    assert len(factories.rows(app, AttendanceChange)) == 1
 
 
 def test_someone_outside_the_audience_cannot_check_in(app, make_user, sid):
@@ -153,7 +149,7 @@ def test_pending_signin_is_refused_once_the_session_is_over(app, sid):
     with pytest.raises(Conflict) as closed:
         _check_in_pending(app, sid, token, START + timedelta(hours=2, seconds=1))
     assert closed.value.code == "checkin_closed"
-    assert _rows(app) == []
+    assert factories.rows(app) == []
 
 
 def test_pending_signin_belongs_to_the_first_account_that_uses_it(app, make_user, sid):
@@ -170,19 +166,11 @@ def test_pending_signin_belongs_to_the_first_account_that_uses_it(app, make_user
     bound = _pending(app, sid, _code_at(app, sid, moment), moment, by="worker")
     with pytest.raises(DomainError):
         _check_in_pending(app, sid, bound, moment, who="w2")
-    assert [r.user_id for r in _rows(app)] == [_uid(app, "worker")]
+    assert [r.user_id for r in factories.rows(app)] == [factories.uid(app, "worker")]
 
-
-def _uid(app, username):
-    with app.app_context():
-        return user(username).id
 
 
 # --- over HTTP, on the real clock (sign-in itself: test_checkin_http.py) --------------
-
-@pytest.fixture
-def live(app, users):
-    return factories.live_session(app)
 
 
 def test_forged_scan_shows_a_clear_message(app, client, auth, live):
@@ -207,7 +195,7 @@ def test_roll_call_marks_by_hand_with_audit_trail(app, client, auth, make_user, 
     assert auth.post(page, {"user_id": worker_id, "status": "absent"}).status_code == 302
     auth.post(page, {"user_id": worker_id, "status": "present"})
     auth.post(page, {"user_id": li_id, "status": "present"})  # another street: refused
-    (row,) = _rows(app)
+    (row,) = factories.rows(app)
     assert (row.status, row.method, row.hours_credited) == ("present", "manual", 2)
     with app.app_context():
         trail = [(c.old_status, c.new_status, c.changed_by.username) for c in db.session.scalars(
@@ -234,7 +222,7 @@ def test_feedback_after_the_session_for_attendees_only(app, make_user, sid):
         attendance.give_feedback(session, user("worker"), 4, "很好", now=after)
         db.session.commit()
         assert attendance.feedback_summary([sid]) == {sid: (4.0, 1)}
-    assert [(f.rating, f.comment) for f in _rows(app, Feedback)] == [(4, "很好")]
+    assert [(f.rating, f.comment) for f in factories.rows(app, Feedback)] == [(4, "很好")]
 
 
 def test_feedback_form_and_organiser_average(app, client, auth, plan):
@@ -266,8 +254,8 @@ def test_qr_signin_stops_at_capacity_roll_call_may_exceed_it(app, client, auth, 
         attendance.mark_attendance(db.session.get(TrainingSession, sid), user("w2"), "present",
                                    user("trainer"), now=moment)
         db.session.commit()
-    assert sorted(r.status for r in _rows(app)) == ["present", "present"]
-    assert [c.method for c in _rows(app, AttendanceChange)] == ["qr", "manual"]
+    assert sorted(r.status for r in factories.rows(app)) == ["present", "present"]
+    assert [c.method for c in factories.rows(app, AttendanceChange)] == ["qr", "manual"]
     client.set_cookie("lang", "en")
     auth.login("trainer")
     assert "More people are present than" in client.get(

@@ -3,28 +3,9 @@
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-import sqlalchemy as sa
-
 from tests.plans import factories
-from tests.plans.factories import user
 from trainer.extensions import db
-from trainer.plans.models import Attendance, AttendanceChange, TrainingSession
-
-
-def _rows(app, model=Attendance):
-    with app.app_context():
-        return db.session.scalars(sa.select(model)).all()
-
-
-def _uid(app, username):
-    with app.app_context():
-        return user(username).id
-
-
-@pytest.fixture
-def live(app, users):
-    return factories.live_session(app)
+from trainer.plans.models import AttendanceChange, TrainingSession
 
 
 def test_api_code_for_lecturer_and_organiser_only(client, api, make_user, live):
@@ -47,7 +28,7 @@ def test_api_checkin_is_idempotent_and_credits_hours(app, client, api, live):
                         json={"code": code})
     assert first.status_code == again.status_code == 200
     assert first.get_json()["status"] == again.get_json()["status"] == "present"
-    assert len(_rows(app)) == 1
+    assert len(factories.rows(app)) == 1
     record = client.get("/api/v1/me/record", headers=api("worker")).get_json()
     assert [s["id"] for s in record["sessions"]] == [live] and record["total_hours"] == 2
 
@@ -67,7 +48,7 @@ def test_api_checkin_refuses_forged_and_stale_codes(app, client, api, live):
     resp = client.post(f"/api/v1/sessions/{live}/checkin", headers=api("worker"),
                        json={"code": stale})
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "code_stale"
-    assert _rows(app) == []
+    assert factories.rows(app) == []
 
 
 def _scan_anonymously(client, auth, live):
@@ -101,7 +82,7 @@ def test_scan_log_in_and_come_back(app, client, auth, live):
     assert page.status_code == 200
     done = auth.post(target)
     assert done.status_code == 302
-    assert [r.status for r in _rows(app)] == ["present"]
+    assert [r.status for r in factories.rows(app)] == ["present"]
     client.set_cookie("lang", "en")
     assert "You are signed in" in client.get(target).get_data(as_text=True)
 
@@ -118,13 +99,13 @@ def test_signin_link_cannot_be_passed_on(app, client, auth, make_user, live):
     from tests.conftest import AuthActions
 
     assert AuthActions(other).post(target).status_code == 400
-    assert _rows(app) == []
+    assert factories.rows(app) == []
     _log_in_to(client, "worker", target)
     assert auth.post(target).status_code == 302
     auth.logout()  # the same phone, handed to w2 afterwards: the scan was spent
     _log_in_to(client, "w2", target)
     assert auth.post(target).status_code == 400
-    assert [r.user_id for r in _rows(app)] == [_uid(app, "worker")]
+    assert [r.user_id for r in factories.rows(app)] == [factories.uid(app, "worker")]
 
 
 def _end_session_now(app, sid):
@@ -147,7 +128,7 @@ def test_pending_scan_is_refused_after_the_session_ends(app, client, auth, live)
     assert page.status_code == 409 and "is closed" in page.get_data(as_text=True)
     resp = auth.post(target)
     assert resp.status_code in (400, 409)
-    assert _rows(app) == []
+    assert factories.rows(app) == []
 
 
 def test_second_scan_over_http_changes_nothing(app, client, auth, api, live):
@@ -156,14 +137,14 @@ def test_second_scan_over_http_changes_nothing(app, client, auth, api, live):
     auth.login("worker")
     assert client.get(f"/sessions/{live}/checkin?code={code}").status_code == 200
     assert auth.post(f"/sessions/{live}/checkin").status_code == 302
-    (first,) = _rows(app)
+    (first,) = factories.rows(app)
     client.set_cookie("lang", "en")
     again = client.get(f"/sessions/{live}/checkin?code={code}")
     assert again.status_code == 200 and "You are signed in" in again.get_data(as_text=True)
     assert auth.post(f"/sessions/{live}/checkin").status_code == 302  # welcome, again
-    (row,) = _rows(app)
+    (row,) = factories.rows(app)
     assert (row.id, row.marked_at) == (first.id, first.marked_at)
-    assert len(_rows(app, AttendanceChange)) == 1
+    assert len(factories.rows(app, AttendanceChange)) == 1
 
 
 def test_api_repeat_with_a_stale_code_still_answers_present(app, client, api, live):
@@ -179,7 +160,7 @@ def test_api_repeat_with_a_stale_code_still_answers_present(app, client, api, li
     resp = client.post(f"/api/v1/sessions/{live}/checkin", headers=api("worker"),
                        json={"code": stale})
     assert resp.status_code == 200 and resp.get_json()["status"] == "present"
-    assert len(_rows(app)) == 1
+    assert len(factories.rows(app)) == 1
 
 
 def test_api_signin_answers_409_when_the_session_is_full(app, client, api, make_user, users):
@@ -193,4 +174,4 @@ def test_api_signin_answers_409_when_the_session_is_full(app, client, api, make_
     resp = client.post(f"/api/v1/sessions/{live}/checkin", headers=api("w2"), json={"code": code})
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "session_full"
     assert "full" in resp.get_json()["error"]["message"]
-    assert len(_rows(app)) == 1
+    assert len(factories.rows(app)) == 1
