@@ -1,5 +1,6 @@
 from datetime import datetime
 
+import pytest
 import sqlalchemy as sa
 
 from tests.plans import factories
@@ -134,3 +135,15 @@ def test_a_domain_may_fill_several_keys_with_one_provider(app, users):
     assert record["competitions"][-1]["title"] == "网格业务知识竞赛"
     assert record["honours"][-1]["title"] == "业务能手"
     assert record["hours"]["honours"] == 1 and record["total_hours"] == 1
+
+
+@pytest.mark.parametrize("year", ["²⁰²⁶", "1999", "abc", ""])
+def test_record_refuses_a_year_that_is_not_plain_digits_in_range(client, api, users, year):
+    resp = client.get(f"/api/v1/me/record?year={year}", headers=api("worker"))
+    assert resp.status_code == 422
+    assert resp.get_json()["error"]["field"] == "year"
+
+
+def test_record_reads_a_full_width_year(client, api, users):
+    resp = client.get("/api/v1/me/record?year=２０２６", headers=api("worker"))
+    assert resp.status_code == 200 and resp.get_json()["year"] == 2026

@@ -43,9 +43,10 @@ def _year_arg() -> int | None:
     raw = request.args.get("year")
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit()) or not 2000 <= int(raw) <= 2100:
+    year = halves.parse_year(raw)
+    if year is None:
         raise Invalid(_("The year must be between 2000 and 2100."), field="year")
-    return int(raw)
+    return year
 
 
 @bp.get("/plans")

@@ -10,6 +10,14 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
+def parse_year(text: str | None) -> int | None:
+    """The year written in ``text`` (plain digits, FIRST_YEAR..LAST_YEAR), else None."""
+    from trainer.plans.numbers import plain_int
+
+    value = plain_int(text)
+    return value if value is not None and FIRST_YEAR <= value <= LAST_YEAR else None
+
+
 @dataclass(frozen=True, order=True)
 class Half:
     """The first (January–June) or second (July–December) half of a year, local time."""

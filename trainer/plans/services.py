@@ -55,7 +55,8 @@ def street_by_code(user, code: str) -> Unit:
 
 
 def check_year(year) -> int:
-    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+    if (not isinstance(year, int) or isinstance(year, bool)
+            or not halves.FIRST_YEAR <= year <= halves.LAST_YEAR):
         raise Invalid(_("The year must be between 2000 and 2100."), field="year")
     return year
 

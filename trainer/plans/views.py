@@ -43,8 +43,7 @@ def this_year() -> int:
 
 
 def year_arg() -> int:
-    year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else this_year()
+    return halves.parse_year(request.args.get("year")) or this_year()
 
 
 def _with_choices(form):
@@ -227,8 +226,8 @@ def export(plan_id: int):
 @roles_required("organiser", "admin")
 def compliance():
     """One calendar year with ?year=, else the last, current and next half-years."""
-    year = request.args.get("year", type=int)
-    if year is None or not 2000 <= year <= 2100:
+    year = halves.parse_year(request.args.get("year"))
+    if year is None:
         year, periods = None, compliance_service.around(utcnow())
     else:
         periods = [halves.Half(year, 1), halves.Half(year, 2)]

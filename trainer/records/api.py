@@ -7,7 +7,7 @@ from flask_login import current_user
 from trainer.api.core import api_auth, bp
 from trainer.errors import Invalid
 from trainer.models import utcnow
-from trainer.plans.halves import half_of
+from trainer.plans.halves import half_of, parse_year
 from trainer.records.services import build_record
 
 
@@ -15,7 +15,7 @@ from trainer.records.services import build_record
 @api_auth()
 def my_record():
     raw = request.args.get("year")
-    if raw is not None and (not raw.isdigit() or not 2000 <= int(raw) <= 2100):
+    year = parse_year(raw) if raw is not None else half_of(utcnow()).year
+    if year is None:
         raise Invalid(_("The year must be between 2000 and 2100."), field="year")
-    year = int(raw) if raw else half_of(utcnow()).year
     return build_record(current_user, year)

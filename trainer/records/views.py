@@ -4,15 +4,14 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from trainer.models import utcnow
-from trainer.plans.halves import half_of
+from trainer.plans.halves import half_of, parse_year
 from trainer.records.services import build_record
 
 bp = Blueprint("records", __name__)
 
 
 def record_year() -> int:
-    year = request.args.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else half_of(utcnow()).year
+    return parse_year(request.args.get("year")) or half_of(utcnow()).year
 
 
 @bp.route("/me/record")
