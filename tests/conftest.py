@@ -42,6 +42,16 @@ class TestConfig(Config):
     SCENARIOS_DIR = os.path.join(_tmp, "no-scenarios")
 
 
+def unmigrated_app(url: str | None = None):
+    """An app on an empty scratch SQLite file (or ``url``), for tests that run migrations."""
+    folder = tempfile.mkdtemp(prefix="gt-migrate-")
+
+    class Fresh(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url or f"sqlite:///{folder}/m.sqlite3"
+
+    return create_app(Fresh)
+
+
 @pytest.fixture(scope="session")
 def _schema():
     app = create_app(TestConfig)

@@ -1,26 +1,18 @@
 """`flask db upgrade` builds exactly the schema the models describe, and downgrades cleanly."""
 
 import os
-import tempfile
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import TestConfig
-from trainer import create_app
+from tests.conftest import unmigrated_app
 from trainer.extensions import db
 
 
 def test_upgrade_from_empty_matches_models_and_downgrade_empties():
-    folder = tempfile.mkdtemp(prefix="gt-migrate-")
-
-    class Fresh(TestConfig):
-        SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_MIGRATION_DATABASE_URL") or \
-            f"sqlite:///{folder}/m.sqlite3"
-
-    app = create_app(Fresh)
+    app = unmigrated_app(os.environ.get("TEST_MIGRATION_DATABASE_URL"))
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
@@ -36,12 +28,7 @@ def test_upgrade_from_empty_matches_models_and_downgrade_empties():
 
 
 def test_upgrade_provides_the_ten_departments():
-    folder = tempfile.mkdtemp(prefix="gt-migrate-")
-
-    class Fresh(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder}/d.sqlite3"
-
-    app = create_app(Fresh)
+    app = unmigrated_app()
     with app.app_context():
         upgrade()
         from trainer.org.services import DEPARTMENTS

@@ -1,24 +1,16 @@
 """The migration that names web lessons: folders exported before it load back onto them."""
 
-import tempfile
-
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from tests.conftest import TestConfig
-from trainer import create_app
+from tests.conftest import unmigrated_app
 from trainer.extensions import db
 
 NOW = "2026-01-01 00:00:00"
 
 
 def test_upgrade_names_web_lessons_like_the_old_export_and_translates_load_history():
-    folder = tempfile.mkdtemp(prefix="gt-migrate-")
-
-    class Fresh(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder}/l.sqlite3"
-
-    app = create_app(Fresh)
+    app = unmigrated_app()
     with app.app_context():
         upgrade(revision="a1d3e5f7b9c2")
         run = db.session.execute

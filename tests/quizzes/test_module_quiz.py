@@ -55,6 +55,15 @@ def snapshot_db(app):
                 quiz.max_attempts, [i.question_id for i in quiz.items]), questions
 
 
+def save_right_answers(caller, body) -> None:
+    """Autosave the right answer to every question of the GIFT module quiz above."""
+    for question in body["questions"]:
+        answer = {"truefalse": False, "short": "119"}.get(question["type"])
+        if question["type"] == "single":
+            answer = next(o["key"] for o in question["options"] if o["html"] == "劝导并上报")
+        caller.put(f"/api/v1/attempts/{body['attempt_id']}/answers/{question['id']}",
+                   json={"answer": answer})
+
 def test_content_load_creates_the_module_quiz_from_course_yml(app, runner, course_dir):
     result = load(runner, course_dir)
     with app.app_context():
@@ -82,12 +91,7 @@ def test_edited_question_keeps_its_id_and_old_attempts_keep_their_grade(
     with app.app_context():
         quiz_id = db.session.scalar(sa.select(Quiz.id))
     body = caller.post(f"/api/v1/quizzes/{quiz_id}/attempts").get_json()
-    for question in body["questions"]:
-        answer = {"truefalse": False, "short": "119", "single": "A"}[question["type"]]
-        if question["type"] == "single":
-            answer = next(o["key"] for o in question["options"] if o["html"] == "劝导并上报")
-        caller.put(f"/api/v1/attempts/{body['attempt_id']}/answers/{question['id']}",
-                   json={"answer": answer})
+    save_right_answers(caller, body)
     graded = caller.post(f"/api/v1/attempts/{body['attempt_id']}/submit").get_json()
     assert graded["percent"] == 100.0
     ids_before = snapshot_db(app)[0][-1]
@@ -153,12 +157,7 @@ def test_passing_the_module_quiz_completes_the_course(app, runner, course_dir, a
     with app.app_context():
         assert db.session.scalar(sa.select(Enrollment.completed_at)) is None
     body = caller.post(f"/api/v1/quizzes/{quiz_id}/attempts").get_json()
-    for question in body["questions"]:
-        answer = {"truefalse": False, "short": "119"}.get(question["type"])
-        if question["type"] == "single":
-            answer = next(o["key"] for o in question["options"] if o["html"] == "劝导并上报")
-        caller.put(f"/api/v1/attempts/{body['attempt_id']}/answers/{question['id']}",
-                   json={"answer": answer})
+    save_right_answers(caller, body)
     assert caller.post(f"/api/v1/attempts/{body['attempt_id']}/submit").get_json()["passed"]
     with app.app_context():
         enrollment = db.session.scalar(sa.select(Enrollment))

@@ -4,7 +4,7 @@ course pages show what it decides; graded quiz attempts are part of the record."
 import pytest
 import sqlalchemy as sa
 
-from tests.quizzes.test_module_quiz import course_dir, load  # noqa: F401
+from tests.quizzes.test_module_quiz import course_dir, load, save_right_answers  # noqa: F401
 from trainer.extensions import db
 from trainer.quizzes.models import Attempt, Quiz
 
@@ -23,12 +23,7 @@ def overdue(app, runner, course_dir, api, users, shift_deadline):  # noqa: F811
         quiz_id = db.session.scalar(sa.select(Quiz.id))
     caller.post(f"/api/v1/lessons/{lesson_id}/complete")
     body = caller.post(f"/api/v1/quizzes/{quiz_id}/attempts").get_json()
-    for question in body["questions"]:
-        answer = {"truefalse": False, "short": "119"}.get(question["type"])
-        if question["type"] == "single":
-            answer = next(o["key"] for o in question["options"] if o["html"] == "劝导并上报")
-        caller.put(f"/api/v1/attempts/{body['attempt_id']}/answers/{question['id']}",
-                   json={"answer": answer})
+    save_right_answers(caller, body)
     shift_deadline(body["attempt_id"], -600)
     return caller, slug
 

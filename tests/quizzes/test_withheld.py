@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.quizzes.test_notebook import close
 from tests.quizzes.test_practice import attempt_questions, practise, submit
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -22,12 +23,6 @@ def bank(make_question):
 def practice_ids(app, client, auth, username="worker"):
     auth.login(username)
     return attempt_questions(app, practise(client, auth, ""))
-
-
-def close_quiz(app, quiz_id):
-    with app.app_context():
-        db.session.get(Quiz, quiz_id).closes_at = utcnow() - timedelta(seconds=1)
-        db.session.commit()
 
 
 def test_practice_leaves_out_the_questions_of_an_open_never_quiz(
@@ -51,7 +46,7 @@ def test_never_quiz_keeps_its_questions_out_of_practice_after_submitting(
     caller = api("worker")
     attempt = caller.post(f"/api/v1/quizzes/{quiz}/attempts").get_json()
     caller.post(f"/api/v1/attempts/{attempt['attempt_id']}/submit")
-    close_quiz(app, quiz)  # closed: others may practise it, the taker never learns it
+    close(app, quiz)  # closed: others may practise it, the taker never learns it
     assert bank[0] not in practice_ids(app, client, auth)[2]
     make_user("other", unit="S1-C1-G2")
     assert bank[0] in practice_ids(app, client, auth, "other")[2]
@@ -62,7 +57,7 @@ def test_listed_questions_of_an_unclosed_hidden_quiz_are_out_for_everyone(
     quiz = make_quiz([bank[1]], review="after_close",
                      closes_at=utcnow() + timedelta(hours=1), published=False)
     assert bank[1] not in practice_ids(app, client, auth)[2]
-    close_quiz(app, quiz)
+    close(app, quiz)
     assert bank[1] in practice_ids(app, client, auth)[2]
 
 
@@ -118,7 +113,7 @@ def test_mastery_ignores_answers_whose_correctness_is_hidden(
     attempt = caller.post(f"/api/v1/quizzes/{quiz}/attempts").get_json()
     submit(caller, attempt["attempt_id"], {bank[3]: False})
     assert "TAG-3" not in mastery_page(client, auth)
-    close_quiz(app, quiz)
+    close(app, quiz)
     assert ("TAG-3" in mastery_page(client, auth)) is (review == "after_close")
 
 
