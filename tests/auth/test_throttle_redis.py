@@ -46,8 +46,8 @@ def test_window_expiry_and_clear(app):
     from trainer.auth.throttle import RedisCounter
 
     counter = RedisCounter(app.extensions["trainer_redis"], timedelta(seconds=60))
-    counter.add("account:x")
-    counter.add("account:x")
+    assert counter.reserve("account:x")[0] == 1
+    assert counter.reserve("account:x")[0] == 2
     assert counter.count("account:x") == 2
     counter.clear("account:x")
     assert counter.count("account:x") == 0

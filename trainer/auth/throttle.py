@@ -59,10 +59,6 @@ class SqlCounter:
     def release(self, key: str, token: object) -> None:
         db.session.execute(sa.delete(ThrottleEvent).where(ThrottleEvent.id == token))
 
-    def add(self, key: str) -> None:
-        db.session.add(ThrottleEvent(key=key))
-        db.session.flush()
-
     def clear(self, key: str) -> None:
         db.session.execute(sa.delete(ThrottleEvent).where(ThrottleEvent.key == key))
 
@@ -98,9 +94,6 @@ class RedisCounter:
 
     def release(self, key: str, token: object) -> None:
         self.client.zrem(self.prefix + key, token)
-
-    def add(self, key: str) -> None:
-        self.reserve(key)
 
     def clear(self, key: str) -> None:
         self.client.delete(self.prefix + key)
