@@ -11,7 +11,7 @@ from tests.quizzes.conftest import WRONG
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.quizzes import queries, services
-from trainer.quizzes.models import Attempt, Mistake, Quiz
+from trainer.quizzes.models import Attempt, AttemptAnswer, Mistake, Quiz
 
 N = 10
 
@@ -133,3 +133,89 @@ def test_the_attempt_number_is_unique_per_user_quiz_and_series(app, users, quiz_
         with pytest.raises(sa.exc.IntegrityError):
             db.session.flush()
         db.session.rollback()
+
+
+@pytest.mark.parametrize("round_no", range(4))
+def test_saves_racing_a_submit_are_graded_exactly_when_acknowledged(app, auth, users, quiz_id,
+                                                                      round_no):
+    """Five autosaves and a submit released at once (the API's save writes in a short
+    transaction of its own on SQLite, guarded by the attempt being open): each save is
+    either acknowledged and in the grade with its answer, or refused with 409 and absent.
+    Four rounds, so different interleavings are likely."""
+    from tests.quizzes.conftest import RIGHT
+
+    headers = bearer(auth.token("worker"))
+    client = app.test_client()
+    body = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=headers).get_json()
+    attempt_id = body["attempt_id"]
+    jobs = [("save", q["id"], answer) for q, answer in zip(body["questions"], RIGHT,
+                                                            strict=True)]
+    jobs.insert(round_no + 1, ("submit", None, None))
+
+    def run(index_client):
+        kind, qid, answer = jobs[run.order.pop()]
+        if kind == "submit":
+            resp = index_client.post(f"/api/v1/attempts/{attempt_id}/submit", headers=headers)
+        else:
+            resp = index_client.put(f"/api/v1/attempts/{attempt_id}/answers/{qid}",
+                                    json={"answer": answer, "seq": 1}, headers=headers)
+        return kind, qid, answer, resp.status_code, resp.get_json()
+
+    run.order = list(reversed(range(len(jobs))))
+    results = run_together(app, len(jobs), run)
+    assert sorted(r[3] for r in results if r[0] == "submit") == [200]
+    acked = {qid: answer for kind, qid, answer, status, got in results
+             if kind == "save" and status == 200 and got["saved"]}
+    refused = {qid for kind, qid, _a, status, got in results if kind == "save" and status == 409}
+    assert len(acked) + len(refused) == 5, results
+    review = client.get(f"/api/v1/attempts/{attempt_id}", headers=headers).get_json()
+    graded = {item["question_id"]: item["answer"] for item in review["result"]["review"]
+              if item["answer"] is not None}
+    assert graded == acked
+    with app.app_context():
+        stored = set(db.session.scalars(sa.select(AttemptAnswer.question_id).where(
+            AttemptAnswer.attempt_id == attempt_id)))
+    assert stored == set(acked)
+
+
+def test_a_submit_landing_between_a_saves_read_and_its_write(app, auth, users, quiz_id,
+                                                             monkeypatch):
+    """The interleaving the guarded upsert exists for, made certain: the submit runs
+    after the save has read the attempt as open and before it writes. On SQLite (the
+    read holds no lock) the submit grades first and the save is refused with 409; on
+    PostgreSQL the submit waits for the save's row lock and grades the saved answer.
+    Either way: acknowledged if and only if graded."""
+    headers = bearer(auth.token("worker"))
+    client = app.test_client()
+    body = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=headers).get_json()
+    attempt_id, qid = body["attempt_id"], body["questions"][0]["id"]
+    submitted = threading.Event()
+
+    def submit():
+        app.test_client().post(f"/api/v1/attempts/{attempt_id}/submit", headers=headers)
+        submitted.set()
+
+    real = services.checked_answer
+
+    def checked_then_submitted(*args, **kwargs):
+        value = real(*args, **kwargs)
+        threading.Thread(target=submit).start()
+        submitted.wait(3)  # PostgreSQL: the submit is waiting for this save's lock
+        return value
+
+    monkeypatch.setattr(services, "checked_answer", checked_then_submitted)
+    saved = client.put(f"/api/v1/attempts/{attempt_id}/answers/{qid}",
+                       json={"answer": "A", "seq": 1}, headers=headers)
+    monkeypatch.undo()
+    assert submitted.wait(30)
+    review = client.get(f"/api/v1/attempts/{attempt_id}", headers=headers).get_json()
+    graded = [item for item in review["result"]["review"] if item["question_id"] == qid]
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    if dialect == "sqlite":
+        assert saved.status_code == 409
+        assert saved.get_json()["error"]["code"] == "submitted"
+        assert graded[0]["answer"] is None
+    else:
+        assert saved.status_code == 200 and saved.get_json()["saved"] is True
+        assert graded[0]["answer"] == "A"

@@ -7,6 +7,7 @@ never interleave: an attempt is graded once and no acknowledged answer is lost.
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -138,17 +139,60 @@ def save_answer(attempt: Attempt, question_id: int, raw: object, *,
     return save_own_answer(attempt.user_id, attempt.id, question_id, raw, seq=seq)
 
 
+_attempts = Attempt.__table__.c
+_answers = AttemptAnswer.__table__.c
+# Prebuilt Core statements for the autosave hot path: a statement object memoises its
+# cache key, so neither the expression nor its key is rebuilt on every save.
+_SAVE_STATE = (_attempts.submitted_at, _attempts.deadline, _attempts.questions)
+_ATTEMPT_FOR_SAVE = (
+    sa.select(*_SAVE_STATE)
+    .where(_attempts.id == sa.bindparam("attempt_id"),
+           _attempts.user_id == sa.bindparam("user_id"))
+    .with_for_update()
+)
+_STORED_ANSWER = sa.select(_answers.answer, _answers.seq, _answers.saved_at).where(
+    _answers.attempt_id == sa.bindparam("attempt_id"),
+    _answers.question_id == sa.bindparam("question_id"))
+_STILL_OPEN = sa.select(_attempts.submitted_at, _attempts.deadline).where(
+    _attempts.id == sa.bindparam("attempt_id"))
+
+
+@cache
+def _attempt_for_token() -> sa.Select:
+    # built on first use: the token rule lives in the auth domain
+    from trainer.auth.services import token_holds
+
+    return (sa.select(*_SAVE_STATE)
+            .where(_attempts.id == sa.bindparam("attempt_id"), token_holds(_attempts.user_id))
+            .with_for_update(of=Attempt.__table__))
+
+
 def save_own_answer(user_id: int, attempt_id: int, question_id: int, raw: object, *,
                     seq: object = None) -> dict:
-    """save_answer by ids, for the autosave endpoints' hot path: the ownership check with
+    """save_answer by ids, in the caller's writing transaction: the ownership check with
     the row lock, then the upsert (someone else's attempt: 404, before the body is
     checked: ``raw`` MISSING or a ``seq`` that is no integer is a 422)."""
     found = db.session.execute(
-        sa.select(Attempt.submitted_at, Attempt.deadline, Attempt.questions)
-        .where(Attempt.id == attempt_id, Attempt.user_id == user_id).with_for_update()
-    ).one_or_none()
+        _ATTEMPT_FOR_SAVE, {"attempt_id": attempt_id, "user_id": user_id}).one_or_none()
     if found is None:
         raise NotFound(_("The page or item was not found."))
+    value = checked_answer(found, question_id, raw, seq)
+    return store_answer(attempt_id, question_id, value, seq)
+
+
+def locate_for_token(digest: str, attempt_id: int):
+    """The API autosave's first statement: the attempt's state (submitted_at, deadline,
+    questions; locked on PostgreSQL) when the bearer token with this digest is valid and
+    its holder owns the attempt; else None (the caller then tells 401 from 404 by
+    loading the account the usual way). The token is checked in SQL on every save, so
+    revoking it still takes effect at once."""
+    return db.session.execute(_attempt_for_token(), {
+        "attempt_id": attempt_id, "digest": digest, "now": utcnow()}).one_or_none()
+
+
+def checked_answer(found, question_id: int, raw: object, seq: object) -> object:
+    """The answer to store, once ``found`` (the attempt's state) says the attempt takes
+    it; Conflict when closed, NotFound for a question not in it, Invalid for a bad body."""
     entry = _entry(found.questions, question_id)
     _writable(found.submitted_at, found.deadline)
     if raw is MISSING:
@@ -157,44 +201,55 @@ def save_own_answer(user_id: int, attempt_id: int, question_id: int, raw: object
                             or not 0 <= seq < MAX_SEQ):
         raise Invalid(_("Field “%(name)s” has the wrong type.", name="seq"), field="seq")
     try:
-        value = coerce_answer(from_dict(entry["data"]), raw)
+        return coerce_answer(from_dict(entry["data"]), raw)
     except BadAnswer as exc:
         raise Invalid(_("This answer does not fit the question: %(why)s", why=str(exc)),
                       field="answer") from exc
-    row = _upsert(attempt_id, question_id, value, seq)
+
+
+def store_answer(attempt_id: int, question_id: int, value, seq: int | None) -> dict:
+    """Upsert a checked answer and return the stored state. The upsert itself requires
+    the attempt to be open, so it is right even in a transaction of its own that did not
+    lock the attempt first (the API's on SQLite): a save either lands before the submit
+    that grades it, or is refused (409), never acknowledged and left out of the grade."""
+    now = utcnow()
+    row = db.session.execute(_UPSERTS[seq is not None], {
+        "attempt_id": attempt_id, "question_id": question_id, "answer": value,
+        "seq": seq or 0, "saved_at": now, "cutoff": now - queries.grace()}).one_or_none()
     applied = row is not None
-    if row is None:  # stale: report what is stored
-        row = db.session.execute(
-            sa.select(AttemptAnswer.answer, AttemptAnswer.seq, AttemptAnswer.saved_at)
-            .where(AttemptAnswer.attempt_id == attempt_id,
-                   AttemptAnswer.question_id == question_id)).one()
+    if row is None:  # the attempt closed meanwhile (409), or the save is stale
+        state = db.session.execute(_STILL_OPEN, {"attempt_id": attempt_id}).one()
+        _writable(state.submitted_at, state.deadline)
+        row = db.session.execute(_STORED_ANSWER, {"attempt_id": attempt_id,
+                                                  "question_id": question_id}).one()
     return {"question_id": question_id, "answer": row.answer, "seq": row.seq,
             "saved": applied, "saved_at": row.saved_at.isoformat()}
 
 
 _UPSERT = """INSERT INTO attempt_answers (attempt_id, question_id, answer, seq, saved_at)
-VALUES (:attempt_id, :question_id, :answer, :seq, :saved_at)
+SELECT :attempt_id, :question_id, :answer, :seq, :saved_at
+WHERE EXISTS (SELECT 1 FROM attempts WHERE attempts.id = :attempt_id
+  AND attempts.submitted_at IS NULL
+  AND (attempts.deadline IS NULL OR attempts.deadline >= :cutoff))
 ON CONFLICT (attempt_id, question_id) DO UPDATE SET answer = excluded.answer,
 saved_at = excluded.saved_at{seq}
 RETURNING answer, seq, saved_at"""
 _UPSERTS = {
-    # the same SQL on SQLite (>= 3.35) and PostgreSQL; a text() statement is compiled once
+    # INSERT ... SELECT ... WHERE the attempt is open, ON CONFLICT update (only to a
+    # higher seq when one is given) RETURNING the stored row: nothing comes back when
+    # the attempt is closed or the save is stale. The same SQL on SQLite (>= 3.35; its
+    # upsert after a SELECT needs the WHERE) and PostgreSQL, where the typed parameters
+    # are cast. A text() statement is compiled once (SQLAlchemy's ON CONFLICT constructs
+    # are not cached).
     with_seq: sa.text(_UPSERT.format(seq=", seq = excluded.seq WHERE attempt_answers.seq < "
                                      "excluded.seq" if with_seq else ""))
-    .bindparams(sa.bindparam("answer", type_=AttemptAnswer.__table__.c.answer.type),
-                sa.bindparam("saved_at", type_=AttemptAnswer.__table__.c.saved_at.type))
+    .bindparams(*(sa.bindparam(name, type_=AttemptAnswer.__table__.c[name].type)
+                  for name in ("attempt_id", "question_id", "answer", "seq", "saved_at")),
+                sa.bindparam("cutoff", type_=Attempt.__table__.c.deadline.type))
     .columns(answer=AttemptAnswer.__table__.c.answer.type, seq=sa.BigInteger,
              saved_at=AttemptAnswer.__table__.c.saved_at.type)
     for with_seq in (False, True)
 }
-
-
-def _upsert(attempt_id: int, question_id: int, value, seq: int | None):
-    """Insert or update the answer: the stored row when applied, None when the stored
-    answer has a higher or equal seq."""
-    return db.session.execute(_UPSERTS[seq is not None], {
-        "attempt_id": attempt_id, "question_id": question_id, "answer": value,
-        "seq": seq or 0, "saved_at": utcnow()}).one_or_none()
 
 
 def save_answers(attempt: Attempt, answers: dict[int, object]) -> dict[int, str]:

@@ -76,11 +76,12 @@ def read_first(view):
     return wrapped
 
 
-def begin_writing() -> int:
+def begin_writing(*, user: bool = True) -> int | None:
     """On SQLite, end the reading transaction so the next statement begins a writing one
     (closed rather than rolled back: the caller's account stays loaded, not expired and
-    re-read for the response headers). PostgreSQL goes on in the same transaction."""
-    user_id = current_user.id
+    re-read for the response headers). PostgreSQL goes on in the same transaction, with
+    whatever it locked. Returns the caller's id (``user=False``: none is loaded)."""
+    user_id = current_user.id if user else None
     if db.engine.dialect.name == "sqlite":
         db.session.close()
         set_write_intent(True)
