@@ -84,20 +84,45 @@ def leaderboard(comp, viewer, *, limit: int = 50, offset: int = 0,
     frozen = frozen_for(comp, viewer, public)
     shown = visible_limit(comp, viewer, limit, offset, public)
     board = Board(frozen=frozen, hidden=shown == 0 and comp.visibility == "own")
-    mine = my_entry(comp.id, viewer.id) if viewer.role == "worker" else None
-    use_redis = redisboard.client() is not None and _redis_ready(comp.id)
+    mine = None
+    if viewer.role == "worker":  # lean_competition's row carries it; a model does not
+        mine = (fastsql.own_entry(comp) if hasattr(comp, "mine_id")
+                else my_entry(comp.id, viewer.id))
+    ranked = mine is not None and (street_id is None or mine.street_id == street_id)
+    use_redis, better = False, None
+    if redisboard.client() is not None:
+        use_redis, better = _redis_ready_with_rank(
+            comp.id, mine if ranked and not frozen else None, street_id)
     if shown:
         board.rows, board.has_next = cached_rows(comp.id, frozen, shown, offset, street_id,
                                                  use_redis)
         if shown < limit:
             board.has_next = False
-    if mine is not None and (street_id is None or mine.street_id == street_id):
-        board.me = my_standing(mine, frozen, street_id, use_redis)
+    if ranked:
+        board.me = my_standing(mine, frozen, street_id, use_redis, better=better)
     return board
 
 
+def _redis_ready_with_rank(comp_id: int, mine, street_id: int | None
+                           ) -> tuple[bool, int | None]:
+    """Whether Redis serves this competition and, when ``mine`` is given, how many rank
+    better than it there: both in one round trip when the sets are ready."""
+    import redis as redis_lib
+
+    try:
+        if mine is not None:
+            ready, better = redisboard.ready_and_better(
+                comp_id, _zset(comp_id, False, street_id), _below(mine.rank_key))
+            if ready:
+                return True, better
+        return redisboard.ensure_built(comp_id), None
+    except redis_lib.RedisError:
+        return False, None
+
+
 def lean_competition(user, comp_id: int):
-    """The few columns the leaderboard needs, scope-checked like get_competition (404)."""
+    """The few columns the leaderboard needs, scope-checked like get_competition (404),
+    with the user's own entry (fastsql.own_entry)."""
     from flask_babel import gettext as _
 
     from trainer.errors import NotFound
@@ -146,15 +171,6 @@ def forget(comp_ids) -> None:
     cache = _cache()
     for key in [k for k in cache if k[0] in comp_ids]:
         cache.pop(key, None)
-
-
-def _redis_ready(comp_id: int) -> bool:
-    import redis as redis_lib
-
-    try:
-        return redisboard.ensure_built(comp_id)
-    except redis_lib.RedisError:
-        return False
 
 
 def _key_columns(frozen: bool):
@@ -216,7 +232,12 @@ def _zset(comp_id: int, frozen: bool, street_id: int | None) -> str:
 
 
 def better_in_redis(zkey: str, key: int) -> int:
-    return redisboard.client().zlexcount(zkey, "-", f"({key:0{standings.KEY_WIDTH}d}")
+    return redisboard.client().zlexcount(zkey, "-", _below(key))
+
+
+def _below(key: int) -> str:
+    """The lexicographic bound of members ranked strictly better than rank key ``key``."""
+    return f"({key:0{standings.KEY_WIDTH}d}"
 
 
 def better_in_sql(entry, frozen: bool, street_id: int | None) -> int:
@@ -227,15 +248,16 @@ def better_in_sql(entry, frozen: bool, street_id: int | None) -> int:
 
 
 def my_standing(entry, frozen: bool, street_id: int | None = None,
-                use_redis: bool = False) -> dict:
-    """The entrant's own live score and time; the rank too unless the table is frozen."""
+                use_redis: bool = False, better: int | None = None) -> dict:
+    """The entrant's own live score and time; the rank too unless the table is frozen
+    (``better``: the count of those ranked better, when already known)."""
     me = {"rank": None, "score": entry.total_centi / 100, "seconds": entry.seconds,
           "entry_id": entry.id, "number": entry.number}
     if not frozen:
-        if use_redis:
+        if better is None and use_redis:
             better = better_in_redis(_zset(entry.competition_id, False, street_id),
                                      entry.rank_key)
-        else:
+        elif better is None:
             better = better_in_sql(entry, False, street_id)
         me["rank"] = 1 + better
     return me

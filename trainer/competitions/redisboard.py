@@ -145,6 +145,18 @@ def ensure_built(comp_id: int) -> bool:
     return bool(marked)
 
 
+def ready_and_better(comp_id: int, zkey: str, below: str) -> tuple[bool, int]:
+    """ensure_built's readiness check and ZLEXCOUNT of the members below ``below`` in
+    ``zkey``, in one pipelined round trip; the count means something only when ready
+    (when not, the caller goes through ensure_built)."""
+    names = keys(comp_id)
+    pipe = client().pipeline(transaction=False)
+    pipe.mget(names["gen"], names["ready"])
+    pipe.zlexcount(zkey, "-", below)
+    (gen, ready), better = pipe.execute()
+    return ready is not None and ready == (gen or "0"), int(better)
+
+
 def rebuild(redis, comp_id: int, fresh: bool) -> None:
     """Load every entry from SQL: plain bulk ZADD/HSET into empty sets, else the
     version-checked script (updates may be arriving meanwhile)."""
