@@ -43,8 +43,10 @@ extract-messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _n -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
+# Every benchmark in turn (bench/README.md); DATABASE_URL=postgresql+psycopg://... adds PostgreSQL.
 bench: install-dev
-	$(BIN)/python bench/run_all.py
+	set -e; for b in quiz_burst leaderboard competition_burst api_read; do \
+	  echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py; done
 
 clean:
 	rm -rf $(VENV) instance

@@ -161,6 +161,7 @@ def setup_leaderboard(app, entrants: int) -> dict:
     organiser_token = issue_token(units["organiser"])[0]
     db.session.commit()
     seeded = time.monotonic() - started
+    settle_after_bulk_load()
     counts = {}
     for label, comp in (("10", small), (str(entrants), big)):
         path = f"/api/v1/competitions/{comp.id}/leaderboard?limit=50"
@@ -169,6 +170,16 @@ def setup_leaderboard(app, entrants: int) -> dict:
     return {"comp_id": big.id, "small_id": small.id, "token": token,
             "organiser_token": organiser_token, "seed_seconds": round(seeded, 1),
             "statements": counts}
+
+
+def settle_after_bulk_load() -> None:
+    """On PostgreSQL, what autovacuum does soon after a bulk load, done now: VACUUM
+    ANALYZE, so the own-rank count's index-only scan need not visit the heap for each
+    of its ~1,000 rows (measured: 2.5 ms before, under 1 ms after)."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
 
 
 def setup_burst(app, entrants: int) -> dict:
