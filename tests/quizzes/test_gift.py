@@ -295,3 +295,16 @@ def questions(draw) -> QuestionData:
 @given(st.lists(questions(), max_size=4))
 def test_parse_reads_back_exactly_what_dump_wrote(bank):
     assert parse_gift(dump_gift(bank)) == (bank, [])
+
+
+def test_problem_messages_follow_the_locale_and_default_to_chinese(app):
+    """The parsers' messages go through the catalog: Chinese by default, with or without
+    an app context, and English when the request's locale is English."""
+    from flask_babel import force_locale
+
+    text = "::无答案:: 这一题没有答案部分\n"
+    assert "不支持的题型" in parse_gift(text)[1][0].message
+    with app.test_request_context():
+        assert "不支持的题型" in parse_gift(text)[1][0].message
+        with force_locale("en"):
+            assert parse_gift(text)[1][0].message.startswith("Unsupported question type")

@@ -17,6 +17,7 @@ from trainer.quizzes.items import (
     fraction_of,
     to_number,
 )
+from trainer.quizzes.parse_messages import message as _
 
 __all__ = ["BLANK", "parse_gift"]
 
@@ -53,7 +54,7 @@ def _read(block: Block, category: str) -> QuestionData:
         answer, explanation = answer[:at].strip(), answer[at + 4 :].plain()
     reader = _reader(answer)
     if not stem:
-        raise Problem("缺少题干")
+        raise Problem(_("The question text is missing."))
     fields = reader(answer)
     meta = _meta(block.comments)
     partial = meta.pop("partial")
@@ -68,7 +69,7 @@ def _title(text: Text) -> tuple[str, Text]:
         return "", text
     end = text.mask.find("::", 2)
     if end < 0:
-        raise Problem("题目名称缺少结尾的“::”")
+        raise Problem(_("The question name lacks its closing “::”."))
     return text[2:end].raw.strip(), text[end + 2 :].strip()
 
 
@@ -77,11 +78,12 @@ def _split_answer(text: Text) -> tuple[str, Text]:
     opening, closing = text.mask.find("{"), text.mask.find("}")
     opened, closed = text.mask.count("{"), text.mask.count("}")
     if opened == closed == 0:
-        raise Problem("不支持的题型：说明文字（没有“{…}”答案部分）")
+        raise Problem(_("Unsupported question type: description (no “{…}” answer part)."))
     if opened != closed or closing < opening:
-        raise Problem("大括号不成对：题目文字中的“{”“}”请写成“\\{”“\\}”")
+        raise Problem(_("Unmatched braces: write “{” and “}” in question text as “\\{” and “\\}”."))
     if opened > 1:
-        raise Problem("一道题只能有一个答案部分“{…}”（题与题之间要空一行）")
+        raise Problem(_("A question can have only one answer part “{…}” (leave a blank line "
+                       "between questions)."))
     rest = text[closing + 1 :]
     if rest.mask:
         rest = Text(BLANK, BLANK) + rest
@@ -92,13 +94,13 @@ def _reader(answer: Text) -> Callable[[Text], dict]:
     """The reader for the question type, told from the answers as Moodle does."""
     mask = answer.mask
     if not mask:
-        raise Problem("不支持的题型：问答题")
+        raise Problem(_("Unsupported question type: essay."))
     if mask.startswith("#"):
         return _read_numerical
     if "~" in mask:
         return _read_choice
     if "=" in mask and "->" in mask:
-        raise Problem("不支持的题型：匹配题")
+        raise Problem(_("Unsupported question type: matching."))
     head = answer.split("#", 1)[0].strip().raw.upper()
     return _read_truefalse if head in _TRUE + _FALSE else _read_short
 
@@ -121,7 +123,8 @@ def _weight(text: Text) -> tuple[float | None, Text]:
         return None, text
     weight = fraction_of(found.group(1))
     if not -1 <= weight <= 1:
-        raise Problem(f"权重“{found.group(0)}”应在-100%到100%之间")
+        raise Problem(_("Weight “%(weight)s” must lie between -100%% and 100%%.",
+                        weight=found.group(0)))
     return weight, text[found.end() :].strip()
 
 
@@ -133,21 +136,23 @@ def _comment(text: Text) -> tuple[str, str]:
 def _read_choice(answer: Text) -> dict:
     marked = _answers(answer, "~=")
     if len(marked) < 2:
-        raise Problem("选择题至少需要两个选项")
+        raise Problem(_("A choice question needs at least two options."))
     if len(marked) > len(KEYS):
-        raise Problem("选择题最多六个选项（A–F）")
+        raise Problem(_("A choice question can have at most six options (A–F)."))
     options = [_option(KEYS[at], marker, text) for at, (marker, text) in enumerate(marked)]
     if any(marker == "=" for marker, _ in marked):
         full = sum(option.fraction == 1 for option in options)
         if full != 1:
-            raise Problem("缺少正确答案" if not full else "单选题只能有一个“=”正确答案；"
-                           "多选题请给每个正确选项写权重，如“~%50%”")
+            raise Problem(_("The right answer is missing.") if not full else _(
+                "A single-choice question can have only one “=” right answer; for multiple "
+                "choice, give each right option a weight, such as “%(example)s”.", example="~%50%"))
         return {"type": "single", "options": options}
     total = sum(option.fraction for option in options if option.fraction > 0)
     if not total:
-        raise Problem("缺少正确答案")
+        raise Problem(_("The right answer is missing."))
     if abs(total - 1) > 0.005:
-        raise Problem(f"多选题的权重之和不为100%（现为{total * 100:g}%）")
+        raise Problem(_("The weights of a multiple-choice question do not add up to 100%% "
+                        "(they add up to %(total)s%%).", total=f"{total * 100:g}"))
     return {"type": "multiple", "options": options}
 
 
@@ -157,7 +162,7 @@ def _option(key: str, marker: str, text: Text) -> Option:
         weight = 1.0 if marker == "=" else 0.0
     answer, feedback = _comment(text)
     if not answer:
-        raise Problem(f"选项{key}的内容为空")
+        raise Problem(_("Option %(key)s is empty.", key=key))
     return Option(key, answer, weight, feedback)
 
 
@@ -172,13 +177,14 @@ def _read_truefalse(answer: Text) -> dict:
 
 def _read_short(answer: Text) -> dict:
     accepted, feedback = [], []
-    for _, text in _answers(answer, "="):
+    for _marker, text in _answers(answer, "="):
         weight, text = _weight(text)
         if weight not in (None, 1):
-            raise Problem("填空题只支持满分答案，不支持“=%50%”这样的部分得分")
+            raise Problem(_("Short-answer questions accept only full-credit answers, not partial "
+                            "credit such as “%(example)s”.", example="=%50%"))
         text, comment = _comment(text)
         if not text:
-            raise Problem("填空题的答案为空")
+            raise Problem(_("An answer of the short-answer question is empty."))
         accepted.append(text)
         feedback.append(comment)
     return {"type": "short", "accepted": accepted,
@@ -191,9 +197,9 @@ def _read_numerical(answer: Text) -> dict:
         body, other = body[:tilde], _comment(body[tilde + 1 :])[1]
     numeric = [_numeric_answer(text) for _, text in _answers(body, "=")]
     if not numeric:
-        raise Problem("数值题缺少答案")
+        raise Problem(_("The numerical question has no answer."))
     if not any(item.fraction == 1 for item in numeric):
-        raise Problem("缺少正确答案（需要一个满分答案）")
+        raise Problem(_("The right answer is missing (an answer with full credit is needed)."))
     return {"type": "numerical", "numeric": numeric, "feedback_other": other}
 
 
@@ -201,24 +207,25 @@ def _numeric_answer(text: Text) -> NumericAnswer:
     weight, text = _weight(text)
     weight = 1.0 if weight is None else weight
     if weight < 0:
-        raise Problem("数值题的权重不能为负")
+        raise Problem(_("Weights of a numerical question cannot be negative."))
     number, feedback = _comment(text)
     if number.find("..") > 0:
         low, high = (_number(bit) for bit in number.split("..", 1))
         if low > high:
-            raise Problem(f"范围“{number}”的下限大于上限")
+            raise Problem(_("The range “%(range)s” has its lower bound above its upper bound.",
+                            range=number))
         value = low / 2 + high / 2
         return NumericAnswer(value, high - value, weight, feedback)
     value, tolerance = number.split(":", 1) if number.find(":") > 0 else (number, "0")
     if (margin := _number(tolerance)) < 0:
-        raise Problem("误差不能为负数")
+        raise Problem(_("The tolerance cannot be negative."))
     return NumericAnswer(_number(value), margin, weight, feedback)
 
 
 def _number(text: str) -> float:
     value = to_number(text)
     if value is None:
-        raise Problem(f"“{text.strip()}”不是有效的数字")
+        raise Problem(_("“%(text)s” is not a valid number.", text=text.strip()))
     return value
 
 
@@ -238,14 +245,14 @@ def _meta(comments: str) -> dict:
 
 def _set_difficulty(meta: dict, value: str) -> None:
     if not re.fullmatch(r"[1-5]", value):
-        raise Problem("难度应为1到5的整数")
+        raise Problem(_("The difficulty must be a whole number from 1 to 5."))
     meta["difficulty"] = int(value)
 
 
 def _add_competency(meta: dict, value: str) -> None:
     code = competency_code(value)
     if code is None:
-        raise Problem(f"未知能力“{value}”")
+        raise Problem(_("Unknown competency “%(name)s”.", name=value))
     if code not in meta["competencies"]:
         meta["competencies"].append(code)
 
@@ -253,13 +260,13 @@ def _add_competency(meta: dict, value: str) -> None:
 def _set_points(meta: dict, value: str) -> None:
     points = to_number(value)
     if points is None or points <= 0:
-        raise Problem("分值应为正数")
+        raise Problem(_("The points must be a positive number."))
     meta["points"] = points
 
 
 def _set_grading(meta: dict, value: str) -> None:
     if value.lower() not in ("all-or-nothing", "partial"):
-        raise Problem("评分方式应为 all-or-nothing 或 partial")
+        raise Problem(_("The grading must be all-or-nothing or partial."))
     meta["partial"] = value.lower() == "partial"
 
 

@@ -1,4 +1,5 @@
-"""The spreadsheet question template, as .xlsx or UTF-8 .csv. Pure code: no Flask, no DB.
+"""The spreadsheet question template, as .xlsx or UTF-8 .csv. No DB; problem messages go
+through Flask-Babel (gift/messages.py).
 
 Row 1 holds the headers (any order; unknown columns are ignored); every later row that is
 not blank is one question, and problems name that row. The columns of DESIGN.md (题型, 题干,

@@ -15,6 +15,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from trainer.quizzes.items import fraction_of, to_number, truth_value
+from trainer.quizzes.parse_messages import message as _
 from trainer.quizzes.sheets.columns import TAG_SEPARATORS, Problem, split_items
 
 __all__ = ["common", "feedback", "feedback_other", "partial", "weights"]
@@ -36,7 +37,7 @@ def _points(text: str) -> float:
         return 1.0
     points = to_number(text)
     if points is None or points <= 0:
-        raise Problem(f"分值应为正数，不是“{text}”")
+        raise Problem(_("The points must be a positive number, not “%(text)s”.", text=text))
     return points
 
 
@@ -45,7 +46,8 @@ def _markup(text: str) -> str:
         return "plain"
     markup = MARKUP_NAMES.get(unicodedata.normalize("NFKC", text).strip().lower())
     if markup is None:
-        raise Problem(f"格式应为“Markdown”或“纯文本”（留空即纯文本），不是“{text}”")
+        raise Problem(_("The format must be “Markdown” or “纯文本” (blank means plain text), "
+                        "not “%(text)s”.", text=text))
     return markup
 
 
@@ -55,20 +57,21 @@ def partial(cells: dict[str, str], kind: str) -> bool:
         return False
     value = truth_value(cells["部分得分"].replace("是", "对").replace("否", "错"))
     if value is None:
-        raise Problem(f"部分得分应为“是”或“否”，不是“{cells['部分得分']}”")
+        raise Problem(_("Partial credit (部分得分) must be “是” or “否”, not “%(value)s”.",
+                        value=cells["部分得分"]))
     if value and kind != "multiple":
-        raise Problem("只有多选题可以设置部分得分")
+        raise Problem(_("Only multiple-choice questions can have partial credit."))
     return value
 
 
 def weights(cells: dict[str, str], count: int, what: str) -> list[float] | None:
-    """The fractions that 权重 gives to ``count`` options or answers (missing trailing
-    ones: 0), or None when it is blank."""
+    """The fractions that 权重 gives to ``count`` options or answers (``what``: "options"
+    or "answers"; missing trailing ones: 0), or None when it is blank."""
     if not cells["权重"]:
         return None
     items = split_items(cells["权重"])
     if len(items) > count:
-        raise Problem(f"权重有{len(items)}项，比{what}（{count}个）多")
+        raise _too_many("权重", len(items), count, what)
     return [_fraction(item) for item in items] + [0.0] * (count - len(items))
 
 
@@ -81,22 +84,32 @@ def _fraction(text: str) -> float:
     except InvalidOperation:
         valid = False
     if not valid:
-        raise Problem(f"权重“{text}”应为-100到100之间的百分数")
+        raise Problem(_("The weight “%(text)s” must be a percentage from -100 to 100.", text=text))
     return fraction_of(number)
 
 
 def feedback(cells: dict[str, str], count: int, what: str) -> list[str]:
-    """The 反馈 of ``count`` options or answers, padded with empty texts."""
+    """The 反馈 of ``count`` options or answers (``what``: "options", "answers" or
+    "truefalse"), padded with empty texts."""
     if not cells["反馈"]:
         return [""] * count
     items = split_items(cells["反馈"])
     if len(items) > count:
-        raise Problem(f"反馈有{len(items)}项，比{what}（{count}个）多")
+        raise _too_many("反馈", len(items), count, what)
     return items + [""] * (count - len(items))
+
+
+def _too_many(column: str, items: int, count: int, what: str) -> Problem:
+    """A list cell with more items than there are options or answers."""
+    names = {"options": _("options"), "answers": _("answers"),
+             "truefalse": _("two responses to a true/false question")}
+    return Problem(_("“%(column)s” has %(items)s items, more than the %(what)s (%(count)s).",
+                     column=column, items=items, what=names[what], count=count))
 
 
 def feedback_other(cells: dict[str, str], kind: str) -> str:
     """其他答案反馈 (numerical only)."""
     if cells["其他答案反馈"] and kind != "numerical":
-        raise Problem("只有数值题可以填写“其他答案反馈”")
+        raise Problem(_("Only numerical questions can have “其他答案反馈” (feedback on any "
+                        "other number)."))
     return cells["其他答案反馈"]

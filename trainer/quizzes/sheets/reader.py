@@ -10,12 +10,11 @@ from collections.abc import Iterable, Sequence
 import openpyxl
 
 from trainer.quizzes.items import ImportProblem, QuestionData, snippet
+from trainer.quizzes.parse_messages import message as _
 from trainer.quizzes.sheets.columns import ALL_HEADERS, REQUIRED, Problem, cell
 from trainer.quizzes.sheets.rows import parse_row
 
 __all__ = ["parse_csv", "parse_xlsx"]
-
-_NOT_UTF8 = "文件不是UTF-8编码：请在Excel中“另存为”，选择“CSV UTF-8（逗号分隔）”"
 
 
 def parse_csv(data: bytes) -> tuple[list[QuestionData], list[ImportProblem]]:
@@ -23,14 +22,17 @@ def parse_csv(data: bytes) -> tuple[list[QuestionData], list[ImportProblem]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return [], [ImportProblem(data[: error.start].count(b"\n") + 1, "", _NOT_UTF8)]
+        return [], [ImportProblem(data[: error.start].count(b"\n") + 1, "", _(
+            "The file is not UTF-8 encoded: in Excel, choose “Save As” and then "
+            "“CSV UTF-8 (Comma delimited)”."))]
     rows: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows.extend(reader)
     except csv.Error:  # an overlong cell or broken quoting: name the row it stopped at
         questions, problems = _parse_rows(rows) if rows else ([], [])
-        message = f"无法读取这一行：单元格超过{csv.field_size_limit()}个字符，或引号不成对"
+        message = _("Cannot read this row: a cell is longer than %(limit)s characters, or "
+                    "quotes are unbalanced.", limit=csv.field_size_limit())
         return questions, [*problems, ImportProblem(len(rows) + 1, "", message)]
     return _parse_rows(rows)
 
@@ -40,10 +42,11 @@ def parse_xlsx(data: bytes) -> tuple[list[QuestionData], list[ImportProblem]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # a damaged upload can fail in zipfile, XML or openpyxl code alike
-        return [], [ImportProblem(1, "", "无法读取xlsx文件：文件已损坏或不是Excel工作簿")]
+        return [], [ImportProblem(1, "", _(
+            "Cannot read the xlsx file: it is damaged or not an Excel workbook."))]
     try:
         if not workbook.worksheets:
-            return [], [ImportProblem(1, "", "工作簿中没有工作表")]
+            return [], [ImportProblem(1, "", _("The workbook has no worksheet."))]
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong used range; read every row
         return _parse_rows(sheet.iter_rows(values_only=True))
@@ -74,10 +77,11 @@ def _columns(header: Sequence) -> dict[str, int] | ImportProblem:
     for at, value in enumerate(header):
         name = "".join(unicodedata.normalize("NFKC", cell(value)).split()).upper()
         if name in columns:
-            return ImportProblem(1, "", f"列“{name}”重复")
+            return ImportProblem(1, "", _("The column “%(name)s” appears twice.", name=name))
         if name in ALL_HEADERS:
             columns[name] = at
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
-        return ImportProblem(1, "", f"第1行应为表头，缺少列：{'、'.join(missing)}")
+        return ImportProblem(1, "", _("Row 1 must hold the headers; missing columns: %(columns)s",
+                                         columns="、".join(missing)))
     return columns
