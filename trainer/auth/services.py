@@ -3,7 +3,6 @@
 import hashlib
 import re
 import secrets
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -203,15 +202,6 @@ def revoke_token(raw: str) -> bool:
     return result.rowcount == 1
 
 
-# Built once: a statement object memoises its cache key, so the hot path neither rebuilds
-# the expression nor re-derives the key on every API request.
-_TOKEN_OWNER = (
-    sa.select(User, ApiToken.session_version, ApiToken.expires_at, ApiToken.revoked_at)
-    .join(ApiToken, ApiToken.user_id == User.id)
-    .where(ApiToken.token_hash == sa.bindparam("digest"))
-)
-
-
 def bearer_digest(header: str) -> str | None:
     """The digest of the token in an ``Authorization: Bearer ...`` header, or None."""
     if not header.startswith("Bearer "):
@@ -223,43 +213,32 @@ def _digest_of(raw: str) -> str | None:
     return _token_digest(raw) if raw and len(raw) <= 100 else None
 
 
-_EXPIRES_TYPE = ApiToken.__table__.c.expires_at.type
+# The one rule for a valid bearer token, in SQL: its digest is bound as ``digest``, the
+# time as ``now``; not revoked, not expired, of its active user's current session
+# version. Statements are built once: a statement object memoises its cache key, so the
+# hot path neither rebuilds the expression nor re-derives the key on every API request.
+_VALID_TOKEN = (
+    ApiToken.token_hash == sa.bindparam("digest"),
+    ApiToken.revoked_at.is_(None),
+    ApiToken.expires_at > sa.bindparam("now", type_=ApiToken.__table__.c.expires_at.type),
+    User.active.is_(True),
+    User.session_version == ApiToken.session_version,
+)
+_TOKEN_OWNER = sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(*_VALID_TOKEN)
 
 
 def token_holds(user_id_column: sa.ColumnElement) -> sa.Exists:
-    """SQL: the bearer token whose digest is bound as ``digest`` is valid at ``now`` (not
-    revoked, not expired, of its active user's current session version) and belongs to
-    the user in ``user_id_column``. The same rule as user_for_token, for a hot path that
-    checks the caller inside its own statement instead of loading the account."""
-    return (
-        sa.select(ApiToken.id)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == sa.bindparam("digest"),
-               ApiToken.user_id == user_id_column,
-               ApiToken.revoked_at.is_(None),
-               ApiToken.expires_at > sa.bindparam("now", type_=_EXPIRES_TYPE),
-               User.active.is_(True),
-               User.session_version == ApiToken.session_version)
-        .exists()
-    )
+    """SQL: the bearer token bound as ``digest`` is valid at ``now`` and belongs to the
+    user in ``user_id_column``; user_for_token's rule, for a hot path that checks the
+    caller inside its own statement instead of loading the account."""
+    return (sa.select(ApiToken.id).join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.user_id == user_id_column, *_VALID_TOKEN).exists())
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user owning a valid, unexpired, unrevoked token of the current version.
-
-    One statement: the user and the token's columns; every API request pays for it, so
-    no token object is built.
-    """
+    """The active user owning a valid, unexpired, unrevoked token of the current version;
+    one statement, which every API request pays for."""
     digest = _digest_of(raw)
     if digest is None:
         return None
-    row = db.session.execute(_TOKEN_OWNER, {"digest": digest}).first()
-    if row is None:
-        return None
-    user, version, expires_at, revoked_at = row
-    now: datetime = utcnow()
-    if revoked_at is not None or expires_at <= now:
-        return None
-    if not user.active or user.session_version != version:
-        return None
-    return user
+    return db.session.scalars(_TOKEN_OWNER, {"digest": digest, "now": utcnow()}).first()
