@@ -254,11 +254,10 @@ def my_standing(entry, frozen: bool, street_id: int | None = None,
     me = {"rank": None, "score": entry.total_centi / 100, "seconds": entry.seconds,
           "entry_id": entry.id, "number": entry.number}
     if not frozen:
-        if better is None and use_redis:
-            better = better_in_redis(_zset(entry.competition_id, False, street_id),
-                                     entry.rank_key)
-        elif better is None:
-            better = better_in_sql(entry, False, street_id)
+        if better is None:
+            better = (better_in_redis(_zset(entry.competition_id, False, street_id),
+                                      entry.rank_key)
+                      if use_redis else better_in_sql(entry, False, street_id))
         me["rank"] = 1 + better
     return me
 

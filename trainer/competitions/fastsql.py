@@ -3,7 +3,7 @@ parameters: building an ORM statement per request costs several times more than 
 it. Each mirrors a query of queries.py / board.py / tallies.py (tests check they agree).
 """
 
-from typing import NamedTuple
+from collections import namedtuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -53,18 +53,8 @@ def run(stmt, **params):
     return db.session.connection().execute(stmt, params)
 
 
-class Mine(NamedTuple):
-    """An entrant's own entry, as MINE selects it."""
-
-    id: int
-    competition_id: int
-    street_id: int | None
-    number: int
-    total_centi: int
-    seconds: int
-    rank_key: int
-    frozen_total_centi: int
-    frozen_rank_key: int
+# An entrant's own entry, as MINE selects it (fields named after MINE_COLUMNS).
+Mine = namedtuple("Mine", [column.name for column in MINE_COLUMNS])
 
 
 def competition(user, comp_id: int):
@@ -74,7 +64,7 @@ def competition(user, comp_id: int):
                user=user.id).first()
 
 
-def own_entry(row) -> Mine | None:
+def own_entry(row):
     """The caller's entry carried by a ``competition`` row, or None."""
     if row.mine_id is None:
         return None

@@ -96,7 +96,7 @@ def quizzes_save_answer(attempt_id: int, question_id: int):
     seq = data.get("seq")
     value = services.checked_answer(found, question_id, data.get("answer", services.MISSING),
                                     seq)
-    begin_writing(user=False)
+    begin_writing()
     saved = services.store_answer(attempt_id, question_id, value, seq)
     finish_writing()
     return saved

@@ -76,16 +76,14 @@ def read_first(view):
     return wrapped
 
 
-def begin_writing(*, user: bool = True) -> int | None:
+def begin_writing() -> None:
     """On SQLite, end the reading transaction so the next statement begins a writing one
-    (closed rather than rolled back: the caller's account stays loaded, not expired and
-    re-read for the response headers). PostgreSQL goes on in the same transaction, with
-    whatever it locked. Returns the caller's id (``user=False``: none is loaded)."""
-    user_id = current_user.id if user else None
+    (closed rather than rolled back: an account already loaded stays loaded, not expired
+    and re-read for the response headers). PostgreSQL goes on in the same transaction,
+    with whatever it locked."""
     if db.engine.dialect.name == "sqlite":
         db.session.close()
         set_write_intent(True)
-    return user_id
 
 
 def finish_writing() -> None:
@@ -195,7 +193,9 @@ def autosave(attempt_id: int, question_id: int):
     try:
         body = request.get_json(silent=True)
         body = body if isinstance(body, dict) else {}
-        saved = services.save_own_answer(begin_writing(), attempt_id, question_id,
+        user_id = current_user.id
+        begin_writing()
+        saved = services.save_own_answer(user_id, attempt_id, question_id,
                                          body.get("answer", services.MISSING),
                                          seq=body.get("seq"))
     except DomainError as exc:
