@@ -7,6 +7,7 @@ The schema is built once per session; every test starts from empty tables.
 import os
 import re
 import tempfile
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, settings
 from config import Config
 from trainer import create_app
 from trainer.extensions import db
+from trainer.quizzes import fastsave
 
 PASSWORD = "Secure-pass-2026"
 
@@ -104,6 +106,9 @@ def app(_schema, config):
     app = _fresh_app(config)
     with app.app_context():
         _empty_tables()
+    # like a fresh process: ids repeat between tests, and the autosave's memory of
+    # attempts (right to mistrust an id it knew, but a detour) would otherwise carry over
+    fastsave.forget_all()
     yield app
     with app.app_context():
         db.session.remove()
@@ -160,6 +165,23 @@ def auth(client):
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+def _token_endings() -> list:
+    from trainer.auth.models import ApiToken, User
+    from trainer.models import utcnow
+
+    return [pytest.param(ApiToken, {"revoked_at": utcnow()}, id="revoked"),
+            pytest.param(ApiToken, {"expires_at": utcnow() - timedelta(seconds=1)},
+                         id="expired"),
+            pytest.param(User, {"active": False}, id="deactivated"),
+            pytest.param(User, {"session_version": User.session_version + 1},
+                         id="sessions-ended")]  # e.g. the password changed
+
+
+# Each way a bearer token stops being valid, as (model, values) to update every row with:
+# for parametrizing the hot paths that check the token in their own SQL.
+TOKEN_ENDINGS = _token_endings()
 
 
 @pytest.fixture

@@ -3,15 +3,11 @@
 other endpoint: each way a token stops being valid is a 401 at once, and a valid token
 on someone else's attempt is a 404; nothing is stored in either case."""
 
-from datetime import timedelta
-
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import bearer
-from trainer.auth.models import ApiToken, User
+from tests.conftest import TOKEN_ENDINGS, bearer
 from trainer.extensions import db
-from trainer.models import utcnow
 from trainer.quizzes.models import AttemptAnswer
 
 
@@ -45,12 +41,7 @@ def test_a_valid_token_saves_and_is_acknowledged(app, client, session):
     assert saved_count(app) == 1
 
 
-@pytest.mark.parametrize("model, values", [
-    (ApiToken, {"revoked_at": utcnow()}),
-    (ApiToken, {"expires_at": utcnow() - timedelta(seconds=1)}),
-    (User, {"active": False}),
-    (User, {"session_version": User.session_version + 1}),  # e.g. password changed
-], ids=["revoked", "expired", "deactivated", "sessions-ended"])
+@pytest.mark.parametrize("model, values", TOKEN_ENDINGS)
 def test_a_token_no_longer_valid_is_401_at_once_and_stores_nothing(app, client, session,
                                                                     model, values):
     token, url = session

@@ -143,7 +143,8 @@ _attempts = Attempt.__table__.c
 _answers = AttemptAnswer.__table__.c
 # Prebuilt Core statements for the autosave hot path: a statement object memoises its
 # cache key, so neither the expression nor its key is rebuilt on every save.
-_SAVE_STATE = (_attempts.submitted_at, _attempts.deadline, _attempts.questions)
+_SAVE_STATE = (_attempts.submitted_at, _attempts.deadline, _attempts.questions,
+               _attempts.context, _attempts.started_at)
 _ATTEMPT_FOR_SAVE = (
     sa.select(*_SAVE_STATE)
     .where(_attempts.id == sa.bindparam("attempt_id"),
@@ -197,14 +198,19 @@ def checked_answer(found, question_id: int, raw: object, seq: object) -> object:
     _writable(found.submitted_at, found.deadline)
     if raw is MISSING:
         raise Invalid(_("Field “%(name)s” is required.", name="answer"), field="answer")
-    if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool)
-                            or not 0 <= seq < MAX_SEQ):
+    if not seq_ok(seq):
         raise Invalid(_("Field “%(name)s” has the wrong type.", name="seq"), field="seq")
     try:
         return coerce_answer(from_dict(entry["data"]), raw)
     except BadAnswer as exc:
         raise Invalid(_("This answer does not fit the question: %(why)s", why=str(exc)),
                       field="answer") from exc
+
+
+def seq_ok(seq: object) -> bool:
+    """A save's ``seq``: absent, or a whole number in range (a bool is no number here)."""
+    return seq is None or (isinstance(seq, int) and not isinstance(seq, bool)
+                           and 0 <= seq < MAX_SEQ)
 
 
 def store_answer(attempt_id: int, question_id: int, value, seq: int | None) -> dict:
@@ -228,28 +234,35 @@ def store_answer(attempt_id: int, question_id: int, value, seq: int | None) -> d
 
 _UPSERT = """INSERT INTO attempt_answers (attempt_id, question_id, answer, seq, saved_at)
 SELECT :attempt_id, :question_id, :answer, :seq, :saved_at
-WHERE EXISTS (SELECT 1 FROM attempts WHERE attempts.id = :attempt_id
-  AND attempts.submitted_at IS NULL
-  AND (attempts.deadline IS NULL OR attempts.deadline >= :cutoff))
+WHERE EXISTS ({guard})
 ON CONFLICT (attempt_id, question_id) DO UPDATE SET answer = excluded.answer,
 saved_at = excluded.saved_at{seq}
 RETURNING answer, seq, saved_at"""
-_UPSERTS = {
-    # INSERT ... SELECT ... WHERE the attempt is open, ON CONFLICT update (only to a
-    # higher seq when one is given) RETURNING the stored row: nothing comes back when
-    # the attempt is closed or the save is stale. The same SQL on SQLite (>= 3.35; its
-    # upsert after a SELECT needs the WHERE) and PostgreSQL, where the typed parameters
-    # are cast. A text() statement is compiled once (SQLAlchemy's ON CONFLICT constructs
-    # are not cached).
-    with_seq: sa.text(_UPSERT.format(seq=", seq = excluded.seq WHERE attempt_answers.seq < "
-                                     "excluded.seq" if with_seq else ""))
-    .bindparams(*(sa.bindparam(name, type_=AttemptAnswer.__table__.c[name].type)
-                  for name in ("attempt_id", "question_id", "answer", "seq", "saved_at")),
-                sa.bindparam("cutoff", type_=Attempt.__table__.c.deadline.type))
-    .columns(answer=AttemptAnswer.__table__.c.answer.type, seq=sa.BigInteger,
-             saved_at=AttemptAnswer.__table__.c.saved_at.type)
-    for with_seq in (False, True)
-}
+_OPEN = ("SELECT 1 FROM attempts WHERE attempts.id = :attempt_id "
+         "AND attempts.submitted_at IS NULL "
+         "AND (attempts.deadline IS NULL OR attempts.deadline >= :cutoff)")
+
+
+def guarded_upsert(guard: str, with_seq: bool, *binds: sa.BindParameter) -> sa.TextClause:
+    """INSERT ... SELECT ... WHERE EXISTS (``guard``: a SELECT that finds the attempt only
+    while it takes the save), ON CONFLICT update (only to a higher seq when one is given)
+    RETURNING the stored row: nothing comes back when the guard finds nothing or the save
+    is stale. The same SQL on SQLite (>= 3.35; its upsert after a SELECT needs the WHERE)
+    and PostgreSQL, where the typed parameters are cast; ``binds`` types the guard's own
+    parameters. A text() statement is compiled once (SQLAlchemy's ON CONFLICT constructs
+    are not cached)."""
+    seq = ", seq = excluded.seq WHERE attempt_answers.seq < excluded.seq" if with_seq else ""
+    return (sa.text(_UPSERT.format(guard=guard, seq=seq))
+            .bindparams(*(sa.bindparam(name, type_=_answers[name].type)
+                          for name in ("attempt_id", "question_id", "answer", "seq",
+                                       "saved_at")),
+                        sa.bindparam("cutoff", type_=_attempts.deadline.type), *binds)
+            .columns(answer=_answers.answer.type, seq=sa.BigInteger,
+                     saved_at=_answers.saved_at.type))
+
+
+# the save of store_answer: guarded by the attempt being open
+_UPSERTS = {with_seq: guarded_upsert(_OPEN, with_seq) for with_seq in (False, True)}
 
 
 def save_answers(attempt: Attempt, answers: dict[int, object]) -> dict[int, str]:

@@ -1,0 +1,125 @@
+"""The API autosave in one statement, for an attempt this app process has saved to before.
+
+An attempt's questions are fixed when it starts (a practice attempt's excepted: it can
+lose questions, see practice.withdraw_from_practice), so each process remembers, bounded,
+the questions of the attempts it has saved to. A later save to such an attempt is checked
+against them in Python and written by one guarded upsert, whose guard holds everything
+else the full path's read checks:
+
+- the bearer token, by the rule of ``user_for_token`` (revoking a token, ending the
+  sessions or deactivating the account still stops the very next save);
+- the token's holder owning the attempt;
+- the attempt open and before its deadline (plus the grace period);
+- the attempt's start time, so a remembered id never stands for another attempt.
+
+When the upsert writes nothing (the attempt closed, a stale ``seq``, a token no longer
+valid, a question not in the attempt, a bad body, ...) the caller takes the full path,
+which tells those cases apart and answers as before.
+
+A save and a submit never interleave: on SQLite the statement is an IMMEDIATE transaction
+of its own, serialised with the submit's. On PostgreSQL it runs in autocommit, one round
+trip, with FOR SHARE on the attempt in its guard: a submit grading the attempt holds it
+FOR UPDATE, so the save waits for the submit's commit, then finds the attempt submitted
+and writes nothing (409 on the full path); a submit coming after the save's lock waits for
+the save's commit and grades its answer.
+"""
+
+from datetime import datetime
+from functools import cache
+
+import sqlalchemy as sa
+from sqlalchemy.engine.interfaces import BindTyping
+
+from trainer.database import set_write_intent
+from trainer.extensions import db
+from trainer.models import utcnow
+from trainer.quizzes import queries
+from trainer.quizzes.grading import BadAnswer, coerce_answer
+from trainer.quizzes.items import QuestionData, from_dict
+from trainer.quizzes.models import Attempt
+from trainer.quizzes.services import MISSING, guarded_upsert, seq_ok
+
+LIMIT = 4096  # attempts remembered per process (a contest of a few thousand entrants)
+
+# attempt id -> (its start time, its questions by id); insertion ordered, oldest first
+_known: dict[int, tuple[datetime, dict[int, QuestionData]]] = {}
+
+
+def remember(attempt_id: int, found) -> None:
+    """Note the questions of an attempt whose state (``found``: context, started_at,
+    questions) the full path has just read for its owner's valid token."""
+    if found.context == "practice":
+        return
+    _known.pop(attempt_id, None)
+    if len(_known) >= LIMIT:
+        del _known[next(iter(_known))]
+    _known[attempt_id] = (found.started_at, {entry["id"]: from_dict(entry["data"])
+                                             for entry in found.questions})
+
+
+def forget_all() -> None:
+    _known.clear()
+
+
+def save(digest: str, attempt_id: int, question_id: int, data: object) -> dict | None:
+    """The stored state after a save that one statement could make, or None: then the
+    full path must run (it also answers whatever this one cannot tell apart)."""
+    known = _known.get(attempt_id)
+    if known is None or not isinstance(data, dict):
+        return None
+    started_at, questions = known
+    question = questions.get(question_id)
+    raw, seq = data.get("answer", MISSING), data.get("seq")
+    if question is None or raw is MISSING or not seq_ok(seq):
+        return None
+    try:
+        value = coerce_answer(question, raw)
+    except BadAnswer:
+        return None
+    now = utcnow()
+    params = {"attempt_id": attempt_id, "question_id": question_id, "answer": value,
+              "seq": seq or 0, "saved_at": now, "cutoff": now - queries.grace(),
+              "started_at": started_at, "digest": digest, "now": now}
+    engine = db.engine
+    statement = _statement(engine.dialect.name, seq is not None)
+    if engine.dialect.name == "sqlite":
+        set_write_intent(True)  # BEGIN IMMEDIATE
+        try:
+            with engine.begin() as conn:
+                row = conn.execute(statement, params).one_or_none()
+        finally:
+            set_write_intent(False)
+    else:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            row = conn.execute(statement, params).one_or_none()
+    if row is None:
+        return None
+    return {"question_id": question_id, "answer": row.answer, "seq": row.seq,
+            "saved": True, "saved_at": row.saved_at.isoformat()}
+
+
+@cache
+def _statement(dialect_name: str, with_seq: bool) -> sa.TextClause:
+    """The upsert guarded by the token, the owner, the start time and the attempt being
+    open; its guard is built from the token rule and compiled once per dialect."""
+    from trainer.auth.models import ApiToken
+    from trainer.auth.services import token_holds
+
+    attempts = Attempt.__table__
+    guard = (sa.select(sa.literal_column("1")).select_from(attempts)
+             .where(attempts.c.id == sa.bindparam("attempt_id"),
+                    attempts.c.started_at == sa.bindparam("started_at"),
+                    attempts.c.submitted_at.is_(None),
+                    sa.or_(attempts.c.deadline.is_(None),
+                           attempts.c.deadline >= sa.bindparam("cutoff")),
+                    token_holds(attempts.c.user_id))
+             .with_for_update(read=True, of=attempts))  # FOR SHARE; nothing on SQLite
+    dialect = type(db.engine.dialect)(paramstyle="named")
+    # :name placeholders without casts: the text statement's typed parameters add them
+    dialect.bind_typing = BindTyping.NONE
+    sql = str(guard.compile(dialect=dialect))
+    return guarded_upsert(
+        sql, with_seq,
+        sa.bindparam("started_at", type_=attempts.c.started_at.type),
+        sa.bindparam("digest", type_=ApiToken.__table__.c.token_hash.type),
+        sa.bindparam("now", type_=ApiToken.__table__.c.expires_at.type))
