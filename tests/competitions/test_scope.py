@@ -72,6 +72,47 @@ def test_the_lean_leaderboard_scope_matches_the_full_one(app, create, make_user,
             assert full == lean, user.username
 
 
+def test_a_workers_token_statement_sees_what_the_full_scope_rule_lets_them(
+        app, create, make_user, users):
+    """fastsql.for_token (a worker's leaderboard: token, scope and own entry in one
+    statement) against queries.visible_competitions, for workers of a grid, a street, the
+    district and of no unit, over district, street and draft competitions."""
+    from trainer.auth.models import User
+    from trainer.auth.services import issue_token
+    from trainer.competitions import fastsql
+    from trainer.competitions.models import Competition
+    from trainer.competitions.queries import visible_competitions
+    from trainer.org.services import unit_by_code
+
+    for name in ("w_s2", "w_street", "w_district", "w_nowhere"):
+        make_user(name, unit="S2-C1-G1")
+    ids = [create(), create(street="S1"), create(street="S2"), create(street="S2")]
+    with app.app_context():
+        # workers are created in a grid; rows left by older data or a moved unit may not be
+        for name, unit in (("w_street", unit_by_code("S2")), ("w_district", unit_by_code("D")),
+                           ("w_nowhere", None)):
+            db.session.execute(sa.update(User).where(User.username == name)
+                               .values(unit_id=unit.id if unit else None))
+        db.session.execute(sa.update(Competition).where(Competition.id == ids[3])
+                           .values(status="draft"))
+        workers = list(db.session.scalars(sa.select(User).where(User.role == "worker")))
+        tokens = {user.id: issue_token(user)[0] for user in workers}
+        db.session.commit()
+        assert len(workers) == 5
+        for user in workers:
+            full = set(db.session.scalars(visible_competitions(user).with_only_columns(
+                Competition.id)))
+            rows = {i: fastsql.for_token(fastsql_digest(tokens[user.id]), i) for i in ids}
+            assert all(row.viewer_id == user.id for row in rows.values())
+            assert {i for i, row in rows.items() if row.id is not None} == full, user.username
+
+
+def fastsql_digest(token: str) -> str:
+    from trainer.auth.services import bearer_digest
+
+    return bearer_digest(f"Bearer {token}")
+
+
 def test_closing_early_closes_every_round_and_is_audited(app, client, auth, create):
     from trainer.competitions.models import Competition
     from trainer.competitions.records_models import AuditEntry

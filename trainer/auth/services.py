@@ -224,7 +224,18 @@ _VALID_TOKEN = (
     User.active.is_(True),
     User.session_version == ApiToken.session_version,
 )
-_TOKEN_OWNER = sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(*_VALID_TOKEN)
+
+
+def token_owner_select(*columns) -> sa.Select:
+    """SQL: SELECT ``columns`` FROM the valid bearer token bound as ``digest`` (at ``now``)
+    JOIN its user; user_for_token's statement, for a hot path that reads the little it
+    needs of the caller, and more joined to it, in a statement of its own."""
+    return (sa.select(*columns)
+            .select_from(ApiToken.__table__.join(User.__table__, User.id == ApiToken.user_id))
+            .where(*_VALID_TOKEN))
+
+
+_TOKEN_OWNER = token_owner_select(User)
 
 
 def token_holds(user_id_column: sa.ColumnElement) -> sa.Exists:

@@ -4,6 +4,7 @@ it. Each mirrors a query of queries.py / board.py / tallies.py (tests check they
 """
 
 from collections import namedtuple
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -12,6 +13,7 @@ from trainer.auth.models import User
 from trainer.competitions.models import Competition, Entry
 from trainer.competitions.records_models import Tally
 from trainer.extensions import db
+from trainer.models import utcnow
 from trainer.org.models import Unit
 from trainer.org.scope import is_district_wide, street_id_of
 
@@ -36,6 +38,45 @@ COMP = {
                                                        C.street_id == sa.bindparam("street"))),
     "street": _comp.where(_in_street, C.status != "draft"),
 }
+
+# A worker's leaderboard request in one statement: the bearer token checked by the rule of
+# user_for_token, the caller's role, the competition when a worker may see it (the
+# "street" rule of COMP, the caller's street taken from their unit as street_id_of does)
+# and the caller's own entry. No row: no valid token; ``id`` None: no such competition
+# in the caller's sight.
+Viewer = namedtuple("Viewer", "id role")
+_U, _UNIT = User.__table__.c, Unit.__table__.c
+_callers_street = sa.case((_UNIT.level == "district", sa.null()), else_=_UNIT.street_id)
+
+
+@cache
+def _for_token() -> sa.Select:
+    from trainer.auth.services import token_owner_select  # the auth domain's token rule
+
+    return (token_owner_select(_U.id.label("viewer_id"), _U.role.label("viewer_role"),
+                               *COMP_COLUMNS, *_mine)
+            .outerjoin(Unit.__table__, _UNIT.id == _U.unit_id)
+            .outerjoin(Competition.__table__, sa.and_(
+                C.id == sa.bindparam("comp"), C.status != "draft",
+                sa.or_(C.street_id.is_(None), C.street_id == _callers_street)))
+            .outerjoin(Entry.__table__, sa.and_(E.competition_id == C.id,
+                                                E.user_id == _U.id)))
+
+
+def read_without_transaction() -> None:
+    """On PostgreSQL, let this request's session read in autocommit: a request of
+    independent reads needs no snapshot across them, and psycopg's BEGIN and the
+    ROLLBACK at the end are a round trip each. Call before the request's first
+    statement; never in a request that writes."""
+    if db.engine.dialect.name == "postgresql" and not db.session().in_transaction():
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def for_token(digest: str, comp_id: int):
+    """The row of _for_token for this token digest and competition, or None."""
+    return run(_for_token(), digest=digest, now=utcnow(), comp=comp_id).first()
+
+
 MINE = sa.select(*MINE_COLUMNS).where(E.competition_id == sa.bindparam("comp"),
                                       E.user_id == sa.bindparam("user"))
 

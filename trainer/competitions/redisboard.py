@@ -166,11 +166,14 @@ def rebuild(redis, comp_id: int, fresh: bool) -> None:
                       Entry.rank_key, Entry.frozen_rank_key)
             .where(Entry.competition_id == comp_id).execution_options(yield_per=5000))
     batch = []
-    for row in db.session.execute(stmt):
-        batch.append((row[0], tuple(row[1:])))
-        if len(batch) >= 5000:
-            (bulk if fresh else push)(redis, batch)
-            batch = []
+    # streamed (a server-side cursor on PostgreSQL) in a transaction of its own: the
+    # request's session may be reading in autocommit (fastsql.read_without_transaction)
+    with db.engine.connect() as conn:
+        for row in conn.execute(stmt):
+            batch.append((row[0], tuple(row[1:])))
+            if len(batch) >= 5000:
+                (bulk if fresh else push)(redis, batch)
+                batch = []
     (bulk if fresh else push)(redis, batch)
 
 
