@@ -12,7 +12,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from statistics import median
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,3 +92,27 @@ def _ms(match) -> float | None:
         return None
     value, unit = float(match.group(1)), match.group(2)
     return value * {"us": 0.001, "ms": 1, "s": 1000}.get(unit, 1)
+
+
+def interleaved(runs: dict[str, Callable[[], dict]], rounds: int) -> dict[str, dict]:
+    """Run each wrk measurement of ``runs`` in turn, ``rounds`` times over (A B C A B C
+    ...). The speed of a shared virtual machine drifts by tens of percent within minutes;
+    measured in turn, every endpoint sees the same mix of fast and slow spells, so the
+    ratios between them hold where back-to-back runs of ten seconds each did not. Per
+    name: the mean req/s, the median p50 and p99 of the rounds, the worst p99, the total
+    errors and each round's req/s."""
+    seen: dict[str, list[dict]] = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            seen[name].append(run())
+    out = {}
+    for name, got in seen.items():
+        p50s = [g["p50"] for g in got if g["p50"] is not None]
+        p99s = [g["p99"] for g in got if g["p99"] is not None]
+        out[name] = {"rps": sum(g["rps"] for g in got) / len(got),
+                     "errors": sum(g["errors"] for g in got),
+                     "p50": median(p50s) if p50s else None,
+                     "p99": median(p99s) if p99s else None,
+                     "p99_worst": max(p99s) if p99s else None,
+                     "rounds": [round(g["rps"]) for g in got]}
+    return out

@@ -28,7 +28,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import ROOT, Server, wrk
+from common import ROOT, Server, interleaved, wrk
 
 RETRIES = 5
 
@@ -192,9 +192,11 @@ def lua_string(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def run_capacity(port: int, setup: dict, connections: int, seconds: int) -> dict:
+def run_capacity(port: int, setup: dict, connections: int, seconds: int,
+                 rounds: int) -> dict:
     """The autosave endpoint under wrk (a C load generator, so the client costs little of
-    the two cores), against /healthz under the same wrk load, on fresh attempts."""
+    the two cores), against /healthz under the same wrk load, on fresh attempts; the two
+    measured in turn, ``rounds`` times (common.interleaved)."""
     takers = [Taker(token) for token in setup["tokens"]]
     with ThreadPoolExecutor(16) as pool:
         def start(taker):
@@ -202,15 +204,23 @@ def run_capacity(port: int, setup: dict, connections: int, seconds: int) -> dict
                                 taker.token)
             taker.attempt = body if status in (200, 201) else None
         list(pool.map(start, takers))
-    items = [(t.token, f"/api/v1/attempts/{t.attempt['attempt_id']}/answers/{qid}",
-              json.dumps(answer)) for t in takers if t.attempt for qid, answer in t.answers()]
-    script = Path(tempfile.mkdtemp(prefix="gt-wrk-")) / "autosave.lua"
-    script.write_text(LUA % (", ".join("{" + ", ".join(lua_string(x) for x in item) + "}"
-                                       for item in items), time.time_ns() // 1000), "utf-8")
+    items = ", ".join("{" + ", ".join(lua_string(x) for x in item) + "}" for item in (
+        (t.token, f"/api/v1/attempts/{t.attempt['attempt_id']}/answers/{qid}",
+         json.dumps(answer)) for t in takers if t.attempt for qid, answer in t.answers()))
+    folder = Path(tempfile.mkdtemp(prefix="gt-wrk-"))
     base = f"http://127.0.0.1:{port}"
-    health = wrk(base + "/healthz", seconds=seconds, connections=connections)
-    save = wrk(base + "/", seconds=seconds, connections=connections, script=str(script))
-    return {"health": health, "save": save}
+
+    def saves() -> dict:
+        # a script per run, its seq numbers starting from the clock in microseconds: above
+        # every seq of the runs before, so no save is stale
+        script = folder / f"autosave-{time.time_ns()}.lua"
+        script.write_text(LUA % (items, time.time_ns() // 1000), "utf-8")
+        return wrk(base + "/", seconds=seconds, connections=connections, script=str(script))
+
+    got = interleaved({"health": lambda: wrk(base + "/healthz", seconds=seconds,
+                                             connections=connections),
+                       "save": saves}, rounds)
+    return {"health": got["health"], "save": got["save"]}
 
 
 def show_capacity(row: dict) -> None:
@@ -218,7 +228,8 @@ def show_capacity(row: dict) -> None:
     for name, got, extra in (("GET /healthz", health, ""), ("PUT autosave", save,
                              f"  ratio {save['rps'] / health['rps']:.2f}")):
         print(f"  {name:18s} {got['rps']:8.1f} req/s  p50 {got['p50']} ms  p99 {got['p99']} ms"
-              f"  errors {got['errors']}{extra}")
+              f" (worst round {got['p99_worst']} ms)  errors {got['errors']}  req/s by round "
+              f"{got['rounds']}{extra}")
 
 
 def worker_pid(master: int):
@@ -282,7 +293,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=200)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--seconds", type=int, default=10, help="each wrk run")
+    parser.add_argument("--seconds", type=int, default=3, help="each wrk run")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="healthz and the autosave under wrk in turn, this often")
     args = parser.parse_args()
     prepared, cleanups = scratch_database(args.workers)
     try:
@@ -298,9 +311,9 @@ def main() -> None:
                 show(run_burst(server.port, setup, args.connections,
                                       kill_pid=worker_pid(server.proc.pid)))
                 print(f"{label}, autosave capacity under wrk ({args.connections} connections, "
-                      f"{args.seconds} s each):")
+                      f"{args.rounds} rounds of {args.seconds} s each, in turn):")
                 show_capacity(run_capacity(server.port, setup, args.connections,
-                                           args.seconds))
+                                           args.seconds, args.rounds))
             finally:
                 server.stop()
     finally:

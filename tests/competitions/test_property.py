@@ -169,7 +169,8 @@ def _ranked(comp, outcomes: dict) -> list[tuple]:
     st.integers(1, 100), st.integers(1, 100), st.integers(1, 100)))
 def test_served_standings_equal_a_recomputation(app, users, workers, make_user, make_quiz,
                                                 make_scenario, ops, weights):
-    from trainer.competitions import board
+    from trainer.auth.services import bearer_digest, issue_token
+    from trainer.competitions import board, fastsql
     from trainer.competitions.models import Competition
     from trainer.competitions.services import create_competition, enter
     from trainer.competitions.spec import parse_competition
@@ -217,6 +218,9 @@ def test_served_standings_equal_a_recomputation(app, users, workers, make_user, 
             user = _users()[name]
             mine = board.my_standing(board.my_entry(comp_id, user.id), frozen=False)
             assert (mine["rank"], user.name) in {(rank, who) for rank, who, *_r in expected}
+            # and as a worker's leaderboard counts it, inside its first statement
+            row = fastsql.for_token(bearer_digest(f"Bearer {issue_token(user)[0]}"), comp_id)
+            assert row.mine_better + 1 == mine["rank"]
         if model["frozen"] is not None:  # what entrants and the projector see
             public = board.leaderboard(comp, organiser, limit=50, public=True)
             assert public.frozen

@@ -80,9 +80,9 @@ def test_leaderboard_statements_do_not_grow_with_entrants(app, client, auth, cre
         assert resp.get_json()["me"]["rank"] >= 1
         counts[comp_id] = n
     assert counts[small] == counts[large]
-    # the token with the competition and the caller's own entry (one statement), the
-    # caller's rank (from the tallies) and the page (unless cached)
-    assert counts[small] == 3, counts
+    # the token with the competition, the caller's own entry and rank (counted from the
+    # tallies): one statement; and the page (unless cached)
+    assert counts[small] == 2, counts
     organiser = auth.token("organiser")
     assert _count_statements(app, client, f"/api/v1/competitions/{small}/leaderboard?by=team",
                              organiser)[0] == \
@@ -122,3 +122,18 @@ def test_tallies_match_a_recount_after_entries_and_changes(app, client, auth, cr
         tallies.rebuild(comp_id)
         assert snapshot() == kept
         assert (0, False, 100, 1) in kept and (0, False, 20, 1) in kept
+
+
+def test_the_sql_point_and_low_key_agree_with_the_tallies(app):
+    """The worker's leaderboard counts their rank inside its first statement, so the
+    tallies' point and lowest key of a total are computed there in SQL."""
+    from trainer.competitions import fastsql, tallies
+
+    totals = [0, 1, 99, 100, 101, 150, 4999, 5000, 5099, 9899, 9900, 9999, 10000]
+    with app.app_context():
+        for total in totals:
+            value = sa.literal(total, sa.Integer)
+            point, low = db.session.execute(sa.select(
+                fastsql.point_of(value), fastsql.low_key_of(fastsql.point_of(value)))).one()
+            assert (point, low) == (tallies.bucket(total),
+                                    tallies.low_key(tallies.bucket(total))), total

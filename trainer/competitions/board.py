@@ -89,8 +89,11 @@ def leaderboard(comp, viewer, *, limit: int = 50, offset: int = 0,
         mine = (fastsql.own_entry(comp) if hasattr(comp, "mine_id")
                 else my_entry(comp.id, viewer.id))
     ranked = mine is not None and (street_id is None or mine.street_id == street_id)
-    use_redis, better = False, None
-    if redisboard.client() is not None:
+    # fastsql.for_token's row carries the caller's rank in the whole table, counted in
+    # its statement; Redis is then asked only for a page that is not cached
+    better = getattr(comp, "mine_better", None) if street_id is None else None
+    use_redis = None if redisboard.client() is not None else False
+    if use_redis is None and better is None:
         use_redis, better = _redis_ready_with_rank(
             comp.id, mine if ranked and not frozen else None, street_id)
     if shown:
@@ -138,16 +141,19 @@ def my_entry(comp_id: int, user_id: int):
 
 
 def cached_rows(comp_id: int, frozen: bool, limit: int, offset: int, street_id: int | None,
-                use_redis: bool) -> tuple[list[Row], bool]:
+                use_redis: bool | None) -> tuple[list[Row], bool]:
     """A page of the table, shared by every viewer for ``COMPETITION_BOARD_CACHE_SECONDS``
     (default 1 s; this process forgets it at once when it commits a change, other
-    processes within that time)."""
+    processes within that time). From Redis or SQL (``use_redis`` None: Redis when its
+    sets are ready, asked only when the page is not cached); both give the same rows."""
     ttl = cache_seconds()
-    key = (comp_id, frozen, limit, offset, street_id, use_redis)
+    key = (comp_id, frozen, limit, offset, street_id)
     now, cache = time.monotonic(), _cache()
     hit = cache.get(key)
     if hit is not None and hit[0] > now:
         return hit[1], hit[2]
+    if use_redis is None:
+        use_redis = _redis_ready_with_rank(comp_id, None, street_id)[0]
     fetch = redis_rows if use_redis else sql_rows
     rows, has_next = fetch(comp_id, frozen, limit, offset, street_id)
     if ttl > 0:

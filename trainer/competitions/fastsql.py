@@ -54,13 +54,33 @@ def _for_token() -> sa.Select:
     from trainer.auth.services import token_owner_select  # the auth domain's token rule
 
     return (token_owner_select(_U.id.label("viewer_id"), _U.role.label("viewer_role"),
-                               *COMP_COLUMNS, *_mine)
+                               *COMP_COLUMNS, *_mine, _mine_better().label("mine_better"))
             .outerjoin(Unit.__table__, _UNIT.id == _U.unit_id)
             .outerjoin(Competition.__table__, sa.and_(
                 C.id == sa.bindparam("comp"), C.status != "draft",
                 sa.or_(C.street_id.is_(None), C.street_id == _callers_street)))
             .outerjoin(Entry.__table__, sa.and_(E.competition_id == C.id,
                                                 E.user_id == _U.id)))
+
+
+def point_of(total_centi):
+    """SQL for tallies.bucket: the whole point a total (× 100) falls in, 0–100."""
+    return sa.case((total_centi >= 10000, 100), (total_centi < 0, 0),
+                   else_=total_centi // 100)
+
+
+def low_key_of(point):
+    """SQL for tallies.low_key: the smallest rank key a total inside ``point`` can have."""
+    best = sa.case((point * 100 + 99 >= 10000, 10000), else_=point * 100 + 99)
+    return (10000 - best) * sa.literal(10**14, sa.BigInteger)
+
+
+def _mine_better():
+    """The caller's live rank in the whole table, less one: better_count with the own
+    entry's total and key."""
+    point = point_of(E.total_centi)
+    return better_count(Entry.__table__.alias("others"), C.id, 0, False, point,
+                        low_key_of(point), E.rank_key)
 
 
 def read_without_transaction() -> None:
@@ -116,18 +136,30 @@ def my_entry(comp_id: int, user_id: int):
     return run(MINE, comp=comp_id, user=user_id).first()
 
 
-def _better(frozen: bool, street: bool):
-    key = E.frozen_rank_key if frozen else E.rank_key
+def better_count(entries, comp, scope, frozen: bool, point, low, key, street=None):
+    """SQL: how many entrants of competition ``comp`` rank strictly better than rank key
+    ``key`` (tallies.better_than): the per-point tallies of the better points (of
+    ``scope``: 0, or a street) plus an indexed count inside the entrant's own ``point``
+    from its ``low`` key; of ``street`` only when given. ``entries`` is the table to
+    count in (an alias inside a statement that also reads the caller's own entry); the
+    other arguments are SQL expressions: bound parameters, or that entry's columns."""
+    key_column = entries.c.frozen_rank_key if frozen else entries.c.rank_key
     above = (sa.select(sa.func.coalesce(sa.func.sum(T.count), 0))
-             .where(T.competition_id == sa.bindparam("comp"), T.scope == sa.bindparam("scope"),
-                    T.frozen == frozen, T.bucket > sa.bindparam("bucket"))
+             .where(T.competition_id == comp, T.scope == scope, T.frozen == frozen,
+                    T.bucket > point)
              .scalar_subquery())
-    inside = (sa.select(sa.func.count()).select_from(Entry.__table__)
-              .where(E.competition_id == sa.bindparam("comp"), key >= sa.bindparam("low"),
-                     key < sa.bindparam("key")))
-    if street:
-        inside = inside.where(E.street_id == sa.bindparam("street"))
-    return sa.select(above + inside.scalar_subquery())
+    inside = (sa.select(sa.func.count()).select_from(entries)
+              .where(entries.c.competition_id == comp, key_column >= low, key_column < key))
+    if street is not None:
+        inside = inside.where(entries.c.street_id == street)
+    return above + inside.scalar_subquery()
+
+
+def _better(frozen: bool, street: bool):
+    return sa.select(better_count(
+        Entry.__table__, sa.bindparam("comp"), sa.bindparam("scope"), frozen,
+        sa.bindparam("bucket"), sa.bindparam("low"), sa.bindparam("key"),
+        sa.bindparam("street") if street else None))
 
 
 BETTER = {(f, s): _better(f, s) for f in (False, True) for s in (False, True)}
