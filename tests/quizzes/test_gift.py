@@ -308,3 +308,17 @@ def test_problem_messages_follow_the_locale_and_default_to_chinese(app):
         assert "不支持的题型" in parse_gift(text)[1][0].message
         with force_locale("en"):
             assert parse_gift(text)[1][0].message.startswith("Unsupported question type")
+
+
+def test_upload_problems_of_the_file_itself_follow_the_locale_too(app):
+    """A file of the wrong kind, or not in UTF-8: Chinese by default, English in English."""
+    from flask_babel import force_locale
+
+    from trainer.quizzes.bank import parse_upload
+
+    wrong_kind, not_utf8 = ("题库.doc", b"x"), ("bank.gift", "判断题{T}".encode("gbk"))
+    assert parse_upload(*wrong_kind)[1][0].message == "只能导入 .gift、.txt、.xlsx 或 .csv 文件"
+    assert parse_upload(*not_utf8)[1][0].message.startswith("文件不是UTF-8编码")
+    with app.test_request_context(), force_locale("en"):
+        assert parse_upload(*wrong_kind)[1][0].message.startswith("Only .gift")
+        assert parse_upload(*not_utf8)[1][0].message.startswith("The file is not UTF-8")

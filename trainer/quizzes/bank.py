@@ -26,6 +26,7 @@ from trainer.quizzes.items import (
     to_dict,
 )
 from trainer.quizzes.models import Question, QuestionBank
+from trainer.quizzes.parse_messages import message as gettext
 from trainer.quizzes.sheets import (
     TYPE_NAMES,
     answer_text,
@@ -133,7 +134,8 @@ def parse_upload(filename: str, data: bytes) -> tuple[list[QuestionData], list[I
     """Questions and problems of an uploaded GIFT, .xlsx or .csv file."""
     kind = FORMATS.get(PurePath(filename or "").suffix.lower())
     if kind is None:
-        return [], [ImportProblem(1, "", "只能导入 .gift、.txt、.xlsx 或 .csv 文件")]
+        return [], [ImportProblem(1, "", gettext(
+            "Only .gift, .txt, .xlsx or .csv files can be imported."))]
     if kind == "xlsx":
         return parse_xlsx(data)
     if kind == "csv":
@@ -142,7 +144,8 @@ def parse_upload(filename: str, data: bytes) -> tuple[list[QuestionData], list[I
         return parse_gift(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return [], [ImportProblem(line, "", "文件不是UTF-8编码，请另存为UTF-8后再导入")]
+        return [], [ImportProblem(line, "", gettext(
+            "The file is not UTF-8 encoded: save it as UTF-8 and import it again."))]
 
 
 def import_questions(questions: list[QuestionData], bank_name: str, *,

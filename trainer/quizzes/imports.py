@@ -26,7 +26,7 @@ def create_draft(user, filename: str, data: bytes, bank_name: str,
     """Parse an upload and keep it for the preview (old drafts of the user are dropped)."""
     questions, problems = parse_upload(filename, data)
     if not questions and not problems:
-        problems = [ImportProblem(1, "", "文件中没有题目")]
+        problems = [ImportProblem(1, "", _("The file holds no questions."))]
     db.session.execute(sa.delete(ImportDraft).where(
         sa.or_(ImportDraft.user_id == user.id, ImportDraft.created_at < utcnow() - DRAFT_LIFETIME)))
     draft = ImportDraft(token=secrets.token_urlsafe(32), user_id=user.id,
