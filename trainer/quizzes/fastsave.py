@@ -32,12 +32,16 @@ from sqlalchemy.engine.interfaces import BindTyping
 
 from trainer.database import set_write_intent
 from trainer.extensions import db
-from trainer.models import utcnow
-from trainer.quizzes import queries
 from trainer.quizzes.grading import BadAnswer, coerce_answer
 from trainer.quizzes.items import QuestionData, from_dict
 from trainer.quizzes.models import Attempt
-from trainer.quizzes.services import MISSING, guarded_upsert, seq_ok
+from trainer.quizzes.services import (
+    MISSING,
+    guarded_upsert,
+    seq_ok,
+    stored_state,
+    upsert_params,
+)
 
 LIMIT = 4096  # attempts remembered per process (a contest of a few thousand entrants)
 
@@ -76,10 +80,8 @@ def save(digest: str, attempt_id: int, question_id: int, data: object) -> dict |
         value = coerce_answer(question, raw)
     except BadAnswer:
         return None
-    now = utcnow()
-    params = {"attempt_id": attempt_id, "question_id": question_id, "answer": value,
-              "seq": seq or 0, "saved_at": now, "cutoff": now - queries.grace(),
-              "started_at": started_at, "digest": digest, "now": now}
+    params = upsert_params(attempt_id, question_id, value, seq)
+    params.update(started_at=started_at, digest=digest, now=params["saved_at"])
     engine = db.engine
     statement = _statement(engine.dialect.name, seq is not None)
     if engine.dialect.name == "sqlite":
@@ -92,10 +94,7 @@ def save(digest: str, attempt_id: int, question_id: int, data: object) -> dict |
     else:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             row = conn.execute(statement, params).one_or_none()
-    if row is None:
-        return None
-    return {"question_id": question_id, "answer": row.answer, "seq": row.seq,
-            "saved": True, "saved_at": row.saved_at.isoformat()}
+    return None if row is None else stored_state(question_id, row, True)
 
 
 @cache

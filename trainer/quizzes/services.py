@@ -218,18 +218,29 @@ def store_answer(attempt_id: int, question_id: int, value, seq: int | None) -> d
     the attempt to be open, so it is right even in a transaction of its own that did not
     lock the attempt first (the API's on SQLite): a save either lands before the submit
     that grades it, or is refused (409), never acknowledged and left out of the grade."""
-    now = utcnow()
-    row = db.session.execute(_UPSERTS[seq is not None], {
-        "attempt_id": attempt_id, "question_id": question_id, "answer": value,
-        "seq": seq or 0, "saved_at": now, "cutoff": now - queries.grace()}).one_or_none()
+    row = db.session.execute(_UPSERTS[seq is not None],
+                             upsert_params(attempt_id, question_id, value, seq)).one_or_none()
     applied = row is not None
     if row is None:  # the attempt closed meanwhile (409), or the save is stale
         state = db.session.execute(_STILL_OPEN, {"attempt_id": attempt_id}).one()
         _writable(state.submitted_at, state.deadline)
         row = db.session.execute(_STORED_ANSWER, {"attempt_id": attempt_id,
                                                   "question_id": question_id}).one()
+    return stored_state(question_id, row, applied)
+
+
+def upsert_params(attempt_id: int, question_id: int, value, seq: int | None) -> dict:
+    """The parameters of a guarded_upsert statement, the guard's own apart."""
+    now = utcnow()
+    return {"attempt_id": attempt_id, "question_id": question_id, "answer": value,
+            "seq": seq or 0, "saved_at": now, "cutoff": now - queries.grace()}
+
+
+def stored_state(question_id: int, row, saved: bool) -> dict:
+    """An autosave's answer: the stored row (answer, seq, saved_at), and whether this
+    save wrote it."""
     return {"question_id": question_id, "answer": row.answer, "seq": row.seq,
-            "saved": applied, "saved_at": row.saved_at.isoformat()}
+            "saved": saved, "saved_at": row.saved_at.isoformat()}
 
 
 _UPSERT = """INSERT INTO attempt_answers (attempt_id, question_id, answer, seq, saved_at)
