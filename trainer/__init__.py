@@ -18,6 +18,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)  # as in Flask's tutorial: the SQLite home
     _init_extensions(app)
     _register_blueprints(app)
+    _init_domains(app)
     return app
 
 
@@ -50,6 +51,14 @@ def _init_extensions(app: Flask) -> None:
     @app.before_request
     def _declare_write_intent():
         database.set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+def _init_domains(app: Flask) -> None:
+    # The one place the domains' wiring runs (signals and registries: trainer/domains.py).
+    from trainer.domains import initialisers
+
+    for init_app in initialisers():
+        init_app(app)
 
 
 def _init_redis(app: Flask) -> None:

@@ -1,47 +1,75 @@
-"""The table of contents of the feature domains.
+"""The table of contents of the domains, and how they reach each other.
 
-Each domain is a subpackage of ``trainer`` that may provide, by convention:
-``views.py`` (a blueprint ``bp``), ``api.py`` (routes on the shared /api/v1 blueprint),
-``cli.py`` (a click group ``cli``), ``demo.py`` (``seed(users)`` for `flask demo seed`),
-``openapi.yaml`` (its API paths) and ``templates/<domain>/_home_<role>.html`` (home tiles).
+Each domain is a subpackage of ``trainer`` (its ``__init__`` imports nothing). What each
+one provides is listed here explicitly, never discovered by file name:
+
+- ``views`` (a package exposing the blueprint ``bp``), ``api`` (routes on the shared
+  /api/v1 blueprint), ``cli`` (a click group ``cli``), ``demo`` (``seed(users)`` for
+  ``flask demo seed``), ``openapi.yaml`` (its API paths), ``models``;
+- ``wiring`` (``init_app(app)``): how the domain plugs into the others. Only the
+  application factory calls it; nothing connects or registers at import time.
+
+Domains announce what happened through named signals (``trainer/signals.py``) and answer
+other domains' questions through registries owned by the asking domain
+(``trainer/registry.py``). Layering: a domain imports the ones above it in this list
+at module level, never one below it; a lower domain learns about a higher one only
+through a signal or a registry.
+
+Signals (sender, who listens):
+- ``attempt_graded`` (quizzes.services when an attempt is graded) -> learning.wiring
+  (a passed module quiz completes its course), competitions.scoring (standings).
+- ``run_finished`` (simulation.services when a run ends) -> competitions.scoring.
+
+Registries (owner: key <- who registers):
+- ``quizzes.policies.review_policies``: "competition" <- competitions (after the close).
+- ``quizzes.policies.withheld_sources``: "competition-rounds" <- competitions (the quizzes
+  of open rounds).
+- ``simulation.policies.reveal_policies``: "competition" <- competitions.
+- ``simulation.policies.choice_guards``: "competition-round-open" <- competitions.
+- ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" <-
+  quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions.
+- ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
+  module each under ``competitions/kinds/``.
 """
 
 from importlib import import_module
-from importlib.util import find_spec
 
 CORE = ("main", "auth", "org")
 FEATURES = ("learning", "quizzes", "simulation", "plans", "competitions", "records")
-
-
-def _optional(module: str):
-    name = f"trainer.{module}"
-    return import_module(name) if find_spec(name) is not None else None
+# What each feature domain provides beyond views (in the order they are called).
+PROVIDES = {
+    "learning": ("api", "cli", "wiring"),
+    "quizzes": ("api", "cli", "demo", "wiring"),
+    "simulation": ("api", "demo", "wiring"),
+    "plans": ("api", "demo", "wiring"),
+    "competitions": ("api", "cli", "demo", "wiring"),
+    "records": ("api", "cli", "wiring"),
+}
+MODELS = ("org", "auth", "learning", "quizzes", "simulation", "plans", "competitions")
 
 
 def feature_modules(kind: str) -> list:
-    """The ``kind`` module (e.g. "api", "demo") of every feature domain that has one."""
-    found = []
-    for domain in FEATURES:
-        if find_spec(f"trainer.{domain}") is not None:
-            module = _optional(f"{domain}.{kind}")
-            if module is not None:
-                found.append(module)
-    return found
+    """The ``kind`` module (e.g. "api", "demo") of every feature domain that provides one."""
+    return [import_module(f"trainer.{d}.{kind}") for d in FEATURES if kind in PROVIDES[d]]
 
 
 def blueprints() -> list:
     from trainer.api.routes import bp as api_bp
 
-    core = [import_module(f"trainer.{d}.views").bp for d in CORE]
-    return [*core, *(m.bp for m in feature_modules("views")), api_bp]
+    views = [import_module(f"trainer.{d}.views").bp for d in (*CORE, *FEATURES)]
+    return [*views, api_bp]
 
 
 def cli_groups() -> list:
     return [m.cli for m in feature_modules("cli")]
 
 
+def initialisers() -> list:
+    """Each domain's ``wiring.init_app``, for the application factory to call."""
+    return [m.init_app for m in feature_modules("wiring")]
+
+
 def import_models() -> None:
     """Import every domain's models so metadata (create_all, Alembic) knows all tables."""
-    for domain in ("org", "auth"):
+    for domain in MODELS:
         import_module(f"trainer.{domain}.models")
-    feature_modules("models")

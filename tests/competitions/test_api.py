@@ -179,9 +179,9 @@ def test_every_entrant_gets_an_own_order_of_questions_and_options(app, client, a
                                                                  monkeypatch):
     import random
 
-    from trainer.competitions import rounds
+    from trainer.competitions.kinds import quiz as quiz_kind
 
-    monkeypatch.setattr(rounds, "_random", random.Random(20261205))
+    monkeypatch.setattr(quiz_kind, "_random", random.Random(20261205))
     quiz_id, ids = make_quiz(n=5)  # the quiz itself shuffles nothing
     comp_id = create(rounds=[{"title": "笔试", "kind": "quiz", "quiz": quiz_id, "weight": 1}])
     orders, options = [], []

@@ -8,7 +8,7 @@ from trainer.extensions import db
 from trainer.plans.halves import LOCAL
 from trainer.plans.models import Attendance
 
-PLACEHOLDERS = ("attempts", "runs", "competitions", "honours")
+PLACEHOLDERS = ("attempts", "competitions", "honours")
 
 
 def _attend(app, sid, user_id, status="present", hours=2):
@@ -34,6 +34,26 @@ def _complete_course(app, user_id, when, hours, slug="ruhu"):
         db.session.commit()
 
 
+def _play(client, headers, slug: str, keys: list[str]) -> int:
+    run = client.post(f"/api/v1/scenarios/{slug}/runs", headers=headers).get_json()
+    for key in keys:
+        client.post(f"/api/v1/runs/{run['run_id']}/choices", json={"choice": key},
+                    headers=headers)
+    return run["run_id"]
+
+
+def _noise_scenario(app) -> None:
+    from tests.simulation.conftest import NOISE, known_departments
+    from trainer.simulation.loader import upsert_scenario
+    from trainer.simulation.validate import parse_yaml
+
+    with app.app_context():
+        graph, problems = parse_yaml(NOISE, "noise.yml", "noise", known_departments())
+        assert problems == []
+        upsert_scenario(graph)
+        db.session.commit()
+
+
 def test_record_lists_attended_sessions_courses_and_total_hours(app, client, api, users):
     plan = factories.make_plan(app)
     attended = factories.make_session(app, plan, datetime(2026, 4, 8, 9, tzinfo=LOCAL),
@@ -51,6 +71,22 @@ def test_record_lists_attended_sessions_courses_and_total_hours(app, client, api
     assert record["total_hours"] == 4.0
     for key in PLACEHOLDERS:
         assert record[key] == []
+
+
+def test_record_lists_the_workers_finished_scenario_runs(app, client, api, users):
+    _noise_scenario(app)
+    headers = api("worker")
+    won = _play(client, headers, "noise", ["listen", "agree"])
+    lost = _play(client, headers, "noise", ["scold", "leave"])
+    _play(client, headers, "noise", ["listen"])  # unfinished: not in the record
+    year = datetime.now(LOCAL).year
+    record = client.get(f"/api/v1/me/record?year={year}", headers=headers).get_json()
+    assert [(r["id"], r["outcome"]) for r in record["runs"]] == [(won, "success"),
+                                                                  (lost, "partial")]
+    assert record["runs"][0]["title"] == "深夜噪音引发的邻里纠纷"
+    assert record["runs"][0]["scores"]["mediation"] > 0
+    assert client.get(f"/api/v1/me/record?year={year - 1}",
+                      headers=headers).get_json()["runs"] == []
 
 
 def test_record_is_per_year_and_per_person(app, client, api, make_user, users):
@@ -94,47 +130,32 @@ def test_record_page_shows_sessions_and_hours(app, client, auth, users):
     assert "矛盾纠纷调解演练" not in client.get("/me/record?year=2025").get_data(as_text=True)
 
 
-def test_a_domain_contributes_a_section_by_one_function(app, users):
+def test_a_domain_contributes_a_section_by_registering_one_function(app, users,
+                                                                     monkeypatch):
     from trainer.records import services
+    from trainer.records.sections import sections
 
-    calls, before = [], services.sections().get("honours")
+    calls = []
 
-    @services.section("honours")
     def fake_honours(user, year):
         calls.append((user.username, year))
-        return [{"title": "业务能手", "date": "2026-12-01", "hours": 0}]
+        return [{"title": "业务能手", "date": "2026-12-01", "hours": 1}]
 
-    try:
-        with app.app_context():
-            from tests.plans.factories import user
+    monkeypatch.setitem(sections._items, "honours", fake_honours)
+    with app.app_context():
+        from tests.plans.factories import user
 
-            record = services.build_record(user("worker"), 2026)
-        assert record["honours"][0]["title"] == "业务能手" and calls == [("worker", 2026)]
-    finally:
-        services._SECTIONS.pop("honours", None)
-        if before is not None:
-            services.section("honours")(before)
-
-
-def test_a_domain_may_fill_several_keys_with_one_provider(app, users):
-    from trainer.records import services
-
-    def provider(user_id, year):
-        return {"competitions": [{"title": "网格业务知识竞赛", "rank": 1}],
-                "honours": [{"title": "业务能手", "hours": 1}]}
-
-    services.sections()
-    services._PROVIDERS.append(provider)
-    try:
-        with app.app_context():
-            from tests.plans.factories import user
-
-            record = services.build_record(user("worker"), 2026)
-    finally:
-        services._PROVIDERS.remove(provider)
-    assert record["competitions"][-1]["title"] == "网格业务知识竞赛"
-    assert record["honours"][-1]["title"] == "业务能手"
+        record = services.build_record(user("worker"), 2026)
+    assert record["honours"][0]["title"] == "业务能手" and calls == [("worker", 2026)]
     assert record["hours"]["honours"] == 1 and record["total_hours"] == 1
+
+
+def test_every_record_section_is_registered_by_its_domain(app):
+    from trainer.records.sections import sections
+    from trainer.records.services import KEYS
+
+    assert [key for key, _fn in sections.items() if key in KEYS] != []
+    assert set(KEYS) <= {key for key, _fn in sections.items()}
 
 
 @pytest.mark.parametrize("year", ["²⁰²⁶", "1999", "abc", ""])

@@ -8,6 +8,7 @@ from trainer.errors import Conflict, DomainError, Invalid, NotFound
 from trainer.extensions import db
 from trainer.simulation import authoring, services
 from trainer.simulation.models import Run, Scenario
+from trainer.simulation.policies import reveal_policies
 
 from .conftest import NOISE
 
@@ -173,8 +174,7 @@ def test_competition_run_hides_feedback_until_a_rule_reveals_it(app, users, make
     assert body["feedback"] is None
     debrief = client.get(f"/api/v1/runs/{run_id}", headers=headers).get_json()
     assert debrief["feedback"] == [None] and debrief["steps"][0]["better"] is None
-    monkeypatch.setattr(services, "_reveal_rules", [])
-    services.register_reveal_rule(lambda r: r.round_id == 7)
+    monkeypatch.setitem(reveal_policies._items, "competition", lambda r: r.round_id == 7)
     debrief = client.get(f"/api/v1/runs/{run_id}", headers=headers).get_json()
     assert debrief["feedback"] == ["命令式的语气容易激化矛盾。"]
 

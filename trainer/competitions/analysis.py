@@ -12,7 +12,7 @@ from trainer.org.models import Unit
 
 def participation(comp: Competition) -> list[dict]:
     """Per street and community: entrants, and how many finished every timed round."""
-    timed = [r.id for r in comp.rounds if r.kind != "judged"]
+    timed = [r.id for r in comp.rounds if not r.scored_by_judges]
     finished = (sa.select(RoundResult.entry_id, sa.func.count().label("done"))
                 .where(RoundResult.round_id.in_(timed), RoundResult.finished_at.is_not(None))
                 .group_by(RoundResult.entry_id).subquery())

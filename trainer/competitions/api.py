@@ -16,6 +16,7 @@ from trainer.competitions import (
     publishing,
     rounds,
 )
+from trainer.competitions.kinds.registry import kind_of
 from trainer.competitions.models import Competition
 from trainer.competitions.queries import entered_ids, entry_of, get_competition, get_round
 from trainer.competitions.services import create_competition, enter
@@ -91,16 +92,6 @@ def competitions_enter(comp_id: int):
     return {"entry_id": entry.id, "number": entry.number}, 201 if created else 200
 
 
-def _run_answer(run) -> dict:
-    from trainer.simulation.services import run_state
-
-    state = run_state(run)
-    answer = {"run_id": run.id, "node": state["node"], "finished": state["finished"]}
-    if state["finished"]:
-        answer.update(outcome=state["outcome"], scores=state["scores"])
-    return answer
-
-
 @bp.post("/competitions/<int:comp_id>/rounds/<int:n>/start")
 @api_auth()
 def competitions_start_round(comp_id: int, n: int):
@@ -108,11 +99,7 @@ def competitions_start_round(comp_id: int, n: int):
     rnd = get_round(comp, n)
     thing, created = rounds.start_round(current_user, comp, rnd, client_address())
     db.session.commit()
-    if rnd.kind == "quiz":
-        from trainer.quizzes.services import attempt_json
-
-        return attempt_json(thing), 201 if created else 200
-    return _run_answer(thing), 201 if created else 200
+    return kind_of(rnd).api_state(thing), 201 if created else 200
 
 
 @bp.put("/competitions/<int:comp_id>/rounds/<int:n>/scores/<username>")

@@ -76,7 +76,7 @@ def round_form(form, user, comp: Competition, rnd=None):
 def manage_context(comp: Competition) -> dict:
     entrants = db.session.scalar(sa.select(sa.func.count()).select_from(Entry).where(
         Entry.competition_id == comp.id))
-    public_quizzes = [r for r in comp.rounds if r.kind == "quiz" and r.quiz is not None
+    public_quizzes = [r for r in comp.rounds if r.quiz is not None
                       and r.quiz.published]
     return {"entrants": entrants, "public_quizzes": public_quizzes}
 

@@ -12,11 +12,13 @@ from datetime import timedelta
 import click
 import sqlalchemy as sa
 
-from trainer.competitions import judging, publishing, rounds, services
+from trainer.competitions import judging, publishing, rounds, scoring, services
+from trainer.competitions.kinds.quiz import on_attempt_graded
 from trainer.competitions.models import Competition, Entry, RoundResult
 from trainer.competitions.spec import parse_competition
 from trainer.extensions import db
 from trainer.models import utcnow
+from trainer.quizzes.models import Attempt
 
 DISTRICT = "2026年网格员业务知识竞赛（区级）"
 STREET_OPEN = "秀江街道服务技能竞赛"
@@ -159,9 +161,6 @@ def _move_to_past(comp: Competition, delta: timedelta, rng: random.Random) -> No
     """Shift the contest, its rounds and what entrants did by ``delta`` into the past
     (demo data only; each attempt gets a plausible 4–14 minutes), then recompute the
     stored standings."""
-    from trainer.competitions.scoring import on_attempt_graded, refresh_competition
-    from trainer.quizzes.models import Attempt
-
     comp.starts_at, comp.ends_at = comp.starts_at - delta, comp.ends_at - delta
     for rnd in comp.rounds:
         rnd.opens_at, rnd.closes_at = rnd.opens_at - delta, rnd.closes_at - delta
@@ -179,7 +178,7 @@ def _move_to_past(comp: Competition, delta: timedelta, rng: random.Random) -> No
     for entry in db.session.scalars(sa.select(Entry).where(Entry.competition_id == comp.id)):
         entry.entered_at -= delta
     db.session.flush()
-    refresh_competition(comp)
+    scoring.refresh_competition(comp)
     for result in results:  # time used follows the attempts' new start times
         if result.attempt_id:
             on_attempt_graded(db.session.get(Attempt, result.attempt_id))

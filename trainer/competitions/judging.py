@@ -18,7 +18,7 @@ from trainer.models import utcnow
 
 
 def is_judge(user, rnd: Round) -> bool:
-    return rnd.kind == "judged" and any(j.user_id == user.id for j in rnd.judges)
+    return rnd.scored_by_judges and any(j.user_id == user.id for j in rnd.judges)
 
 
 def require_judge(user, rnd: Round) -> None:

@@ -25,7 +25,6 @@ from trainer.org.models import Unit
 
 KINDS = ("knowledge", "skill", "drill")
 STATUSES = ("draft", "open", "closed", "published")
-ROUND_KINDS = ("quiz", "scenario", "judged")
 TEAM_BY = ("community", "street")
 VISIBILITY = ("full", "top", "own")
 
@@ -123,6 +122,12 @@ class Round(db.Model):
     @property
     def max_points(self) -> float:
         return float(sum(float(c.get("max", 0)) for c in self.criteria or []))
+
+    @property
+    def scored_by_judges(self) -> bool:
+        """A round with a rubric is scored from judges' sheets, not from an attempt or
+        a run (only judged rounds have one: kinds.judged requires it)."""
+        return bool(self.criteria)
 
 
 class RoundJudge(db.Model):

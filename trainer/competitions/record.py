@@ -1,6 +1,5 @@
-"""The competitions and honours sections of a worker's training record (trainer.records
-finds ``record_section`` here by convention and calls it for /api/v1/me/record and the
-annual-assessment exports).
+"""The competitions and honours sections of a worker's training record (registered in
+records.sections by this domain's wiring; read by /api/v1/me/record and the exports).
 
 Items carry ``title`` and ``date`` (ISO 8601, local time) as the records domain expects:
 each competition entered (the year of its end) with the final rank and total once
@@ -26,10 +25,14 @@ def _local(moment: datetime) -> datetime:
     return moment.astimezone(_zone())
 
 
-def record_section(user_id: int, year: int | None = None) -> dict[str, list[dict]]:
-    """{"competitions": [...], "honours": [...]} of one worker for a local calendar year."""
-    return {"competitions": competitions_of_user(user_id, year),
-            "honours": honours_of_user(user_id, year)}
+def competitions_section(user, year: int) -> list[dict]:
+    """The record section "competitions": contests entered that ended in ``year``."""
+    return competitions_of_user(user.id, year)
+
+
+def honours_section(user, year: int) -> list[dict]:
+    """The record section "honours": honours awarded in ``year``."""
+    return honours_of_user(user.id, year)
 
 
 def competitions_of_user(user_id: int, year: int | None = None) -> list[dict]:

@@ -86,15 +86,15 @@ def frozen_outcomes(comp: Competition, entry_id: int,
     """The entry's round outcomes as they stood at ``comp.freeze_at``."""
     freeze, rounds = comp.freeze_at, {r.id: r for r in comp.rounds}
     sheets = sheets_at(entry_id, freeze) if any(
-        r.kind == "judged" for r in rounds.values()) else {}
+        r.scored_by_judges for r in rounds.values()) else {}
     outcomes = []
     for result in results:
         rnd = rounds.get(result.round_id)
         if rnd is None:
             continue
-        settled = rnd.kind != "judged" and result.finished_at is not None \
-            and result.finished_at < freeze
-        if rnd.kind == "judged":
+        judged = rnd.scored_by_judges
+        settled = not judged and result.finished_at is not None and result.finished_at < freeze
+        if judged:
             percent = standings.judged_percent(sheets.get(rnd.id, []), rnd.max_points)
         else:
             percent = result.percent if settled else None
@@ -137,47 +137,13 @@ def initial_key(comp: Competition) -> int:
     return standings.rank_key(standings.Standing(0, 0, None), comp.starts_at)
 
 
-def on_attempt_graded(attempt) -> None:
-    """Quizzes hook: a competition attempt was graded; its round result and entry follow."""
-    if attempt.context != "competition" or attempt.round_id is None:
-        return
-    result = db.session.scalar(sa.select(RoundResult).where(RoundResult.attempt_id == attempt.id))
-    if result is None:
-        return
-    from trainer.quizzes.models import Attempt
-
-    score, best, started, submitted = db.session.execute(
-        sa.select(Attempt.score, Attempt.max_score, Attempt.started_at, Attempt.submitted_at)
-        .where(Attempt.id == attempt.id)).one()
-    rnd = db.session.get(Round, result.round_id)
-    result.percent = standings.quiz_percent(score, best)
-    result.finished_at = submitted
-    result.seconds = standings.timed_seconds(started, submitted, _limit_seconds(rnd, attempt))
+def record_finish(result: RoundResult, percent: float | None, finished_at: datetime,
+                  seconds: int) -> None:
+    """A timed round was played to its end (a graded attempt, a finished run): keep its
+    percent, finish and time on the round result, and refresh the entry's standing."""
+    result.percent, result.finished_at, result.seconds = percent, finished_at, seconds
     db.session.flush()
-    refresh_entry(result.entry_id, at=submitted)
-
-
-def _limit_seconds(rnd: Round, attempt) -> int | None:
-    if attempt.deadline is not None:
-        return max(0, round((attempt.deadline - attempt.started_at).total_seconds()))
-    return rnd.time_limit * 60 if rnd.time_limit else None
-
-
-def on_run_finished(run) -> None:
-    """Simulation hook: a competition run reached its ending."""
-    if run.context != "competition" or run.round_id is None or not run.finished:
-        return
-    result = db.session.scalar(sa.select(RoundResult).where(RoundResult.run_id == run.id))
-    if result is None:
-        return
-    rnd = db.session.get(Round, result.round_id)
-    declared = list(run.version.scenario.competencies or [])
-    result.percent = standings.scenario_percent(dict(run.scores or {}), declared, run.outcome)
-    result.finished_at = run.finished_at
-    limit = rnd.time_limit * 60 if rnd.time_limit else None
-    result.seconds = standings.timed_seconds(run.started_at, run.finished_at, limit)
-    db.session.flush()
-    refresh_entry(result.entry_id, at=run.finished_at)
+    refresh_entry(result.entry_id, at=finished_at)
 
 
 def sync_judged(rnd: Round, entry_id: int, at: datetime | None = None) -> RoundResult:

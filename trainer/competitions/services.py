@@ -6,7 +6,15 @@ from flask_babel import gettext as _
 
 from trainer.auth.models import User
 from trainer.competitions import audit, eligibility, phases, redisboard, scoring, tallies
-from trainer.competitions.models import Competition, Entry, Round, RoundJudge, RoundResult
+from trainer.competitions.kinds.registry import kind_of
+from trainer.competitions.models import (
+    Competition,
+    Entry,
+    Round,
+    RoundJudge,
+    RoundResult,
+    ScoreSheet,
+)
 from trainer.competitions.queries import can_create_in, community_of, entry_of
 from trainer.competitions.spec import CompetitionSpec, RoundSpec, bad
 from trainer.errors import Conflict, Forbidden
@@ -14,6 +22,8 @@ from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Unit
 from trainer.org.scope import street_id_of
+from trainer.quizzes.models import Attempt
+from trainer.quizzes.services import submit_attempt
 
 FIELDS = ("title", "kind", "description", "starts_at", "ends_at", "entry_closes_at",
           "freeze_at", "team_by", "team_size", "visibility", "visible_top", "appeal_hours",
@@ -110,8 +120,6 @@ def _rubric(criteria) -> dict:
 
 
 def _has_sheets(rnd: Round) -> bool:
-    from trainer.competitions.models import ScoreSheet
-
     return db.session.scalar(sa.select(ScoreSheet.id).where(
         ScoreSheet.round_id == rnd.id).limit(1)) is not None
 
@@ -140,26 +148,7 @@ def _add_round(actor, comp: Competition, spec: RoundSpec, n: int, prefix: str = 
 
 def _target(actor, spec: RoundSpec, street: Unit | None, prefix: str) -> tuple:
     """(quiz id, scenario id) of the round, checked to be usable in the contest's scope."""
-    street_id = street.id if street else None
-    if spec.kind == "quiz":
-        from trainer.quizzes.models import Quiz
-        from trainer.quizzes.queries import visible_quizzes
-
-        quiz = db.session.scalar(visible_quizzes(actor).where(Quiz.id == spec.quiz))
-        if quiz is None or quiz.street_id not in (None, street_id):
-            raise bad(prefix + "quiz", _("Unknown quiz, or not usable in this competition."))
-        return quiz.id, None
-    if spec.kind == "scenario":
-        from trainer.simulation.models import Scenario
-        from trainer.simulation.queries import playable_scenarios
-
-        scenario = db.session.scalar(playable_scenarios(actor).where(
-            Scenario.slug == spec.scenario))
-        if scenario is None or scenario.street_id not in (None, street_id):
-            raise bad(prefix + "scenario",
-                      _("Unknown scenario, or not usable in this competition."))
-        return None, scenario.id
-    return None, None
+    return kind_of(spec.kind).target(actor, spec, street.id if street else None, prefix)
 
 
 def _set_judges(rnd: Round, spec: RoundSpec, comp: Competition, name: str) -> None:
@@ -225,9 +214,6 @@ def close_rounds(comp: Competition, now) -> None:
 
 def grade_open_attempts(comp: Competition) -> int:
     """Grade, as saved, the competition's attempts whose round has closed."""
-    from trainer.quizzes.models import Attempt
-    from trainer.quizzes.services import submit_attempt
-
     now = utcnow()
     closed = [r.id for r in comp.rounds if phases.round_closed_at(r, now) is not None
               or comp.status in ("closed", "published")]

@@ -10,12 +10,13 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from trainer.competitions.models import KINDS, ROUND_KINDS, TEAM_BY, VISIBILITY
-from trainer.errors import Invalid
+from trainer.competitions.fields import bad, choice, integer, moment, text
+from trainer.competitions.kinds.registry import KINDS
+from trainer.competitions.models import KINDS as CONTEST_KINDS
+from trainer.competitions.models import TEAM_BY, VISIBILITY
 
 RULES = ("course", "quiz_passed", "practice")
 MAX_ROUNDS = 20
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass
@@ -54,72 +55,12 @@ class CompetitionSpec:
     rounds: list[RoundSpec] = field(default_factory=list)
 
 
-def bad(name: str, message: str | None = None) -> Invalid:
-    return Invalid(message or _("Field “%(name)s” is not valid.", name=name), field=name)
-
-
-def text(data: dict, name: str, *, required: bool = True, limit: int = 120,
-         prefix: str = "") -> str | None:
-    value = data.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise bad(prefix + name, _("Field “%(name)s” is required.", name=prefix + name))
-        return None
-    if not isinstance(value, str) or len(value.strip()) > limit:
-        raise bad(prefix + name)
-    return value.strip()
-
-
-def integer(data: dict, name: str, *, required: bool = False, low: int = 0,
-            high: int = 10**6, prefix: str = "") -> int | None:
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise bad(prefix + name, _("Field “%(name)s” is required.", name=prefix + name))
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise bad(prefix + name)
-    return value
-
-
-def moment(data: dict, name: str, *, required: bool = True, prefix: str = "") -> datetime | None:
-    """An ISO 8601 time with its offset (a time without one is refused)."""
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise bad(prefix + name, _("Field “%(name)s” is required.", name=prefix + name))
-        return None
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        raise bad(prefix + name, _("Field “%(name)s” must be a time in ISO 8601 with its "
-                                   "offset.", name=prefix + name))
-    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:  # before any UTC arithmetic can overflow
-        raise bad(prefix + name, _("Field “%(name)s” must be a time between the years "
-                                   "%(first)s and %(last)s.", name=prefix + name,
-                                   first=FIRST_YEAR, last=LAST_YEAR))
-    return parsed
-
-
-def choice(data: dict, name: str, options: tuple, default=None, prefix: str = ""):
-    value = data.get(name, default)
-    if value is None and default is None:
-        return None
-    if value not in options:
-        raise bad(prefix + name)
-    return value
-
-
 def parse_competition(data: dict) -> CompetitionSpec:
     """The body as a CompetitionSpec, or Invalid naming the first bad field."""
     if not isinstance(data, dict):
         raise bad("body")
     spec = CompetitionSpec(
-        title=text(data, "title"), kind=choice(data, "kind", KINDS, "knowledge"),
+        title=text(data, "title"), kind=choice(data, "kind", CONTEST_KINDS, "knowledge"),
         street=text(data, "street", required=False, limit=40),
         starts_at=moment(data, "starts_at"), ends_at=moment(data, "ends_at"),
         description=text(data, "description", required=False, limit=4000) or "",
@@ -220,7 +161,7 @@ def parse_round(item, comp: CompetitionSpec, prefix: str = "") -> RoundSpec:
     """One round; its window defaults to the competition's and must lie within it."""
     if not isinstance(item, dict):
         raise bad(prefix.rstrip("."))
-    kind = choice(item, "kind", ROUND_KINDS, prefix=prefix)
+    kind = choice(item, "kind", tuple(KINDS), prefix=prefix)
     if kind is None:
         raise bad(prefix + "kind", _("Field “%(name)s” is required.", name=prefix + "kind"))
     spec = RoundSpec(
@@ -233,53 +174,5 @@ def parse_round(item, comp: CompetitionSpec, prefix: str = "") -> RoundSpec:
         raise bad(prefix + "closes_at", _("The round must close after it opens."))
     if spec.opens_at < comp.starts_at or spec.closes_at > comp.ends_at:
         raise bad(prefix + "opens_at", _("The round must lie within the competition's times."))
-    if kind == "quiz":
-        spec.quiz = integer(item, "quiz", required=True, low=1, high=2**31, prefix=prefix)
-    elif kind == "scenario":
-        spec.scenario = text(item, "scenario", limit=80, prefix=prefix)
-    else:
-        spec.criteria = parse_criteria(item.get("criteria"), prefix)
-        spec.judges, spec.judge_communities = parse_judges(item.get("judges"), prefix)
+    KINDS[kind].parse_settings(spec, item, prefix)
     return spec
-
-
-def parse_criteria(criteria, prefix: str = "") -> list[dict]:
-    if not isinstance(criteria, list) or not criteria or len(criteria) > 20:
-        raise bad(prefix + "criteria", _("A judged round needs its criteria, each with a "
-                                         "maximum."))
-    parsed, names = [], set()
-    for i, item in enumerate(criteria):
-        inner = f"{prefix}criteria[{i}]."
-        if not isinstance(item, dict):
-            raise bad(inner.rstrip("."))
-        name = text(item, "name", limit=60, prefix=inner)
-        if name in names:
-            raise bad(inner + "name", _("Criterion names must differ."))
-        names.add(name)
-        parsed.append({"name": name, "max": integer(item, "max", required=True, low=1,
-                                                    high=1000, prefix=inner)})
-    return parsed
-
-
-def parse_judges(judges, prefix: str = "") -> tuple[list[str], dict[str, str]]:
-    """Judges as usernames, or objects ``{"username", "community"}`` declaring the
-    community a judge belongs to (its entrants are then a conflict of interest)."""
-    if judges is None:
-        return [], {}
-    if not isinstance(judges, list) or len(judges) > 50:
-        raise bad(prefix + "judges")
-    names, communities = [], {}
-    for i, item in enumerate(judges):
-        if isinstance(item, dict):
-            name = text(item, "username", limit=40, prefix=f"{prefix}judges[{i}].")
-            community = text(item, "community", required=False, limit=40,
-                             prefix=f"{prefix}judges[{i}].")
-            if community:
-                communities[name] = community
-        elif isinstance(item, str) and 0 < len(item.strip()) <= 40:
-            name = item.strip()
-        else:
-            raise bad(f"{prefix}judges[{i}]")
-        if name not in names:
-            names.append(name)
-    return names, communities

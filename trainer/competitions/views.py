@@ -7,17 +7,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from trainer.auth.forms import ConfirmForm
-from trainer.competitions import appeals, hooks, pages, rounds
+from trainer.competitions import appeals, pages, rounds
 from trainer.competitions.forms import AppealForm
+from trainer.competitions.kinds import quiz as quiz_kind
+from trainer.competitions.kinds import scenario as scenario_kind
+from trainer.competitions.kinds.registry import kind_of
 from trainer.competitions.labels import duration, label
 from trainer.competitions.queries import get_competition, get_round
 from trainer.competitions.services import enter as enter_service
-from trainer.errors import Conflict, DomainError
+from trainer.errors import DomainError
 from trainer.extensions import db
 from trainer.security import client_address
 
 bp = Blueprint("competitions", __name__)
-hooks.install()
 
 
 @bp.context_processor
@@ -91,30 +93,7 @@ def start(comp_id: int, n: int):
 def play(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
     thing = rounds.played(rounds.my_result(current_user, comp, rnd))
-    if rnd.kind == "quiz":
-        from trainer.quizzes.services import accepts_saves, attempt_json
-
-        if not accepts_saves(thing):
-            return redirect(url_for(".detail", comp_id=comp.id))
-        data = attempt_json(thing)
-        saved = {a["question_id"]: a["answer"] for a in data["answers"]}
-        return render_template("competitions/play_quiz.html", comp=comp, rnd=rnd,
-                               attempt=thing, data=data, saved=saved, form=ConfirmForm(),
-                               autosave=_autosave_url(thing))
-    from trainer.simulation.services import run_state
-
-    if thing.finished:
-        return redirect(url_for(".detail", comp_id=comp.id))
-    return render_template("competitions/play_run.html", comp=comp, rnd=rnd, run=thing,
-                           state=run_state(thing, reveal=False), form=ConfirmForm())
-
-
-def _autosave_url(attempt) -> str:
-    from flask import current_app
-
-    if "quizzes.autosave" not in current_app.view_functions:
-        return ""
-    return url_for("quizzes.autosave", attempt_id=attempt.id, question_id=0)[:-1]
+    return kind_of(rnd).play_page(comp, rnd, thing, ConfirmForm())
 
 
 def form_answers(questions: list[dict], form) -> dict[int, object]:
@@ -141,7 +120,7 @@ def answers(comp_id: int, n: int):
     attempt = rounds.played(rounds.my_result(current_user, comp, rnd))
     given = form_answers(attempt_json(attempt)["questions"], request.form)
     submit = request.form.get("action") == "submit"
-    outcome = rounds.save_answers(current_user, comp, rnd, given, submit)
+    outcome = quiz_kind.save_answers(current_user, comp, rnd, given, submit)
     db.session.commit()
     if outcome["late"]:
         flash(_("Time was up: the answers saved before the deadline were graded."), "error")
@@ -163,7 +142,8 @@ def choose(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    done_or_flash(rounds.take_choice, current_user, comp, rnd, request.form.get("choice", "")[:80])
+    done_or_flash(scenario_kind.take_choice, current_user, comp, rnd,
+                  request.form.get("choice", "")[:80])
     return redirect(url_for(".play", comp_id=comp.id, n=n))
 
 
@@ -183,19 +163,7 @@ def leave(comp_id: int, n: int):
 def review(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
     thing = rounds.played(rounds.my_result(current_user, comp, rnd))
-    if rnd.kind == "quiz":
-        from trainer.quizzes.services import result_json, review_allowed
-
-        if not review_allowed(thing):
-            raise Conflict(_("The review opens when the round closes."), code="not_closed")
-        return render_template("competitions/review.html", comp=comp, rnd=rnd,
-                               result=result_json(thing, reveal=True))
-    from trainer.simulation.services import reveals_feedback, run_state
-
-    if not reveals_feedback(thing):
-        raise Conflict(_("The review opens when the round closes."), code="not_closed")
-    return render_template("competitions/review.html", comp=comp, rnd=rnd,
-                           state=run_state(thing, reveal=True))
+    return kind_of(rnd).review_page(comp, rnd, thing)
 
 
 @bp.post("/competitions/<int:comp_id>/rounds/<int:n>/appeal")

@@ -175,7 +175,7 @@ def publish(comp_id: int):
 def dashboard(comp_id: int):
     comp = get_managed(current_user, comp_id)
     svg, counts = analysis.distribution_svg(comp)
-    items = [analysis.round_items(r) for r in comp.rounds if r.kind == "quiz"]
+    items = [analysis.round_items(r) for r in comp.rounds if r.quiz_id is not None]
     return render_template("competitions/dashboard.html", comp=comp, chart=svg, counts=counts,
                            rows=analysis.participation(comp), item_rounds=items,
                            question_url=pick.question_url)

@@ -12,6 +12,7 @@ from trainer.extensions import db
 from trainer.learning.loader import load_courses
 from trainer.org.models import Department
 from trainer.org.services import ensure_departments
+from trainer.simulation.loader import load_scenarios
 
 cli = AppGroup("content", help="Course and scenario content.")
 
@@ -27,10 +28,6 @@ def _run(courses_dir: Path | None, scenarios_dir: Path | None, dry_run: bool) ->
     cfg = current_app.config
     report = load_courses(courses_dir or Path(cfg["COURSES_DIR"]), dry_run=dry_run,
                           known_departments=known)
-    try:
-        from trainer.simulation.loader import load_scenarios
-    except ImportError:  # the simulation domain is optional for this command
-        return report
     return report.merge(load_scenarios(scenarios_dir or Path(cfg["SCENARIOS_DIR"]),
                                        dry_run=dry_run, known_departments=known))
 

@@ -19,6 +19,8 @@ from trainer.learning.export import course_spec, exported_body
 from trainer.learning.models import Course, CourseAsset, CourseRevision, Lesson
 from trainer.learning.rendering import lesson_html
 from trainer.org.models import Department, Unit
+from trainer.quizzes.models import Quiz
+from trainer.quizzes.modules import upsert_module_quiz
 
 
 def load_courses(folder: Path, *, dry_run: bool, known_departments: set[str]) -> LoadReport:
@@ -130,11 +132,6 @@ def _renamed(leftovers: list[Lesson], item: LessonSpec) -> Lesson | None:
 def _sync_quiz(course: Course, spec: CourseSpec) -> None:
     """Upsert the module quiz; without a `quiz:` section, detach and unpublish it (its
     attempts stay); a returning section re-attaches the same quiz."""
-    try:
-        from trainer.quizzes.models import Quiz
-        from trainer.quizzes.services import upsert_module_quiz
-    except ImportError:  # the quizzes domain is optional for learning
-        return
     source = f"courses/{spec.slug}"
     quiz = services.module_quiz(course.id)
     if not spec.quiz:

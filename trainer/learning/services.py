@@ -10,6 +10,8 @@ from trainer.extensions import db
 from trainer.learning.models import Course, Enrollment, Lesson, LessonProgress
 from trainer.learning.queries import visible_courses
 from trainer.models import utcnow
+from trainer.quizzes.models import Quiz
+from trainer.quizzes.queries import has_passed, module_quiz_for
 
 
 def get_course(user, slug: str) -> Course:
@@ -77,10 +79,6 @@ def _progress_statement() -> sa.Select:
 
 
 def _module_quiz_exists():
-    try:
-        from trainer.quizzes.models import Quiz
-    except ImportError:  # the quizzes domain is optional for learning
-        return sa.false()
     return sa.exists().where(Quiz.course_id == Course.id)
 
 
@@ -171,16 +169,10 @@ def remove_lesson(course: Course, lesson: Lesson) -> bool:
 
 
 def module_quiz(course_id: int):
-    try:
-        from trainer.quizzes.queries import module_quiz_for
-    except ImportError:  # the quizzes domain is optional for learning
-        return None
     return module_quiz_for(course_id)
 
 
 def _quiz_passed(user_id: int, quiz_id: int) -> bool:
-    from trainer.quizzes.queries import has_passed
-
     return has_passed(user_id, quiz_id)
 
 

@@ -5,10 +5,8 @@ import sqlalchemy as sa
 from trainer.extensions import db
 from trainer.plans.halves import LOCAL, year_bounds
 from trainer.plans.models import Attendance, TrainingSession
-from trainer.records.services import section
 
 
-@section("sessions")
 def sessions_attended(user, year: int) -> list[dict]:
     """Sessions of ``year`` the user attended (present), with the hours credited."""
     start, end = year_bounds(year)

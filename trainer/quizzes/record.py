@@ -1,5 +1,5 @@
 """The quizzes domain's section of the training record: graded quiz and module-quiz
-attempts (trainer.records finds it here by convention). Practice is left out (it is not
+attempts. Practice is left out (it is not
 an assessment) and so are competition rounds (the competitions section has them).
 
 The record pages grade the caller's overdue attempts before they render
@@ -10,10 +10,8 @@ import sqlalchemy as sa
 from trainer.extensions import db
 from trainer.plans.halves import LOCAL, year_bounds
 from trainer.quizzes.models import Attempt
-from trainer.records.services import section
 
 
-@section("attempts")
 def attempts_graded(user, year: int) -> list[dict]:
     """The user's quiz and module-quiz attempts graded in ``year``, oldest first."""
     start, end = year_bounds(year)

@@ -5,13 +5,13 @@ SQLite serialises writers with BEGIN IMMEDIATE), so a save and a submit, or two 
 never interleave: an attempt is graded once and no acknowledged answer is lost.
 """
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from trainer import signals
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -21,21 +21,17 @@ from trainer.quizzes.grading import BadAnswer, coerce_answer, grade
 from trainer.quizzes.items import from_dict
 from trainer.quizzes.models import CONTEXTS, Attempt, AttemptAnswer, Quiz
 from trainer.quizzes.modules import upsert_module_quiz
+from trainer.quizzes.policies import review_policies
 from trainer.quizzes.practice import record_results, withdraw_from_practice
 from trainer.quizzes.review import attempt_json, result_json
 
-__all__ = ["GRADED_HOOKS", "REVIEW_HOOKS", "accepts_saves", "attempt_json", "grade_overdue",
+__all__ = ["accepts_saves", "attempt_json", "grade_overdue",
            "result_json", "review_allowed", "save_answer", "save_answers", "start_attempt",
            "submit_attempt", "upsert_module_quiz"]
 
 MAX_SEQ = 2**53
+OWN_CONTEXTS = ("practice", "quiz", "module")  # reviewed by the quiz's own setting
 MISSING = object()  # no "answer" in the request body
-# When may a context's attempts be reviewed? The competitions domain registers its rule
-# ("after the round closes") here; until then a competition attempt is never reviewed.
-REVIEW_HOOKS: dict[str, Callable[[Attempt], bool]] = {}
-# Called once for every attempt when it is graded (by submit or past its deadline), in
-# the grading transaction: e.g. the competitions domain updates its standings.
-GRADED_HOOKS: list[Callable[[Attempt], None]] = []
 
 
 def series_for(context: str, round_id: int | None) -> str:
@@ -336,21 +332,16 @@ def _grade(attempt: Attempt, *, timed_out: bool) -> None:
 
 def _after_grading(attempt: Attempt, credits: dict[int, float]) -> None:
     record_results(attempt, credits)
-    if attempt.context == "module" and attempt.passed and attempt.quiz.course_id:
-        from trainer.learning.services import refresh_completion
-
-        refresh_completion(attempt.user, attempt.quiz.course_id)
-    for hook in GRADED_HOOKS:
-        hook(attempt)
+    signals.attempt_graded.send(attempt)
 
 
 def review_allowed(attempt: Attempt) -> bool:
     """Whether the graded attempt's answers may be shown, per its review policy."""
     if attempt.submitted_at is None:
         return False
-    if attempt.context == "competition":
-        hook = REVIEW_HOOKS.get("competition")
-        return bool(hook and hook(attempt))
+    if attempt.context not in OWN_CONTEXTS:
+        policy = review_policies.get(attempt.context)
+        return policy is not None and bool(policy(attempt))
     if attempt.review == "after_close":
         closes = attempt.quiz.closes_at if attempt.quiz is not None else None
         return closes is not None and closes <= utcnow()

@@ -11,7 +11,8 @@ submitting) while any of these holds:
    closes. This covers quizzes drawn by rule: the questions the worker actually got.
 2. it is listed in a quiz reviewed "never" or "after_close" that has not closed
    (published or still a draft: an exam is prepared before it opens), whoever takes it.
-3. it is listed in the quiz of a competition quiz round that has not closed.
+3. it is listed in the quiz of a competition quiz round that has not closed (the
+   competitions domain registers this rule in ``quizzes.policies.withheld_sources``).
 
 Questions that a quiz reviewed later *could* draw by rule are not withheld: that would
 take a whole department's or competency's questions out of practice. They are withheld
@@ -25,6 +26,7 @@ import sqlalchemy as sa
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.quizzes.models import Attempt, Quiz, QuizQuestion
+from trainer.quizzes.policies import withheld_sources
 
 HIDING = ("never", "after_close")
 
@@ -54,16 +56,11 @@ def _in_hidden_quizzes() -> set[int]:
 
 
 def _in_open_rounds() -> set[int]:
-    try:  # the competitions domain is optional for quizzes
-        from trainer.competitions.models import Competition, Round
-    except ImportError:
-        return set()
-    return set(db.session.scalars(
-        sa.select(QuizQuestion.question_id)
-        .join(Round, Round.quiz_id == QuizQuestion.quiz_id)
-        .join(Competition, Competition.id == Round.competition_id)
-        .where(Round.kind == "quiz", Round.closed_at.is_(None), Round.closes_at > utcnow(),
-               Competition.status.not_in(("closed", "published")))))
+    """Rule 3, and any like it that another domain registers (quizzes.policies)."""
+    found: set[int] = set()
+    for source in withheld_sources:
+        found |= set(db.session.scalars(source()))
+    return found
 
 
 def reviewable_answers() -> sa.ColumnElement[bool]:

@@ -5,10 +5,8 @@ import sqlalchemy as sa
 from trainer.extensions import db
 from trainer.learning.models import Course, Enrollment
 from trainer.plans.halves import LOCAL, year_bounds
-from trainer.records.services import section
 
 
-@section("courses")
 def courses_completed(user, year: int) -> list[dict]:
     """Courses completed in ``year`` with the hours they credited."""
     start, end = year_bounds(year)

@@ -1,49 +1,31 @@
 """Playing scenarios: start a run, take choices, read a run. Flush, never commit."""
 
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from trainer import signals
 from trainer.errors import Conflict, DomainError, Invalid, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.simulation import engine, playback
 from trainer.simulation.graph import Choice, Node
 from trainer.simulation.models import Run, Scenario
+from trainer.simulation.policies import choice_guards, reveal_policies
 from trainer.simulation.queries import can_read_run, playable_scenarios
 from trainer.simulation.versions import graph_of
 
-_reveal_rules: list[Callable[[Run], bool]] = []
-
-
-def register_reveal_rule(rule: Callable[[Run], bool]) -> None:
-    """Let another domain say when a competition run may show its feedback (e.g. the
-    competitions domain: once the run's round has closed)."""
-    if rule not in _reveal_rules:
-        _reveal_rules.append(rule)
-
-
-_choice_guards: list[Callable[[Run], None]] = []
-_finish_hooks: list[Callable[[Run], None]] = []
-
-
-def register_run_hooks(guard: Callable[[Run], None], finished: Callable[[Run], None]) -> None:
-    """Let the competitions domain refuse a choice after its round closed (``guard``
-    raises) and update its standings when a run ends (``finished``)."""
-    if guard not in _choice_guards:
-        _choice_guards.append(guard)
-    if finished not in _finish_hooks:
-        _finish_hooks.append(finished)
+OWN_CONTEXTS = ("practice", "preview")  # runs that always show their feedback
 
 
 def reveals_feedback(run: Run) -> bool:
-    """Feedback and better choices show outside competitions; in a competition round only
-    once a registered rule says so (until then nothing reveals correctness)."""
-    if run.context != "competition":
+    """Feedback and better choices show in practice and previews; in any other context (a
+    competition round) only once its policy says so (until then nothing reveals correctness)."""
+    if run.context in OWN_CONTEXTS:
         return True
-    return any(rule(run) for rule in _reveal_rules)
+    policy = reveal_policies.get(run.context)
+    return policy is not None and bool(policy(run))
 
 
 def playable_scenario(user, slug: str) -> Scenario:
@@ -105,7 +87,7 @@ def choose(run: Run, key: str) -> tuple[Node, Choice]:
     """
     if run.finished:
         raise Conflict(_("This run has finished; start a new one to play again."))
-    for guard in _choice_guards:
+    for guard in choice_guards:
         guard(run)
     graph = graph_of(run.version)
     try:
@@ -121,8 +103,7 @@ def choose(run: Run, key: str) -> tuple[Node, Choice]:
         run.scores = engine.score_path(graph, run.path)
     db.session.flush()
     if run.finished:
-        for hook in _finish_hooks:
-            hook(run)
+        signals.run_finished.send(run)
     return node, choice
 
 

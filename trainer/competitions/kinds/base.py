@@ -1,0 +1,55 @@
+"""What every round kind provides (CTFd's challenge classes are the model).
+
+A kind parses the settings of its rounds (``parse_settings``), resolves what a round plays
+(``target``), starts an entrant's play (``start``) and finds it again (``played``), says
+when its review may show (``review_allowed``), and renders the play and review pages and
+the API answer of what was played. Results reach the standings through the signals the
+played thing's domain sends (see each kind), or from judges' sheets.
+"""
+
+from flask_babel import gettext as _
+
+from trainer.errors import NotFound
+
+
+class RoundKind:
+    name: str = ""
+    label: str = ""
+
+    def parse_settings(self, spec, item: dict, prefix: str) -> None:
+        """Read this kind's fields of a round body into ``spec`` (Invalid naming the field)."""
+
+    def target(self, actor, spec, street_id: int | None, prefix: str) -> tuple:
+        """(quiz id, scenario id) the round plays, checked to be usable in the scope."""
+        return None, None
+
+    def check_startable(self) -> None:
+        """Raise a DomainError when entrants never start a round of this kind."""
+
+    def start(self, user, rnd):
+        """Start the entrant's attempt or run (the round is open; nothing started yet)."""
+        raise NotImplementedError
+
+    def attach(self, result, thing) -> None:
+        """Keep the attempt or run just started on the entrant's round result."""
+        raise NotImplementedError
+
+    def played(self, result):
+        """The attempt or run behind a round result, or None."""
+        return None
+
+    def review_allowed(self, thing) -> bool:
+        return False
+
+    def play_page(self, comp, rnd, thing, form):
+        raise NotFound(_("You have not started this round."))
+
+    def review_page(self, comp, rnd, thing):
+        raise NotFound(_("You have not started this round."))
+
+    def api_state(self, thing) -> dict:
+        return {}
+
+    def integrity_flags(self, rnd, rows) -> list:
+        """Integrity notes for human review from ``(RoundResult, entrant number)`` rows."""
+        return []

@@ -1,0 +1,41 @@
+"""How the competitions domain plugs into quizzes and simulation (called by the factory):
+
+- a competition attempt's review, and a competition run's feedback, show only once the
+  round has closed (quizzes.review_policies, simulation.reveal_policies);
+- the questions of an open quiz round are withheld from everyone's practice
+  (quizzes.withheld_sources);
+- a choice in a competition run is refused once the round closed or its time ran out
+  (simulation.choice_guards);
+- grading a competition attempt, or finishing a competition run, updates the standings
+  (signals attempt_graded, run_finished);
+- the record gets the competitions and honours sections (records.sections).
+"""
+
+from flask import Flask
+
+from trainer import signals
+from trainer.competitions import record, rounds, scoring
+from trainer.competitions.kinds import quiz as quiz_kind
+from trainer.competitions.kinds import scenario as scenario_kind
+from trainer.quizzes.policies import review_policies, withheld_sources
+from trainer.records.sections import sections
+from trainer.simulation.policies import choice_guards, reveal_policies
+
+
+def _review_after_close(attempt) -> bool:
+    return scoring.round_is_closed(attempt.round_id)
+
+
+def _reveal_after_close(run) -> bool:
+    return scoring.round_is_closed(run.round_id)
+
+
+def init_app(app: Flask) -> None:
+    review_policies.register("competition", _review_after_close)
+    reveal_policies.register("competition", _reveal_after_close)
+    withheld_sources.register("competition-rounds", quiz_kind.withheld_question_ids)
+    choice_guards.register("competition-round-open", rounds.guard_choice)
+    signals.attempt_graded.connect(quiz_kind.on_attempt_graded)
+    signals.run_finished.connect(scenario_kind.on_run_finished)
+    sections.register("competitions", record.competitions_section)
+    sections.register("honours", record.honours_section)

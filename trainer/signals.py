@@ -1,0 +1,20 @@
+"""Named signals: a domain announces what happened, others listen (blinker, as Indico).
+
+Senders pass the object as the sender and keyword arguments as documented below.
+Listeners connect in their domain's ``wiring.init_app`` (called by the application
+factory only, never at import time) and run inside the sender's transaction: they
+flush and never commit. ``trainer/domains.py`` lists who sends and who listens.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+attempt_graded = _signals.signal("attempt-graded", doc="""
+A quiz attempt was graded (by submit or past its deadline), once per attempt.
+Sender: the ``Attempt``. Sent by quizzes.services.""")
+
+run_finished = _signals.signal("run-finished", doc="""
+A scenario run reached its ending. Sender: the ``Run``. Sent by simulation.services.""")
+
+ALL = (attempt_graded, run_finished)

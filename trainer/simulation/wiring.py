@@ -1,0 +1,11 @@
+"""How the simulation domain plugs into the others (called by the factory): the record's
+"runs" section."""
+
+from flask import Flask
+
+from trainer.records.sections import sections
+from trainer.simulation import record
+
+
+def init_app(app: Flask) -> None:
+    sections.register("runs", record.runs_finished)
