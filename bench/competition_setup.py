@@ -24,6 +24,7 @@ import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from config import Config  # noqa: E402
+from tests.competitions import oracles  # noqa: E402
 from trainer import create_app  # noqa: E402
 from trainer.extensions import db  # noqa: E402
 from trainer.models import utcnow  # noqa: E402
@@ -238,7 +239,7 @@ def verify(app, comp_id: int) -> dict:
                                               outcomes)
         keys[entry.id] = standings.rank_key(standing, comp.starts_at)
         seen[entry.id] = (entry.user.name, standing.total, standing.seconds)
-    ranks = standings.rank_all(keys)
+    ranks = oracles.rank_all(keys)
     expected = sorted([ranks[i], *seen[i]] for i in keys)
     return {"attempts": len(attempts), "graded": sum(1 for a in attempts if a.submitted_at),
             "answers": answers, "percents": {a.user.username: a.percent for a in attempts},

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.competitions import oracles
 from tests.competitions.conftest import body, iso
 from trainer.errors import DomainError
 from trainer.extensions import db
@@ -160,7 +161,7 @@ def _ranked(comp, outcomes: dict) -> list[tuple]:
         standing = standings.entrant_standing(specs, played)
         keys[entry_id] = standings.rank_key(standing, comp.starts_at)
         names[entry_id] = (name, standing.total, standing.seconds)
-    ranks = standings.rank_all(keys)
+    ranks = oracles.rank_all(keys)
     return sorted((ranks[i], *names[i]) for i in keys)
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from trainer.competitions import audit, phases, scoring
-from trainer.competitions.models import Competition, Round, RoundResult
+from trainer.competitions.models import Competition, Round
 from trainer.competitions.records_models import Appeal
 from trainer.competitions.rounds import entry_for_play
 from trainer.errors import Conflict, Invalid, NotFound
@@ -85,9 +85,3 @@ def open_count(comp: Competition) -> int:
 def my_appeals(entry_id: int) -> dict[int, Appeal]:
     return {a.round_id: a for a in db.session.scalars(sa.select(Appeal).where(
         Appeal.entry_id == entry_id))}
-
-
-def result_percent(round_id: int, entry_id: int) -> float | None:
-    return db.session.scalar(sa.select(
-        sa.func.coalesce(RoundResult.adjusted_percent, RoundResult.percent)).where(
-        RoundResult.round_id == round_id, RoundResult.entry_id == entry_id))

@@ -41,10 +41,10 @@ def start_round(user, comp: Competition, rnd: Round, address: str = "") -> tuple
     if result.attempt_id or result.run_id:  # a concurrent start won
         return played(result), False
     result.address = (address or "")[:64]
-    thing = kind.start(user, rnd)
-    kind.attach(result, thing)
+    attempt_or_run = kind.start(user, rnd)
+    kind.attach(result, attempt_or_run)
     db.session.flush()
-    return thing, True
+    return attempt_or_run, True
 
 
 def played(result: RoundResult):

@@ -106,11 +106,6 @@ def key_seconds(key: int) -> int:
     return (key // 10**7) % 10**7
 
 
-def sort_string(key: int, entry_id: int) -> str:
-    """Redis sorted-set member: lexicographic order = key order, then entry id."""
-    return f"{key:0{KEY_WIDTH}d}:{entry_id}"
-
-
 def competition_ranks(keys: Sequence[int], offset: int = 0,
                       first_rank: int | None = None) -> list[int]:
     """Ranks of keys sorted ascending: equal keys share a rank, the next one skips.
@@ -127,13 +122,6 @@ def competition_ranks(keys: Sequence[int], offset: int = 0,
         else:
             ranks.append(offset + position + 1)
     return ranks
-
-
-def rank_all(keys: dict[int, int]) -> dict[int, int]:
-    """Entrant id -> rank for every entrant, from entrant id -> rank key."""
-    ordered = sorted(keys.items(), key=lambda item: (item[1], item[0]))
-    ranks = competition_ranks([key for _id, key in ordered])
-    return {entry_id: rank for (entry_id, _key), rank in zip(ordered, ranks, strict=True)}
 
 
 def judged_percent(sheet_totals: Sequence[float], max_total: float) -> float | None:

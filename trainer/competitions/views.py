@@ -92,8 +92,8 @@ def start(comp_id: int, n: int):
 @login_required
 def play(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
-    thing = rounds.played(rounds.my_result(current_user, comp, rnd))
-    return kind_of(rnd).play_page(comp, rnd, thing, ConfirmForm())
+    attempt_or_run = rounds.played(rounds.my_result(current_user, comp, rnd))
+    return kind_of(rnd).play_page(comp, rnd, attempt_or_run, ConfirmForm())
 
 
 def form_answers(questions: list[dict], form) -> dict[int, object]:
@@ -162,8 +162,8 @@ def leave(comp_id: int, n: int):
 @login_required
 def review(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
-    thing = rounds.played(rounds.my_result(current_user, comp, rnd))
-    return kind_of(rnd).review_page(comp, rnd, thing)
+    attempt_or_run = rounds.played(rounds.my_result(current_user, comp, rnd))
+    return kind_of(rnd).review_page(comp, rnd, attempt_or_run)
 
 
 @bp.post("/competitions/<int:comp_id>/rounds/<int:n>/appeal")

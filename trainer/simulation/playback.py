@@ -64,8 +64,3 @@ def play_state(s: Scenario, html: dict[str, str], path: list[str],
         "total": engine.max_depth(s),
         "revealed": reveal,
     }
-
-
-def competencies_of(s: Scenario) -> list[str]:
-    """The competencies a scenario can score (those some path raises above 0)."""
-    return [name for name, best in engine.best_sums(s).items() if best > 0]

@@ -4,7 +4,7 @@ A kind parses the settings of its rounds (``parse_settings``), resolves what a r
 (``target``), starts an entrant's play (``start``) and finds it again (``played``), says
 when its review may show (``review_allowed``), and renders the play and review pages and
 the API answer of what was played. Results reach the standings through the signals the
-played thing's domain sends (see each kind), or from judges' sheets.
+played attempt_or_run's domain sends (see each kind), or from judges' sheets.
 """
 
 from flask_babel import gettext as _
@@ -30,7 +30,7 @@ class RoundKind:
         """Start the entrant's attempt or run (the round is open; nothing started yet)."""
         raise NotImplementedError
 
-    def attach(self, result, thing) -> None:
+    def attach(self, result, attempt_or_run) -> None:
         """Keep the attempt or run just started on the entrant's round result."""
         raise NotImplementedError
 
@@ -38,16 +38,16 @@ class RoundKind:
         """The attempt or run behind a round result, or None."""
         return None
 
-    def review_allowed(self, thing) -> bool:
+    def review_allowed(self, attempt_or_run) -> bool:
         return False
 
-    def play_page(self, comp, rnd, thing, form):
+    def play_page(self, comp, rnd, attempt_or_run, form):
         raise NotFound(_("You have not started this round."))
 
-    def review_page(self, comp, rnd, thing):
+    def review_page(self, comp, rnd, attempt_or_run):
         raise NotFound(_("You have not started this round."))
 
-    def api_state(self, thing) -> dict:
+    def api_state(self, attempt_or_run) -> dict:
         return {}
 
     def integrity_flags(self, rnd, rows) -> list:

@@ -47,32 +47,32 @@ class QuizKind(RoundKind):
             db.session.flush()
         return attempt
 
-    def attach(self, result: RoundResult, thing: Attempt) -> None:
-        result.attempt_id, result.started_at = thing.id, thing.started_at
+    def attach(self, result: RoundResult, attempt: Attempt) -> None:
+        result.attempt_id, result.started_at = attempt.id, attempt.started_at
 
     def played(self, result: RoundResult) -> Attempt | None:
         return db.session.get(Attempt, result.attempt_id) if result.attempt_id else None
 
-    def review_allowed(self, thing) -> bool:
-        return quizzes.review_allowed(thing)
+    def review_allowed(self, attempt) -> bool:
+        return quizzes.review_allowed(attempt)
 
-    def play_page(self, comp, rnd, thing, form):
-        if not quizzes.accepts_saves(thing):
+    def play_page(self, comp, rnd, attempt, form):
+        if not quizzes.accepts_saves(attempt):
             return redirect(url_for("competitions.detail", comp_id=comp.id))
-        data = quizzes.attempt_json(thing)
+        data = quizzes.attempt_json(attempt)
         saved = {a["question_id"]: a["answer"] for a in data["answers"]}
         return render_template("competitions/play_quiz.html", comp=comp, rnd=rnd,
-                               attempt=thing, data=data, saved=saved, form=form,
-                               autosave=_autosave_url(thing))
+                               attempt=attempt, data=data, saved=saved, form=form,
+                               autosave=_autosave_url(attempt))
 
-    def review_page(self, comp, rnd, thing):
-        if not quizzes.review_allowed(thing):
+    def review_page(self, comp, rnd, attempt):
+        if not quizzes.review_allowed(attempt):
             raise Conflict(_("The review opens when the round closes."), code="not_closed")
         return render_template("competitions/review.html", comp=comp, rnd=rnd,
-                               result=quizzes.result_json(thing, reveal=True))
+                               result=quizzes.result_json(attempt, reveal=True))
 
-    def api_state(self, thing) -> dict:
-        return quizzes.attempt_json(thing)
+    def api_state(self, attempt) -> dict:
+        return quizzes.attempt_json(attempt)
 
     def integrity_flags(self, rnd, rows) -> list[Flag]:
         return _quiz_flags(rnd, rows)

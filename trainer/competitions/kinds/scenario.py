@@ -37,30 +37,30 @@ class ScenarioKind(RoundKind):
         return simulation.start_run(user, rnd.scenario, context="competition",
                                     round_id=rnd.id)
 
-    def attach(self, result: RoundResult, thing: Run) -> None:
-        result.run_id, result.started_at = thing.id, thing.started_at
+    def attach(self, result: RoundResult, run: Run) -> None:
+        result.run_id, result.started_at = run.id, run.started_at
 
     def played(self, result: RoundResult) -> Run | None:
         return db.session.get(Run, result.run_id) if result.run_id else None
 
-    def review_allowed(self, thing) -> bool:
-        return simulation.reveals_feedback(thing)
+    def review_allowed(self, run) -> bool:
+        return simulation.reveals_feedback(run)
 
-    def play_page(self, comp, rnd, thing, form):
-        if thing.finished:
+    def play_page(self, comp, rnd, run, form):
+        if run.finished:
             return redirect(url_for("competitions.detail", comp_id=comp.id))
-        return render_template("competitions/play_run.html", comp=comp, rnd=rnd, run=thing,
-                               state=simulation.run_state(thing, reveal=False), form=form)
+        return render_template("competitions/play_run.html", comp=comp, rnd=rnd, run=run,
+                               state=simulation.run_state(run, reveal=False), form=form)
 
-    def review_page(self, comp, rnd, thing):
-        if not simulation.reveals_feedback(thing):
+    def review_page(self, comp, rnd, run):
+        if not simulation.reveals_feedback(run):
             raise Conflict(_("The review opens when the round closes."), code="not_closed")
         return render_template("competitions/review.html", comp=comp, rnd=rnd,
-                               state=simulation.run_state(thing, reveal=True))
+                               state=simulation.run_state(run, reveal=True))
 
-    def api_state(self, thing) -> dict:
-        state = simulation.run_state(thing)
-        answer = {"run_id": thing.id, "node": state["node"], "finished": state["finished"]}
+    def api_state(self, run) -> dict:
+        state = simulation.run_state(run)
+        answer = {"run_id": run.id, "node": state["node"], "finished": state["finished"]}
         if state["finished"]:
             answer.update(outcome=state["outcome"], scores=state["scores"])
         return answer
