@@ -11,9 +11,10 @@ one provides is listed here explicitly, never discovered by file name:
 
 Domains announce what happened through named signals (``trainer/signals.py``) and answer
 other domains' questions through registries owned by the asking domain
-(``trainer/registry.py``). Layering: a domain imports the ones above it in this list
-at module level, never one below it; a lower domain learns about a higher one only
-through a signal or a registry.
+(``trainer/registry.py``). Layering, lowest first: core (models, org, auth), quizzes,
+learning, simulation, plans, competitions, records. A domain imports lower ones at module
+level and never a higher one; a lower domain learns about a higher one only through a
+signal or a registry (a test walks the imports and fails on a cycle).
 
 Signals (sender, who listens):
 - ``attempt_graded`` (quizzes.services when an attempt is graded) -> learning.wiring
@@ -24,6 +25,10 @@ Registries (owner: key <- who registers):
 - ``quizzes.policies.review_policies``: "competition" <- competitions (after the close).
 - ``quizzes.policies.withheld_sources``: "competition-rounds" <- competitions (the quizzes
   of open rounds).
+- ``quizzes.policies.course_scopes``: "learning" <- learning (module quizzes follow their
+  course's visibility).
+- ``quizzes.policies.graded_first``: page endpoints <- learning (catalogue, course) and
+  records (the record), graded before they render.
 - ``simulation.policies.reveal_policies``: "competition" <- competitions.
 - ``simulation.policies.choice_guards``: "competition-round-open" <- competitions.
 - ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" <-

@@ -1,10 +1,21 @@
-"""How the learning domain plugs into the others (called by the factory): a passed module
-quiz may complete its course (signal attempt_graded from quizzes)."""
+"""How the learning domain plugs into the others (called by the factory):
 
+- a passed module quiz may complete its course (signal attempt_graded from quizzes);
+- a worker sees a module quiz only with its course (quizzes.course_scopes);
+- the catalogue and course pages show completions, so overdue attempts are graded before
+  they render (quizzes.graded_first).
+"""
+
+import sqlalchemy as sa
 from flask import Flask
 
 from trainer import signals
+from trainer.learning.models import Course
+from trainer.learning.queries import visible_courses
 from trainer.learning.services import refresh_completion
+from trainer.quizzes.policies import course_scopes, graded_first
+
+PAGES = ("learning.course", "learning.catalogue", "api.course", "api.courses")
 
 
 def complete_on_module_pass(attempt) -> None:
@@ -13,5 +24,12 @@ def complete_on_module_pass(attempt) -> None:
         refresh_completion(attempt.user, attempt.quiz.course_id)
 
 
+def visible_course_ids(user) -> sa.Select:
+    return visible_courses(user).with_only_columns(Course.id)
+
+
 def init_app(app: Flask) -> None:
     signals.attempt_graded.connect(complete_on_module_pass)
+    course_scopes.register("learning", visible_course_ids)
+    for endpoint in PAGES:
+        graded_first.register(endpoint, True)

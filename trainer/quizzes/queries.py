@@ -11,6 +11,7 @@ from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.scope import is_district_wide, street_id_of
 from trainer.quizzes.models import Attempt, Mistake, Question, Quiz
+from trainer.quizzes.policies import course_scopes
 
 STAFF = ("trainer", "organiser", "admin")
 
@@ -55,12 +56,9 @@ def visible_quizzes(user) -> sa.Select:
     stmt = sa.select(Quiz).where(_street_clause(Quiz.street_id, user))
     if user.role in STAFF:
         return stmt
-    from trainer.learning.models import Course
-    from trainer.learning.queries import visible_courses
-
-    courses = visible_courses(user).with_only_columns(Course.id)
+    in_courses = [Quiz.course_id.in_(scope(user)) for scope in course_scopes]
     return stmt.where(Quiz.published.is_(True),
-                      sa.or_(Quiz.course_id.is_(None), Quiz.course_id.in_(courses)))
+                      sa.or_(Quiz.course_id.is_(None), *in_courses))
 
 
 def open_now(stmt: sa.Select) -> sa.Select:

@@ -3,7 +3,7 @@ attempts. Practice is left out (it is not
 an assessment) and so are competition rounds (the competitions section has them).
 
 The record pages grade the caller's overdue attempts before they render
-(views.GRADED_FIRST), so an attempt left open past its deadline shows here graded."""
+(policies.graded_first), so an attempt left open past its deadline shows here graded."""
 
 import sqlalchemy as sa
 

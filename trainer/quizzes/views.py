@@ -13,6 +13,7 @@ from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.quizzes import drawing, plainform, practice, queries, services
 from trainer.quizzes.models import Attempt, Quiz
+from trainer.quizzes.policies import graded_first
 from trainer.quizzes.review import public_question, saved_answers
 
 bp = Blueprint("quizzes", __name__)
@@ -52,15 +53,10 @@ def grade_overdue_first(*, quiz_id: int | None = None) -> None:
         set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
 
 
-# Pages of other domains that show what graded attempts decide (a module's completion,
-# the training record): the caller's overdue attempts are graded before they render.
-GRADED_FIRST = {"records.my_record", "api.my_record", "learning.course",
-                "learning.catalogue", "api.course", "api.courses"}
-
-
 @bp.before_app_request
 def grade_overdue_for_other_pages() -> None:
-    if request.endpoint in GRADED_FIRST and current_user.is_authenticated:
+    """Pages of other domains registered in policies.graded_first."""
+    if graded_first.get(request.endpoint or "") and current_user.is_authenticated:
         grade_overdue_first()
 
 
