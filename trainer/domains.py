@@ -1,9 +1,11 @@
 """The table of contents of the feature domains.
 
 Each domain is a subpackage of ``trainer`` that may provide, by convention:
-``views.py`` (a blueprint ``bp``), ``api.py`` (routes on the shared /api/v1 blueprint),
-``cli.py`` (a click group ``cli``), ``demo.py`` (``seed(users)`` for `flask demo seed`),
-``openapi.yaml`` (its API paths) and ``templates/<domain>/_home_<role>.html`` (home tiles).
+``views`` (a blueprint ``bp``: ``views.py``, or a ``views/`` package whose ``blueprint.py``
+defines ``bp`` for its route modules and whose ``__init__`` imports them and re-exports ``bp``),
+``api.py`` (routes on the shared /api/v1 blueprint), ``cli.py`` (a click group ``cli``),
+``demo.py`` (``seed(users)`` for `flask demo seed`), ``openapi.yaml`` (its API paths) and
+``templates/<domain>/_home_<role>.html`` (home tiles).
 """
 
 from importlib import import_module
@@ -45,3 +47,4 @@ def import_models() -> None:
     for domain in ("org", "auth"):
         import_module(f"trainer.{domain}.models")
     feature_modules("models")
+    _optional("competitions.records_models")  # the rest of the competitions tables

@@ -1,28 +1,20 @@
 """Competition pages for everyone: the list, a competition, entering, playing a round,
 its review after it closes, and appeals. Organiser, judge and standings pages live in
-views_manage.py, views_judge.py and views_board.py (routes on the same blueprint)."""
+manage.py, judge.py and board.py (routes on the same blueprint)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from trainer.auth.forms import ConfirmForm
-from trainer.competitions import appeals, hooks, pages, rounds
+from trainer.competitions import appeals, pages, rounds
 from trainer.competitions.forms import AppealForm
-from trainer.competitions.labels import duration, label
 from trainer.competitions.queries import get_competition, get_round
 from trainer.competitions.services import enter as enter_service
+from trainer.competitions.views.blueprint import bp
 from trainer.errors import Conflict, DomainError
 from trainer.extensions import db
 from trainer.security import client_address
-
-bp = Blueprint("competitions", __name__)
-hooks.install()
-
-
-@bp.context_processor
-def _helpers() -> dict:
-    return {"clabel": label, "duration": duration}
 
 
 def done_or_flash(action, *args) -> bool:
@@ -35,14 +27,6 @@ def done_or_flash(action, *args) -> bool:
         return False
     db.session.commit()
     return True
-
-
-MAX_PAGE = 100_000
-
-
-def page_arg() -> int:
-    """The ``page`` query argument, clamped to 1..MAX_PAGE (a page past the end is empty)."""
-    return max(1, min(request.args.get("page", 1, type=int), MAX_PAGE))
 
 
 def _round(comp_id: int, n: int):
@@ -209,6 +193,3 @@ def appeal(comp_id: int, n: int):
     if done_or_flash(appeals.file_appeal, current_user, comp, rnd, form.text.data):
         flash(_("Your appeal has been sent to the organisers."), "ok")
     return redirect(url_for(".detail", comp_id=comp.id))
-
-
-from trainer.competitions import views_board, views_judge, views_manage  # noqa: E402,F401
