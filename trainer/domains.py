@@ -3,9 +3,11 @@
 Each domain is a subpackage of ``trainer`` (its ``__init__`` imports nothing). What each
 one provides is listed here explicitly, never discovered by file name:
 
-- ``views`` (a package exposing the blueprint ``bp``), ``api`` (routes on the shared
+- ``views`` (the blueprint ``bp``: a ``views/`` package whose ``blueprint.py`` defines
+  ``bp`` for its route modules and whose ``__init__`` imports them), ``api`` (routes on the shared
   /api/v1 blueprint), ``cli`` (a click group ``cli``), ``demo`` (``seed(users)`` for
-  ``flask demo seed``), ``openapi.yaml`` (its API paths), ``models``;
+  ``flask demo seed``), ``openapi.yaml`` (its API paths), ``models`` and
+  ``templates/<domain>/_home_<role>.html`` (home tiles);
 - ``wiring`` (``init_app(app)``): how the domain plugs into the others. Only the
   application factory calls it; nothing connects or registers at import time.
 

@@ -43,7 +43,6 @@ def _apply(comp, users, op, model) -> dict:
     """Do one operation through the services; returns what the model learns once the
     transaction commits (a correction, or the snapshot taken at the freeze)."""
     from trainer.competitions import judging, rounds
-    from trainer.competitions.kinds import scenario as scenario_kind
     from trainer.quizzes import services as quizzes
 
     kind, who = op[0], op[1] if len(op) > 1 else None
@@ -56,7 +55,7 @@ def _apply(comp, users, op, model) -> dict:
     elif kind == "run":
         run, _new = rounds.start_round(users[who], comp, comp.rounds[1], "10.0.0.2")
         for key in op[2][len(run.path):]:
-            scenario_kind.take_choice(users[who], comp, comp.rounds[1], key)
+            rounds.take_choice(users[who], comp, comp.rounds[1], key)
     elif kind == "score":
         entry = judging.entry_by_username(comp, op[2])
         judging.score_entry(users[who], comp.rounds[2], entry, {"表现": op[3]}, "更正")

@@ -1,1 +1,1 @@
-"""See views.py for the blueprint."""
+"""Users, login and sessions, passwords and the admin's user management (pages in views/)."""

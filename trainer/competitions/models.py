@@ -1,7 +1,7 @@
 """Competitions, their rounds and judges, entries with their standing, and round results.
 
-Honours, certificates, appeals and the audit log live in ``records_models`` (imported
-below so that metadata knows every table of the domain).
+Honours, certificates, appeals and the audit log live in ``records_models``: whoever needs
+those tables imports it (``trainer.domains.import_models`` does, for the metadata).
 """
 
 from datetime import datetime
@@ -266,6 +266,3 @@ class ScoreRevision(db.Model):
     points: Mapped[dict] = mapped_column(JSON, default=dict)
     total: Mapped[float] = mapped_column(Float, default=0)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-from trainer.competitions import records_models  # noqa: E402,F401  (the rest of the tables)

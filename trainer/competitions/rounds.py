@@ -73,15 +73,14 @@ def note_page_leave(user, comp: Competition, rnd: Round) -> int:
         RoundResult.id == result.id))
 
 
-def guard_choice(run) -> None:
-    """Simulation hook: refuse a choice in a competition run once its round closed or its
-    time limit passed (late answers never count)."""
-    if run.context != "competition" or run.round_id is None:
-        return
-    rnd = db.session.get(Round, run.round_id)
-    if rnd is None:
-        return
-    now = utcnow()
-    if phases.round_status(rnd, rnd.competition, now) != "open" or \
-            now > phases.round_deadline(rnd, run.started_at):
-        raise Conflict(_("Time is up: this round no longer accepts choices."), code="time_up")
+def save_answers(user, comp: Competition, rnd: Round, answers: dict[int, object],
+                 submit: bool) -> dict:
+    """The plain form of a quiz round (kinds.quiz): problems, and the result after a submit."""
+    attempt = played(my_result(user, comp, rnd))
+    return kind_of(rnd).save_answers(attempt, answers, submit)
+
+
+def take_choice(user, comp: Competition, rnd: Round, key: str):
+    """A choice in the entrant's scenario run (kinds.scenario)."""
+    run = played(my_result(user, comp, rnd))
+    return kind_of(rnd).take_choice(run, key)

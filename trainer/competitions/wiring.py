@@ -14,7 +14,7 @@
 from flask import Flask
 
 from trainer import signals
-from trainer.competitions import record, rounds, scoring
+from trainer.competitions import record, scoring
 from trainer.competitions.kinds import quiz as quiz_kind
 from trainer.competitions.kinds import scenario as scenario_kind
 from trainer.quizzes.policies import review_policies, withheld_sources
@@ -34,7 +34,7 @@ def init_app(app: Flask) -> None:
     review_policies.register("competition", _review_after_close)
     reveal_policies.register("competition", _reveal_after_close)
     withheld_sources.register("competition-rounds", quiz_kind.withheld_question_ids)
-    choice_guards.register("competition-round-open", rounds.guard_choice)
+    choice_guards.register("competition-round-open", scenario_kind.guard_choice)
     signals.attempt_graded.connect(quiz_kind.on_attempt_graded)
     signals.run_finished.connect(scenario_kind.on_run_finished)
     sections.register("competitions", record.competitions_section)

@@ -7,7 +7,7 @@ from trainer.api.core import api_auth, bp, paginated
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.learning import services
-from trainer.learning.views import catalogue_query
+from trainer.learning.queries import catalogue_query
 
 
 def course_item(course, progress: int) -> dict:

@@ -1,9 +1,14 @@
-"""Read helpers returning Select objects: which courses a user may see or edit."""
+"""Read helpers returning Select objects: which courses a user may see or edit, the catalogue."""
+
+import json
 
 import sqlalchemy as sa
 
 from trainer.learning.models import Course
+from trainer.org.models import Department
 from trainer.org.scope import is_district_wide, street_id_of
+
+COMPETENCIES = ("communication", "coordination", "mediation", "information", "public_opinion")
 
 
 def visible_courses(user) -> sa.Select:
@@ -38,3 +43,20 @@ def can_edit(user, course: Course) -> bool:
         return False
     street = street_id_of(user)
     return street is None or course.street_id == street
+
+
+def catalogue_query(user, department: str, competency: str, q: str) -> sa.Select:
+    """Visible courses, filtered; ``q`` matches literally (``%`` and ``_`` are no
+    wildcards) and an unknown department or competency matches nothing."""
+    stmt = visible_courses(user).join(Department, Course.department_id == Department.id)
+    if department:
+        stmt = stmt.where(Department.code == department)
+    if q:
+        stmt = stmt.where(sa.or_(Course.title.contains(q, autoescape=True),
+                                 Course.summary.contains(q, autoescape=True)))
+    if competency:
+        # The JSON list as text holds '"code"': the same SQL on SQLite and PostgreSQL.
+        stmt = stmt.where(sa.cast(Course.competencies, sa.Text).contains(
+            json.dumps(competency), autoescape=True) if competency in COMPETENCIES
+            else sa.false())
+    return stmt.order_by(Department.id, Course.title)

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from trainer.auth.views import safe_next
+from trainer.auth.views.account import safe_next
 from trainer.extensions import db
 
 bp = Blueprint("main", __name__)

@@ -11,7 +11,7 @@ from trainer.extensions import db
 from trainer.quizzes import fastsave, queries, services
 from trainer.quizzes.items import KEYS
 from trainer.quizzes.models import Attempt, Mistake, Quiz
-from trainer.quizzes.views import (
+from trainer.quizzes.views.common import (
     begin_writing,
     context_for,
     finish_writing,

@@ -50,6 +50,14 @@ class RoundKind:
     def api_state(self, attempt_or_run) -> dict:
         return {}
 
+    def save_answers(self, attempt_or_run, answers: dict, submit: bool) -> dict:
+        """Answers sent by the plain form (quiz rounds only)."""
+        raise NotFound(_("You have not started this round."))
+
+    def take_choice(self, attempt_or_run, key: str):
+        """A choice in the entrant's run (scenario rounds only)."""
+        raise NotFound(_("You have not started this round."))
+
     def integrity_flags(self, rnd, rows) -> list:
         """Integrity notes for human review from ``(RoundResult, entrant number)`` rows."""
         return []

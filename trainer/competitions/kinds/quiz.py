@@ -10,12 +10,12 @@ from flask import current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from trainer.competitions import flags, phases, rounds, scoring, standings
+from trainer.competitions import flags, phases, scoring, standings
 from trainer.competitions.fields import bad, integer
 from trainer.competitions.flags import Flag
 from trainer.competitions.kinds.base import RoundKind
 from trainer.competitions.models import Competition, Round, RoundResult
-from trainer.errors import Conflict, NotFound
+from trainer.errors import Conflict
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.quizzes import services as quizzes
@@ -76,6 +76,16 @@ class QuizKind(RoundKind):
 
     def integrity_flags(self, rnd, rows) -> list[Flag]:
         return _quiz_flags(rnd, rows)
+
+    def save_answers(self, attempt: Attempt, answers: dict[int, object], submit: bool) -> dict:
+        """The plain form of a quiz round: save the answers given, and submit when asked.
+        Returns the problems per question and, after a submit, the result (never a review)."""
+        problems, late = {}, attempt.submitted_at is None and not quizzes.accepts_saves(attempt)
+        if attempt.submitted_at is None and not late:
+            problems = quizzes.save_answers(attempt, answers)
+        # time is up: what was saved before the deadline is graded, late answers never count
+        result = quizzes.submit_attempt(attempt, reveal=False) if submit or late else None
+        return {"problems": problems, "result": result, "late": late}
 
 
 def _autosave_url(attempt: Attempt) -> str:
@@ -176,18 +186,3 @@ def _as_options(attempt, answers: dict) -> dict:
         else:
             mapped[question_id] = keys.get(answer, answer) if isinstance(answer, str) else answer
     return mapped
-
-
-def save_answers(user, comp: Competition, rnd: Round, answers: dict[int, object],
-                 submit: bool) -> dict:
-    """The plain form of a quiz round: save the answers given, and submit when asked.
-    Returns the problems per question and, after a submit, the result (never a review)."""
-    attempt = rounds.played(rounds.my_result(user, comp, rnd))
-    if not isinstance(attempt, Attempt):
-        raise NotFound(_("You have not started this round."))
-    problems, late = {}, attempt.submitted_at is None and not quizzes.accepts_saves(attempt)
-    if attempt.submitted_at is None and not late:
-        problems = quizzes.save_answers(attempt, answers)
-    # time is up: what was saved before the deadline is graded, late answers never count
-    result = quizzes.submit_attempt(attempt, reveal=False) if submit or late else None
-    return {"problems": problems, "result": result, "late": late}

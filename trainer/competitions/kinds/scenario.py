@@ -7,13 +7,14 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from trainer.competitions import flags, rounds, scoring, standings
+from trainer.competitions import flags, phases, scoring, standings
 from trainer.competitions.fields import bad, text
 from trainer.competitions.flags import Flag
 from trainer.competitions.kinds.base import RoundKind
-from trainer.competitions.models import Competition, Round, RoundResult
-from trainer.errors import Conflict, NotFound
+from trainer.competitions.models import Round, RoundResult
+from trainer.errors import Conflict
 from trainer.extensions import db
+from trainer.models import utcnow
 from trainer.simulation import services as simulation
 from trainer.simulation.models import Run, Scenario
 from trainer.simulation.queries import playable_scenarios
@@ -65,6 +66,12 @@ class ScenarioKind(RoundKind):
             answer.update(outcome=state["outcome"], scores=state["scores"])
         return answer
 
+    def take_choice(self, run: Run, key: str):
+        """A choice in the entrant's run (feedback stays hidden until the round closes)."""
+        run = _lock_run(run.id)
+        guard_choice(run)
+        return simulation.choose(run, key)
+
     def integrity_flags(self, rnd, rows) -> list[Flag]:
         run_ids = {r.run_id: n for r, n in rows if r.run_id}
         if not run_ids:
@@ -94,19 +101,23 @@ def on_run_finished(run) -> None:
     scoring.record_finish(result, percent, run.finished_at, seconds)
 
 
-def take_choice(user, comp: Competition, rnd: Round, key: str):
-    """A choice in the entrant's scenario run (feedback stays hidden until the round closes)."""
-    result = rounds.my_result(user, comp, rnd)
-    if result.run_id is None:
-        raise NotFound(_("You have not started this round."))
-    run = _lock_run(result.run_id)
-    rounds.guard_choice(run)
-    return simulation.choose(run, key)
-
-
 def _lock_run(run_id: int):
     """The entrant's run, locked for the choice (FOR UPDATE OF runs only: PostgreSQL
     refuses to lock the outer-joined rows that the run's eager loads bring along)."""
     return db.session.scalar(sa.select(Run).where(Run.id == run_id)
                              .options(sa.orm.lazyload("*")).with_for_update(of=Run)
                              .execution_options(populate_existing=True))
+
+
+def guard_choice(run) -> None:
+    """simulation.choice_guards: refuse a choice in a competition run once its round closed
+    or its time limit passed (late answers never count)."""
+    if run.context != "competition" or run.round_id is None:
+        return
+    rnd = db.session.get(Round, run.round_id)
+    if rnd is None:
+        return
+    now = utcnow()
+    if phases.round_status(rnd, rnd.competition, now) != "open" or \
+            now > phases.round_deadline(rnd, run.started_at):
+        raise Conflict(_("Time is up: this round no longer accepts choices."), code="time_up")

@@ -1,16 +1,12 @@
 """The scenario player: catalogue, start, play, debrief, replay and the history of runs."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from trainer.auth.access import roles_required
 from trainer.errors import Conflict, Invalid
 from trainer.extensions import db
-from trainer.org.scope import competency_label
 from trainer.simulation import services
-from trainer.simulation.charts import competency_chart
 from trainer.simulation.models import Run, ScenarioVersion
 from trainer.simulation.queries import (
     can_see_results,
@@ -18,9 +14,8 @@ from trainer.simulation.queries import (
     playable_scenarios,
     runs_of_scenario,
 )
-
-bp = Blueprint("simulation", __name__)
-PER_PAGE = 20
+from trainer.simulation.views.blueprint import bp
+from trainer.simulation.views.common import PER_PAGE, chart_for
 
 
 @bp.route("/scenarios")
@@ -93,14 +88,3 @@ def _run_page(run: Run, error: str | None = None):
     return render_template("simulation/run.html", run=run, state=state, error=error,
                            chart=chart_for(state["scores"]) if state["finished"] else None,
                            mine=mine, can_choose=mine and not state["finished"])
-
-
-def chart_for(scores: dict[str, float]) -> Markup | None:
-    """The competency chart; the SVG is built and escaped by charts.competency_chart."""
-    if not scores:
-        return None
-    labels = {key: competency_label(key) for key in scores}
-    return Markup(competency_chart(scores, labels, _("Competency scores")))
-
-
-from trainer.simulation import authoring_views as _authoring  # noqa: E402,F401

@@ -1,30 +1,21 @@
 """Competition pages for everyone: the list, a competition, entering, playing a round,
 its review after it closes, and appeals. Organiser, judge and standings pages live in
-views_manage.py, views_judge.py and views_board.py (routes on the same blueprint)."""
+manage.py, judge.py and board.py (routes on the same blueprint)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from trainer.auth.forms import ConfirmForm
 from trainer.competitions import appeals, pages, rounds
 from trainer.competitions.forms import AppealForm
-from trainer.competitions.kinds import quiz as quiz_kind
-from trainer.competitions.kinds import scenario as scenario_kind
 from trainer.competitions.kinds.registry import kind_of
-from trainer.competitions.labels import duration, label
 from trainer.competitions.queries import get_competition, get_round
 from trainer.competitions.services import enter as enter_service
+from trainer.competitions.views.blueprint import bp
 from trainer.errors import DomainError
 from trainer.extensions import db
 from trainer.security import client_address
-
-bp = Blueprint("competitions", __name__)
-
-
-@bp.context_processor
-def _helpers() -> dict:
-    return {"clabel": label, "duration": duration}
 
 
 def done_or_flash(action, *args) -> bool:
@@ -37,14 +28,6 @@ def done_or_flash(action, *args) -> bool:
         return False
     db.session.commit()
     return True
-
-
-MAX_PAGE = 100_000
-
-
-def page_arg() -> int:
-    """The ``page`` query argument, clamped to 1..MAX_PAGE (a page past the end is empty)."""
-    return max(1, min(request.args.get("page", 1, type=int), MAX_PAGE))
 
 
 def _round(comp_id: int, n: int):
@@ -120,7 +103,7 @@ def answers(comp_id: int, n: int):
     attempt = rounds.played(rounds.my_result(current_user, comp, rnd))
     given = form_answers(attempt_json(attempt)["questions"], request.form)
     submit = request.form.get("action") == "submit"
-    outcome = quiz_kind.save_answers(current_user, comp, rnd, given, submit)
+    outcome = rounds.save_answers(current_user, comp, rnd, given, submit)
     db.session.commit()
     if outcome["late"]:
         flash(_("Time was up: the answers saved before the deadline were graded."), "error")
@@ -142,7 +125,7 @@ def choose(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    done_or_flash(scenario_kind.take_choice, current_user, comp, rnd,
+    done_or_flash(rounds.take_choice, current_user, comp, rnd,
                   request.form.get("choice", "")[:80])
     return redirect(url_for(".play", comp_id=comp.id, n=n))
 
@@ -177,6 +160,3 @@ def appeal(comp_id: int, n: int):
     if done_or_flash(appeals.file_appeal, current_user, comp, rnd, form.text.data):
         flash(_("Your appeal has been sent to the organisers."), "ok")
     return redirect(url_for(".detail", comp_id=comp.id))
-
-
-from trainer.competitions import views_board, views_judge, views_manage  # noqa: E402,F401

@@ -29,7 +29,7 @@ from trainer.plans.models import TrainingSession
 from trainer.plans.numbers import plain_int
 from trainer.plans.qr import qr_svg
 from trainer.plans.queries import can_run_signin, visible_sessions
-from trainer.plans.views import bp
+from trainer.plans.views.blueprint import bp
 
 
 def _runnable(session_id: int) -> TrainingSession:

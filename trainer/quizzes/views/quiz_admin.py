@@ -19,7 +19,8 @@ from trainer.org.scope import street_id_of, units_query, users_query
 from trainer.quizzes import authoring, drawing, queries
 from trainer.quizzes.forms import QuizForm, competency_choices
 from trainer.quizzes.models import Attempt, Quiz
-from trainer.quizzes.views import bp, get_quiz, grade_overdue_first
+from trainer.quizzes.views.blueprint import bp
+from trainer.quizzes.views.common import get_quiz, grade_overdue_first
 
 
 def local_zone() -> ZoneInfo:

@@ -1,10 +1,7 @@
 """Course catalogue, course page, lesson reader and progress for learners."""
 
-import json
-
 import sqlalchemy as sa
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -19,29 +16,10 @@ from trainer.auth.forms import ConfirmForm
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.learning import services
-from trainer.learning.models import Course, CourseAsset
-from trainer.learning.queries import can_edit, visible_courses
+from trainer.learning.models import CourseAsset
+from trainer.learning.queries import COMPETENCIES, can_edit, catalogue_query
+from trainer.learning.views.blueprint import bp
 from trainer.org.models import Department
-
-bp = Blueprint("learning", __name__)
-COMPETENCIES = ("communication", "coordination", "mediation", "information", "public_opinion")
-
-
-def catalogue_query(user, department: str, competency: str, q: str) -> sa.Select:
-    """Visible courses, filtered; ``q`` matches literally (``%`` and ``_`` are no
-    wildcards) and an unknown department or competency matches nothing."""
-    stmt = visible_courses(user).join(Department, Course.department_id == Department.id)
-    if department:
-        stmt = stmt.where(Department.code == department)
-    if q:
-        stmt = stmt.where(sa.or_(Course.title.contains(q, autoescape=True),
-                                 Course.summary.contains(q, autoescape=True)))
-    if competency:
-        # The JSON list as text holds '"code"': the same SQL on SQLite and PostgreSQL.
-        stmt = stmt.where(sa.cast(Course.competencies, sa.Text).contains(
-            json.dumps(competency), autoescape=True) if competency in COMPETENCIES
-            else sa.false())
-    return stmt.order_by(Department.id, Course.title)
 
 
 @bp.route("/courses")
@@ -116,6 +94,3 @@ def asset(slug: str, name: str):
         abort(404)
     return Response(item.data, mimetype=item.mimetype,
                     headers={"Cache-Control": "private, max-age=86400"})
-
-
-from trainer.learning import authoring_views as _authoring  # noqa: E402,F401

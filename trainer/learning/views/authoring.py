@@ -13,7 +13,7 @@ from trainer.learning import authoring
 from trainer.learning.forms import CourseForm, LessonForm
 from trainer.learning.models import Course, CourseRevision, Lesson
 from trainer.learning.queries import can_edit, editable_clause
-from trainer.learning.views import bp
+from trainer.learning.views.blueprint import bp
 from trainer.org.models import Department
 
 author_required = roles_required("trainer", "admin")

@@ -19,7 +19,8 @@ from trainer.competitions import choices as pick
 from trainer.competitions.forms import CompetitionForm, ResolveForm, RoundForm, StatusForm
 from trainer.competitions.queries import get_managed, get_round
 from trainer.competitions.spec import parse_competition, parse_round
-from trainer.competitions.views import bp, page_arg
+from trainer.competitions.views.blueprint import bp
+from trainer.competitions.views.common import page_arg
 from trainer.errors import DomainError, Invalid
 from trainer.extensions import db
 

@@ -13,7 +13,8 @@ from trainer.quizzes import practice, queries
 from trainer.quizzes.forms import PracticeForm
 from trainer.quizzes.items import COMPETENCIES
 from trainer.quizzes.models import Attempt
-from trainer.quizzes.views import bp, grade_overdue_first
+from trainer.quizzes.views.blueprint import bp
+from trainer.quizzes.views.common import grade_overdue_first
 
 
 def topic_choices() -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from trainer.org.models import Department
 from trainer.quizzes import bank, imports, queries
 from trainer.quizzes.forms import ImportForm, QuestionForm, competency_choices, type_choices
 from trainer.quizzes.models import Question, QuestionBank
-from trainer.quizzes.views import bp
+from trainer.quizzes.views.blueprint import bp
 
 authors_only = roles_required("trainer", "admin")
 EXPORT_LIMIT = 5000

@@ -10,7 +10,8 @@ from trainer.competitions import judging
 from trainer.competitions.forms import ScoreForm
 from trainer.competitions.models import Entry
 from trainer.competitions.queries import get_competition, get_round
-from trainer.competitions.views import bp, page_arg
+from trainer.competitions.views.blueprint import bp
+from trainer.competitions.views.common import page_arg
 from trainer.errors import Invalid
 from trainer.extensions import db
 

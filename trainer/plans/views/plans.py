@@ -1,7 +1,7 @@
 """Plan pages: the index, a plan with its sessions and review trail, export, compliance."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -23,19 +23,10 @@ from trainer.plans.queries import (
     plans_query,
     streets_in_scope,
 )
+from trainer.plans.views.blueprint import bp
+from trainer.plans.views.common import attach_error, session_rows
 
-bp = Blueprint("plans", __name__)
 organiser_required = roles_required("organiser")
-
-
-@bp.context_processor
-def _labels() -> dict:
-    from trainer.plans import labels
-
-    return {"kind_label": labels.kind_label, "plan_status_label": labels.status_label,
-            "attendance_label": lambda c: labels.ATTENDANCE_LABELS().get(c, c),
-            "flag_label": lambda c: labels.FLAG_LABELS().get(c, c),
-            "action_label": lambda c: labels.ACTION_LABELS().get(c, c)}
 
 
 def this_year() -> int:
@@ -61,17 +52,6 @@ def _priorities(form) -> services.Priorities:
     return services.Priorities(form.priorities.data or "", form.departments.data or [],
                                form.competencies.data or [], form.half1_focus.data or "",
                                form.half2_focus.data or "")
-
-
-def attach_error(form, exc: DomainError) -> int:
-    """Undo the request's changes and put the service's message beside its field."""
-    db.session.rollback()
-    target = getattr(form, exc.extra.get("field", "") or "", None)
-    if target is None or not hasattr(target, "errors") or target.name == "csrf_token":
-        form.form_errors.append(exc.message)
-    else:
-        target.errors = [*target.errors, exc.message]
-    return exc.status
 
 
 def _index(form=None, copy=None, status=200):
@@ -123,8 +103,6 @@ def copy_forward():
 
 
 def _plan_page(plan: Plan, form=None, status=200):
-    from trainer.plans.views_sessions import session_rows
-
     form = form or _with_choices(PlanForm(obj=None, formdata=None, data={
         "priorities": plan.priorities, "departments": plan.departments,
         "competencies": plan.competencies, "half1_focus": plan.half1_focus,
@@ -234,6 +212,3 @@ def compliance():
     rows = compliance_service.compliance_for(current_user, periods)
     return render_template("plans/compliance.html", rows=rows, year=year,
                            per_street=len(periods), shown_year=year or this_year())
-
-
-from trainer.plans import views_sessions, views_signin  # noqa: E402,F401  (routes on bp)

@@ -3,17 +3,16 @@
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from trainer.auth import services
 from trainer.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm
+from trainer.auth.views.blueprint import bp
 from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.security import client_address, security_event
-
-bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -86,6 +85,3 @@ def change_password():
         flash(_("Your password has been changed. Other devices have been logged out."), "ok")
         return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)
-
-
-from trainer.auth import admin as _admin  # noqa: E402,F401  (admin routes share this blueprint)

@@ -17,7 +17,8 @@ from trainer.simulation.graphsvg import graph_svg
 from trainer.simulation.models import Scenario
 from trainer.simulation.queries import can_edit, editable_scenarios
 from trainer.simulation.versions import graph_of
-from trainer.simulation.views import PER_PAGE, bp, chart_for
+from trainer.simulation.views.blueprint import bp
+from trainer.simulation.views.common import PER_PAGE, chart_for
 
 author_required = roles_required("trainer", "admin")
 

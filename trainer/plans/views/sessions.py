@@ -1,7 +1,6 @@
 """Session pages: schedule and change a session, its page, my sessions, the calendar feed."""
 
 import re
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -35,17 +34,8 @@ from trainer.plans.queries import (
     personal_sessions,
     visible_sessions,
 )
-from trainer.plans.views import attach_error, bp
-
-
-@dataclass
-class SessionRow:
-    session: TrainingSession
-    conflicts: list
-
-
-def session_rows(sessions: list[TrainingSession]) -> list[SessionRow]:
-    return [SessionRow(s, conflicts.conflicts_for(current_user, s)) for s in sessions]
+from trainer.plans.views.blueprint import bp
+from trainer.plans.views.common import attach_error
 
 
 def _choices(form: SessionForm, plan) -> SessionForm:

@@ -9,7 +9,7 @@ from trainer.auth import services
 from trainer.auth.access import admin_required
 from trainer.auth.forms import ConfirmForm, ResetPasswordForm, ScopeForm, UserForm
 from trainer.auth.models import User
-from trainer.auth.views import bp
+from trainer.auth.views.blueprint import bp
 from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.org.models import Department

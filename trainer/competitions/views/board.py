@@ -9,7 +9,8 @@ from markupsafe import Markup
 from trainer.auth.access import staff_required
 from trainer.competitions import board, pages, publishing
 from trainer.competitions.queries import can_manage, get_competition
-from trainer.competitions.views import bp, page_arg
+from trainer.competitions.views.blueprint import bp
+from trainer.competitions.views.common import page_arg
 from trainer.extensions import db
 from trainer.org.models import Unit
 

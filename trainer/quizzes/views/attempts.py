@@ -1,56 +1,27 @@
 """Quiz list, quiz page, the attempt (plain form plus JS autosave) and its result."""
 
-from functools import wraps
-
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from trainer.auth.forms import ConfirmForm
-from trainer.database import set_write_intent
-from trainer.errors import DomainError, NotFound
+from trainer.errors import DomainError
 from trainer.extensions import db
 from trainer.models import utcnow
-from trainer.quizzes import drawing, plainform, practice, queries, services
+from trainer.quizzes import drawing, plainform, queries, services
 from trainer.quizzes.models import Attempt, Quiz
 from trainer.quizzes.policies import graded_first
 from trainer.quizzes.review import public_question, saved_answers
-
-bp = Blueprint("quizzes", __name__)
-
-
-def get_quiz(quiz_id: int) -> Quiz:
-    quiz = db.session.scalar(queries.visible_quizzes(current_user).where(Quiz.id == quiz_id))
-    if quiz is None:
-        raise NotFound(_("The page or item was not found."))
-    return quiz
-
-
-def get_attempt(attempt_id: int) -> Attempt:
-    attempt = queries.own_attempt(current_user, attempt_id)
-    if attempt is None:
-        raise NotFound(_("The page or item was not found."))
-    return attempt
-
-
-def grade_overdue_first(*, quiz_id: int | None = None) -> None:
-    """Before showing a list or a result: grade attempts left past their deadline (the
-    caller's, or a quiz's) and, for the caller, put the misses of after-close quizzes that
-    have closed into the notebook. A GET that must write: it ends the read transaction and
-    starts a writing one, only when there is something to do."""
-    user_id = None if quiz_id is not None else current_user.id
-    if user_id is not None:
-        pending = queries.has_pending_grading(user_id)
-    else:
-        pending = queries.has_overdue(None, quiz_id)
-    if pending:
-        db.session.rollback()
-        set_write_intent(True)
-        services.grade_overdue(user_id, quiz_id)
-        if user_id is not None:
-            practice.note_closed_attempts(user_id)
-        db.session.commit()
-        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+from trainer.quizzes.views.blueprint import bp
+from trainer.quizzes.views.common import (
+    begin_writing,
+    context_for,
+    finish_writing,
+    get_attempt,
+    get_quiz,
+    grade_overdue_first,
+    read_first,
+)
 
 
 @bp.before_app_request
@@ -58,38 +29,6 @@ def grade_overdue_for_other_pages() -> None:
     """Pages of other domains registered in policies.graded_first."""
     if graded_first.get(request.endpoint or "") and current_user.is_authenticated:
         grade_overdue_first()
-
-
-def read_first(view):
-    """Identify the caller in a reading transaction, then start the writing one just for
-    the save: on SQLite the write lock is held for the few statements of the save only."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        set_write_intent(False)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def begin_writing() -> None:
-    """On SQLite, end the reading transaction so the next statement begins a writing one
-    (closed rather than rolled back: an account already loaded stays loaded, not expired
-    and re-read for the response headers). PostgreSQL goes on in the same transaction,
-    with whatever it locked."""
-    if db.engine.dialect.name == "sqlite":
-        db.session.close()
-        set_write_intent(True)
-
-
-def finish_writing() -> None:
-    """Commit; anything read afterwards (the response headers) reads without the lock."""
-    db.session.commit()
-    set_write_intent(False)
-
-
-def context_for(quiz: Quiz) -> str:
-    return "module" if quiz.course_id is not None else "quiz"
 
 
 @bp.route("/quizzes")
@@ -213,8 +152,3 @@ def result(attempt_id: int):
     reveal = services.review_allowed(attempt)
     return render_template("quizzes/result.html", attempt=attempt, reveal=reveal,
                            result=services.result_json(attempt, reveal=reveal))
-
-
-from trainer.quizzes import bank_views as _bank  # noqa: E402,F401
-from trainer.quizzes import practice_views as _practice  # noqa: E402,F401
-from trainer.quizzes import quiz_admin_views as _quiz_admin  # noqa: E402,F401

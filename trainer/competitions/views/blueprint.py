@@ -1,0 +1,13 @@
+"""The competitions blueprint and the helpers its templates share; routes live in the
+sibling modules."""
+
+from flask import Blueprint
+
+from trainer.competitions.labels import duration, label
+
+bp = Blueprint("competitions", __name__)
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"clabel": label, "duration": duration}

@@ -1,0 +1,79 @@
+"""Helpers shared by the quiz route modules and the quiz endpoints of the API."""
+
+from functools import wraps
+
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from trainer.database import set_write_intent
+from trainer.errors import NotFound
+from trainer.extensions import db
+from trainer.quizzes import practice, queries, services
+from trainer.quizzes.models import Attempt, Quiz
+
+
+def get_quiz(quiz_id: int) -> Quiz:
+    quiz = db.session.scalar(queries.visible_quizzes(current_user).where(Quiz.id == quiz_id))
+    if quiz is None:
+        raise NotFound(_("The page or item was not found."))
+    return quiz
+
+
+def get_attempt(attempt_id: int) -> Attempt:
+    attempt = queries.own_attempt(current_user, attempt_id)
+    if attempt is None:
+        raise NotFound(_("The page or item was not found."))
+    return attempt
+
+
+def grade_overdue_first(*, quiz_id: int | None = None) -> None:
+    """Before showing a list or a result: grade attempts left past their deadline (the
+    caller's, or a quiz's) and, for the caller, put the misses of after-close quizzes that
+    have closed into the notebook. A GET that must write: it ends the read transaction and
+    starts a writing one, only when there is something to do."""
+    user_id = None if quiz_id is not None else current_user.id
+    if user_id is not None:
+        pending = queries.has_pending_grading(user_id)
+    else:
+        pending = queries.has_overdue(None, quiz_id)
+    if pending:
+        db.session.rollback()
+        set_write_intent(True)
+        services.grade_overdue(user_id, quiz_id)
+        if user_id is not None:
+            practice.note_closed_attempts(user_id)
+        db.session.commit()
+        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
+def read_first(view):
+    """Identify the caller in a reading transaction, then start the writing one just for
+    the save: on SQLite the write lock is held for the few statements of the save only."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        set_write_intent(False)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def begin_writing() -> None:
+    """On SQLite, end the reading transaction so the next statement begins a writing one
+    (closed rather than rolled back: an account already loaded stays loaded, not expired
+    and re-read for the response headers). PostgreSQL goes on in the same transaction,
+    with whatever it locked."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.close()
+        set_write_intent(True)
+
+
+def finish_writing() -> None:
+    """Commit; anything read afterwards (the response headers) reads without the lock."""
+    db.session.commit()
+    set_write_intent(False)
+
+
+def context_for(quiz: Quiz) -> str:
+    return "module" if quiz.course_id is not None else "quiz"
