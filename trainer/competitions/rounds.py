@@ -143,9 +143,11 @@ def guard_choice(run) -> None:
 
 
 def save_answers(user, comp: Competition, rnd: Round, answers: dict[int, object],
-                 submit: bool) -> dict:
-    """The plain form of a quiz round: save the answers given, and submit when asked.
+                 submit: bool, empty: dict[int, str] | None = None) -> dict:
+    """The plain form of a quiz round: save the answers given, clear those left empty
+    (``empty``: question -> marker, see quizzes/plainform.py), and submit when asked.
     Returns the problems per question and, after a submit, the result (never a review)."""
+    from trainer.quizzes import plainform
     from trainer.quizzes import services as quizzes
 
     attempt = played(my_result(user, comp, rnd))
@@ -154,6 +156,7 @@ def save_answers(user, comp: Competition, rnd: Round, answers: dict[int, object]
     problems, late = {}, attempt.submitted_at is None and not quizzes.accepts_saves(attempt)
     if attempt.submitted_at is None and not late:
         problems = quizzes.save_answers(attempt, answers)
+        plainform.clear_unchanged(attempt, empty or {})
     # time is up: what was saved before the deadline is graded, late answers never count
     result = quizzes.submit_attempt(attempt, reveal=False) if submit or late else None
     return {"problems": problems, "result": result, "late": late}

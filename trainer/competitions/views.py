@@ -96,11 +96,13 @@ def play(comp_id: int, n: int):
 
         if not accepts_saves(thing):
             return redirect(url_for(".detail", comp_id=comp.id))
+        from trainer.quizzes.plainform import seen_markers
+
         data = attempt_json(thing)
         saved = {a["question_id"]: a["answer"] for a in data["answers"]}
         return render_template("competitions/play_quiz.html", comp=comp, rnd=rnd,
                                attempt=thing, data=data, saved=saved, form=ConfirmForm(),
-                               autosave=_autosave_url(thing))
+                               seen=seen_markers(thing), autosave=_autosave_url(thing))
     from trainer.simulation.services import run_state
 
     if thing.finished:
@@ -117,31 +119,19 @@ def _autosave_url(attempt) -> str:
     return url_for("quizzes.autosave", attempt_id=attempt.id, question_id=0)[:-1]
 
 
-def form_answers(questions: list[dict], form) -> dict[int, object]:
-    """Answers posted by the plain form; empty fields leave the saved answer alone."""
-    answers = {}
-    for entry in questions:
-        name, kind = f"q{entry['id']}", entry["type"]
-        value = form.getlist(name) if kind == "multiple" else form.get(name, "").strip()
-        if kind == "truefalse" and value in ("true", "false"):
-            value = value == "true"
-        if value not in ("", []):
-            answers[entry["id"]] = value
-    return answers
-
-
 @bp.post("/competitions/<int:comp_id>/rounds/<int:n>/answers")
 @login_required
 def answers(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    from trainer.quizzes.services import attempt_json
+    from trainer.quizzes.plainform import form_answers
 
     attempt = rounds.played(rounds.my_result(current_user, comp, rnd))
-    given = form_answers(attempt_json(attempt)["questions"], request.form)
+    # the quiz page's parser: an emptied field clears the answer the page showed
+    given, empty = form_answers(attempt, request.form) if attempt is not None else ({}, {})
     submit = request.form.get("action") == "submit"
-    outcome = rounds.save_answers(current_user, comp, rnd, given, submit)
+    outcome = rounds.save_answers(current_user, comp, rnd, given, submit, empty)
     db.session.commit()
     if outcome["late"]:
         flash(_("Time was up: the answers saved before the deadline were graded."), "error")
