@@ -7,7 +7,8 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from trainer.plans import codes, ical, numbers
+from trainer import numbers
+from trainer.plans import codes, ical
 from trainer.plans.halves import LOCAL, Half, half_of, overlaps, period, shift_year
 from trainer.spreadsheets import workbook_bytes
 

@@ -37,11 +37,11 @@ def _points(rnd) -> dict:
     so that the check names it."""
     points = {}
     for i, criterion in enumerate(rnd.criteria):
+        from trainer.numbers import plain_decimal  # the one rule for typed numbers
+
         raw = request.form.get(f"c{i}", "").strip()
-        try:
-            points[criterion["name"]] = float(raw) if raw else None
-        except ValueError:
-            points[criterion["name"]] = raw
+        number = plain_decimal(raw)
+        points[criterion["name"]] = float(number) if number is not None else (raw or None)
     return points
 
 

@@ -12,7 +12,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 def parse_year(text: str | None) -> int | None:
     """The year written in ``text`` (plain digits, FIRST_YEAR..LAST_YEAR), else None."""
-    from trainer.plans.numbers import plain_int
+    from trainer.numbers import plain_int
 
     value = plain_int(text)
     return value if value is not None and FIRST_YEAR <= value <= LAST_YEAR else None
