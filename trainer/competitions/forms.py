@@ -2,9 +2,7 @@
 one rule of trainer/numbers.py, as on the plans pages). The competition and round
 forms turn into the API's body (``body()``) so that one parser (spec.py) checks both."""
 
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from trainer.localtime import local_zone
 from trainer.numberfields import PlainDecimalField, WholeNumberField
 from trainer.numbers import plain_int
 
@@ -32,16 +31,14 @@ def iso(value) -> str | None:
     """A form's local time as ISO 8601 with the site's offset."""
     if value is None:
         return None
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    return value.replace(tzinfo=zone).isoformat()
+    return value.replace(tzinfo=local_zone()).isoformat()
 
 
 def local(value):
     """An aware time as the naive local time a datetime-local input shows."""
     if value is None:
         return None
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    return value.astimezone(zone).replace(tzinfo=None)
+    return value.astimezone(local_zone()).replace(tzinfo=None)
 
 
 def when(label, required: bool = True):
