@@ -195,3 +195,18 @@ def test_sheet_texts_are_shown_as_plain_text(app, runner, org, tmp_path):
         assert question.stem_html == "<p>1*2*3 = 6 &lt;b&gt;吗&lt;/b&gt;</p>"
         assert question.options_html == ["*是*", "否"]
         assert question.explanation_html == "<p>第一行<br>第二行</p>"
+
+
+def test_the_bank_export_writes_a_calc_payload_as_text(app, client, auth, users, runner,
+                                                       tmp_path):
+    # (the template's CSV writer has no download of its own: test_sheets.py covers it)
+    calc = "=cmd|' /C calc'!A0"
+    path = tmp_path / "calc.csv"
+    path.write_text('题型,题干,选项A,选项B,答案\n单选,"' + calc.replace('"', '""')
+                    + '",甲,乙,A\n', encoding="utf-8")
+    assert runner.invoke(args=["questions", "import", str(path)]).exit_code == 0
+    auth.login("trainer")
+    sheet = openpyxl.load_workbook(io.BytesIO(
+        client.get("/bank/export?format=xlsx").get_data())).active
+    stem = {c.value: c for c in (row[1] for row in sheet.iter_rows(min_row=2))}[calc]
+    assert stem.data_type == "s"  # a text cell, shown as typed
