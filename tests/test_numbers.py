@@ -41,3 +41,43 @@ def test_the_plans_and_competitions_forms_share_the_rule(app):
         body = form.body()
         assert (body["weight"], body["time_limit"]) == (20, 30)
         assert body["criteria"] == [{"name": "沟通", "max": 10}]
+
+
+def test_every_typed_number_of_every_form_follows_the_rule():
+    import importlib
+    import pkgutil
+
+    from wtforms import DecimalField, FloatField, Form, IntegerField
+
+    import trainer
+    from trainer.numberfields import PlainDecimalField, WholeNumberField
+
+    found = []
+    for info in pkgutil.walk_packages(trainer.__path__, "trainer."):
+        if not info.name.endswith("forms"):
+            continue
+        module = importlib.import_module(info.name)
+        for form in vars(module).values():
+            if not (isinstance(form, type) and issubclass(form, Form)):
+                continue
+            for name, field in vars(form).items():
+                kind = getattr(field, "field_class", None)
+                if isinstance(kind, type) and issubclass(
+                        kind, IntegerField | DecimalField | FloatField):
+                    found.append((f"{form.__name__}.{name}", kind))
+    assert len(found) >= 20
+    assert [n for n, kind in found if kind not in (WholeNumberField, PlainDecimalField)] == []
+
+
+def test_a_quiz_and_a_question_take_full_width_numbers(app):
+    from trainer.quizzes.forms import QuestionForm, QuizForm
+
+    with app.test_request_context():
+        quiz = QuizForm(MultiDict({"pass_percent": "８０", "time_limit": "３０"}),
+                        meta={"csrf": False})
+        question = QuestionForm(MultiDict({"points": "０．５"}), meta={"csrf": False})
+        assert (quiz.pass_percent.data, quiz.time_limit.data) == (80, 30)
+        assert question.points.data == Decimal("0.5")
+        bad = QuestionForm(MultiDict({"points": "sNaN"}), meta={"csrf": False})
+        bad.validate()
+        assert [str(m) for m in bad.errors["points"]] == ["请输入数字，如 1 或 0.5。"]

@@ -3,11 +3,22 @@ folded), with no NaN, Infinity or exponent ever reaching a view."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, IntegerField
+from wtforms.validators import StopValidation
 
 from trainer.numbers import plain_decimal, plain_int
 
 
-class WholeNumberField(IntegerField):
+class _SaysWhy:
+    """Text that is no number stops validation with the field's own message, so that
+    a DataRequired or NumberRange after it does not replace it."""
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+        super().pre_validate(form)
+
+
+class WholeNumberField(_SaysWhy, IntegerField):
     """An integer in plain digits (full-width ones too); nothing else reaches a view."""
 
     def __init__(self, *args, message=None, **kwargs):
@@ -25,7 +36,7 @@ class WholeNumberField(IntegerField):
             raise ValueError(self.message)
 
 
-class PlainDecimalField(DecimalField):
+class PlainDecimalField(_SaysWhy, DecimalField):
     """A finite decimal in plain digits such as 2 or 1.5 (full-width ones too)."""
 
     def __init__(self, *args, message=None, **kwargs):
