@@ -149,3 +149,24 @@ def test_times_within_the_range_still_work(client, auth, users):
         freeze_at=(utcnow() + timedelta(days=1)).isoformat()),
         headers=bearer(auth.token("organiser")))
     assert resp.status_code == 201
+
+
+def test_full_width_digits_are_read_as_on_the_plans_pages(app, client, auth, create, workers):
+    from trainer.competitions.models import Round, ScoreSheet
+
+    comp_id = create()
+    auth.login("organiser")
+    page = f"/competitions/{comp_id}/rounds/new"
+    resp = auth.post(page, {"title": "实操二", "kind": "judged", "weight": "５",
+                            "criteria": "沟通：１０\n方案: ２０"}, page=page)
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
+    with app.app_context():
+        added = db.session.scalar(sa.select(Round).where(Round.title == "实操二"))
+        assert added.weight == 5
+        assert added.criteria == [{"name": "沟通", "max": 10}, {"name": "方案", "max": 20}]
+    client.post(f"/api/v1/competitions/{comp_id}/entries", headers=bearer(auth.token("w1")))
+    auth.login("trainer")
+    sheet = f"/competitions/{comp_id}/rounds/1/judge/1"
+    assert auth.post(sheet, {"c0": "８．５", "c1": "５"}, page=sheet).status_code in (200, 302)
+    with app.app_context():
+        assert sorted(db.session.scalar(sa.select(ScoreSheet.points)).values()) == [5.0, 8.5]

@@ -260,7 +260,8 @@ def test_answers_after_the_deadline_do_not_count(app, client, auth, create, make
 
 
 def test_the_results_export_never_holds_a_live_formula(app, client, auth, create, make_user):
-    names = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2+3", "@SUM(A1:A2)"]
+    names = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2+3", "@SUM(A1:A2)",
+             "=cmd|' /C calc'!A0"]
     for i, name in enumerate(names):
         make_user(f"f{i}", name=name)
     comp_id = create(rounds=[{"title": "=1+1", "kind": "judged", "weight": 1,
@@ -274,5 +275,38 @@ def test_the_results_export_never_holds_a_live_formula(app, client, auth, create
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
     shown = [row[2].value for row in sheet.iter_rows(min_row=2)]
-    assert shown == ["'" + name for name in names]  # text, shown as typed, never run
+    assert shown == names  # text cells: shown as typed (no apostrophe), never run
     assert all(row[2].data_type == "s" for row in sheet.iter_rows(min_row=2))
+
+
+def test_the_plain_form_of_a_round_can_clear_an_answer(app, client, auth, create, make_quiz):
+    from trainer.quizzes.models import AttemptAnswer
+
+    quiz_id, ids = make_quiz(n=2)
+    comp_id = create(rounds=[{"title": "笔试", "kind": "quiz", "quiz": quiz_id, "weight": 1}])
+    auth.login("worker")
+    auth.post(f"/competitions/{comp_id}/enter", page=f"/competitions/{comp_id}")
+    auth.post(f"/competitions/{comp_id}/rounds/1/start", page=f"/competitions/{comp_id}")
+    play, post = (f"/competitions/{comp_id}/rounds/1/play",
+                  f"/competitions/{comp_id}/rounds/1/answers")
+    auth.post(post, {f"q{ids[0]}": option_key(app, ids[0]),
+                     f"q{ids[1]}": option_key(app, ids[1]), "action": "save"}, page=play)
+
+    def stored():
+        with app.app_context():
+            return dict(db.session.execute(sa.select(AttemptAnswer.question_id,
+                                                     AttemptAnswer.answer)).all())
+
+    assert all(stored()[qid] is not None for qid in ids)
+    html = client.get(play).get_data(as_text=True)
+    markers = dict(re.findall(r'<input type="hidden" name="(q\d+-seen)" value="([^"]*)">', html))
+    assert markers[f"q{ids[0]}-seen"] and markers[f"q{ids[1]}-seen"]
+    # the first question's radio left unchecked: its answer is cleared, the second kept
+    resp = auth.post(post, {**markers, f"q{ids[1]}": option_key(app, ids[1]),
+                            "action": "save"}, page=play)
+    assert resp.status_code == 302
+    assert stored()[ids[0]] is None and stored()[ids[1]] is not None
+    # without the markers (an old page) an empty field leaves the saved answer alone
+    auth.post(post, {f"q{ids[0]}": option_key(app, ids[0]), "action": "save"}, page=play)
+    auth.post(post, {"action": "save"}, page=play)
+    assert stored()[ids[0]] is not None

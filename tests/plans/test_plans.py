@@ -10,6 +10,8 @@ from trainer.extensions import db
 from trainer.plans.halves import LOCAL
 from trainer.plans.models import Plan, PlanComment, TrainingSession
 
+CALC = "=cmd|' /C calc'!A0"
+
 
 def _plans(app):
     with app.app_context():
@@ -235,11 +237,20 @@ def test_export_is_xlsx_with_neutralised_cells(app, client, auth, users):
     assert resp.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(BytesIO(resp.data))
     info, sessions = book.worksheets
-    cells = [c.value for row in info.iter_rows() for c in row]
-    assert "'=HYPERLINK(\"http://evil\",\"点我\")" in cells
-    row = [c.value for c in sessions[2]]
-    assert "'@SUM(1+1)" in row and "'-2+3" in row
+    cells = {c.value: c.data_type for row in info.iter_rows() for c in row}
+    assert cells["=HYPERLINK(\"http://evil\",\"点我\")"] == "s"  # as typed, a text cell
+    row = {c.value: c.data_type for c in sessions[2]}
+    assert row["@SUM(1+1)"] == "s" and row["-2+3"] == "s"
     assert all(c.data_type != "f" for ws in book.worksheets for r in ws.iter_rows() for c in r)
+
+
+def test_export_writes_a_calc_payload_as_text(app, client, auth, users):
+    plan = factories.make_plan(app)
+    factories.make_session(app, plan, datetime(2026, 4, 8, 9, tzinfo=LOCAL), title=CALC)
+    auth.login("trainer")
+    sessions = load_workbook(BytesIO(client.get(f"/plans/{plan}/export.xlsx").data)).worksheets[1]
+    title = sessions["B2"]
+    assert (title.value, title.data_type) == (CALC, "s")
 
 
 def test_worker_cannot_open_plan_pages(client, auth, plan):

@@ -165,8 +165,9 @@ def test_xlsx_export_of_a_filter_imports_back_and_neutralises_formulas(app, clie
     assert problems == [] and {q.type for q in questions} == {"truefalse"}
     assert "=1+1 会被当作公式吗？\n第二行" in [q.stem for q in questions]
     sheet = openpyxl.load_workbook(io.BytesIO(resp.get_data())).active
-    stems = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert all(not str(stem).startswith("=") for stem in stems)
+    stems = {row[1].value: row[1].data_type for row in sheet.iter_rows(min_row=2)}
+    assert stems["=1+1 会被当作公式吗？\n第二行"] == "s"  # a text cell, never a formula
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
 def test_worker_cannot_export(client, auth, users):
@@ -194,3 +195,18 @@ def test_sheet_texts_are_shown_as_plain_text(app, runner, org, tmp_path):
         assert question.stem_html == "<p>1*2*3 = 6 &lt;b&gt;吗&lt;/b&gt;</p>"
         assert question.options_html == ["*是*", "否"]
         assert question.explanation_html == "<p>第一行<br>第二行</p>"
+
+
+def test_the_bank_export_writes_a_calc_payload_as_text(app, client, auth, users, runner,
+                                                       tmp_path):
+    # (the template's CSV writer has no download of its own: test_sheets.py covers it)
+    calc = "=cmd|' /C calc'!A0"
+    path = tmp_path / "calc.csv"
+    path.write_text('题型,题干,选项A,选项B,答案\n单选,"' + calc.replace('"', '""')
+                    + '",甲,乙,A\n', encoding="utf-8")
+    assert runner.invoke(args=["questions", "import", str(path)]).exit_code == 0
+    auth.login("trainer")
+    sheet = openpyxl.load_workbook(io.BytesIO(
+        client.get("/bank/export?format=xlsx").get_data())).active
+    stem = {c.value: c for c in (row[1] for row in sheet.iter_rows(min_row=2))}[calc]
+    assert stem.data_type == "s"  # a text cell, shown as typed

@@ -1,6 +1,5 @@
 """Competition endpoints of /api/v1 (DESIGN.md "Public contract")."""
 
-import sqlalchemy as sa
 from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,7 +23,6 @@ from trainer.competitions.spec import parse_competition
 from trainer.errors import DomainError, Invalid, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
-from trainer.org.models import Unit
 from trainer.security import client_address
 
 
@@ -194,8 +192,9 @@ def _street_arg(comp: Competition) -> int | None:
     code = request.args.get("street")
     if not code:
         return None
-    street = db.session.scalar(sa.select(Unit).where(Unit.code == code[:40],
-                                                     Unit.level == "street"))
+    from trainer.org.scope import street_by_code
+
+    street = street_by_code(code)
     if street is None or (comp.street_id is not None and comp.street_id != street.id):
         raise DomainError(_("Unknown street."), code="not_found", status=404)
     return street.id

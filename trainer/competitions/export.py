@@ -1,26 +1,14 @@
 """Results as .xlsx: per entrant rank, name, community, street, each round's percent,
-total, time and honour. Every text cell is neutralised (no cell starts a formula)."""
-
-from io import BytesIO
+total, time and honour. Every text is a text cell, never a formula (spreadsheets.py)."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from trainer.competitions import board
 from trainer.competitions.models import Competition, Entry, RoundResult
 from trainer.competitions.records_models import Honour
 from trainer.extensions import db
-
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Text that a spreadsheet shows as text, never runs (a leading apostrophe)."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
+from trainer.spreadsheets import workbook_bytes
 
 
 def result_rows(comp: Competition) -> tuple[list[str], list[list]]:
@@ -56,18 +44,4 @@ def _round(value):
 
 def results_workbook(comp: Competition) -> bytes:
     header, rows = result_rows(comp)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Results")[:31]
-    sheet.append([neutralise(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # stored as text, never as a formula
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes([(_("Results"), header, rows)])

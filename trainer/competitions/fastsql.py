@@ -15,7 +15,7 @@ from trainer.competitions.records_models import Tally
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Unit
-from trainer.org.scope import is_district_wide, street_id_of
+from trainer.org.scope import is_district_wide, street_id_of, unit_street_id_sql
 
 C, E, T = Competition.__table__.c, Entry.__table__.c, Tally.__table__.c
 COMP_COLUMNS = (C.id, C.street_id, C.status, C.freeze_at, C.visibility, C.visible_top,
@@ -46,7 +46,7 @@ COMP = {
 # in the caller's sight.
 Viewer = namedtuple("Viewer", "id role")
 _U, _UNIT = User.__table__.c, Unit.__table__.c
-_callers_street = sa.case((_UNIT.level == "district", sa.null()), else_=_UNIT.street_id)
+_callers_street = unit_street_id_sql(_UNIT.level, _UNIT.street_id)  # scope.unit_street_id
 
 
 @cache

@@ -1,16 +1,12 @@
-"""Organiser, judge and entrant forms: field validation only. The competition and round
+"""Organiser, judge and entrant forms: field validation only (typed numbers follow the
+one rule of trainer/numbers.py, as on the plans pages). The competition and round
 forms turn into the API's body (``body()``) so that one parser (spec.py) checks both."""
 
-from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
-    DecimalField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -18,6 +14,10 @@ from wtforms import (
     widgets,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from trainer.localtime import local_zone
+from trainer.numberfields import PlainDecimalField, WholeNumberField
+from trainer.numbers import plain_int
 
 FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -31,26 +31,14 @@ def iso(value) -> str | None:
     """A form's local time as ISO 8601 with the site's offset."""
     if value is None:
         return None
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    return value.replace(tzinfo=zone).isoformat()
+    return value.replace(tzinfo=local_zone()).isoformat()
 
 
 def local(value):
     """An aware time as the naive local time a datetime-local input shows."""
     if value is None:
         return None
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    return value.astimezone(zone).replace(tzinfo=None)
-
-
-class FiniteDecimalField(DecimalField):
-    """A decimal that refuses NaN and the infinities (no range check can compare NaN)."""
-
-    def process_formdata(self, valuelist) -> None:
-        super().process_formdata(valuelist)
-        if isinstance(self.data, Decimal) and not self.data.is_finite():
-            self.data = None
-            raise ValueError(self.gettext("Not a valid decimal value."))
+    return value.astimezone(local_zone()).replace(tzinfo=None)
 
 
 def when(label, required: bool = True):
@@ -72,30 +60,32 @@ class CompetitionForm(FlaskForm):
     team_by = SelectField(_l("Teams"), default="", choices=[("", _l("Individual only")),
                                                 ("community", _l("By community")),
                                                 ("street", _l("By street"))])
-    team_size = IntegerField(_l("Best members counted per team"), default=3,
-                             validators=[Optional(), NumberRange(min=1, max=100)])
+    team_size = WholeNumberField(_l("Best members counted per team"), default=3,
+                                 validators=[Optional(), NumberRange(min=1, max=100)])
     visibility = SelectField(_l("Entrants see"), choices=[
         ("full", _l("The full table")), ("top", _l("The top places only")),
         ("own", _l("Only their own standing"))])
-    visible_top = IntegerField(_l("Places shown (top only)"),
-                               validators=[Optional(), NumberRange(min=1, max=10000)])
-    appeal_hours = FiniteDecimalField(_l("Appeal window after a round closes (hours)"), default=2,
-                                validators=[Optional(), NumberRange(min=0, max=720)])
+    visible_top = WholeNumberField(_l("Places shown (top only)"),
+                                   validators=[Optional(), NumberRange(min=1, max=10000)])
+    appeal_hours = PlainDecimalField(_l("Appeal window after a round closes (hours)"),
+                                     default=2,
+                                     validators=[Optional(), NumberRange(min=0, max=720)])
     courses = CheckboxList(_l("Required courses"), choices=[])
     quiz_passed = SelectField(_l("Required module quiz"), choices=[], default="")
-    practice_questions = IntegerField(_l("Practice questions required"),
-                                      validators=[Optional(), NumberRange(min=1, max=100000)])
-    practice_days = IntegerField(_l("… within the last (days)"), default=30,
-                                 validators=[Optional(), NumberRange(min=1, max=3660)])
+    practice_questions = WholeNumberField(
+        _l("Practice questions required"),
+        validators=[Optional(), NumberRange(min=1, max=100000)])
+    practice_days = WholeNumberField(_l("… within the last (days)"), default=30,
+                                     validators=[Optional(), NumberRange(min=1, max=3660)])
     honour_title = StringField(_l("Honour"), default="业务能手",
                                validators=[Optional(), Length(max=40)])
-    honour_top = IntegerField(_l("Awarded to the top (places)"), default=3,
-                              validators=[Optional(), NumberRange(min=1, max=100000)])
-    honour_percent = FiniteDecimalField(_l("… or the top percent"),
-                                  validators=[Optional(), NumberRange(min=0.1, max=100)])
+    honour_top = WholeNumberField(_l("Awarded to the top (places)"), default=3,
+                                  validators=[Optional(), NumberRange(min=1, max=100000)])
+    honour_percent = PlainDecimalField(_l("… or the top percent"),
+                                       validators=[Optional(), NumberRange(min=0.1, max=100)])
     team_honour_title = StringField(_l("Team honour"), validators=[Optional(), Length(max=40)])
-    team_honour_top = IntegerField(_l("Awarded to the top teams"), default=1,
-                                   validators=[Optional(), NumberRange(min=1, max=1000)])
+    team_honour_top = WholeNumberField(_l("Awarded to the top teams"), default=1,
+                                       validators=[Optional(), NumberRange(min=1, max=1000)])
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
 
     def body(self) -> dict:
@@ -156,12 +146,12 @@ class RoundForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[("quiz", _l("Quiz round")),
                                             ("scenario", _l("Scenario round")),
                                             ("judged", _l("Judged round"))])
-    weight = IntegerField(_l("Weight"), default=1,
-                          validators=[DataRequired(), NumberRange(min=1, max=1000)])
+    weight = WholeNumberField(_l("Weight"), default=1,
+                              validators=[DataRequired(), NumberRange(min=1, max=1000)])
     opens_at = when(_l("Opens"), required=False)
     closes_at = when(_l("Closes"), required=False)
-    time_limit = IntegerField(_l("Time limit (minutes)"),
-                              validators=[Optional(), NumberRange(min=1, max=1440)])
+    time_limit = WholeNumberField(_l("Time limit (minutes)"),
+                                  validators=[Optional(), NumberRange(min=1, max=1440)])
     quiz = SelectField(_l("Quiz (quiz round)"), choices=[], default="")
     scenario = SelectField(_l("Scenario (scenario round)"), choices=[], default="")
     criteria = TextAreaField(_l("Criteria, one per line as “name: maximum” (judged round)"),
@@ -180,8 +170,8 @@ class RoundForm(FlaskForm):
             if not sep or not name.strip():
                 raise ValidationError(_l("Line %(n)s: write each criterion as “name: maximum”, "
                                          "e.g. “沟通: 10”.", n=number))
-            value = most.strip()
-            if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 1000:
+            value = plain_int(most)
+            if value is None or not 1 <= value <= 1000:
                 raise ValidationError(_l("Line %(n)s: the maximum must be a whole number from "
                                          "1 to 1000.", n=number))
 
@@ -197,9 +187,9 @@ class RoundForm(FlaskForm):
         for line in (self.criteria.data or "").splitlines():
             name, _sep, most = line.replace("：", ":").rpartition(":")
             if line.strip():
-                value = most.strip()
-                criteria.append({"name": name.strip(), "max": int(value)
-                                 if value.isascii() and value.isdigit() else (value or None)})
+                value = plain_int(most)
+                criteria.append({"name": name.strip(), "max": value if value is not None
+                                 else (most.strip() or None)})
         return {"title": self.title.data, "kind": self.kind.data, "weight": self.weight.data,
                 "opens_at": iso(self.opens_at.data), "closes_at": iso(self.closes_at.data),
                 "time_limit": self.time_limit.data,
@@ -244,8 +234,8 @@ class ResolveForm(FlaskForm):
     decision = SelectField(_l("Decision"), choices=[("upheld", _l("Uphold")),
                                                     ("rejected", _l("Reject"))])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
-    percent = FiniteDecimalField(_l("Corrected round percent (optional)"),
-                           validators=[Optional(), NumberRange(min=0, max=100)])
+    percent = PlainDecimalField(_l("Corrected round percent (optional)"),
+                                validators=[Optional(), NumberRange(min=0, max=100)])
 
 
 class StatusForm(FlaskForm):

@@ -6,10 +6,8 @@ the boundary all earn it) and who scored above 0; team honours to the best teams
 """
 
 import secrets
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
 from trainer.competitions import appeals, audit, board, redisboard, services, standings
@@ -17,6 +15,7 @@ from trainer.competitions.models import Competition, Entry
 from trainer.competitions.records_models import Certificate, Honour
 from trainer.errors import Conflict
 from trainer.extensions import db
+from trainer.localtime import local_zone
 from trainer.models import utcnow
 from trainer.org.models import Unit
 
@@ -105,8 +104,7 @@ def issue_certificate(honour: Honour) -> Certificate:
 
 
 def local_date(moment):
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-    return moment.astimezone(zone).date()
+    return moment.astimezone(local_zone()).date()
 
 
 def honours_of(comp_id: int) -> list[Honour]:

@@ -7,22 +7,17 @@ published, and each honour awarded with its certificate's verification code.
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 
 from trainer.competitions.models import Competition, Entry
 from trainer.competitions.records_models import Certificate, Honour
 from trainer.extensions import db
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+from trainer.localtime import local_zone
 
 
 def _local(moment: datetime) -> datetime:
-    return moment.astimezone(_zone())
+    return moment.astimezone(local_zone())
 
 
 def competitions_section(user, year: int) -> list[dict]:

@@ -73,11 +73,10 @@ def note_page_leave(user, comp: Competition, rnd: Round) -> int:
         RoundResult.id == result.id))
 
 
-def save_answers(user, comp: Competition, rnd: Round, answers: dict[int, object],
-                 submit: bool) -> dict:
+def save_answers(user, comp: Competition, rnd: Round, form, submit: bool) -> dict:
     """The plain form of a quiz round (kinds.quiz): problems, and the result after a submit."""
     attempt = played(my_result(user, comp, rnd))
-    return kind_of(rnd).save_answers(attempt, answers, submit)
+    return kind_of(rnd).save_answers(attempt, form, submit)
 
 
 def take_choice(user, comp: Competition, rnd: Round, key: str):

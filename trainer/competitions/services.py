@@ -21,7 +21,7 @@ from trainer.errors import Conflict, Forbidden
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Unit
-from trainer.org.scope import street_id_of
+from trainer.org.scope import street_by_code, street_id_of, unit_street_id
 from trainer.quizzes.models import Attempt
 from trainer.quizzes.services import submit_attempt
 
@@ -34,8 +34,7 @@ def resolve_street(actor, code: str | None) -> Unit | None:
     """The street a contest belongs to (None: the district), checked against the actor."""
     street = None
     if code:
-        street = db.session.scalar(sa.select(Unit).where(Unit.code == code,
-                                                         Unit.level == "street"))
+        street = street_by_code(code)
         if street is None:
             raise bad("street", _("Unknown street code “%(code)s”.", code=code))
     if not can_create_in(actor, street):
@@ -248,7 +247,7 @@ def enter(user, comp: Competition) -> tuple[Entry, bool]:
         number = 1 + (db.session.scalar(sa.select(sa.func.max(Entry.number)).where(
             Entry.competition_id == comp.id)) or 0)
         entry = Entry(competition_id=comp.id, user_id=user.id, number=number,
-                      street_id=user.unit.street_id if user.unit else None,
+                      street_id=unit_street_id(user.unit),
                       community_id=community.id if community else None,
                       rank_key=key, frozen_rank_key=key)
         try:

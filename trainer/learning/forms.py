@@ -1,10 +1,8 @@
 """Authoring forms: field validation only."""
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DecimalField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,15 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-
-class HoursField(DecimalField):
-    """A decimal that refuses NaN and infinity (a signalling NaN cannot even be a float)."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data is not None and not self.data.is_finite():
-            self.data = None
-            raise ValueError(_("Hours must be between 0 and 100."))
+from trainer.numberfields import PlainDecimalField
 
 
 class CheckboxList(SelectMultipleField):
@@ -43,8 +33,9 @@ class CourseForm(FlaskForm):
     lecturer = StringField(_l("Lecturer"), validators=[Optional(), Length(max=120)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
     # InputRequired, not DataRequired: 0 hours is a valid answer, not a missing one.
-    hours = HoursField(_l("Credited hours"), places=1,
-                       validators=[InputRequired(), NumberRange(min=0, max=100)])
+    hours = PlainDecimalField(_l("Credited hours"), places=1,
+                              message=_l("Hours must be between 0 and 100."),
+                              validators=[InputRequired(), NumberRange(min=0, max=100)])
     competencies = CheckboxList(_l("Competencies"), choices=competency_choices)
 
 

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from trainer.extensions import db
 from trainer.org.models import Unit
 
 
@@ -26,13 +27,32 @@ def competency_label(code: str) -> str:
     return str(COMPETENCY_LABELS().get(code, code))
 
 
+def unit_street_id(unit: Unit | None) -> int | None:
+    """The street a unit lies in (itself for a street); None for the district or no unit.
+    The one rule for "whose street"; unit_street_id_sql is the same rule in SQL."""
+    if unit is None or unit.level == "district":
+        return None
+    return unit.street_id
+
+
+def unit_street_id_sql(level, street_id):
+    """unit_street_id as an SQL expression over a unit's ``level`` and ``street_id``
+    columns, for statements that read the unit themselves (competitions/fastsql.py)."""
+    return sa.case((level == "district", sa.null()), else_=street_id)
+
+
 def street_id_of(user) -> int | None:
     """The street a user is confined to, or None for district-wide users."""
-    if user.role == "admin" or user.unit is None:
+    return None if user.role == "admin" else unit_street_id(user.unit)
+
+
+def street_by_code(code: str | None, *, active_only: bool = False) -> Unit | None:
+    """The street with this code (trimmed), or None; with ``active_only``, an active one."""
+    code = (code or "").strip()[:40]
+    if not code:
         return None
-    if user.unit.level == "district":
-        return None
-    return user.unit.street_id
+    stmt = sa.select(Unit).where(Unit.code == code, Unit.level == "street")
+    return db.session.scalar(stmt.where(Unit.active) if active_only else stmt)
 
 
 def is_district_wide(user) -> bool:

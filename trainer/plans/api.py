@@ -190,6 +190,6 @@ def checkin(session_id: int):
 @bp.get("/compliance")
 @api_auth()
 def compliance_table():
-    year = _year_arg() or halves.half_of(datetime.now(halves.LOCAL)).year
+    year = _year_arg() or halves.half_of(datetime.now(halves.local_zone())).year
     rows = compliance.compliance(current_user, year)
     return [row.as_json() for row in rows]

@@ -96,7 +96,7 @@ def _fits(start: datetime, now: datetime, hours: float = 2) -> bool:
 def _past_slot(current: halves.Half, now: datetime, hour: int) -> datetime | None:
     """A two-hour slot in the current half-year that is over by ``now``, if there is one."""
     days = (now - current.starts_at).days
-    latest = (now - timedelta(hours=2)).astimezone(halves.LOCAL).replace(
+    latest = (now - timedelta(hours=2)).astimezone(halves.local_zone()).replace(
         minute=0, second=0, microsecond=0)
     for start in (_local(current, days // 2, hour), _local(current, 0, hour), latest):
         if current.starts_at <= start and start + timedelta(hours=2) <= now:
@@ -106,7 +106,7 @@ def _past_slot(current: halves.Half, now: datetime, hour: int) -> datetime | Non
 
 def _upcoming_slot(now: datetime, index: int, hour: int) -> datetime | None:
     """A slot after ``now`` that still falls in this year: in a week, tomorrow, or soon."""
-    local = now.astimezone(halves.LOCAL)
+    local = now.astimezone(halves.local_zone())
     soon = local.replace(minute=0, second=0, microsecond=0) + timedelta(hours=4)
     for start in ((local + timedelta(days=7 + index)).replace(hour=hour),
                   (local + timedelta(days=1)).replace(hour=hour), soon):

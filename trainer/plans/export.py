@@ -8,13 +8,13 @@ from trainer.plans.audience import audience_labels
 from trainer.plans.labels import kind_label, status_label
 from trainer.plans.models import Plan
 from trainer.plans.services import department_names
-from trainer.plans.spreadsheet import workbook_bytes
+from trainer.spreadsheets import workbook_bytes
 
 TIME = "yyyy-MM-dd HH:mm"
 
 
 def plan_workbook(plan: Plan) -> bytes:
-    """The plan and its sessions; every text cell is neutralised against formulas."""
+    """The plan and its sessions; texts are text cells, never formulas (spreadsheets.py)."""
     info = [
         [_("Street"), plan.street.name],
         [_("Year"), plan.year],

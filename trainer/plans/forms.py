@@ -4,9 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
-    DecimalField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -16,8 +14,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from trainer.numberfields import PlainDecimalField, WholeNumberField
 from trainer.plans.labels import ATTENDANCE_LABELS, KIND_LABELS
-from trainer.plans.numbers import plain_decimal, plain_int
 
 COMPETENCIES = ("communication", "coordination", "mediation", "information", "public_opinion")
 
@@ -31,30 +29,6 @@ def _competency_choices():
     from trainer.org.scope import competency_label
 
     return [(c, competency_label(c)) for c in COMPETENCIES]
-
-
-class WholeNumberField(IntegerField):
-    """An integer in plain digits (full-width ones too); nothing else reaches a view."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not (valuelist[0] or "").strip():
-            self.data = None
-            return
-        self.data = plain_int(valuelist[0])
-        if self.data is None:
-            raise ValueError(_l("Enter a whole number in digits, e.g. 30."))
-
-
-class HoursField(DecimalField):
-    """A finite decimal in plain digits such as 2 or 1.5 (no NaN, Infinity or exponent)."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not (valuelist[0] or "").strip():
-            self.data = None
-            return
-        self.data = plain_decimal(valuelist[0])
-        if self.data is None:
-            raise ValueError(_l("Enter a number in digits, e.g. 2 or 1.5."))
 
 
 class PlanForm(FlaskForm):
@@ -101,7 +75,7 @@ class SessionForm(FlaskForm):
     department = SelectField(_l("Department"), choices=[])
     lecturer = SelectField(_l("Lecturer (a trainer account)"), choices=[])
     lecturer_name = StringField(_l("Or the lecturer's name"), validators=[Length(max=60)])
-    hours = HoursField(_l("Hours credited"), places=1, validators=[InputRequired()])
+    hours = PlainDecimalField(_l("Hours credited"), places=1, validators=[InputRequired()])
     capacity = WholeNumberField(_l("Capacity"), validators=[Optional()])
     audience_kind = SelectField(_l("Audience"), choices=[
         ("street", _l("The whole street")), ("communities", _l("Some communities")),

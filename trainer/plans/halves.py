@@ -1,10 +1,10 @@
-"""Half-years in local (Asia/Shanghai) time, and interval overlap. Pure: no Flask, no DB."""
+"""Half-years in local time (localtime.py: Asia/Shanghai), and interval overlap. No DB."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-LOCAL = ZoneInfo("Asia/Shanghai")
+from trainer.localtime import local_zone
+
 # Plans exist for these years; times outside them are refused before any time-zone
 # arithmetic, which overflows at the edges of the calendar (year 1, year 9999).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -12,7 +12,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 def parse_year(text: str | None) -> int | None:
     """The year written in ``text`` (plain digits, FIRST_YEAR..LAST_YEAR), else None."""
-    from trainer.plans.numbers import plain_int
+    from trainer.numbers import plain_int
 
     value = plain_int(text)
     return value if value is not None and FIRST_YEAR <= value <= LAST_YEAR else None
@@ -27,7 +27,7 @@ class Half:
 
     @property
     def starts_at(self) -> datetime:
-        return datetime(self.year, 1 if self.half == 1 else 7, 1, tzinfo=LOCAL)
+        return datetime(self.year, 1 if self.half == 1 else 7, 1, tzinfo=local_zone())
 
     @property
     def ends_at(self) -> datetime:
@@ -45,7 +45,7 @@ class Half:
 
 def half_of(moment: datetime) -> Half:
     """The half-year an aware moment falls in, counted in local time."""
-    local = moment.astimezone(LOCAL)
+    local = moment.astimezone(local_zone())
     return Half(local.year, 1 if local.month <= 6 else 2)
 
 
@@ -61,7 +61,7 @@ def period(half: Half, now: datetime) -> str:
 
 def local_to_aware(naive: datetime) -> datetime:
     """A wall-clock time typed into a form, read as local time."""
-    return naive.replace(tzinfo=LOCAL)
+    return naive.replace(tzinfo=local_zone())
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
@@ -71,7 +71,7 @@ def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datet
 
 def shift_year(moment: datetime, years: int = 1) -> datetime:
     """The same local wall-clock time ``years`` later (29 February becomes the 28th)."""
-    local = moment.astimezone(LOCAL)
+    local = moment.astimezone(local_zone())
     try:
         return local.replace(year=local.year + years)
     except ValueError:
@@ -86,3 +86,10 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 def in_range(moment: datetime) -> bool:
     """True when ``moment``, as written (any offset), falls in a year plans can have."""
     return FIRST_YEAR <= moment.year <= LAST_YEAR
+
+
+def __getattr__(name: str):
+    # ``LOCAL``, the name this zone had here: kept for importers, read through local_zone
+    if name == "LOCAL":
+        return local_zone()
+    raise AttributeError(name)

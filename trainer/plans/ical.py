@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from trainer.localtime import local_zone
+
 
 @dataclass(frozen=True)
 class Event:
@@ -66,7 +68,7 @@ def calendar(events: list[Event], name: str, now: datetime) -> str:
     """A VCALENDAR holding ``events``, with CRLF line ends and folded lines."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Grid Trainer//Sessions//ZH",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{escape_text(name)}",
-             "X-WR-TIMEZONE:Asia/Shanghai"]
+             f"X-WR-TIMEZONE:{local_zone().key}"]
     for event in events:
         lines.extend(_event_lines(event, now))
     lines.append("END:VCALENDAR")

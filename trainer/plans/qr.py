@@ -1,9 +1,8 @@
-"""QR codes as inline SVG, made on the server (segno): no script, no external service."""
+"""The sign-in screen's QR code (trainer/qr.py makes every QR code of the site)."""
 
-import segno
+from trainer.qr import qr_svg as _svg
 
 
 def qr_svg(content: str, title: str) -> str:
     """An SVG element (no size, no inline styles) encoding ``content``; CSS sizes it."""
-    return segno.make(content, error="m").svg_inline(
-        scale=1, border=2, omitsize=True, title=title, dark="#000", light="#fff")
+    return _svg(content, title=title, dark="#000", light="#fff")

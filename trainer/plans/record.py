@@ -3,7 +3,8 @@
 import sqlalchemy as sa
 
 from trainer.extensions import db
-from trainer.plans.halves import LOCAL, year_bounds
+from trainer.localtime import local_zone
+from trainer.plans.halves import year_bounds
 from trainer.plans.models import Attendance, TrainingSession
 
 
@@ -16,7 +17,7 @@ def sessions_attended(user, year: int) -> list[dict]:
                    TrainingSession.starts_at >= start, TrainingSession.starts_at < end)
             .order_by(TrainingSession.starts_at))
     return [{"id": s.id, "title": s.title, "kind": s.kind,
-             "date": s.starts_at.astimezone(LOCAL).isoformat(),
+             "date": s.starts_at.astimezone(local_zone()).isoformat(),
              "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
              "department": s.department.name, "street": s.plan.street.code,
              "hours": a.hours_credited, "method": a.method}

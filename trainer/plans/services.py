@@ -11,6 +11,7 @@ from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Department, Unit
 from trainer.org.scope import COMPETENCY_LABELS
+from trainer.org.scope import street_by_code as find_street
 from trainer.plans import halves
 from trainer.plans.models import Plan, PlanComment, SessionAudience, TrainingSession
 from trainer.plans.queries import can_create_plan, can_edit_plan, can_review_plan, plans_query
@@ -45,8 +46,7 @@ def department_names(codes: list[str]) -> list[str]:
 
 def street_by_code(user, code: str) -> Unit:
     """A street the caller may plan for, by code (422 naming the field otherwise)."""
-    street = db.session.scalar(sa.select(Unit).where(Unit.code == (code or "").strip(),
-                                                     Unit.level == "street", Unit.active))
+    street = find_street(code, active_only=True)
     if street is None:
         raise Invalid(_("Unknown street code."), field="street")
     if not can_create_plan(user, street):

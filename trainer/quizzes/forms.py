@@ -1,19 +1,15 @@
 """Quiz and question bank forms: field validation only (no database queries)."""
 
-from decimal import Decimal
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    DecimalField,
     FieldList,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -28,9 +24,9 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
-    StopValidation,
 )
 
+from trainer.numberfields import PlainDecimalField, WholeNumberField
 from trainer.quizzes.items import COMPETENCIES, KEYS
 
 
@@ -55,12 +51,6 @@ def competency_choices(blank=None):
 DIFFICULTY = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 
 
-def finite(form, field) -> None:
-    """Refuse NaN and the infinities as no number (NumberRange raises on a signalling NaN)."""
-    if isinstance(field.data, Decimal) and not field.data.is_finite():
-        raise StopValidation(gettext("Enter a number, such as 1 or 0.5."))
-
-
 class QuestionForm(FlaskForm):
     type = SelectField(_l("Type"), choices=type_choices)
     stem = TextAreaField(_l("Question (Markdown)"), validators=[DataRequired(),
@@ -79,8 +69,9 @@ class QuestionForm(FlaskForm):
     competencies = SelectMultipleField(_l("Competencies"), choices=competency_choices,
                                        validate_choice=True)
     tags = StringField(_l("Tags (separated by commas)"), validators=[Length(max=300)])
-    points = DecimalField(_l("Points"), default=1, places=None,
-                          validators=[finite, DataRequired(), NumberRange(min=0.1, max=100)])
+    points = PlainDecimalField(_l("Points"), default=1, places=None,
+                               message=_l("Enter a number, such as 1 or 0.5."),
+                               validators=[DataRequired(), NumberRange(min=0.1, max=100)])
     department = SelectField(_l("Department"), choices=[], validate_choice=False)
     bank = StringField(_l("Bank"), validators=[Length(max=120)])
 
@@ -101,7 +92,7 @@ class PracticeForm(FlaskForm):
 
 
 class RuleForm(Form):
-    count = IntegerField(_l("How many"), validators=[Optional(), NumberRange(min=1, max=200)])
+    count = WholeNumberField(_l("How many"), validators=[Optional(), NumberRange(min=1, max=200)])
     department = SelectField(_l("Department"), choices=[], validate_choice=False)
     competency = SelectField(_l("Competency"), choices=[], validate_choice=False)
     category = StringField(_l("Category"), validators=[Length(max=120)])
@@ -118,15 +109,15 @@ class QuizForm(FlaskForm):
     question_ids = StringField(_l("Question numbers (e.g. 12, 15, 18)"), validators=[
         Length(max=2000),
         Regexp(r"^[0-9０-９\s,，、]*$", message=_l("Numbers separated by commas."))])
-    pick = IntegerField(_l("Draw this many of the list per attempt (all when empty)"),
-                        validators=[Optional(), NumberRange(min=1, max=500)])
+    pick = WholeNumberField(_l("Draw this many of the list per attempt (all when empty)"),
+                            validators=[Optional(), NumberRange(min=1, max=500)])
     rules = FieldList(FormField(RuleForm), min_entries=3, max_entries=10)
-    time_limit = IntegerField(_l("Time limit in minutes (none when empty)"),
-                              validators=[Optional(), NumberRange(min=1, max=600)])
-    max_attempts = IntegerField(_l("Allowed attempts (unlimited when empty)"),
-                                validators=[Optional(), NumberRange(min=1, max=100)])
-    pass_percent = IntegerField(_l("Pass mark (%)"), default=60,
-                                validators=[InputRequired(), NumberRange(min=0, max=100)])
+    time_limit = WholeNumberField(_l("Time limit in minutes (none when empty)"),
+                                  validators=[Optional(), NumberRange(min=1, max=600)])
+    max_attempts = WholeNumberField(_l("Allowed attempts (unlimited when empty)"),
+                                    validators=[Optional(), NumberRange(min=1, max=100)])
+    pass_percent = WholeNumberField(_l("Pass mark (%)"), default=60,
+                                    validators=[InputRequired(), NumberRange(min=0, max=100)])
     shuffle_questions = BooleanField(_l("Shuffle the questions for each attempt"),
                                      default=True)
     shuffle_options = BooleanField(_l("Shuffle the options for each attempt"), default=True)

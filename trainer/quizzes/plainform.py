@@ -1,4 +1,5 @@
 """The attempt page's plain form, which works without JavaScript: every answer at once.
+The one parser of such forms: quiz attempts and competition quiz rounds both use it.
 
 An unchecked box or radio and an untouched page send nothing, so an empty or absent
 field cannot by itself mean "clear this answer": a page shown before an answer was saved
@@ -20,6 +21,13 @@ from trainer.quizzes.models import Attempt, AttemptAnswer
 def seen_marker(row: AttemptAnswer | None) -> str:
     """The marker value for a stored answer (its save time), "" when there is none."""
     return row.saved_at.isoformat() if row is not None else ""
+
+
+def seen_markers(attempt: Attempt) -> dict[int, str]:
+    """The marker of each stored answer of ``attempt``, by question id."""
+    from trainer.quizzes.review import saved_answers
+
+    return {qid: seen_marker(row) for qid, row in saved_answers(attempt).items()}
 
 
 def form_answers(attempt: Attempt, form) -> tuple[dict[int, object], dict[int, str]]:

@@ -2,14 +2,13 @@
 
 import secrets
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
 from trainer.errors import Invalid
 from trainer.extensions import db
+from trainer.localtime import local_zone
 from trainer.models import utcnow
 from trainer.org.scope import competency_label, street_id_of
 from trainer.quizzes.drawing import snapshot
@@ -189,7 +188,7 @@ def _labels(question_ids: set[int]) -> dict[int, list[str]]:
 
 def answered_today(user_id: int) -> int:
     """Practice answers saved since local midnight (the daily count)."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    zone = local_zone()
     midnight = datetime.combine(utcnow().astimezone(zone).date(), time(), zone)
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(AttemptAnswer)

@@ -8,7 +8,8 @@ The record pages grade the caller's overdue attempts before they render
 import sqlalchemy as sa
 
 from trainer.extensions import db
-from trainer.plans.halves import LOCAL, year_bounds
+from trainer.localtime import local_zone
+from trainer.plans.halves import year_bounds
 from trainer.quizzes.models import Attempt
 
 
@@ -20,7 +21,7 @@ def attempts_graded(user, year: int) -> list[dict]:
         Attempt.submitted_at >= start, Attempt.submitted_at < end)
         .order_by(Attempt.submitted_at, Attempt.id))
     return [{"id": a.id, "title": a.label, "quiz": a.quiz_id, "context": a.context,
-             "date": a.submitted_at.astimezone(LOCAL).isoformat(), "score": a.score,
+             "date": a.submitted_at.astimezone(local_zone()).isoformat(), "score": a.score,
              "max_score": a.max_score, "percent": a.percent, "passed": bool(a.passed),
              "timed_out": a.timed_out}
             for a in db.session.scalars(stmt)]

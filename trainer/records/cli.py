@@ -1,30 +1,21 @@
 """`flask records export`: training records per worker for annual assessment."""
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 
 import click
-import openpyxl
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.records.services import build_record
+from trainer.spreadsheets import csv_bytes, workbook_bytes
 
 cli = AppGroup("records", help="Training records.")
 
 HEADER = ["街道", "社区", "网格", "姓名", "用户名", "年度", "半年", "学时合计", "培训场次",
           "完成课程", "测验作答", "情景演练", "竞赛", "荣誉"]
-
-
-def neutralise(value):
-    """Spreadsheet cells starting with = + - @ become text, never live formulas."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _in_half(item: dict, year: int, half: int | None) -> bool:
@@ -73,18 +64,11 @@ def export_rows(year: int, half: int | None, street: str | None) -> list[list]:
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), required=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
 def export_command(year, half, street, fmt, output):
-    """Write every worker's training record of YEAR (or one half) for annual assessment."""
-    rows = [[neutralise(v) for v in row]
-            for row in export_rows(year, int(half) if half else None, street)]
+    """Write every worker's training record of YEAR (or one half) for annual assessment.
+    Texts never run as formulas (spreadsheets.py: typed text cells, or a ' in CSV)."""
+    rows = export_rows(year, int(half) if half else None, street)
     if fmt == "csv":
-        buf = io.StringIO()
-        csv.writer(buf).writerows([HEADER, *rows])
-        output.write_bytes(buf.getvalue().encode("utf-8-sig"))
+        output.write_bytes(csv_bytes([HEADER, *rows]))
     else:
-        book = openpyxl.Workbook()
-        sheet = book.active
-        sheet.title = f"{year}年培训档案"
-        for row in [HEADER, *rows]:
-            sheet.append(row)
-        book.save(output)
+        output.write_bytes(workbook_bytes([(f"{year}年培训档案", HEADER, rows)]))
     click.echo(f"records export: {len(rows)} workers written to {output}")

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 
 from trainer.extensions import db
 from trainer.learning.models import Course, Enrollment
-from trainer.plans.halves import LOCAL, year_bounds
+from trainer.localtime import local_zone
+from trainer.plans.halves import year_bounds
 
 
 def courses_completed(user, year: int) -> list[dict]:
@@ -15,6 +16,6 @@ def courses_completed(user, year: int) -> list[dict]:
                    Enrollment.completed_at < end)
             .order_by(Enrollment.completed_at))
     return [{"slug": course.slug, "title": course.title,
-             "date": done.completed_at.astimezone(LOCAL).isoformat(),
+             "date": done.completed_at.astimezone(local_zone()).isoformat(),
              "completed_at": done.completed_at.isoformat(), "hours": done.hours_credited}
             for done, course in db.session.execute(stmt)]

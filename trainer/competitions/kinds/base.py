@@ -50,7 +50,7 @@ class RoundKind:
     def api_state(self, attempt_or_run) -> dict:
         return {}
 
-    def save_answers(self, attempt_or_run, answers: dict, submit: bool) -> dict:
+    def save_answers(self, attempt_or_run, form, submit: bool) -> dict:
         """Answers sent by the plain form (quiz rounds only)."""
         raise NotFound(_("You have not started this round."))
 

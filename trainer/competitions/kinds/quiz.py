@@ -18,6 +18,7 @@ from trainer.competitions.models import Competition, Round, RoundResult
 from trainer.errors import Conflict
 from trainer.extensions import db
 from trainer.models import utcnow
+from trainer.quizzes import plainform
 from trainer.quizzes import services as quizzes
 from trainer.quizzes.items import KEYS
 from trainer.quizzes.models import Attempt, AttemptAnswer, Quiz, QuizQuestion
@@ -63,6 +64,7 @@ class QuizKind(RoundKind):
         saved = {a["question_id"]: a["answer"] for a in data["answers"]}
         return render_template("competitions/play_quiz.html", comp=comp, rnd=rnd,
                                attempt=attempt, data=data, saved=saved, form=form,
+                               seen=plainform.seen_markers(attempt),
                                autosave=_autosave_url(attempt))
 
     def review_page(self, comp, rnd, attempt):
@@ -77,12 +79,15 @@ class QuizKind(RoundKind):
     def integrity_flags(self, rnd, rows) -> list[Flag]:
         return _quiz_flags(rnd, rows)
 
-    def save_answers(self, attempt: Attempt, answers: dict[int, object], submit: bool) -> dict:
-        """The plain form of a quiz round: save the answers given, and submit when asked.
-        Returns the problems per question and, after a submit, the result (never a review)."""
+    def save_answers(self, attempt: Attempt, form, submit: bool) -> dict:
+        """The plain form of a quiz round, read by the quiz page's parser (an emptied field
+        clears the answer the page showed): save, and submit when asked. Returns the
+        problems per question and, after a submit, the result (never a review)."""
         problems, late = {}, attempt.submitted_at is None and not quizzes.accepts_saves(attempt)
         if attempt.submitted_at is None and not late:
+            answers, empty = plainform.form_answers(attempt, form)
             problems = quizzes.save_answers(attempt, answers)
+            plainform.clear_unchanged(attempt, empty)
         # time is up: what was saved before the deadline is graded, late answers never count
         result = quizzes.submit_attempt(attempt, reveal=False) if submit or late else None
         return {"problems": problems, "result": result, "late": late}

@@ -1,7 +1,6 @@
 """Standings pages (individual, team and per-street tables), the projector view, and
 certificates: the printable one and the public verification page."""
 
-import segno
 from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -21,10 +20,9 @@ LIVE_SECONDS = 20  # how often the standings page's script refreshes the table
 def _street(code: str | None):
     if not code:
         return None
-    import sqlalchemy as sa
+    from trainer.org.scope import street_by_code
 
-    street = db.session.scalar(sa.select(Unit).where(Unit.code == code[:40],
-                                                     Unit.level == "street"))
+    street = street_by_code(code)
     if street is None:
         abort(404)
     return street
@@ -79,10 +77,9 @@ def projector(comp_id: int):
 
 
 def _qr_svg(url: str) -> Markup:
-    qr = segno.make(url, error="m")
-    # segno writes only presentation attributes (no style=), so the strict CSP holds.
-    return Markup(qr.svg_inline(scale=4, border=2, svgclass="qr", lineclass="qr-line",
-                                omitsize=False))
+    from trainer.qr import qr_svg  # every QR code of the site is made there
+
+    return Markup(qr_svg(url, scale=4, svgclass="qr", lineclass="qr-line", omitsize=False))
 
 
 @bp.route("/certificates/<code>")

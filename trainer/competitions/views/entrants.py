@@ -79,31 +79,14 @@ def play(comp_id: int, n: int):
     return kind_of(rnd).play_page(comp, rnd, attempt_or_run, ConfirmForm())
 
 
-def form_answers(questions: list[dict], form) -> dict[int, object]:
-    """Answers posted by the plain form; empty fields leave the saved answer alone."""
-    answers = {}
-    for entry in questions:
-        name, kind = f"q{entry['id']}", entry["type"]
-        value = form.getlist(name) if kind == "multiple" else form.get(name, "").strip()
-        if kind == "truefalse" and value in ("true", "false"):
-            value = value == "true"
-        if value not in ("", []):
-            answers[entry["id"]] = value
-    return answers
-
-
 @bp.post("/competitions/<int:comp_id>/rounds/<int:n>/answers")
 @login_required
 def answers(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    from trainer.quizzes.services import attempt_json
-
-    attempt = rounds.played(rounds.my_result(current_user, comp, rnd))
-    given = form_answers(attempt_json(attempt)["questions"], request.form)
     submit = request.form.get("action") == "submit"
-    outcome = rounds.save_answers(current_user, comp, rnd, given, submit)
+    outcome = rounds.save_answers(current_user, comp, rnd, request.form, submit)
     db.session.commit()
     if outcome["late"]:
         flash(_("Time was up: the answers saved before the deadline were graded."), "error")

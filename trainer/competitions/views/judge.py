@@ -36,13 +36,13 @@ def judge_list(comp_id: int, n: int):
 def _points(rnd) -> dict:
     """The sheet's fields c0, c1… as {criterion: number}; a blank or bad field stays text
     so that the check names it."""
+    from trainer.numbers import plain_decimal  # the one rule for typed numbers
+
     points = {}
     for i, criterion in enumerate(rnd.criteria):
         raw = request.form.get(f"c{i}", "").strip()
-        try:
-            points[criterion["name"]] = float(raw) if raw else None
-        except ValueError:
-            points[criterion["name"]] = raw
+        number = plain_decimal(raw)
+        points[criterion["name"]] = float(number) if number is not None else (raw or None)
     return points
 
 

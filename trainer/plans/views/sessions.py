@@ -104,7 +104,7 @@ def _flash_saved(session: TrainingSession) -> None:
 
 
 def _edit_data(s: TrainingSession) -> dict:
-    local = halves.LOCAL
+    local = halves.local_zone()
     audience = audience_json(s)
     codes = audience.get(s.audience_kind)
     return {"title": s.title, "kind": s.kind, "half": str(s.half),

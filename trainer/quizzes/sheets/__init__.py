@@ -6,8 +6,9 @@ not blank is one question, and problems name that row. The columns of DESIGN.md 
 选项A…选项F, 答案, 解析, 难度, 分类, 能力) are followed by optional ones (extras.py: 分值, 标题,
 标签, 部分得分, 权重, 反馈, 其他答案反馈, 格式), so that dump_* then parse_* gives back exactly
 the questions written, whatever the bank holds. Texts are plain text unless 格式 says
-Markdown. Cells starting with = + - @ are written with a leading ' so no spreadsheet runs
-them as formulas; that ' is removed again on import.
+Markdown. No cell runs as a formula (trainer/spreadsheets.py): .xlsx texts are text
+cells, and .csv cells starting with = + - @ (tab, CR, full-width ＝＋－＠) get a leading ',
+which is removed again on import.
 """
 
 from trainer.quizzes.sheets.columns import ALL_HEADERS, EXTRA_HEADERS, HEADERS, TYPE_NAMES

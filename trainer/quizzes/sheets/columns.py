@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import re
 
 from trainer.quizzes.items import KEYS, number_text
+from trainer.spreadsheets import unquote_cell
 
-__all__ = ["ALL_HEADERS", "EXTRA_HEADERS", "FORMULA_START", "HEADERS", "ITEM_SEPARATORS",
+__all__ = ["ALL_HEADERS", "EXTRA_HEADERS", "HEADERS", "ITEM_SEPARATORS",
            "OPTION_COLUMNS", "REQUIRED", "TAG_SEPARATORS", "TYPE_ALIASES", "TYPE_NAMES",
            "Problem", "cell", "join_items", "split_items"]
 
@@ -29,8 +29,6 @@ TYPE_NAMES = {"single": "单选", "multiple": "多选", "truefalse": "判断", "
 TYPE_ALIASES = {name: kind for kind, name in TYPE_NAMES.items()} | {
     "单项选择": "single", "多项选择": "multiple", "是非": "truefalse"} | {
     kind: kind for kind in TYPE_NAMES}
-FORMULA_START = re.compile(r"'*[=+\-@]")  # a cell that a spreadsheet could run
-_QUOTED_FORMULA = re.compile(r"'+[=+\-@]")
 
 
 class Problem(Exception):
@@ -47,8 +45,8 @@ def cell(value: object) -> str:
         return number_text(value)
     if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    return text[1:] if _QUOTED_FORMULA.match(text) else text
+    text = unquote_cell(str(value).strip())  # the guard ' of spreadsheets.py
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def split_items(text: str, separators: str = ITEM_SEPARATORS) -> list[str]:

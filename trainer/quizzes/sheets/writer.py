@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from trainer.quizzes.items import (
@@ -20,36 +18,35 @@ from trainer.quizzes.items import (
 )
 from trainer.quizzes.sheets.columns import (
     ALL_HEADERS,
-    FORMULA_START,
     TAG_SEPARATORS,
     TYPE_NAMES,
     join_items,
 )
+from trainer.spreadsheets import csv_bytes, quote_for_reader, xlsx_row
 
 __all__ = ["answer_text", "dump_csv", "dump_xlsx"]
 
 
 def dump_csv(questions: Iterable[QuestionData]) -> bytes:
-    """The template as CSV: UTF-8 with a BOM (so Excel reads it), CRLF line ends."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(ALL_HEADERS)
-    writer.writerows(_row(question) for question in questions)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The template as CSV: UTF-8 with a BOM (so Excel reads it), CRLF line ends; text a
+    spreadsheet could run gets a leading ' (spreadsheets.py), which the reader removes."""
+    return csv_bytes([ALL_HEADERS, *map(_row, questions)])
 
 
 _WIDTHS = (8, 40, *[16] * 6, 10, 30, 6, 12, 20, 6, 16, 16, 8, 12, 30, 20, 10)
 
 
 def dump_xlsx(questions: Iterable[QuestionData]) -> bytes:
-    """The template as an .xlsx workbook with one sheet."""
+    """The template as an .xlsx workbook with one sheet; texts are text cells, never
+    formulas (spreadsheets.py), and read back as written."""
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("题目")
     for at, width in enumerate(_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(at)].width = width
-    sheet.append(ALL_HEADERS)
+    sheet.append(xlsx_row(sheet, ALL_HEADERS))
     for question in questions:
-        sheet.append([_xlsx_safe(value) for value in _row(question)])
+        sheet.append(xlsx_row(sheet, [quote_for_reader(value) if isinstance(value, str)
+                                      else value for value in _row(question)]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -66,8 +63,7 @@ def _row(question: QuestionData) -> list[str | int]:
              join_items(question.tags, TAG_SEPARATORS), "是" if question.partial else "",
              _weights(question), _feedback(question), question.feedback_other,
              "Markdown" if question.markup == "markdown" else ""]
-    return [*map(_neutralise, texts), question.difficulty, _neutralise(question.category),
-            _neutralise(names), *map(_neutralise, extra)]
+    return [*texts, question.difficulty, question.category, names, *extra]
 
 
 def answer_text(question: QuestionData) -> str:
@@ -119,13 +115,3 @@ def _feedback(question: QuestionData) -> str:
     while notes and not notes[-1]:
         notes.pop()
     return join_items(notes)
-
-
-def _neutralise(text: str) -> str:
-    return "'" + text if FORMULA_START.match(text) else text
-
-
-def _xlsx_safe(value: str | int) -> str | int | None:
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value) or None  # blank cells stay empty
-    return value

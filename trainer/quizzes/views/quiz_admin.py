@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,7 +24,9 @@ from trainer.quizzes.views.common import get_quiz, grade_overdue_first
 
 
 def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
+    from trainer.localtime import local_zone as configured  # the one reading of the zone
+
+    return configured()
 
 
 def aware(value: datetime | None) -> datetime | None:

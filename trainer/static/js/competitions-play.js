@@ -48,6 +48,13 @@
         body: JSON.stringify({ answer: answerOf(box), seq: seq })
       }).then(function (resp) {
         if (statusBox) { statusBox.textContent = resp.ok ? "✓" : "!"; }
+        return resp.ok ? resp.json() : null;
+      }).then(function (body) {
+        // the plain form's marker: an emptied field clears only the answer it saw
+        var marker = form.querySelector("input[name='q" + box.dataset.question + "-seen']");
+        if (marker && body && body.saved !== false && body.saved_at) {
+          marker.value = body.saved_at;
+        }
       }).catch(function () { if (statusBox) { statusBox.textContent = "!"; } });
     });
   }
