@@ -94,8 +94,7 @@ def on_run_finished(run) -> None:
     if result is None:
         return
     rnd = db.session.get(Round, result.round_id)
-    declared = list(run.version.scenario.competencies or [])
-    percent = standings.scenario_percent(dict(run.scores or {}), declared, run.outcome)
+    percent = standings.scenario_percent(dict(run.scores or {}), run.outcome)
     limit = rnd.time_limit * 60 if rnd.time_limit else None
     seconds = standings.timed_seconds(run.started_at, run.finished_at, limit)
     scoring.record_finish(result, percent, run.finished_at, seconds)
