@@ -60,9 +60,22 @@ def check_command(courses_dir, scenarios_dir):
     db.session.rollback()
     for line in report.problems:
         click.echo(line)
+    _echo_bank_warnings(courses_dir or Path(current_app.config["COURSES_DIR"]))
     click.echo(f"content check: {len(report.problems)} problems")
     if not report.ok:
         raise SystemExit(1)
+
+
+def _echo_bank_warnings(folder: Path) -> None:
+    """Warnings about how well each valid course's bank tests judgement (bank_lint)."""
+    from trainer.learning.course_format import read_course_folder
+    from trainer.quizzes.bank_lint import bank_warnings
+
+    for path in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
+        spec, _ = read_course_folder(path)
+        for line in bank_warnings(f"{spec.slug}/{spec.quiz['questions']}",
+                                  spec.questions) if spec and spec.quiz else []:
+            click.echo(line)
 
 
 @cli.command("export")
