@@ -184,3 +184,24 @@ def test_content_check_passes_on_the_shipped_courses_and_scenarios(runner):
                                  "--scenarios", str(ROOT / "scenarios")])
     assert result.exit_code == 0, result.output
     assert "content check: 0 problems" in result.output
+
+
+def test_content_check_prints_bank_warnings_without_failing(runner, course_dir):
+    folder = course_dir / "demo-course"
+    (folder / "course.yml").write_text(
+        (folder / "course.yml").read_text("utf-8") + "quiz:\n  questions: questions.gift\n",
+        "utf-8")
+    (folder / "questions.gift").write_text(
+        "::q01::哪些情况要报告？（多选）{\n~%50%多户腹泻\n~%50%聚餐后多人不适\n"
+        "~%-100%一人感冒\n####解析：多户多人类似不适要报告。\n}\n\n"
+        "::q02::网格员可以替居民签字。{F}\n", "utf-8")
+    scenarios = course_dir.parent / "scenarios"
+    scenarios.mkdir()  # no scenarios and no problems: the exit code is up to the warnings
+    result = runner.invoke(args=["content", "check", "--courses", str(course_dir),
+                                 "--scenarios", str(scenarios)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2, result.output
+    assert "demo-course/questions.gift" in warnings[0] and "q01" in warnings[0]
+    assert "q02" in warnings[1]
+    assert "content check: 0 problems" in result.output

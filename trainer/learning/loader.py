@@ -19,6 +19,7 @@ from trainer.learning.export import course_spec, exported_body
 from trainer.learning.models import Course, CourseAsset, CourseRevision, Lesson
 from trainer.learning.rendering import lesson_html
 from trainer.org.models import Department, Unit
+from trainer.quizzes.bank_lint import bank_warnings
 from trainer.quizzes.models import Quiz
 from trainer.quizzes.modules import upsert_module_quiz
 
@@ -35,6 +36,9 @@ def load_courses(folder: Path, *, dry_run: bool, known_departments: set[str]) ->
     for path in sorted(p for p in folder.iterdir() if p.is_dir()):
         spec, problems = read_course_folder(path, known_departments, streets)
         report.problems += problems
+        if spec is not None and spec.quiz:  # how well the bank tests judgement
+            report.warnings += bank_warnings(f"{spec.slug}/{spec.quiz['questions']}",
+                                             spec.questions)
         if spec is None or dry_run:
             continue
         try:
