@@ -76,10 +76,14 @@ def test_judged_round_drops_highest_and_lowest_with_five_judges():
     assert standings.judged_percent([], 10) is None
 
 
-def test_scenario_percent_is_the_mean_over_declared_competencies():
-    scores = {"communication": 100.0, "mediation": 50.0, "coordination": 0.0}
-    assert standings.scenario_percent(scores, ["communication", "mediation"], "success") == 75.0
-    assert standings.scenario_percent({}, ["mediation"], "partial") == 50.0
+def test_scenario_percent_is_the_mean_over_assessed_competencies():
+    scores = {"communication": 100.0, "mediation": 50.0, "coordination": 0.0,
+              "public_opinion": None}
+    assert standings.scenario_percent(scores, "success") == 50.0
+    assert standings.scenario_percent({"communication": 80.0, "mediation": None},
+                                      "failure") == 80.0
+    assert standings.scenario_percent({"mediation": None}, "partial") == 50.0
+    assert standings.scenario_percent({}, "success") == 100.0
 
 
 def test_team_score_is_the_mean_of_the_best_k_with_missing_members_zero():

@@ -129,9 +129,7 @@ def _outcomes(comp, corrections: dict) -> dict:
                                                      Run.round_id == scenario.id))
         if run is not None and run.finished:
             outcomes[1] = standings.RoundOutcome(
-                scenario.id, standings.scenario_percent(run.scores, ["communication",
-                                                                     "mediation"],
-                                                        run.outcome),
+                scenario.id, standings.scenario_percent(run.scores, run.outcome),
                 standings.timed_seconds(run.started_at, run.finished_at, None),
                 run.finished_at)
         totals = list(db.session.scalars(sa.select(ScoreSheet.total).where(

@@ -50,7 +50,9 @@ def scenarios(draw: st.DrawFn, max_nodes: int = 8) -> Scenario:
             Choice(ck, draw(words), keys[j], draw(effects), draw(prose))
             for ck, j in zip(choice_keys, graph[i], strict=True)
         )
-        ending = None if choices else draw(st.sampled_from(ENDINGS))
+        # the last node is always a leaf: a success ending, so every scenario has one
+        ending = None if choices else ("success" if i == size - 1 else
+                                       draw(st.sampled_from(ENDINGS)))
         nodes[key] = Node(key, draw(prose), choices, ending)
     return Scenario(
         slug="generated",
@@ -74,19 +76,45 @@ def all_paths(s: Scenario, key: str | None = None) -> list[list[Choice]]:
 RANK = {"failure": 0, "partial": 1, "success": 2}
 
 
+def oracle_reference(s: Scenario) -> list[Choice] | None:
+    """By brute force: of the paths to a success ending, the one with the highest sum of
+    all effects, then the fewest choices, then the choice listed first where they part."""
+    def index_path(path: list[Choice]) -> list[int]:
+        out, node = [], s.nodes[s.start]
+        for c in path:
+            out.append(node.choices.index(c))
+            node = s.nodes[c.goto]
+        return out
+
+    wins = [p for p in all_paths(s) if s.nodes[p[-1].goto].ending == "success"]
+    if not wins:
+        return None
+    total = [sum(sum(c.effects.values()) for c in p) for p in wins]
+    best = max(total)
+    wins = [p for p, t in zip(wins, total, strict=True) if t == best]
+    shortest = min(len(p) for p in wins)
+    return min((p for p in wins if len(p) == shortest), key=index_path)
+
+
+def oracle_names(s: Scenario) -> list[str]:
+    """The declared competencies, then any other effect name, in COMPETENCIES order."""
+    used = {n for node in s.nodes.values() for c in node.choices for n in c.effects}
+    return list(s.competencies) + [n for n in COMPETENCIES if n in used
+                                   and n not in s.competencies]
+
+
 def oracle_worth(s: Scenario, prefix: list[Choice], choice: Choice) -> tuple[int, Fraction]:
     """By brute force: the best (outcome rank, mean percent) of any full path that takes
-    `prefix`, then `choice`; the mean is over the declared competencies (every effect name
-    when none) that some path raises above 0, each floored at 0 as on the chart."""
-    paths = all_paths(s)
-    names = s.competencies or tuple({n for p in paths for c in p for n in c.effects})
-    best = {n: max(sum(c.effects.get(n, 0) for c in p) for p in paths) for n in names}
-    names = [n for n in names if best[n] > 0]
+    `prefix`, then `choice`; the mean is over the competencies the reference path raises
+    above 0, each percent of the reference's sum floored at 0 and capped at 1."""
+    reference = oracle_reference(s) or []
+    best = {n: sum(c.effects.get(n, 0) for c in reference) for n in oracle_names(s)}
+    names = [n for n in best if best[n] > 0]
 
     def worth(path: list[Choice]) -> tuple[int, Fraction]:
         node = s.nodes[path[-1].goto]
-        mean = sum((Fraction(max(0, sum(c.effects.get(n, 0) for c in path)), best[n])
-                    for n in names), Fraction(0))
+        mean = sum((min(Fraction(1), Fraction(max(0, sum(c.effects.get(n, 0) for c in path)),
+                                                best[n])) for n in names), Fraction(0))
         return RANK[node.ending], mean / len(names) if names else Fraction(0)
 
     return max(worth([*prefix, choice, *rest]) for rest in all_paths(s, choice.goto))

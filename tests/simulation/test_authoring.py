@@ -230,3 +230,21 @@ def test_twee_import_exports_and_saves_back_in_the_editor(client, auth, users, l
     (out / "parking.yml").write_text(exported, encoding="utf-8")
     report = load_folder(out)
     assert report.problems == []
+
+
+def test_the_editor_marks_the_reference_path_in_the_graph_and_lists_it(trainer, make_scenario,
+                                                                       client):
+    make_scenario(department="public-security", status="draft")
+    html = client.get("/author/scenarios/noise").get_data(as_text=True)
+    assert ">Reference path</h2>" in html
+    listed = re.search(r'<ol class="sim-path sim-reference".*?</ol>', html, re.S).group(0)
+    assert re.findall(r"<code>(\w+)</code>", listed) == ["listen", "agree"]
+    edges = re.findall(r'<path class="reference"[^>]*><title>([^<]*)</title>', html)
+    assert edges == ["arrive → listen: listen (Reference path)",
+                     "listen → resolved: agree (Reference path)"]
+    marked = re.findall(r'<g class="node reference"><title>(\w+)', html)
+    assert marked == ["arrive", "listen", "resolved"]
+    assert "<li>Communication 2</li>" in html and "<li>Dispute mediation 4</li>" in html
+    html = client.get("/author/scenarios/noise/preview?path=listen&path=agree").get_data(
+        as_text=True)
+    assert ">Reference path</h2>" in html and "<li>引导双方约定练习时间并加装减震垫</li>" in html

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trainer.simulation.engine import (
@@ -9,20 +9,24 @@ from trainer.simulation.engine import (
     RunFinished,
     Step,
     advance,
-    best_sums,
+    assessed,
+    competency_names,
     current_node,
     debrief,
     max_depth,
+    mean_of,
     mean_percent,
     outcome,
+    path_sums,
     paths_to_endings,
+    reference_path,
+    reference_sums,
     score_path,
-    scored_competencies,
 )
 from trainer.simulation.graph import Choice, Node, Scenario
 from trainer.simulation.validate import parse_yaml
 
-from .strategies import all_paths, oracle_worth, scenarios
+from .strategies import all_paths, oracle_reference, oracle_worth, scenarios
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -70,8 +74,9 @@ def test_choice_after_an_ending_is_refused(noise):
         score_path(noise, ["listen", "agree", "listen"])
 
 
-def test_best_sums_take_the_best_path_per_competency(noise):
-    assert best_sums(noise) == {"communication": 2, "mediation": 4}
+def test_reference_path_is_the_best_total_to_a_success_ending(noise):
+    assert [c.key for c in reference_path(noise)] == ["listen", "agree"]
+    assert reference_sums(noise) == {"communication": 2, "mediation": 4}
 
 
 def test_best_path_scores_full_marks(noise):
@@ -113,16 +118,98 @@ def test_percent_is_rounded_to_one_decimal():
     assert score_path(s, ["l"]) == {"mediation": 33.3}
 
 
-def test_competency_no_path_can_raise_is_left_out():
+def test_competency_the_reference_path_does_not_raise_is_not_assessed():
     s = line({"public_opinion": -2, "mediation": 1})
-    assert best_sums(s) == {"mediation": 1, "public_opinion": -2}
-    assert score_path(s, ["go"]) == {"mediation": 100.0}
+    assert reference_sums(s) == {"mediation": 1, "public_opinion": -2}
+    assert assessed(s) == ["mediation"]
+    assert score_path(s, ["go"]) == {"mediation": 100.0, "public_opinion": None}
+    assert mean_percent(s, ["go"]) == 100.0
+
+
+def test_declared_competency_only_another_path_raises_is_null_and_left_out_of_the_mean():
+    s = Scenario("s", "S", None, "", ("communication", "public_opinion"), "a", {
+        "a": Node("a", "", (Choice("good", "G", "won", {"communication": 3}),
+                            Choice("loud", "L", "lost", {"public_opinion": 2}))),
+        "won": Node("won", "", (), "success"),
+        "lost": Node("lost", "", (), "failure"),
+    })
+    assert assessed(s) == ["communication"]
+    assert score_path(s, ["loud"]) == {"communication": 0.0, "public_opinion": None}
+    assert score_path(s, ["good"]) == {"communication": 100.0, "public_opinion": None}
+    assert mean_percent(s, ["good"]) == 100.0 and mean_percent(s, ["loud"]) == 0.0
+
+
+def test_undeclared_effect_names_are_scored_after_the_declared_ones():
+    s = Scenario("s", "S", None, "", ("public_opinion",), "a", {
+        "a": Node("a", "", (Choice("x", "X", "z", {"mediation": 1, "communication": 1}),)),
+        "z": Node("z", "", (), "success"),
+    })
+    assert competency_names(s) == ["public_opinion", "communication", "mediation"]
+    assert score_path(s, ["x"]) == {"public_opinion": None, "communication": 100.0,
+                                    "mediation": 100.0}
+
+
+def test_a_run_that_beats_the_reference_in_one_competency_is_capped_at_100():
+    s = fork({"mediation": 3}, {"communication": 2, "mediation": 2})
+    assert [c.key for c in reference_path(s)] == ["r"]
+    assert path_sums(s, ["l"]) == {"communication": 0, "mediation": 3}
+    assert score_path(s, ["l"]) == {"communication": 0.0, "mediation": 100.0}
+    assert mean_percent(s, ["l"]) == 50.0
+
+
+def test_a_negative_sum_is_floored_at_0():
+    s = fork({"mediation": -4, "communication": 1}, {"communication": 2, "mediation": 2})
+    assert score_path(s, ["l"]) == {"communication": 50.0, "mediation": 0.0}
 
 
 def test_unfinished_run_ahead_of_later_losses_is_capped_at_100():
     s = line({"mediation": 5}, {"mediation": -3})
     assert score_path(s, ["go"]) == {"mediation": 100.0}
     assert score_path(s, ["go", "go"]) == {"mediation": 100.0}
+
+
+def test_reference_path_ends_in_success_even_when_a_failure_sums_more():
+    s = Scenario("s", "S", None, "", (), "a", {
+        "a": Node("a", "", (Choice("flashy", "F", "lost", {"mediation": 9}),
+                            Choice("steady", "S", "won", {"mediation": 1}))),
+        "won": Node("won", "", (), "success"),
+        "lost": Node("lost", "", (), "failure"),
+    })
+    assert [c.key for c in reference_path(s)] == ["steady"]
+    assert score_path(s, ["flashy"]) == {"mediation": 100.0}
+
+
+def test_reference_tie_goes_to_fewer_choices():
+    s = Scenario("s", "S", None, "", (), "a", {
+        "a": Node("a", "", (Choice("long", "L", "b", {"mediation": 1}),
+                            Choice("short", "S", "z", {"mediation": 2}))),
+        "b": Node("b", "", (Choice("on", "O", "z", {"communication": 1}),)),
+        "z": Node("z", "", (), "success"),
+    })
+    assert [c.key for c in reference_path(s)] == ["short"]
+    assert score_path(s, ["long", "on"]) == {"communication": None, "mediation": 50.0}
+
+
+def test_reference_tie_of_equal_length_goes_to_the_choice_listed_first_where_paths_part():
+    s = Scenario("s", "S", None, "", (), "a", {
+        "a": Node("a", "", (Choice("go", "G", "b", {"mediation": 1}),)),
+        "b": Node("b", "", (Choice("left", "L", "z", {"communication": 2}),
+                            Choice("right", "R", "z", {"mediation": 2}))),
+        "z": Node("z", "", (), "success"),
+    })
+    assert [c.key for c in reference_path(s)] == ["go", "left"]
+    assert assessed(s) == ["communication", "mediation"]
+    assert score_path(s, ["go", "right"]) == {"communication": 0.0, "mediation": 100.0}
+    assert [c.key for c in reference_path(fork({"mediation": 2}, {"information": 2}))] == ["l"]
+
+
+def test_without_a_success_ending_nothing_is_assessed():
+    s = line({"mediation": 2}, ending="partial")
+    assert reference_path(s) is None
+    assert score_path(s, ["go"]) == {"mediation": None}
+    assert mean_percent(s, ["go"]) is None
+    assert mean_of({"mediation": None}) is None
+    assert mean_of({"mediation": 50.0, "information": None, "communication": 25.0}) == 37.5
 
 
 def test_max_depth_is_the_longest_path(noise):
@@ -170,7 +257,10 @@ def test_debrief_counts_what_a_choice_leads_to_not_only_its_effects():
 
 
 def test_debrief_tie_is_not_a_better_choice():
-    s = fork({"mediation": 2}, {"communication": 2})
+    """Communication is not assessed (the reference path, l, does not raise it), so r's
+    loss there does not count: both choices score 100 in mediation."""
+    s = fork({"mediation": 3}, {"mediation": 3, "communication": -1})
+    assert score_path(s, ["r"]) == {"communication": None, "mediation": 100.0}
     assert debrief(s, ["r"])[0].better is None
 
 
@@ -197,28 +287,37 @@ def test_scores_stay_between_0_and_100_at_every_step(s, picks):
         if node.ending is not None:
             break
         keys.append(node.choices[pick % len(node.choices)].key)
-        assert all(0 <= v <= 100 for v in score_path(s, keys).values())
+        assert all(v is None or 0 <= v <= 100 for v in score_path(s, keys).values())
 
 
 @settings(max_examples=200, deadline=None)
 @given(scenarios())
-def test_best_sums_match_brute_force_over_every_path(s):
-    paths = all_paths(s)
-    names = {n for node in s.nodes.values() for c in node.choices for n in c.effects}
-    assert best_sums(s) == {
-        n: max(sum(c.effects.get(n, 0) for c in p) for p in paths) for n in names
-    }
-    assert max_depth(s) == max(len(p) for p in paths)
+def test_reference_path_matches_brute_force_over_every_path(s):
+    assert reference_path(s) == oracle_reference(s)
+    assert max_depth(s) == max(len(p) for p in all_paths(s))
+
+
+@settings(max_examples=200, deadline=None)
+@given(scenarios())
+def test_the_reference_path_scores_100_in_every_assessed_competency(s):
+    keys = [c.key for c in reference_path(s)]
+    assert outcome(s, keys) == "success"
+    scores = score_path(s, keys)
+    assert [name for name, v in scores.items() if v is not None] == assessed(s)
+    assert all(v == 100.0 for v in scores.values() if v is not None)
+    assert mean_percent(s, keys) == (100.0 if assessed(s) else None)
 
 
 @settings(max_examples=200, deadline=None)
 @given(scenarios(), st.data())
-def test_path_maximising_a_competency_scores_100_in_it(s, data):
-    best = {n: v for n, v in best_sums(s).items() if v > 0}
-    assume(best)
-    name = data.draw(st.sampled_from(sorted(best)))
-    path = max(all_paths(s), key=lambda p: sum(c.effects.get(name, 0) for c in p))
-    assert score_path(s, [c.key for c in path])[name] == 100.0
+def test_any_finished_run_scores_its_sums_over_the_references(s, data):
+    path = data.draw(st.sampled_from(all_paths(s)))
+    reference = oracle_reference(s)
+    scores = score_path(s, [c.key for c in path])
+    for name, value in scores.items():
+        best = sum(c.effects.get(name, 0) for c in reference)
+        total = sum(c.effects.get(name, 0) for c in path)
+        assert value == (None if best <= 0 else round(min(100, max(0, total) / best * 100), 1))
 
 
 @settings(max_examples=300, deadline=None)
@@ -261,22 +360,25 @@ def test_better_choice_puts_the_outcome_before_the_effects():
 
 
 def test_better_choice_is_scored_as_on_the_chart_floored_at_zero():
-    """A loss below 0 costs no more on the chart than 0: these two paths score the same."""
+    """A loss below 0 costs no more on the chart than 0: x and y score the same, so
+    neither is better than the other; z, the reference path, is better than both."""
     s = Scenario("s", "S", None, "", (), "a", {
-        "a": Node("a", "", (Choice("x", "X", "z", {"communication": 1}),
-                            Choice("y", "Y", "z", {"mediation": 1, "communication": -5}))),
+        "a": Node("a", "", (Choice("x", "X", "z", {"communication": 2}),
+                            Choice("y", "Y", "z", {"communication": 2, "mediation": -5}),
+                            Choice("w", "W", "z", {"communication": 2, "mediation": 1}))),
         "z": Node("z", "", (), "success"),
     })
-    assert score_path(s, ["y"]) == {"communication": 0.0, "mediation": 100.0}
-    assert debrief(s, ["y"])[0].better is None
+    assert score_path(s, ["y"]) == score_path(s, ["x"]) == {"communication": 100.0,
+                                                             "mediation": 0.0}
+    assert debrief(s, ["y"])[0].better == debrief(s, ["x"])[0].better == s.nodes["a"].choices[2]
 
 
-def test_mean_percent_is_over_the_declared_competencies_that_can_score(noise):
-    assert scored_competencies(noise) == ["communication", "mediation"]
+def test_mean_percent_is_over_the_assessed_competencies(noise):
+    assert assessed(noise) == ["communication", "mediation"]
     assert mean_percent(noise, ["listen", "agree"]) == 100.0
     assert mean_percent(noise, ["scold", "apologise", "agree"]) == 37.5
     s = line({"public_opinion": -2, "mediation": 1}, {"information": 1})
-    assert scored_competencies(s) == ["mediation", "information"]
+    assert assessed(s) == ["mediation", "information"]
     assert mean_percent(s, ["go"]) == 50.0
 
 

@@ -212,3 +212,36 @@ def test_content_check_reports_deep_yaml_as_one_line(app, runner, tmp_path):
     assert any(line.startswith("huge.yml: file: invalid YAML: a value cannot be read")
                for line in lines)
     assert "Traceback" not in result.output
+
+
+BAD_MOVE = NOISE.replace("effects: {communication: -1}", "effects: {communication: -1, "
+                         "information: 1}", 1)
+
+
+def test_content_check_prints_warnings_that_fail_only_with_strict(app, runner, tmp_path):
+    assert BAD_MOVE != NOISE
+    (tmp_path / "noise.yml").write_text(BAD_MOVE, encoding="utf-8")
+    (tmp_path / "courses").mkdir()
+    args = ["content", "check", "--courses", str(tmp_path / "courses"), "--scenarios",
+            str(tmp_path)]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    warning = ("warning: noise.yml: node 'arrive', choice 'scold': a bad move earns points: "
+               "it loses points (communication -1) yet gains information +1")
+    assert warning in result.output.splitlines()
+    assert ("warning: noise.yml: competency 'information': the path scold > apologise > "
+            "agree takes the negative choice 'scold' at 'arrive' yet sums 1, more than the "
+            "reference path's 0") in result.output.splitlines()
+    assert "content check: 0 problems, 2 warnings" in result.output
+    strict = runner.invoke(args=[*args, "--strict"])
+    assert strict.exit_code == 1 and warning in strict.output.splitlines()
+    (tmp_path / "noise.yml").write_text(NOISE, encoding="utf-8")
+    clean = runner.invoke(args=[*args, "--strict"])
+    assert clean.exit_code == 0 and "warning:" not in clean.output
+
+
+def test_a_file_with_warnings_still_loads(load_folder, tmp_path):
+    (tmp_path / "noise.yml").write_text(BAD_MOVE, encoding="utf-8")
+    report = load_folder(tmp_path)
+    assert report.problems == [] and report.created == ["noise"]
+    assert [w.split(": ")[1] for w in report.warnings] == ["noise.yml", "noise.yml"]

@@ -145,6 +145,7 @@ def test_run_keeps_its_version_when_the_scenario_is_edited_mid_run(api, app, use
         admin = db.session.get(User, users["admin"])
         scenario = db.session.scalar(sa.select(Scenario))
         edited = NOISE.replace("ending: success", "ending: failure")
+        edited = edited.replace("ending: partial", "ending: success")  # one success still
         edited = edited.replace("引导双方约定练习时间并加装减震垫", "改过的选项")
         assert authoring.save_scenario(admin, scenario, edited).number == 2
         db.session.commit()

@@ -8,16 +8,18 @@ from markupsafe import escape
 
 from tests.conftest import bearer, csrf_from
 from trainer.simulation.engine import (
+    assessed,
     debrief,
     mean_percent,
     outcome,
     paths_to_endings,
-    scored_competencies,
+    reference_path,
+    score_path,
 )
 from trainer.simulation.validate import parse_yaml
 
 from .conftest import SHIPPED
-from .strategies import all_paths, oracle_worth
+from .strategies import all_paths, oracle_names, oracle_reference, oracle_worth
 
 FILES = sorted(SHIPPED.glob("*.yml"))
 OUTCOME = {"success": "Resolved", "partial": "Partly resolved", "failure": "Not resolved"}
@@ -30,22 +32,35 @@ def graph_of(path):
 
 
 def expected_scores(graph, keys):
-    """DESIGN.md: the sum of the effects along the path as a percent of the best sum any
-    path from start reaches in that competency, floored at 0."""
-    paths = all_paths(graph)
+    """DESIGN.md: the sum of the effects along the path as a percent of the reference
+    path's sum in that competency, floored at 0, capped at 100; None when that sum is
+    not positive (the competency is not assessed)."""
+    reference = oracle_reference(graph)
     taken, node = [], graph.nodes[graph.start]
     for key in keys:
         choice = node.choice(key)
         taken.append(choice)
         node = graph.nodes[choice.goto]
-    names = {n for p in paths for c in p for n in c.effects}
     scores = {}
-    for name in names:
-        best = max(sum(c.effects.get(name, 0) for c in p) for p in paths)
-        if best > 0:
-            total = sum(c.effects.get(name, 0) for c in taken)
-            scores[name] = round(max(0, total) / best * 100, 1)
+    for name in oracle_names(graph):
+        best = sum(c.effects.get(name, 0) for c in reference)
+        total = sum(c.effects.get(name, 0) for c in taken)
+        scores[name] = round(min(100, max(0, total) / best * 100), 1) if best > 0 else None
     return scores, taken
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_the_reference_path_scores_100_in_every_assessed_competency(path):
+    graph = graph_of(path)
+    reference = reference_path(graph)
+    assert reference == oracle_reference(graph)
+    keys = [c.key for c in reference]
+    assert outcome(graph, keys) == "success"
+    scores = score_path(graph, keys)
+    assert assessed(graph), path.name
+    assert {name: 100.0 for name in assessed(graph)} == {
+        name: value for name, value in scores.items() if value is not None}
+    assert mean_percent(graph, keys) == 100.0
 
 
 def test_the_library_meets_the_issue(app):
@@ -66,7 +81,6 @@ def test_the_chart_tells_the_same_story_as_the_outcome(path):
     partial beats the best failure. Each partial above each failure is not asked: a
     partial path full of blunders cannot outscore a failure that started well."""
     graph = graph_of(path)
-    assert scored_competencies(graph) == list(graph.competencies)
     means: dict[str, list[float]] = {"success": [], "partial": [], "failure": []}
     for taken in all_paths(graph):
         keys = [c.key for c in taken]
@@ -120,10 +134,15 @@ def _check_debrief_page(graph, keys, ending, html):
     assert len(html.encode()) < 60_000
     assert f">{OUTCOME[graph.nodes[ending].ending]}</h2>" in html
     scores, taken = expected_scores(graph, keys)
+    shown = [value for value in scores.values() if value is not None]
     chart = re.search(r"<svg[^>]*class=\"chart\".*?</svg>", html, re.S)
-    assert (chart is not None) == bool(scores)
-    for value in scores.values():
+    assert (chart is not None) == bool(shown)
+    assert chart.group(0).count("%</text>") == len(shown)
+    for value in shown:
         assert f">{value:g}%</text>" in chart.group(0)
+    assert ">Reference path</h2>" in html
+    for choice in reference_path(graph):
+        assert f"<li>{escape(choice.label)}</li>" in html
     for choice in taken:
         assert str(escape(choice.feedback)) in html
     assert 'style="' not in html and "<script" not in html

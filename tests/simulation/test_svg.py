@@ -69,3 +69,17 @@ def test_graph_of_an_unreadable_draft_is_still_drawn():
     graph, problems = read_draft("version: 1\nnodes: {a: {text: x, choices: [go]}}\n", "f", "f")
     assert graph is not None and problems
     xml.dom.minidom.parseString(graph_svg(graph, "g"))
+
+
+def test_graph_highlights_the_reference_path_only_when_given():
+    graph, problems = read_draft((FIXTURES / "noise.yml").read_text("utf-8"), "n", "n")
+    assert problems == []
+    from trainer.simulation.engine import reference_path
+
+    plain = graph_svg(graph, "g")
+    assert 'class="reference"' not in plain and "node reference" not in plain
+    svg = graph_svg(graph, "g", reference_path(graph), "参考 & 路径")
+    xml.dom.minidom.parseString(svg)
+    assert svg.count('<path class="reference"') == 2
+    assert svg.count('<g class="node reference">') == 3
+    assert "(参考 &amp; 路径)" in svg and "style=" not in svg

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer.simulation.engine import best_sums, score_path
+from trainer.simulation.engine import reference_sums, score_path
 from trainer.simulation.graph import Choice
 from trainer.simulation.twee import parse_twee, parse_twine_html
 
@@ -79,7 +79,7 @@ def test_node_text_drops_links_and_keeps_macros_as_text(parking):
 
 
 def test_imported_story_can_be_scored(parking):
-    assert best_sums(parking)["communication"] == 2
+    assert reference_sums(parking)["communication"] == 2
     assert score_path(parking, ["calm-down", "owner-vip"])["communication"] == 100.0
 
 
@@ -92,7 +92,7 @@ def test_escapes_in_passage_names_are_decoded():
 
 
 def test_start_passage_is_the_default_start():
-    scenario, problems = twee(":: Start\n[[Go->End]]\n:: End [ending:partial]\nBye\n")
+    scenario, problems = twee(":: Start\n[[Go->End]]\n:: End [ending:success]\nBye\n")
     assert problems == []
     assert scenario.start == "Start"
     assert scenario.title == "s"

@@ -379,3 +379,14 @@ def test_twee_import_exports_to_yaml_that_loads_again():
     again, problems = parse_yaml(dump_yaml(story), "parking.yml", "parking", set(DEPARTMENTS))
     assert problems == []
     assert again == story
+
+
+def test_a_scenario_without_a_success_ending_is_refused():
+    s = scenario_with(a=node("a", "b", "c"), b=node("b", ending="partial"),
+                      c=node("c", ending="failure"))
+    assert messages(validate(s, "f")) == [
+        "f: file: no success ending: at least one node must end with ending 'success' (runs "
+        "are scored against the best path to one)"
+    ]
+    doc = with_(("nodes", "z", "ending"), "partial")
+    assert "f.yml: file: no success ending" in "\n".join(messages(parse_doc(doc)[1]))

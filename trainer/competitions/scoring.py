@@ -171,8 +171,7 @@ def on_run_finished(run) -> None:
     if result is None:
         return
     rnd = db.session.get(Round, result.round_id)
-    declared = list(run.version.scenario.competencies or [])
-    result.percent = standings.scenario_percent(dict(run.scores or {}), declared, run.outcome)
+    result.percent = standings.scenario_percent(dict(run.scores or {}), run.outcome)
     result.finished_at = run.finished_at
     limit = rnd.time_limit * 60 if rnd.time_limit else None
     result.seconds = standings.timed_seconds(run.started_at, run.finished_at, limit)

@@ -148,14 +148,11 @@ def judged_percent(sheet_totals: Sequence[float], max_total: float) -> float | N
     return round(clamp_percent(100 * mean / max_total), 4)
 
 
-def scenario_percent(scores: dict[str, float], declared: Sequence[str],
-                     outcome: str | None) -> float:
+def scenario_percent(scores: dict[str, float | None], outcome: str | None) -> float:
     """A scenario round's percent: the mean of the run's competency percents over the
-    scenario's declared competencies (those it can score); without any, the mean of all
-    scores; a scenario that scores nothing counts its ending (success 100, partial 50)."""
-    chosen = [float(scores[c]) for c in declared if c in scores]
-    if not chosen:
-        chosen = [float(v) for v in scores.values()]
+    assessed competencies (a None percent is a competency not assessed, left out); a
+    scenario that assesses none counts its ending (success 100, partial 50)."""
+    chosen = [float(v) for v in scores.values() if v is not None]
     if chosen:
         return round(clamp_percent(sum(chosen) / len(chosen)), 4)
     return SCENARIO_OUTCOME_PERCENT.get(outcome or "", 0.0)

@@ -36,10 +36,11 @@ def _run(courses_dir: Path | None, scenarios_dir: Path | None, dry_run: bool) ->
 
 
 def _print(report: LoadReport, verb: str) -> None:
-    for line in report.problems:
+    for line in report.problems + report.warnings:
         click.echo(line, err=True)
     click.echo(f"{verb}: {len(report.created)} created, {len(report.updated)} updated, "
-               f"{len(report.unchanged)} unchanged, {len(report.problems)} problems")
+               f"{len(report.unchanged)} unchanged, {len(report.problems)} problems, "
+               f"{len(report.warnings)} warnings")
 
 
 @cli.command("load")
@@ -57,14 +58,17 @@ def load_command(courses_dir, scenarios_dir):
 @cli.command("check")
 @COURSES
 @SCENARIOS
-def check_command(courses_dir, scenarios_dir):
-    """Validate only: one line per problem, non-zero exit when there is any."""
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def check_command(courses_dir, scenarios_dir, strict):
+    """Validate only: one line per problem, non-zero exit when there is any; warnings are
+    lines starting with "warning:" and fail the check only with --strict."""
     report = _run(courses_dir, scenarios_dir, dry_run=True)
     db.session.rollback()
-    for line in report.problems:
+    for line in report.problems + report.warnings:
         click.echo(line)
-    click.echo(f"content check: {len(report.problems)} problems")
-    if not report.ok:
+    click.echo(f"content check: {len(report.problems)} problems, "
+               f"{len(report.warnings)} warnings")
+    if not report.ok or (strict and report.warnings):
         raise SystemExit(1)
 
 

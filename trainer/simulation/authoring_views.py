@@ -12,6 +12,7 @@ from trainer.extensions import db
 from trainer.simulation import authoring, engine, playback
 from trainer.simulation.authoring import ScenarioRejected
 from trainer.simulation.forms import NewScenarioForm, ScenarioForm, StatusForm
+from trainer.simulation.graph import Choice
 from trainer.simulation.graph import Scenario as Graph
 from trainer.simulation.graphsvg import graph_svg
 from trainer.simulation.models import Scenario
@@ -29,9 +30,18 @@ def _editable(slug: str) -> Scenario:
     return scenario
 
 
-def _graph(graph: Graph | None) -> Markup | None:
-    """The graph view; the SVG is built and escaped by graphsvg.graph_svg."""
-    return Markup(graph_svg(graph, _("Scenario graph"))) if graph is not None else None
+def _graph(graph: Graph | None, reference: list[Choice] | None = None) -> Markup | None:
+    """The graph view, the reference path highlighted when given; the SVG is built and
+    escaped by graphsvg.graph_svg."""
+    if graph is None:
+        return None
+    return Markup(graph_svg(graph, _("Scenario graph"), reference, _("Reference path")))
+
+
+def _reference(graph: Graph | None) -> list[Choice] | None:
+    """The reference path of a saved (so valid) version; None when there is no version
+    or no success ending can be reached."""
+    return engine.reference_path(graph) if graph is not None else None
 
 
 @bp.route("/author/scenarios")
@@ -67,8 +77,11 @@ def edit_scenario(slug: str):
         form.yaml.data = authoring.scenario_yaml(scenario)
     if not form.validate_on_submit():
         graph = graph_of(scenario.current_version) if scenario.current_version else None
+        reference = _reference(graph)
         return render_template("simulation/edit.html", form=form, scenario=scenario,
-                               graph=_graph(graph), status=StatusForm())
+                               graph=_graph(graph, reference), reference=reference,
+                               sums=engine.reference_sums(graph) if reference else {},
+                               status=StatusForm())
     try:
         version = authoring.save_scenario(current_user, scenario, form.yaml.data)
     except Invalid as exc:

@@ -4,6 +4,11 @@ A run is just the list of choice keys taken from `start`; every function replays
 the engine holds no state. Scenarios are assumed to have passed `validate` (acyclic, every
 goto resolves); all graph sums are one pass over a topological order, O(nodes + edges);
 the debrief's better choices carry a small Pareto frontier of sums along that pass.
+
+Scoring (DESIGN.md, "Scoring against the model path"): the reference path is the path
+from start to a success ending with the highest sum of all its effects; a run's percent
+in a competency is its sum there over the reference path's, floored at 0 and capped at
+100; a competency the reference path does not raise above 0 is not assessed (None).
 """
 
 from collections.abc import Callable
@@ -44,17 +49,59 @@ def _best_from(s: Scenario, worth: Callable[[Choice], int]) -> dict[str, int]:
     return best
 
 
-def _effect_names(s: Scenario) -> list[str]:
+def competency_names(s: Scenario) -> list[str]:
+    """What a run is scored in: the declared competencies, then any other effect name the
+    choices use (so nothing an author scores is hidden), in COMPETENCIES order."""
     found = {name for node in s.nodes.values() for c in node.choices for name in c.effects}
-    return [n for n in COMPETENCIES if n in found] + sorted(found - set(COMPETENCIES))
+    extra = [n for n in COMPETENCIES if n in found] + sorted(found - set(COMPETENCIES))
+    return list(s.competencies) + [n for n in extra if n not in s.competencies]
 
 
-def best_sums(s: Scenario) -> dict[str, int]:
-    """Competency -> the best sum of its effects any path from start to an ending reaches."""
-    sums = {}
-    for name in _effect_names(s):
-        sums[name] = _best_from(s, lambda c, name=name: c.effects.get(name, 0)).get(s.start, 0)
-    return sums
+def _total(choice: Choice) -> int:
+    return sum(choice.effects.values())
+
+
+def reference_path(s: Scenario) -> list[Choice] | None:
+    """The model path: from start to a `success` ending with the highest sum of all its
+    effects; ties go to fewer choices, then to the choice listed first where the paths
+    part. None when no success ending can be reached.
+
+    One pass in reverse topological order: each node keeps the best (sum, -length) to a
+    success ending and the first choice reaching it, so the path read forward from start
+    is the lexicographically first of the best ones.
+    """
+    best: dict[str, tuple[int, int]] = {}
+    via: dict[str, Choice] = {}
+    for key in reversed(topological_order(s)):
+        node = s.nodes[key]
+        if node.ending == "success":
+            best[key] = (0, 0)
+        for c in node.choices:
+            if c.goto in best and c.goto != key:  # a broken draft may loop on itself
+                value = (_total(c) + best[c.goto][0], best[c.goto][1] - 1)
+                if key not in best or value > best[key]:
+                    best[key], via[key] = value, c
+    if s.start not in via:
+        return None
+    path, key = [], s.start
+    while key in via:
+        path.append(via[key])
+        key = via[key].goto
+    return path
+
+
+def _sums(choices: list[Choice], names: list[str]) -> dict[str, int]:
+    return {name: sum(c.effects.get(name, 0) for c in choices) for name in names}
+
+
+def reference_sums(s: Scenario) -> dict[str, int]:
+    """Competency -> the sum of its effects along the reference path (all 0 without one)."""
+    return _sums(reference_path(s) or [], competency_names(s))
+
+
+def assessed(s: Scenario) -> list[str]:
+    """The competencies a run is assessed in: those the reference path raises above 0."""
+    return [name for name, total in reference_sums(s).items() if total > 0]
 
 
 def max_depth(s: Scenario) -> int:
@@ -97,23 +144,31 @@ def outcome(s: Scenario, choice_keys: list[str]) -> str | None:
     return current_node(s, choice_keys).ending
 
 
-def score_path(s: Scenario, choice_keys: list[str]) -> dict[str, float]:
-    """Competency -> percent of its best sum, floored at 0, capped at 100, 1 decimal.
+def path_sums(s: Scenario, choice_keys: list[str]) -> dict[str, int]:
+    """Competency -> the sum of its effects along a run's choices so far."""
+    return _sums([choice for _, choice in _replay(s, choice_keys)[0]], competency_names(s))
 
-    Competencies no path can raise above 0 are left out (no meaningful percent).
-    """
-    totals: dict[str, int] = {}
-    for _, choice in _replay(s, choice_keys)[0]:
-        for name, amount in choice.effects.items():
-            totals[name] = totals.get(name, 0) + amount
-    return {
-        name: _percent(totals.get(name, 0), best) for name, best in best_sums(s).items() if best > 0
-    }
+
+def score_path(s: Scenario, choice_keys: list[str]) -> dict[str, float | None]:
+    """Competency -> percent of the reference path's sum in it, floored at 0, capped at
+    100, one decimal; None for a competency that is not assessed (reference sum <= 0)."""
+    reference = reference_sums(s)
+    totals = path_sums(s, choice_keys)
+    return {name: _percent(totals[name], best) if best > 0 else None
+            for name, best in reference.items()}
 
 
 def _percent(total: int, best: int) -> float:
-    # An unfinished run may be ahead of a path's later losses, hence the cap.
+    # A path may beat the reference in one competency (it is the best in the sum of all),
+    # and an unfinished run may be ahead of later losses: hence the cap.
     return round(min(100.0, max(0, total) / best * 100), 1)
+
+
+def mean_of(scores: dict[str, float | None]) -> float | None:
+    """The mean of the assessed percents (None values left out), one decimal; None when
+    no competency is assessed."""
+    values = [v for v in scores.values() if v is not None]
+    return round(sum(values) / len(values), 1) if values else None
 
 
 OUTCOME_RANK = {"failure": 0, "partial": 1, "success": 2}
@@ -122,14 +177,6 @@ OUTCOME_RANK = {"failure": 0, "partial": 1, "success": 2}
 FRONTIER_CAP = 256
 
 Vector = tuple[int, ...]
-
-
-def scored_competencies(s: Scenario) -> list[str]:
-    """What a run's mean percent is over: the declared competencies (all the effect names
-    when none are declared) that some path can raise above 0, as in the chart."""
-    best = best_sums(s)
-    names = s.competencies or tuple(best)
-    return [name for name in names if best.get(name, 0) > 0]
 
 
 def _vector(choice: Choice, names: list[str]) -> Vector:
@@ -147,17 +194,18 @@ def _worth(totals: Vector, best: Vector) -> Fraction:
                Fraction(0))
 
 
-def mean_percent(s: Scenario, choice_keys: list[str]) -> float:
-    """The mean of a path's percents over `scored_competencies` (0 when there are none),
-    exact before this final rounding to one decimal."""
-    names = scored_competencies(s)
+def mean_percent(s: Scenario, choice_keys: list[str]) -> float | None:
+    """The mean of a path's percents over the assessed competencies, exact before the
+    final rounding to one decimal; None when the scenario assesses none."""
+    names = assessed(s)
     if not names:
-        return 0.0
-    sums = best_sums(s)
+        return None
+    reference = reference_sums(s)
     totals = tuple([0] * len(names))
     for _, choice in _replay(s, choice_keys)[0]:
         totals = _add(totals, _vector(choice, names))
-    return round(float(_worth(totals, tuple(sums[n] for n in names)) * 100 / len(names)), 1)
+    best = tuple(reference[n] for n in names)
+    return round(float(_worth(totals, best) * 100 / len(names)), 1)
 
 
 def _pareto(vectors: list[Vector], best: Vector) -> list[Vector]:
@@ -194,12 +242,12 @@ def debrief(s: Scenario, choice_keys: list[str]) -> list[Step]:
 
     A choice is worth what the best path through it (after the steps already taken) is
     scored on: first its outcome (success > partial > failure), then the mean of its
-    percents over `scored_competencies`, with the chart's rules. `better` is the first
+    percents over the assessed competencies, with the chart's rules. `better` is the first
     choice of highest worth when that is strictly above the worth of the choice taken.
     """
-    names = scored_competencies(s)
-    sums = best_sums(s)
-    best = tuple(sums[n] for n in names)
+    names = assessed(s)
+    reference = reference_sums(s)
+    best = tuple(reference[n] for n in names)
     fronts = _frontiers(s, names, best)
     totals = tuple([0] * len(names))
     steps = []

@@ -3,19 +3,20 @@
 Pure. Works for broken drafts too (cycles, dangling gotos, unreachable nodes, dead ends),
 so that an author sees each mistake where it is: problem nodes get a red dashed border,
 a choice whose goto names no node ends at a red "?" ghost, and a choice that goes back up
-(a cycle) is drawn in red. Colours are SVG presentation attributes (the CSP forbids
+(a cycle) is drawn in red. The reference path, when given, is drawn in thick green
+arrows with green-edged boxes. Colours are SVG presentation attributes (the CSP forbids
 ``style``); all text is escaped here.
 """
 
 from dataclasses import dataclass
 from html import escape
 
-from .graph import Scenario, cyclic_components, successors, topological_order
+from .graph import Choice, Scenario, cyclic_components, successors, topological_order
 from .rules import graph_problems
 
 W, H, GAP_X, GAP_Y, PAD = 150, 44, 24, 56, 16
 FILL = {"success": "#eaf6ee", "partial": "#fff4dc", "failure": "#fdecee", None: "#ffffff"}
-LINE, BAD, INK, MUTED = "#8f8580", "#b00020", "#1d1b1a", "#5c5552"
+LINE, BAD, INK, MUTED, REF = "#8f8580", "#b00020", "#1d1b1a", "#5c5552", "#1e6b34"
 
 
 @dataclass
@@ -84,9 +85,31 @@ def _centre(parent_keys: list[str], boxes: Boxes) -> float:
     return sum(xs) / len(xs) if xs else float("inf")
 
 
-def graph_svg(s: Scenario, title: str) -> str:
-    """The whole graph as one <svg> element."""
+@dataclass(frozen=True)
+class _Path:
+    """The reference path to mark: its choices as (node key, choice key), its node keys
+    and the (translated) note added to their tooltips."""
+
+    edges: frozenset[tuple[str, str]]
+    nodes: frozenset[str]
+    note: str
+
+
+def _path(s: Scenario, choices: list[Choice], note: str) -> _Path:
+    node, edges, nodes = s.start, set(), {s.start} if choices else set()
+    for c in choices:
+        edges.add((node, c.key))
+        node = c.goto
+        nodes.add(node)
+    return _Path(frozenset(edges), frozenset(nodes), note)
+
+
+def graph_svg(s: Scenario, title: str, reference: list[Choice] | None = None,
+              reference_note: str = "") -> str:
+    """The whole graph as one <svg> element; `reference` (the reference path's choices
+    from start) is highlighted, its tooltips ending in `reference_note`."""
     boxes = layout(s)
+    ref = _path(s, reference or [], reference_note)
     problems = graph_problems(s)
     width = max((b.x for b in boxes.values()), default=0) + W + PAD
     height = max((b.y for b in boxes.values()), default=0) + H + PAD
@@ -98,16 +121,18 @@ def graph_svg(s: Scenario, title: str) -> str:
         f'markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" '
         f'fill="{LINE}"/></marker><marker id="arrow-bad" viewBox="0 0 10 10" refX="10" '
         f'refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
-        f'<path d="M0 0L10 5L0 10z" fill="{BAD}"/></marker></defs>',
+        f'<path d="M0 0L10 5L0 10z" fill="{BAD}"/></marker><marker id="arrow-ref" '
+        f'viewBox="0 0 10 10" refX="10" refY="5" markerWidth="5" markerHeight="5" '
+        f'orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="{REF}"/></marker></defs>',
     ]
-    parts += _edges(s, boxes)
-    parts += [_box(s, b, ["missing"] if b.ghost else problems.get(b.key, []))
+    parts += _edges(s, boxes, ref)
+    parts += [_box(s, b, ["missing"] if b.ghost else problems.get(b.key, []), ref)
               for b in boxes.values()]
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _edges(s: Scenario, boxes: Boxes) -> list[str]:
+def _edges(s: Scenario, boxes: Boxes, ref: _Path) -> list[str]:
     cycle_of = {key: i for i, group in enumerate(cyclic_components(successors(s)))
                 for key in group}
     out = []
@@ -117,12 +142,19 @@ def _edges(s: Scenario, boxes: Boxes) -> list[str]:
             dst = boxes[(c.goto not in s.nodes, c.goto)]
             on_cycle = key in cycle_of and cycle_of[key] == cycle_of.get(c.goto)
             up = dst.row <= src.row
-            out.append(_edge(src, dst, on_cycle or dst.ghost, f"{key} → {c.goto}: {c.key}", up))
+            tip = f"{key} → {c.goto}: {c.key}"
+            on_ref = (key, c.key) in ref.edges
+            if on_ref and ref.note:
+                tip += f" ({ref.note})"
+            out.append(_edge(src, dst, on_cycle or dst.ghost, tip, up, on_ref))
     return out
 
 
-def _edge(src: _Box, dst: _Box, bad: bool, tip: str, back: bool) -> str:
+def _edge(src: _Box, dst: _Box, bad: bool, tip: str, back: bool, on_ref: bool = False) -> str:
     colour, marker = (BAD, "arrow-bad") if bad else (LINE, "arrow")
+    if on_ref and not bad:
+        colour, marker = REF, "arrow-ref"
+    stroke = 3 if on_ref else 1.5
     x1, y1 = src.x + W / 2, src.y + H
     if back:  # goes up or sideways: leave and enter on the right-hand side
         x1, y1 = src.x + W, src.y + H / 2
@@ -133,22 +165,29 @@ def _edge(src: _Box, dst: _Box, bad: bool, tip: str, back: bool) -> str:
         x2, y2 = dst.x + W / 2, dst.y
         d = f"M{x1:g} {y1:g}L{x2:g} {y2:g}"
     dash = ' stroke-dasharray="5 3"' if bad else ""
-    return (f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="1.5"{dash} '
-            f'marker-end="url(#{marker})"><title>{escape(tip)}</title></path>')
+    kind = ' class="reference"' if on_ref else ""
+    return (f'<path{kind} d="{d}" fill="none" stroke="{colour}" stroke-width="{stroke:g}"'
+            f'{dash} marker-end="url(#{marker})"><title>{escape(tip)}</title></path>')
 
 
-def _box(s: Scenario, b: _Box, kinds: list[str]) -> str:
+def _box(s: Scenario, b: _Box, kinds: list[str], ref: _Path) -> str:
     node = None if b.ghost else s.nodes[b.key]
     ending = node.ending if node is not None else None
     fill = FILL.get(ending, "#ffffff") if node is not None else "#fdecee"
     stroke, width, dash = (BAD, 2.5, ' stroke-dasharray="6 3"') if kinds else (LINE, 1, "")
+    on_ref = not b.ghost and b.key in ref.nodes
+    if on_ref and not kinds:
+        stroke, width = REF, 2.5
     if b.key == s.start and not b.ghost:
         width = max(width, 2.5)
     name = ("? " if b.ghost else "") + b.key
     sub = ending or (f"{len(node.choices)} ▸" if node is not None else "")
     tip = f"{name}" + (f" ({', '.join(kinds)})" if kinds else "")
+    if on_ref and ref.note:
+        tip += f" ({ref.note})"
+    kind = "node reference" if on_ref else "node"
     return (
-        f'<g class="node"><title>{escape(tip)}</title>'
+        f'<g class="{kind}"><title>{escape(tip)}</title>'
         f'<rect x="{b.x:g}" y="{b.y:g}" width="{W}" height="{H}" rx="6" fill="{fill}" '
         f'stroke="{stroke}" stroke-width="{width}"{dash}/>'
         f'<text x="{b.x + 8:g}" y="{b.y + 18:g}" font-size="13" fill="{INK}">'

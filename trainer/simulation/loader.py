@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from trainer.content import LoadReport
 from trainer.extensions import db
+from trainer.simulation.advice import scoring_warnings
 from trainer.simulation.graph import Problem
 from trainer.simulation.graph import Scenario as Graph
 from trainer.simulation.models import Scenario
@@ -26,7 +27,8 @@ SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
 def load_scenarios(folder: Path, *, dry_run: bool, known_departments: set[str]) -> LoadReport:
     """Validate every scenario file in ``folder``; unless ``dry_run``, upsert the valid ones
     (published at once). A file with any problem loads nothing; each problem is one line
-    "file: where: why"."""
+    "file: where: why". A valid file's scoring warnings (advice.scoring_warnings) are
+    lines "warning: file: where: why" and do not stop it loading."""
     report = LoadReport()
     if not folder.is_dir():
         report.problems.append(f"{folder}: not a folder")
@@ -42,6 +44,8 @@ def load_scenarios(folder: Path, *, dry_run: bool, known_departments: set[str]) 
             problems.append(Problem(path.name, "file", f"slug '{graph.slug}' belongs to a "
                                     "scenario authored in the browser; rename the file"))
         report.problems += [str(p) for p in problems]
+        if graph is not None and not problems:
+            report.warnings += [f"warning: {w}" for w in scoring_warnings(graph, path.name)]
         if graph is None or problems or dry_run:
             continue
         getattr(report, upsert_scenario(graph)).append(graph.slug)

@@ -47,7 +47,9 @@ def step_views(s: Scenario, html: dict[str, str], path: list[str],
 
 def play_state(s: Scenario, html: dict[str, str], path: list[str],
                reveal: bool = True) -> dict[str, Any]:
-    """Where a run stands: node, steps, progress, and outcome and scores once it ended."""
+    """Where a run stands: node, steps, progress, and outcome and scores once it ended
+    (competency -> percent, None when not assessed); once ended and revealed, the
+    reference path too (it would tell the model answer in a round still open)."""
     node = engine.current_node(s, path)
     steps = step_views(s, html, path, reveal)
     finished = node.ending is not None
@@ -63,9 +65,16 @@ def play_state(s: Scenario, html: dict[str, str], path: list[str],
         "step": len(path) + (0 if finished else 1),
         "total": engine.max_depth(s),
         "revealed": reveal,
+        "reference": reference_view(s) if finished and reveal else [],
     }
 
 
-def competencies_of(s: Scenario) -> list[str]:
-    """The competencies a scenario can score (those some path raises above 0)."""
-    return [name for name, best in engine.best_sums(s).items() if best > 0]
+def reference_view(s: Scenario) -> list[dict[str, str]]:
+    """The reference path's steps (the model run scored at 100): node key, choice key and
+    label; [] when the scenario has no success ending."""
+    path, node = engine.reference_path(s) or [], s.start
+    steps = []
+    for choice in path:
+        steps.append({"node": node, "key": choice.key, "label": choice.label})
+        node = choice.goto
+    return steps

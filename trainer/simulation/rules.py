@@ -2,7 +2,8 @@
 
 Every problem names the file and the node, choice, target or effect at fault, so that
 `flask content check` can print one line per problem. Besides DESIGN.md's list, the start
-may not be an ending (a run must offer a first choice) and an effect lies within
+may not be an ending (a run must offer a first choice), some node must be a success
+ending (runs are scored against the best path to one) and an effect lies within
 EFFECT_MIN..EFFECT_MAX (so a path's sums stay small, whole numbers).
 
 `validate(..., partial=True)` checks a graph read from a file that already has field
@@ -68,6 +69,8 @@ def validate(
     for node in s.nodes.values():
         _check_node(s, node, report)
     _check_graph(s, report)
+    if not report.problems:  # a typo'd ending or a broken graph is told first
+        _check_success(s, report)
     return report.problems
 
 
@@ -133,6 +136,14 @@ def _check_graph(s: Scenario, report: Report) -> None:
     for group in cyclic_components(succ):
         path = " -> ".join(quote(k) for k in find_cycle(group, succ))
         report.add(f"{report.noun} {path}", "cycle")
+
+
+def _check_success(s: Scenario, report: Report) -> None:
+    """A run is scored against the best path to a success ending: one must exist."""
+    endings = [n.ending for n in s.nodes.values() if n.ending is not None]
+    if s.nodes and "success" not in endings and "" not in endings:  # "": unread
+        report.add("file", f"no success ending: at least one {report.noun} must end with "
+                   f"ending 'success' (runs are scored against the best path to one)")
 
 
 def graph_problems(s: Scenario) -> dict[str, list[str]]:

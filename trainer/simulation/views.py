@@ -95,12 +95,14 @@ def _run_page(run: Run, error: str | None = None):
                            mine=mine, can_choose=mine and not state["finished"])
 
 
-def chart_for(scores: dict[str, float]) -> Markup | None:
-    """The competency chart; the SVG is built and escaped by charts.competency_chart."""
-    if not scores:
+def chart_for(scores: dict[str, float | None]) -> Markup | None:
+    """The competency chart of the assessed competencies (a None percent is one not
+    assessed, left out); the SVG is built and escaped by charts.competency_chart."""
+    shown = {key: value for key, value in scores.items() if value is not None}
+    if not shown:
         return None
-    labels = {key: competency_label(key) for key in scores}
-    return Markup(competency_chart(scores, labels, _("Competency scores")))
+    labels = {key: competency_label(key) for key in shown}
+    return Markup(competency_chart(shown, labels, _("Competency scores")))
 
 
 from trainer.simulation import authoring_views as _authoring  # noqa: E402,F401
