@@ -64,7 +64,7 @@ def test_a_failure_path_counts_too_and_names_every_negative_choice():
     })
     [path] = [w for w in lines(s) if "competency" in w]
     assert path == ("s.yml: competency 'information': the path rush > snoop takes the "
-                    "negative choice 'rush' at 'a', 'snoop' at 'b' yet sums 3, more than "
+                    "negative choices 'rush' at 'a', 'snoop' at 'b' yet sums 3, more than "
                     "the reference path's 1")
 
 

@@ -95,9 +95,11 @@ def _negative_paths(s: Scenario, file: str) -> list[Problem]:
             continue
         steps = _follow(s, clean, dirty)
         path = " > ".join(c.key for _, c in steps)
-        negatives = ", ".join(f"{quote(c.key)} at {quote(k)}" for k, c in steps if _negative(c))
+        negatives = [f"{quote(c.key)} at {quote(k)}" for k, c in steps if _negative(c)]
+        noun = "choice" if len(negatives) == 1 else "choices"
         out.append(Problem(file, f"competency {quote(name)}",
-                           f"the path {path} takes the negative choice {negatives} yet sums "
+                           f"the path {path} takes the negative {noun} {', '.join(negatives)} "
+                           f"yet sums "
                            f"{dirty[s.start].total}, more than the reference path's "
                            f"{reference[name]}"))
     return out
