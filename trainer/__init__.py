@@ -19,7 +19,14 @@ def create_app(config: type[Config] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _init_domains(app)
+    _wrap_views(app)
     return app
+
+
+def _wrap_views(app: Flask) -> None:
+    from trainer import unit_of_work
+
+    unit_of_work.init_app(app)  # around every view, once they are all registered
 
 
 def _init_extensions(app: Flask) -> None:

@@ -21,7 +21,6 @@ from trainer.competitions.queries import entered_ids, entry_of, get_competition,
 from trainer.competitions.services import create_competition, enter
 from trainer.competitions.spec import parse_competition
 from trainer.errors import DomainError, Invalid, NotFound
-from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.security import client_address
 
@@ -72,7 +71,6 @@ def competitions_list():
 @api_auth("organiser", "admin")
 def competitions_create():
     comp = create_competition(current_user, parse_competition(json_body()))
-    db.session.commit()
     return detail_json(comp), 201
 
 
@@ -86,7 +84,6 @@ def competitions_detail(comp_id: int):
 @api_auth()
 def competitions_enter(comp_id: int):
     entry, created = enter(current_user, get_competition(current_user, comp_id))
-    db.session.commit()
     return {"entry_id": entry.id, "number": entry.number}, 201 if created else 200
 
 
@@ -96,7 +93,6 @@ def competitions_start_round(comp_id: int, n: int):
     comp = get_competition(current_user, comp_id)
     rnd = get_round(comp, n)
     attempt_or_run, created = rounds.start_round(current_user, comp, rnd, client_address())
-    db.session.commit()
     return kind_of(rnd).api_state(attempt_or_run), 201 if created else 200
 
 
@@ -111,7 +107,6 @@ def competitions_score(comp_id: int, n: int, username: str):
     reason = field(data, "reason", str, required=False) or ""
     entry = judging.entry_by_username(comp, username[:40])
     sheet = judging.score_entry(current_user, rnd, entry, criteria, reason)
-    db.session.commit()
     return {"entrant": entry.number, "criteria": sheet.points, "total": sheet.total}
 
 
@@ -122,7 +117,6 @@ def competitions_publish(comp_id: int):
 
     comp = get_managed(current_user, comp_id)
     answer = publishing.publish(current_user, comp, _publish_reason())
-    db.session.commit()
     return answer
 
 

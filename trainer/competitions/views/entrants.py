@@ -13,21 +13,8 @@ from trainer.competitions.kinds.registry import kind_of
 from trainer.competitions.queries import get_competition, get_round
 from trainer.competitions.services import enter as enter_service
 from trainer.competitions.views.blueprint import bp
-from trainer.errors import DomainError
-from trainer.extensions import db
 from trainer.security import client_address
-
-
-def done_or_flash(action, *args) -> bool:
-    """Run a service and commit; on a refusal, roll back and show its message instead."""
-    try:
-        action(*args)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return False
-    db.session.commit()
-    return True
+from trainer.unit_of_work import refusal_redirects
 
 
 def _round(comp_id: int, n: int):
@@ -51,23 +38,24 @@ def detail(comp_id: int):
 
 @bp.post("/competitions/<int:comp_id>/enter")
 @login_required
+@refusal_redirects(".detail", "comp_id")
 def enter(comp_id: int):
     comp = get_competition(current_user, comp_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if done_or_flash(enter_service, current_user, comp):
-        flash(_("You have entered the competition."), "ok")
+    enter_service(current_user, comp)
+    flash(_("You have entered the competition."), "ok")
     return redirect(url_for(".detail", comp_id=comp.id))
 
 
 @bp.post("/competitions/<int:comp_id>/rounds/<int:n>/start")
 @login_required
+@refusal_redirects(".detail", "comp_id")
 def start(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if not done_or_flash(rounds.start_round, current_user, comp, rnd, client_address()):
-        return redirect(url_for(".detail", comp_id=comp.id))
+    rounds.start_round(current_user, comp, rnd, client_address())
     return redirect(url_for(".play", comp_id=comp.id, n=n))
 
 
@@ -87,7 +75,6 @@ def answers(comp_id: int, n: int):
         abort(400)
     submit = request.form.get("action") == "submit"
     outcome = rounds.save_answers(current_user, comp, rnd, request.form, submit)
-    db.session.commit()
     if outcome["late"]:
         flash(_("Time was up: the answers saved before the deadline were graded."), "error")
     elif outcome["result"] is not None:
@@ -104,12 +91,12 @@ def answers(comp_id: int, n: int):
 
 @bp.post("/competitions/<int:comp_id>/rounds/<int:n>/choose")
 @login_required
+@refusal_redirects(".play", "comp_id", "n")
 def choose(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    done_or_flash(rounds.take_choice, current_user, comp, rnd,
-                  request.form.get("choice", "")[:80])
+    rounds.take_choice(current_user, comp, rnd, request.form.get("choice", "")[:80])
     return redirect(url_for(".play", comp_id=comp.id, n=n))
 
 
@@ -119,9 +106,7 @@ def leave(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    count = rounds.note_page_leave(current_user, comp, rnd)
-    db.session.commit()
-    return {"count": count}
+    return {"count": rounds.note_page_leave(current_user, comp, rnd)}
 
 
 @bp.route("/competitions/<int:comp_id>/rounds/<int:n>/review")
@@ -134,12 +119,13 @@ def review(comp_id: int, n: int):
 
 @bp.post("/competitions/<int:comp_id>/rounds/<int:n>/appeal")
 @login_required
+@refusal_redirects(".detail", "comp_id")
 def appeal(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
     form = AppealForm()
     if not form.validate_on_submit():
         flash(_("Say what the appeal is about (at most 2000 characters)."), "error")
         return redirect(url_for(".detail", comp_id=comp.id))
-    if done_or_flash(appeals.file_appeal, current_user, comp, rnd, form.text.data):
-        flash(_("Your appeal has been sent to the organisers."), "ok")
+    appeals.file_appeal(current_user, comp, rnd, form.text.data)
+    flash(_("Your appeal has been sent to the organisers."), "ok")
     return redirect(url_for(".detail", comp_id=comp.id))

@@ -12,8 +12,8 @@ from trainer.competitions.models import Entry
 from trainer.competitions.queries import get_competition, get_round
 from trainer.competitions.views.blueprint import bp
 from trainer.competitions.views.common import page_arg
-from trainer.errors import Invalid
 from trainer.extensions import db
+from trainer.unit_of_work import refusal_on
 
 
 def _judged(comp_id: int, n: int):
@@ -52,20 +52,15 @@ def _points(rnd) -> dict:
 def score_sheet(comp_id: int, n: int, number: int):
     comp, rnd = _judged(comp_id, n)
     entry = judging.entry_by_number(comp, number)
-    form, error = ScoreForm(), None
+    form = ScoreForm()
     conflict = judging.conflict_reason(current_user, rnd, entry)
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with refusal_on(form):
             judging.score_entry(current_user, rnd, entry, _points(rnd), form.reason.data or "")
-        except Invalid as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
             flash(_("Score saved for entrant %(n)s.", n=entry.number), "ok")
             return redirect(url_for(".judge_list", comp_id=comp.id, n=rnd.n))
     sheet = judging.sheet_of(current_user, rnd, entry)
     status = 422 if request.method == "POST" else (403 if conflict else 200)
     return render_template("competitions/score_sheet.html", comp=comp, rnd=rnd, entry=entry,
-                           sheet=sheet, form=form, error=error, conflict=conflict,
+                           sheet=sheet, form=form, conflict=conflict,
                            posted=request.form if request.method == "POST" else None), status

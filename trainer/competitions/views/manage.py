@@ -21,22 +21,14 @@ from trainer.competitions.queries import get_managed, get_round
 from trainer.competitions.spec import parse_competition, parse_round
 from trainer.competitions.views.blueprint import bp
 from trainer.competitions.views.common import page_arg
-from trainer.errors import DomainError, Invalid
 from trainer.extensions import db
+from trainer.unit_of_work import refusal_on, refusal_redirects
 
 organisers = roles_required("organiser", "admin")
 
 
-def form_error(form, exc: Invalid) -> None:
-    """Show a spec error on the form field it names (else at the top of the form)."""
-    name = str(exc.extra.get("field", ""))
-    base = name.split("[")[0].split(".")[0]
-    base = {"eligibility": "courses", "honours": "honour_title"}.get(base, base)
-    target = getattr(form, base, None)
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, exc.message]
-    else:
-        flash(exc.message, "error")
+# Body fields shown on another field of the competition form.
+ALIASES = {"eligibility": "courses", "honours": "honour_title"}
 
 
 @bp.route("/competitions/new", methods=["GET", "POST"])
@@ -44,14 +36,9 @@ def form_error(form, exc: Invalid) -> None:
 def new():
     form = pick.competition_form(CompetitionForm(), current_user)
     if form.validate_on_submit():
-        try:
+        with refusal_on(form, ALIASES):
             comp = services.create_competition(current_user, parse_competition(form.body()),
                                                status="draft")
-        except Invalid as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
             return redirect(url_for(".manage", comp_id=comp.id))
     status = 422 if request.method == "POST" else 200
     return render_template("competitions/form.html", form=form, comp=None), status
@@ -65,15 +52,10 @@ def edit(comp_id: int):
     if request.method == "GET":
         form.fill(comp)
     elif form.validate_on_submit():
-        try:
+        with refusal_on(form, ALIASES):
             body = {**form.body(), "street": comp.street.code if comp.street else None}
             spec = parse_competition(body)
             services.update_competition(current_user, comp, spec, form.reason.data or "")
-        except Invalid as exc:
-            db.session.rollback()
-            form_error(form, exc)
-        else:
-            db.session.commit()
             return redirect(url_for(".manage", comp_id=comp.id))
     status = 422 if request.method == "POST" else 200
     return render_template("competitions/form.html", form=form, comp=comp), status
@@ -91,23 +73,12 @@ def _round_form(comp, rnd=None):
     return pick.round_form(RoundForm(), current_user, comp, rnd)
 
 
-def _save_round(comp, form, rnd=None) -> bool:
-    try:
-        spec = parse_round(form.body(), comp)
-        if rnd is None:
-            services.add_round(current_user, comp, spec, form.reason.data or "")
-        else:
-            services.update_round(current_user, rnd, spec, form.reason.data or "")
-    except Invalid as exc:
-        db.session.rollback()
-        form_error(form, exc)
-        return False
-    except DomainError as exc:  # e.g. the round's quiz stays once entrants played it
-        db.session.rollback()
-        flash(exc.message, "error")
-        return False
-    db.session.commit()
-    return True
+def _save_round(comp, form, rnd=None) -> None:
+    spec = parse_round(form.body(), comp)
+    if rnd is None:
+        services.add_round(current_user, comp, spec, form.reason.data or "")
+    else:
+        services.update_round(current_user, rnd, spec, form.reason.data or "")
 
 
 @bp.route("/competitions/<int:comp_id>/rounds/new", methods=["GET", "POST"])
@@ -115,8 +86,10 @@ def _save_round(comp, form, rnd=None) -> bool:
 def new_round(comp_id: int):
     comp = get_managed(current_user, comp_id)
     form = _round_form(comp)
-    if form.validate_on_submit() and _save_round(comp, form):
-        return redirect(url_for(".manage", comp_id=comp.id))
+    if form.validate_on_submit():
+        with refusal_on(form, ALIASES):
+            _save_round(comp, form)
+            return redirect(url_for(".manage", comp_id=comp.id))
     status = 422 if request.method == "POST" else 200
     return render_template("competitions/round_form.html", form=form, comp=comp,
                            rnd=None), status
@@ -130,8 +103,10 @@ def edit_round(comp_id: int, n: int):
     form = _round_form(comp, rnd)
     if request.method == "GET":
         form.fill(rnd)
-    elif form.validate_on_submit() and _save_round(comp, form, rnd):
-        return redirect(url_for(".manage", comp_id=comp.id))
+    elif form.validate_on_submit():
+        with refusal_on(form, ALIASES):
+            _save_round(comp, form, rnd)
+            return redirect(url_for(".manage", comp_id=comp.id))
     status = 422 if request.method == "POST" else 200
     return render_template("competitions/round_form.html", form=form, comp=comp,
                            rnd=rnd), status
@@ -139,35 +114,27 @@ def edit_round(comp_id: int, n: int):
 
 @bp.post("/competitions/<int:comp_id>/status")
 @organisers
+@refusal_redirects(".manage", "comp_id")
 def change_status(comp_id: int):
     comp = get_managed(current_user, comp_id)
     form = StatusForm()
     if form.validate_on_submit():
-        try:
-            services.set_status(current_user, comp, request.form.get("action", ""),
-                                form.reason.data or "")
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        services.set_status(current_user, comp, request.form.get("action", ""),
+                            form.reason.data or "")
     return redirect(url_for(".manage", comp_id=comp.id))
 
 
 @bp.post("/competitions/<int:comp_id>/publish")
 @organisers
+@refusal_redirects(".manage", "comp_id")
 def publish(comp_id: int):
     comp = get_managed(current_user, comp_id)
     form = StatusForm()
     if not form.validate_on_submit():
         flash(_("The reason may hold at most 500 characters."), "error")
     else:
-        try:
-            publishing.publish(current_user, comp, form.reason.data or "")
-            db.session.commit()
-            flash(_("Results published: honours awarded and certificates issued."), "ok")
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        publishing.publish(current_user, comp, form.reason.data or "")
+        flash(_("Results published: honours awarded and certificates issued."), "ok")
     return redirect(url_for(".manage", comp_id=comp.id))
 
 
@@ -221,6 +188,7 @@ def appeal_list(comp_id: int):
 
 @bp.post("/competitions/<int:comp_id>/appeals/<int:appeal_id>")
 @organisers
+@refusal_redirects(".appeal_list", "comp_id")
 def resolve(comp_id: int, appeal_id: int):
     comp = get_managed(current_user, comp_id)
     appeal = appeals.get_appeal(comp, appeal_id)
@@ -229,11 +197,5 @@ def resolve(comp_id: int, appeal_id: int):
         flash(_("Give the reason for the decision."), "error")
         return redirect(url_for(".appeal_list", comp_id=comp.id))
     percent = float(form.percent.data) if form.percent.data is not None else None
-    try:
-        appeals.resolve_appeal(current_user, appeal, form.decision.data, form.reason.data,
-                               percent)
-        db.session.commit()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+    appeals.resolve_appeal(current_user, appeal, form.decision.data, form.reason.data, percent)
     return redirect(url_for(".appeal_list", comp_id=comp.id))
