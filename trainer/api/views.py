@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from trainer.api.core import api_auth, bp, field, json_body
 from trainer.auth import services
-from trainer.extensions import db
+from trainer.errors import error_response
 from trainer.security import client_address, security_event
 
 
@@ -20,12 +20,12 @@ def create_token():
     try:
         user = services.authenticate(username, password, client_address())
     except (services.BadCredentials, services.Throttled) as exc:
-        db.session.commit()  # the failure must count even though the request fails
+        # Answered, not raised: the unit of work commits the failure the throttle counted
+        # (a raised refusal would be rolled back).
         security_event("login_throttled" if exc.status == 429 else "login_failure",
                        username=username[:40], channel="api")
-        raise
+        return error_response(exc.status, exc.message, exc.code, **exc.extra)
     raw, token = services.issue_token(user)
-    db.session.commit()
     security_event("login_success", username=user.username, channel="api")
     return {"token": raw, "expires_at": token.expires_at.isoformat()}, 201
 
@@ -34,7 +34,6 @@ def create_token():
 @api_auth()
 def revoke_token():
     services.revoke_token(request.headers["Authorization"][7:].strip())
-    db.session.commit()
     security_event("token_revoked", channel="api")
     return "", 204
 
