@@ -73,6 +73,32 @@ def form_view():
     return {"errors": form.name.errors}, 422
 
 
+@probe.post("/probe/form-above")
+def form_above_view():
+    form = NameForm()
+    with unit_of_work.refusal_on(form, on_form=True) as refusal:
+        _add("R5")
+        raise Invalid("名称重复。", field="nickname", status=409)
+    return {"above": form.form_errors, "field": form.name.errors}, refusal.status
+
+
+@probe.post("/probe/flashed")
+def flashed_view():
+    with unit_of_work.refusal_on(None):
+        _add("R6")
+        raise Invalid("不行。", field="name")
+    return redirect("/")
+
+
+@probe.post("/probe/kept")
+def kept_view():
+    with unit_of_work.refusal_kept() as refusal:
+        _add("R7")
+        raise Invalid("代码无效。", status=409)
+    _add("F1")  # written after the refusal (e.g. a record of the failure): committed
+    return {"message": refusal.error.message}, refusal.status
+
+
 @probe.get("/probe/read-writes")
 def read_that_writes():
     _add("G1")  # a GET never commits: reads that must write use write_transaction()
@@ -127,6 +153,28 @@ def test_a_refusal_inside_a_form_goes_to_the_field_it_names(probed):
     resp = probed.test_client().post("/probe/form")
     assert resp.status_code == 422 and resp.get_json() == {"errors": ["名称重复。"]}
     assert "R4" not in _codes(probed)
+
+
+def test_a_refusal_no_field_takes_goes_above_the_form_with_its_status(probed):
+    resp = probed.test_client().post("/probe/form-above")
+    assert resp.status_code == 409
+    assert resp.get_json() == {"above": ["名称重复。"], "field": []}
+    assert "R5" not in _codes(probed)
+
+
+def test_a_refusal_with_no_form_is_flashed(probed):
+    client = probed.test_client()
+    assert client.post("/probe/flashed").status_code == 302
+    with client.session_transaction() as session:
+        assert ("error", "不行。") in session["_flashes"]
+    assert "R6" not in _codes(probed)
+
+
+def test_a_kept_refusal_is_rolled_back_and_what_follows_is_committed(probed):
+    resp = probed.test_client().post("/probe/kept")
+    assert resp.status_code == 409 and resp.get_json() == {"message": "代码无效。"}
+    codes = _codes(probed)
+    assert "R7" not in codes and "F1" in codes
 
 
 def test_a_get_never_commits(probed):
