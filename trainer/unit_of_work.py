@@ -10,7 +10,9 @@ Every view runs inside a unit of work that the factory wraps around it:
   (errors.py: a Chinese page, or a JSON body under /api/), or, on a page that declared
   ``@refusal_redirects(...)``, its message is flashed and the browser sent back there;
 - inside a form view, ``with refusal_on(form):`` turns a domain error into a message on
-  the form field it names (rolled back), so the view renders the form again.
+  the form field it names (rolled back), so the view renders the form again;
+- a page endpoint that speaks JSON (the quiz page's autosave) declares ``@answers_json``:
+  its refusals are answered ``{"error": {"code", "message"}}`` with their status.
 
 Views call services and return; they never commit. A GET that must write (grading an
 attempt past its deadline, remembering the lesson last read) does so in
@@ -29,27 +31,45 @@ from trainer.extensions import db
 SAFE = ("GET", "HEAD", "OPTIONS")
 
 
-def refusal_redirects(endpoint: str, *args: str) -> Callable:
+def refusal_redirects(endpoint: str, *args: str,
+                      only: type[DomainError] | tuple[type[DomainError], ...] = DomainError
+                      ) -> Callable:
     """On a domain error, flash its message and redirect to ``endpoint`` built from the
-    view's own arguments named in ``args`` (pages only; the API answers JSON errors)."""
+    view's own arguments named in ``args`` (pages only; the API answers JSON errors).
+    ``only`` narrows the errors redirected (e.g. Invalid), so that a lookup's NotFound
+    stays a 404 page rather than a message on a page that is not there either."""
 
     def decorate(view):
         view.refusal_target = lambda kwargs: url_for(endpoint, **{a: kwargs[a] for a in args})
+        view.refusal_only = only
         return view
 
     return decorate
 
 
+def answers_json(view: Callable) -> Callable:
+    """A page endpoint answering JSON (outside /api/): a domain error escaping it is rolled
+    back and answered ``{"error": {"code", "message"}}`` with its status, not a page."""
+    view.answers_json = True
+    return view
+
+
 @contextmanager
-def refusal_on(form, aliases: dict[str, str] | None = None) -> Iterator[None]:
+def refusal_on(form, aliases: dict[str, str] | None = None, *,
+               above: bool = False) -> Iterator[None]:
     """A domain error inside the block is rolled back and shown on the form field it names
     (``field`` of Invalid, e.g. ``rounds[1].weight`` -> ``rounds``, renamed by ``aliases``
-    where the body's field has another name on the form), else above the form."""
+    where the body's field has another name on the form), else above the form; with
+    ``above``, always above the form (``form.form_errors``, for a form whose template
+    shows its refusals there)."""
     try:
         yield
     except DomainError as exc:
         db.session.rollback()
-        attach(form, exc, aliases or {})
+        if above:
+            form.form_errors.append(exc.message)
+        else:
+            attach(form, exc, aliases or {})
 
 
 def attach(form, exc: DomainError, aliases: dict[str, str]) -> None:
@@ -67,8 +87,12 @@ def _wrap(view: Callable) -> Callable:
         try:
             response = view(*args, **kwargs)
         except DomainError as exc:
+            if getattr(view, "answers_json", False) and not wants_json():
+                db.session.rollback()
+                return {"error": {"code": exc.code, "message": exc.message}}, exc.status
             target = getattr(view, "refusal_target", None)
-            if target is None or wants_json():
+            only = getattr(view, "refusal_only", DomainError)
+            if target is None or wants_json() or not isinstance(exc, only):
                 raise  # errors.py rolls back and renders it
             db.session.rollback()
             flash(exc.message, "error")
