@@ -87,8 +87,6 @@ def entry_problems(data: dict, refs: References) -> list[tuple[str, str]]:
             out.append((name, _("an item is listed twice")))
         else:
             out += [(name, message) for item in items if (message := check(item, refs))]
-    if not _texts(data.get("hotlines")):
-        out.append(("hotlines", _("name at least one hotline")))
     return out
 
 
