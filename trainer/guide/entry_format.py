@@ -144,9 +144,9 @@ def to_spec(data: dict, department: str, position: int) -> EntrySpec:
                      **lists)
 
 
-def where(file: str, entry: str, name: str | None = None) -> str:
-    """The "file: entry: field" prefix of a problem line."""
-    parts = [file, _("entry %(key)s", key=entry)]
+def where(file: str, entry: str | None, name: str | None = None) -> str:
+    """The "file: entry: field" prefix of a problem line (without entry: a file's field)."""
+    parts = [file, _("entry %(key)s", key=entry)] if entry else [file]
     if name:
         parts.append(_("field “%(name)s”", name=name))
     return ": ".join(parts)
@@ -163,14 +163,13 @@ def read_guide_file(path: Path, departments: set[str],
     data = _load(path, problems)
     if data is None:
         return [], problems
-    problems += [f"{name}: " + _("field “%(name)s”: unknown field", name=key)
+    problems += [f"{where(name, None, str(key))}: " + _("unknown field")
                  for key in sorted(set(data) - TOP_FIELDS, key=str)]
     if data.get("version") != 1:
-        problems.append(f"{name}: " + _("field “%(name)s”: must be 1", name="version"))
+        problems.append(f"{where(name, None, 'version')}: " + _("must be 1"))
     entries = data.get("entries")
     if not isinstance(entries, list) or not entries:
-        problems.append(f"{name}: " + _("field “%(name)s”: must be a non-empty list",
-                                        name="entries"))
+        problems.append(f"{where(name, None, 'entries')}: " + _("must be a non-empty list"))
         return [], problems
     specs = [_read_entry(item, n, path, refs, problems) for n, item in enumerate(entries, 1)]
     return ([] if problems else [s for s in specs if s is not None]), problems
