@@ -32,9 +32,9 @@ def entry(**fields) -> str:
     (entry(hotlines="110"), "fire.yml: 条目 one: 字段“hotlines”: 必须是列表"),
     (entry(hotlines="[110, 110]"), "fire.yml: 条目 one: 字段“hotlines”: 有一项重复列出"),
     (entry(hotlines="[12306]"), "fire.yml: 条目 one: 字段“hotlines”: “12306”不是允许的全国热线"),
-    (entry(laws="[《中华人民共和国消防法》]"), "fire.yml: 条目 one: 字段“laws”: “《中华人民共和国消防法》”"),
-    (entry(contacts="[embassy]"), "fire.yml: 条目 one: 字段“contacts”: “embassy”不是本地联系人的类别"),
-    (entry(lessons="[just-a-file.md]"), "fire.yml: 条目 one: 字段“lessons”: “just-a-file.md”：课时写作"),
+    (entry(laws="[《消防法》]"), "fire.yml: 条目 one: 字段“laws”: “《消防法》”：法律名称不加书名号"),
+    (entry(contacts="[embassy]"), "fire.yml: 条目 one: 字段“contacts”: “embassy”不是本地联系人"),
+    (entry(lessons="[just-a-file.md]"), "fire.yml: 条目 one: 字段“lessons”: “just-a-file.md”："),
     (entry(keywords="[" + "词" * 21 + "]"), "fire.yml: 条目 one: 字段“keywords”: "),
     (entry(key="Bad_Key"), "fire.yml: 条目 Bad_Key: 字段“key”: 必填"),
     (entry(key="contacts"), "fire.yml: 条目 contacts: 字段“key”: 必填"),
@@ -46,7 +46,8 @@ def entry(**fields) -> str:
     ("version: 1\nversion: 1\nentries:\n" + GOOD, "fire.yml: 第 2 行：YAML 格式错误"),
     ("version: 1\nentries: [\n", "fire.yml: 第 3 行：YAML 格式错误"),
     ("- a list\n", "fire.yml: 必须是字段映射"),
-    ("version: 1\nentries:\n" + GOOD + GOOD, "fire.yml: 条目 fine-entry: 字段“key”: 这个 key 已在 fire.yml 中使用"),
+    ("version: 1\nentries:\n" + GOOD + GOOD,
+     "fire.yml: 条目 fine-entry: 字段“key”: 这个 key 已在 fire.yml 中使用"),
     (b"version: 1\nentries:\n  - key: x\xff\n", "fire.yml: 不是 UTF-8 文本"),
 ])
 def test_each_problem_names_file_entry_and_field(app, tmp_path, text, expected):
