@@ -32,7 +32,7 @@ def entry(**fields) -> str:
     (entry(hotlines="110"), "fire.yml: 条目 one: 字段“hotlines”: 必须是列表"),
     (entry(hotlines="[110, 110]"), "fire.yml: 条目 one: 字段“hotlines”: 有一项重复列出"),
     (entry(hotlines="[12306]"), "fire.yml: 条目 one: 字段“hotlines”: “12306”不是允许的全国热线"),
-    (entry(laws="[《消防法》]"), "fire.yml: 条目 one: 字段“laws”: “《消防法》”：法律名称不加书名号"),
+    (entry(laws="[《消防法》]"), "fire.yml: 条目 one: 字段“laws”: “《消防法》”：法律名称"),
     (entry(contacts="[embassy]"), "fire.yml: 条目 one: 字段“contacts”: “embassy”不是本地联系人"),
     (entry(lessons="[just-a-file.md]"), "fire.yml: 条目 one: 字段“lessons”: “just-a-file.md”："),
     (entry(keywords="[" + "词" * 21 + "]"), "fire.yml: 条目 one: 字段“keywords”: "),
