@@ -112,3 +112,13 @@ def test_a_contact_without_a_name_is_refused_in_chinese(client, auth, s1_organis
                      kind="police-station", name=" ", phone="110")
     assert resp.status_code == 422 and "该字段是必填字段" in resp.get_data(as_text=True)
     assert rows(app) == {}
+
+
+def test_district_wide_staff_pick_a_street_on_an_entry(client, auth, users, contacts,
+                                                       make_entry):
+    make_entry(contacts=["police-station"])
+    auth.login("admin")
+    html = client.get("/guide/gas-smell").get_data(as_text=True)
+    assert "选择街道" in html and "派出所" not in html.split("选择街道", 1)[1]
+    html = client.get("/guide/gas-smell?street=S2").get_data(as_text=True)
+    assert "二街派出所" in html and "一街派出所" not in html

@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import (
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from trainer.guide.catalogue import CONTACT_KINDS, HOTLINES
@@ -29,8 +36,9 @@ class EntryForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.hotlines.choices = [(code, f"{code} {label}") for code, label in HOTLINES().items()]
-        self.contacts.choices = list(CONTACT_KINDS().items())
+        self.hotlines.choices = [SelectChoice(code, f"{code} {label}")
+                                 for code, label in HOTLINES().items()]
+        self.contacts.choices = [SelectChoice(*item) for item in CONTACT_KINDS().items()]
 
     def fill(self, entry) -> None:
         self.situation.data, self.steps.data = entry.situation, entry.steps_md
@@ -59,4 +67,4 @@ class ContactForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = list(CONTACT_KINDS().items())
+        self.kind.choices = [SelectChoice(*item) for item in CONTACT_KINDS().items()]
