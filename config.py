@@ -7,6 +7,11 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 
 
+def role_list(text: str) -> tuple[str, ...]:
+    """``"admin, organiser"`` -> ``("admin", "organiser")``; empty -> ``()``."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-change-me")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -38,6 +43,8 @@ class Config:
     THROTTLE_ACCOUNT_LIMIT = 5
     THROTTLE_ADDRESS_LIMIT = 50
     API_TOKEN_LIFETIME = timedelta(hours=12)
+    # Roles that must use a second factor (TOTP); empty: none must (anyone may).
+    REQUIRE_SECOND_FACTOR = role_list(os.environ.get("REQUIRE_SECOND_FACTOR", "admin,organiser"))
 
     # Argon2id parameters (OWASP ASVS 5.0 Appendix C: m >= 19 MiB, t >= 2).
     ARGON2_TIME_COST = 2
