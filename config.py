@@ -7,6 +7,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 
 
+ROLES = ("worker", "trainer", "organiser", "admin")  # as trainer/auth/models.py
+
+
 def role_list(text: str) -> tuple[str, ...]:
     """``"admin, organiser"`` -> ``("admin", "organiser")``; empty -> ``()``."""
     return tuple(part.strip() for part in text.split(",") if part.strip())
@@ -73,6 +76,9 @@ class ProductionConfig(Config):
             raise RuntimeError("DEBUG must be off in production")
         if len(app_config.get("SECRET_KEY") or "") < 32:
             raise RuntimeError("SECRET_KEY must be set to at least 32 characters in production")
+        unknown = set(app_config.get("REQUIRE_SECOND_FACTOR") or ()) - set(ROLES)
+        if unknown:  # a typo would silently leave that role without a second factor
+            raise RuntimeError(f"REQUIRE_SECOND_FACTOR names unknown roles: {sorted(unknown)}")
 
 
 CONFIGS = {
