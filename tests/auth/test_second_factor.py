@@ -262,7 +262,7 @@ def test_a_required_role_cannot_turn_it_off(app, client, auth, users, clock):
     totp, _codes = enrol(client, auth, clock)
     clock.step()
     assert "关闭两步验证" not in client.get("/account/second-factor").get_data(as_text=True)
-    resp = auth.post("/account/second-factor/off", {"code": totp.at(clock.now)},
+    resp = auth.post("/account/second-factor/off", {"off-code": totp.at(clock.now)},
                      page="/account/second-factor")
     assert resp.status_code == 302
     assert _factor(app, "admin").confirmed_at is not None
@@ -322,7 +322,8 @@ def test_new_recovery_codes_replace_the_old_ones(app, client, auth, users, clock
     auth.login("worker")
     second_step(auth, totp.at(clock.now))
     clock.step()
-    resp = auth.post("/account/second-factor/recovery-codes", {"code": totp.at(clock.now)},
+    resp = auth.post("/account/second-factor/recovery-codes",
+                     {"renew-code": totp.at(clock.now)},
                      page="/account/second-factor")
     assert resp.status_code == 200
     fresh = re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>",
@@ -354,10 +355,10 @@ def test_a_worker_may_turn_it_off_with_a_code(app, client, auth, users, clock):
     auth.login("worker")
     second_step(auth, totp.at(clock.now))
     clock.step()
-    wrong = auth.post("/account/second-factor/off", {"code": "00000x"},
+    wrong = auth.post("/account/second-factor/off", {"off-code": "00000x"},
                       page="/account/second-factor")
     assert wrong.status_code == 302 and _factor(app, "worker") is not None
-    resp = auth.post("/account/second-factor/off", {"code": totp.at(clock.now)},
+    resp = auth.post("/account/second-factor/off", {"off-code": totp.at(clock.now)},
                      page="/account/second-factor")
     assert resp.status_code == 302 and _factor(app, "worker") is None
     assert client.get("/").status_code == 200  # this browser stays logged in

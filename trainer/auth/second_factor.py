@@ -106,9 +106,13 @@ def pending_secret(user: User) -> str:
     if factor is not None and factor.confirmed_at is not None:
         raise DomainError(_("Two-step verification is already on."), code="already_enrolled")
     if factor is None:
-        factor = SecondFactor(user_id=user.id, secret=encrypt_secret(pyotp.random_base32()))
-        db.session.add(factor)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # two first sights at once: one secret wins
+                factor = SecondFactor(user_id=user.id,
+                                      secret=encrypt_secret(pyotp.random_base32()))
+                db.session.add(factor)
+        except sa.exc.IntegrityError:
+            factor = db.session.get(SecondFactor, user.id, populate_existing=True)
     return decrypt_secret(factor.secret)
 
 

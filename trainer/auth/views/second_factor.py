@@ -68,7 +68,8 @@ def second_factor_status():
     user = current_user._get_current_object()
     factor = second_factor.active_factor(user)
     return render_template(
-        "auth/second_factor.html", factor=factor, form=CodeForm(),
+        "auth/second_factor.html", factor=factor, renew=CodeForm(prefix="renew"),
+        off=CodeForm(prefix="off"),
         required=user.role in second_factor.required_roles(),
         left=second_factor.unused_recovery_codes(user) if factor else 0)
 
@@ -107,7 +108,7 @@ def _show_codes(codes: list[str], message: str):
 @refusal_redirects("auth.second_factor_status")
 def second_factor_new_codes():
     user = current_user._get_current_object()
-    form = CodeForm()
+    form = CodeForm(prefix="renew")
     if not form.validate_on_submit():
         raise Invalid(_("Enter the code of your authenticator app."), field="code")
     if not _code_accepted(user, form.code.data):
@@ -139,7 +140,7 @@ def second_factor_codes_file():
 @refusal_redirects("auth.second_factor_status")
 def second_factor_off():
     user = current_user._get_current_object()
-    form = CodeForm()
+    form = CodeForm(prefix="off")
     if user.role in second_factor.required_roles():
         raise Invalid(_("Your role must use two-step verification."), field="code")
     if not form.validate_on_submit():
