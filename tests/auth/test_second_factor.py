@@ -399,3 +399,25 @@ def test_the_admin_resets_a_lost_phone_ending_sessions_and_audited(app, client, 
                 if "event=second_factor_reset" in r.getMessage())
     assert "user=admin" in line and "target=worker" in line and "手机丢失" in line
     assert phone.login("worker").headers["Location"] == "/"  # password alone again
+
+
+@pytest.mark.parametrize("config", [RequiredConfig])
+def test_every_page_sends_an_account_that_must_enrol_to_enrolment(app, client, auth, users):
+    from trainer.auth.views.second_factor import OPEN_ENDPOINTS
+
+    auth.login("admin")
+    pages = sorted(rule.rule for rule in app.url_map.iter_rules()
+                   if "GET" in rule.methods and not rule.arguments
+                   and rule.endpoint not in OPEN_ENDPOINTS and not rule.rule.startswith("/api/"))
+    assert len(pages) > 20
+    for path in pages:
+        resp = client.get(path)
+        assert resp.status_code == 302, path
+        assert resp.headers["Location"] == "/account/second-factor/enrol", path
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                     client.get("/account/second-factor/enrol").get_data(as_text=True)).group(1)
+    resp = client.post("/admin/users/new", data={"csrf_token": csrf, "username": "x1",
+                                                 "name": "x", "role": "worker",
+                                                 "unit": "S1-C1-G1", "password": PASSWORD})
+    assert resp.headers["Location"] == "/account/second-factor/enrol"
+    assert _user(app, "x1") is None

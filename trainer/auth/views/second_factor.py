@@ -25,13 +25,13 @@ OPEN_ENDPOINTS = {"static", "auth.second_factor_enrol", "auth.login", "auth.logi
 @bp.before_app_request
 def _enrolment_gate():
     """Send a signed-in account whose role must have a second factor, and has none, to
-    enrolment before anything else (the API refuses it its tokens instead)."""
+    enrolment before anything else (the API refuses it its tokens instead); the enrolment
+    page says why."""
     if (request.endpoint in OPEN_ENDPOINTS or request.path.startswith("/api/")
             or not second_factor.required_roles()):
         return None
     if not current_user.is_authenticated or not second_factor.must_enrol(current_user):
         return None
-    flash(_("Your account must use two-step verification. Set it up to continue."), "info")
     return redirect(url_for("auth.second_factor_enrol"))
 
 
