@@ -71,6 +71,8 @@ def authenticate(username: str, password: str, address: str, *, otp: str | None 
     if not ok:
         counter.prune()  # failures are rare: a good moment to forget expired events
         raise BadCredentials(_("Wrong username or password."))  # the slots stay: failures
+    if passwords.needs_rehash(_hasher(), user.password_hash):
+        user.password_hash = hash_password(password)
     if second_factor.active_factor(user) is not None:
         if two_step:  # the code comes next: this try was no failure, but none is forgiven
             counter.release(akey, a_slot)
@@ -89,8 +91,6 @@ def authenticate(username: str, password: str, address: str, *, otp: str | None 
             "Your account must use two-step verification: log in on the website once to "
             "set it up."))
     _succeeded(counter, akey, ikey, i_slot, user)
-    if passwords.needs_rehash(_hasher(), user.password_hash):
-        user.password_hash = hash_password(password)
     db.session.flush()
     return user
 
