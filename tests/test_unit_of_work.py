@@ -8,7 +8,7 @@ from wtforms import StringField
 
 from tests.conftest import TestConfig
 from trainer import unit_of_work
-from trainer.errors import Invalid
+from trainer.errors import Conflict, Invalid
 from trainer.extensions import db
 from trainer.org.models import Unit
 
@@ -73,6 +73,16 @@ def form_view():
     return {"errors": form.name.errors}, 422
 
 
+@probe.post("/probe/kept/<int:refuse>")
+def kept_refusal(refuse: int):
+    with unit_of_work.refusal_on(None) as refused:
+        _add("R5" if refuse else "K1")
+        if refuse:
+            raise Conflict("已经结束。")
+        return {"error": None if refused.error is None else "set"}
+    return {"message": refused.error.message}, refused.error.status
+
+
 @probe.get("/probe/read-writes")
 def read_that_writes():
     _add("G1")  # a GET never commits: reads that must write use write_transaction()
@@ -127,6 +137,18 @@ def test_a_refusal_inside_a_form_goes_to_the_field_it_names(probed):
     resp = probed.test_client().post("/probe/form")
     assert resp.status_code == 422 and resp.get_json() == {"errors": ["名称重复。"]}
     assert "R4" not in _codes(probed)
+
+
+def test_a_refusal_kept_for_the_page_is_rolled_back_and_shown_nowhere_else(probed):
+    client = probed.test_client()
+    resp = client.post("/probe/kept/1")
+    assert resp.status_code == 409 and resp.get_json() == {"message": "已经结束。"}
+    with client.session_transaction() as session:
+        assert "_flashes" not in session
+    assert "R5" not in _codes(probed)
+    resp = client.post("/probe/kept/0")
+    assert resp.status_code == 200 and resp.get_json() == {"error": None}
+    assert "K1" in _codes(probed)
 
 
 def test_a_get_never_commits(probed):

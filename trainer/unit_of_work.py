@@ -10,7 +10,9 @@ Every view runs inside a unit of work that the factory wraps around it:
   (errors.py: a Chinese page, or a JSON body under /api/), or, on a page that declared
   ``@refusal_redirects(...)``, its message is flashed and the browser sent back there;
 - inside a form view, ``with refusal_on(form):`` turns a domain error into a message on
-  the form field it names (rolled back), so the view renders the form again.
+  the form field it names (rolled back), so the view renders the form again; a page
+  that shows a refusal its own way (a list of problems, the status of the error) reads it
+  from ``with refusal_on(None) as refused:``.
 
 Views call services and return; they never commit. A GET that must write (grading an
 attempt past its deadline, remembering the lesson last read) does so in
@@ -40,16 +42,29 @@ def refusal_redirects(endpoint: str, *args: str) -> Callable:
     return decorate
 
 
+class Refusal:
+    """What ``refusal_on`` caught: ``error`` is the domain error, None if the block ran."""
+
+    error: DomainError | None = None
+
+
 @contextmanager
-def refusal_on(form, aliases: dict[str, str] | None = None) -> Iterator[None]:
+def refusal_on(form, aliases: dict[str, str] | None = None) -> Iterator[Refusal]:
     """A domain error inside the block is rolled back and shown on the form field it names
     (``field`` of Invalid, e.g. ``rounds[1].weight`` -> ``rounds``, renamed by ``aliases``
-    where the body's field has another name on the form), else above the form."""
+    where the body's field has another name on the form), else above the form.
+
+    With ``form=None`` nothing is shown: the page renders the error itself, from the
+    Refusal yielded (``with refusal_on(None) as refused: ...``; then ``refused.error``),
+    e.g. a list of problems or a status other than the form's 422."""
+    refusal = Refusal()
     try:
-        yield
+        yield refusal
     except DomainError as exc:
         db.session.rollback()
-        attach(form, exc, aliases or {})
+        refusal.error = exc
+        if form is not None:
+            attach(form, exc, aliases or {})
 
 
 def attach(form, exc: DomainError, aliases: dict[str, str]) -> None:
