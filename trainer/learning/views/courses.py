@@ -76,7 +76,6 @@ def complete(lesson_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.complete_lesson(current_user, lesson)
-    db.session.commit()
     lessons = lesson.course.lessons
     index = lessons.index(lesson)
     if index + 1 < len(lessons):
