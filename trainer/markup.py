@@ -36,7 +36,8 @@ EXTENSION_CONFIGS = {"pymdownx.highlight": {"use_pygments": False}}
 
 _ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +|$)(.*)$")
 _FENCE = re.compile(r"^( *)(`{3,}|~{3,})")
-_TABLE_RULE = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$|^ {0,3}\|\s*:?-+:?\s*\|\s*$")
+_TABLE_RULE = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$"
+                         r"|^ {0,3}\|\s*:?-+:?\s*\|\s*$")
 _IMG = re.compile(r"<img\b[^>]*>")
 
 
@@ -128,10 +129,12 @@ def normalise(text: str) -> str:
                 stack.clear()  # text after a blank line ends the list
             while stack and indent < stack[-1][0] + 2 and previous == "":
                 stack.pop()
-            if stack and indent >= stack[-1][0] + 2:
+            opened = _FENCE.match(line)
+            if stack and indent >= stack[-1][0] + 2 and (previous == "" or opened):
+                # a new block inside the item (after a blank line, or a fence): moved
+                # under it; a line right under text continues that text where it is
                 target = 4 * (stack[-1][2] + 1) + max(0, indent - stack[-1][1])
                 out.append(" " * target + line.lstrip(" "))
-                opened = _FENCE.match(line)
                 if opened:
                     fence = (opened.group(2), indent, target)
             else:
@@ -139,7 +142,6 @@ def normalise(text: str) -> str:
                         and "|" not in previous:
                     out.append("")  # a table right under a line of text
                 out.append(line)
-                opened = _FENCE.match(line)
                 if opened and not stack:
                     fence = (opened.group(2), indent, indent)
         previous = line

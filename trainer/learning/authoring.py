@@ -172,7 +172,7 @@ def upload_image(user, course: Course, filename: str, data: bytes) -> str:
         item = CourseAsset(course_id=course.id, name=name, kind="image")
         db.session.add(item)
     elif item.kind != "image":
-        raise Invalid(_("This name is already used."), field="file")
+        raise Invalid(_("Another file of the course has this name."), field="file")
     item.mimetype, item.data = sniff(data), data
     db.session.flush()
     images = course_images(course)

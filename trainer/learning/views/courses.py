@@ -15,8 +15,8 @@ from trainer.auth.forms import ConfirmForm
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.learning import services
-from trainer.learning.serving import image_response
 from trainer.learning.queries import COMPETENCIES, can_edit, catalogue_query
+from trainer.learning.serving import image_response
 from trainer.learning.views.blueprint import bp
 from trainer.org.models import Department
 
