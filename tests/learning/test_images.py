@@ -210,3 +210,21 @@ def test_course_editor_refuses_big_svg_and_disguised_files(app, client, auth, us
         assert message in client.get("/author/courses/demo-course").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(CourseAsset.id))) == 0
+
+
+def test_shipped_diagrams_load_and_show_in_their_lessons(app, load, shipped_copy):
+    report = load(shipped_copy)
+    assert not report.problems
+    wanted = {"fire-corridor-safety": ["images/extinguisher-steps.png"],
+              "grid-mechanism": ["images/five-levels.png", "images/whistle-flow.png"]}
+    with app.app_context():
+        for slug, names in wanted.items():
+            course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
+            html = "".join(lesson.body_html for lesson in course.lessons)
+            for name in names:
+                data = db.session.scalar(sa.select(CourseAsset.data).where(
+                    CourseAsset.course_id == course.id, CourseAsset.name == name))
+                assert sniff(data) == "image/png" and len(data) <= MAX_IMAGE_BYTES
+                width, height = dimensions(data)
+                assert re.search(rf'<img src="/courses/{slug}/assets/{name}\?v=[0-9a-f]{{16}}" '
+                                 rf'alt="[^"]+" width="{width}" height="{height}"', html)
