@@ -228,3 +228,22 @@ def test_shipped_diagrams_load_and_show_in_their_lessons(app, load, shipped_copy
                 width, height = dimensions(data)
                 assert re.search(rf'<img src="/courses/{slug}/assets/{name}\?v=[0-9a-f]{{16}}" '
                                  rf'alt="[^"]+" width="{width}" height="{height}"', html)
+
+
+def test_lesson_pages_with_diagrams_stay_inside_the_page_budget(app, client, auth, users, load,
+                                                                shipped_copy):
+    """DESIGN.md: a page with its CSS, JS and images is at most 60 KB (counted here
+    uncompressed, so over the wire it is less)."""
+    load(shipped_copy)
+    auth.login("worker")
+    with app.app_context():
+        ids = db.session.scalars(sa.select(Lesson.id).where(
+            Lesson.body_html.contains("<img "))).all()
+    assert len(ids) == 3
+    for lesson_id in ids:
+        html = client.get(f"/lessons/{lesson_id}").get_data(as_text=True)
+        parts = re.findall(r'<link[^>]+href="(/static/[^"]+)"', html)
+        parts += re.findall(r'<script[^>]+src="(/static/[^"]+)"', html)
+        parts += re.findall(r'<img[^>]+src="([^"]+)"', html)
+        total = len(html.encode()) + sum(len(client.get(p).data) for p in parts)
+        assert total <= 60_000, (lesson_id, total)
