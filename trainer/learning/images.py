@@ -22,6 +22,8 @@ MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?
 _TAG = re.compile(r"<img\b([^>]*)>")
 _ATTR = re.compile(r'([a-z-]+)="([^"]*)"')
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_HTML_ATTR = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
 def sniff(data: bytes) -> str | None:
@@ -130,7 +132,7 @@ def image_faults(body_md: str, names: set[str]) -> list[tuple[int, str, str]]:
             continue
         if fence:
             continue
-        for alt, src in MARKDOWN_IMAGE.findall(line):
+        for alt, src in MARKDOWN_IMAGE.findall(line) + _html_images(line):
             if not alt.strip():
                 faults.append((number, src, "no_alt"))
             if _is_external(src):
@@ -138,6 +140,15 @@ def image_faults(body_md: str, names: set[str]) -> list[tuple[int, str, str]]:
             elif asset_name(src) not in names:
                 faults.append((number, src, "missing"))
     return faults
+
+
+def _html_images(line: str) -> list[tuple[str, str]]:
+    """(alt, src) of each <img> an author wrote as HTML on the line."""
+    found = []
+    for tag in _HTML_IMAGE.findall(line):
+        attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in _HTML_ATTR.findall(tag)}
+        found.append((unescape(attrs.get("alt", "")), unescape(attrs.get("src", ""))))
+    return found
 
 
 FAULTS = {"no_alt": "has no alt text (write what it shows between the brackets: ![...](...))",
