@@ -132,7 +132,10 @@ def image_faults(body_md: str, names: set[str]) -> list[tuple[int, str, str]]:
             continue
         if fence:
             continue
-        for alt, src in MARKDOWN_IMAGE.findall(line) + _html_images(line):
+        for alt, src in _html_images(line):  # HTML: the sanitiser handles the rest
+            if asset_name(src) in names and not alt.strip():
+                faults.append((number, src, "no_alt"))
+        for alt, src in MARKDOWN_IMAGE.findall(line):
             if not alt.strip():
                 faults.append((number, src, "no_alt"))
             if _is_external(src):
