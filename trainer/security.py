@@ -96,7 +96,11 @@ def set_security_headers(response):
     response.headers["X-Request-Id"] = request_id()
     # the path first: an API response is never cached, and checking it first spares a
     # hot endpoint that authenticates in its own SQL from loading the account here
-    if request.path.startswith("/api/") or current_user and current_user.is_authenticated:
+    # A view may keep a signed-in user's response in that user's own browser cache by
+    # saying so ("private, ..."; course images do); anything else is never stored.
+    private = response.headers.get("Cache-Control", "").startswith("private")
+    if not private and (request.path.startswith("/api/")
+                        or current_user and current_user.is_authenticated):
         response.headers["Cache-Control"] = "no-store"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"

@@ -7,10 +7,11 @@ from flask_login import current_user
 
 from trainer.auth.access import roles_required
 from trainer.auth.forms import ConfirmForm
+from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.learning import authoring
-from trainer.learning.forms import CourseForm, LessonForm
-from trainer.learning.models import Course, CourseRevision, Lesson
+from trainer.learning.forms import CourseForm, ImageForm, LessonForm
+from trainer.learning.models import Course, CourseAsset, CourseRevision, Lesson
 from trainer.learning.queries import can_edit, editable_clause
 from trainer.learning.views.blueprint import bp
 from trainer.org.models import Department
@@ -74,9 +75,31 @@ def edit_course(slug: str):
             return redirect(url_for("learning.edit_course", slug=slug))
     history = db.session.scalars(sa.select(CourseRevision).where(
         CourseRevision.course_id == course.id).order_by(CourseRevision.id.desc()).limit(20))
+    images = db.session.execute(sa.select(CourseAsset.name, sa.func.length(CourseAsset.data))
+                                .where(CourseAsset.course_id == course.id,
+                                       CourseAsset.kind == "image")
+                                .order_by(CourseAsset.name)).tuples().all()
     return render_template("learning/course_edit.html", course=course, form=form,
                            confirm=ConfirmForm(), history=list(history),
-                           labels=authoring.HISTORY_LABELS())
+                           labels=authoring.HISTORY_LABELS(), images=images,
+                           image_form=ImageForm())
+
+
+@bp.post("/author/courses/<slug>/images")
+@author_required
+@refusal_redirects("learning.edit_course", "slug")
+def upload_image(slug: str):
+    """Add an image to the course; a refused file is flashed on the course page."""
+    course = _editable(slug)
+    form = ImageForm()
+    if not form.validate_on_submit():
+        raise Invalid(_("Choose an image file."), field="file")
+    upload = form.file.data
+    name = authoring.upload_image(current_user, course, upload.filename or "",
+                                  upload.read(authoring.MAX_IMAGE_BYTES + 1))
+    flash(_("Image uploaded. Show it in a lesson with ![what it shows](%(name)s).",
+            name=name), "ok")
+    return redirect(url_for("learning.edit_course", slug=slug))
 
 
 @bp.route("/author/courses/<slug>/lessons/new", methods=["GET", "POST"])
