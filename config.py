@@ -13,7 +13,9 @@ class Config:
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'trainer.sqlite3'}"
     )
     REDIS_URL = os.environ.get("REDIS_URL") or None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error (logged with its traceback) never shows the values
+    # bound to its statement, which may be personal data or a token's hash
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     # Sessions: absolute lifetime 12 h (checked per request), cookies locked down.
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)

@@ -230,6 +230,24 @@ def test_an_unexpected_error_is_logged_with_request_id_and_traceback_and_no_secr
     assert secret not in caplog.text and "s3cr3t" not in caplog.text
 
 
+def test_a_database_error_is_logged_without_the_values_bound_to_it(caplog, _schema):
+    import sqlalchemy as sa
+
+    from trainer.extensions import db
+
+    app = _live_app()
+    secret = "13800138000-" + "p4ss" * 5
+
+    @app.get("/api/v1/db-crash")
+    def db_crash():
+        db.session.execute(sa.text("SELECT * FROM no_such_table WHERE x = :x"), {"x": secret})
+
+    caplog.set_level("INFO")
+    assert app.test_client().get("/api/v1/db-crash").status_code == 500
+    assert "no_such_table" in caplog.text and "hidden due to hide_parameters" in caplog.text
+    assert secret not in caplog.text
+
+
 @pytest.mark.parametrize(("method", "path", "allowed"), [
     ("PUT", "/login", {"GET", "POST"}),
     ("PATCH", "/api/v1/tokens", {"POST", "DELETE"}),
