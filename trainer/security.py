@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, g, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 from flask_login import current_user
 
 CSP = (
@@ -97,22 +98,23 @@ def _has_bad_chars(value) -> bool:
 def refuse_bad_characters():
     """400 for a JSON body nested too deep (before anything parses or walks it), and for
     a path, query, form or JSON body holding NUL or a lone surrogate."""
-    from flask_babel import gettext as _
-
-    from trainer.errors import error_response
-
     parts = [request.path, *request.args.values()]
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if request.is_json and json_too_deep(request.get_data(cache=True)):
-            return error_response(400, _("The request data is nested too deeply."),
-                                  code="too_deep")
+            return _refusal(_("The request data is nested too deeply."), "too_deep")
         parts += request.form.values()
         if request.is_json:
             parts.append(request.get_json(silent=True))
     if any(_has_bad_chars(part) for part in parts):
-        return error_response(400, _("The request contains characters that are not allowed."),
-                              code="bad_characters")
+        return _refusal(_("The request contains characters that are not allowed."),
+                        "bad_characters")
     return None
+
+
+def _refusal(message: str, code: str):
+    from trainer.errors import error_response  # errors imports this module
+
+    return error_response(400, message, code=code)
 
 
 class BoundedJSONProvider(DefaultJSONProvider):
