@@ -21,7 +21,9 @@ class Config:
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'trainer.sqlite3'}"
     )
     REDIS_URL = os.environ.get("REDIS_URL") or None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error (logged with its traceback) never shows the values
+    # bound to its statement, which may be personal data or a token's hash
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     # Sessions: absolute lifetime 12 h (checked per request), cookies locked down.
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
@@ -40,6 +42,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = ("zh_CN", "en")
+    # Refuse to start when a catalog is neither compiled nor compilable (trainer/i18n.py).
+    STRICT_CATALOGS = False
 
     # Login throttling: failures within the window before an account/address is refused.
     THROTTLE_WINDOW = timedelta(minutes=15)
@@ -69,6 +73,23 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    STRICT_CATALOGS = True
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for the whole
+    # site (Path=/) and without Domain, so a sibling subdomain or a plain-HTTP page cannot
+    # plant or overwrite the session. Only here: development runs over plain HTTP.
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    # Flask-Login's remember-me cookie (not set today: login_user is called without
+    # remember=True), locked the same way should it ever be. CSRF tokens live in the
+    # session, so there is no CSRF cookie.
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_PATH = "/"
+    REMEMBER_COOKIE_DOMAIN = None
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
     @classmethod
     def check(cls, app_config) -> None:
