@@ -12,6 +12,7 @@ from trainer.extensions import db
 from trainer.learning.loader import load_courses
 from trainer.org.models import Department
 from trainer.org.services import ensure_departments
+from trainer.search.index import rebuild as rebuild_index
 from trainer.simulation.loader import load_scenarios
 
 cli = AppGroup("content", help="Course and scenario content.")
@@ -44,8 +45,9 @@ def _print(report: LoadReport, verb: str) -> None:
 @COURSES
 @SCENARIOS
 def load_command(courses_dir, scenarios_dir):
-    """Validate and upsert courses and scenarios (idempotent)."""
+    """Validate and upsert courses and scenarios (idempotent); rebuild the search index."""
     report = _run(courses_dir, scenarios_dir, dry_run=False)
+    rebuild_index()  # the whole index from scratch: also what an earlier load left out
     db.session.commit()  # valid files load even when another file has problems
     _print(report, "content load")
     if not report.ok:
