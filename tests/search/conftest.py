@@ -66,3 +66,61 @@ def api_titles(client, token, q, **args):
 @pytest.fixture
 def token_of(auth, users):
     return auth.token
+
+
+@pytest.fixture
+def make_question(app, org):
+    """A true/false question whose explanation holds ``word``; returns its id."""
+    from trainer.org.services import department_by_code, unit_by_code
+    from trainer.quizzes import bank
+    from trainer.quizzes.items import QuestionData
+
+    def make(word="讨薪渠道", *, department="public-security", street=None):
+        with app.app_context():
+            data = QuestionData("truefalse", "居民被拖欠工资，网格员可以替他去讨要吗？",
+                                truth=False, explanation=f"不可以。应告知{word}：劳动保障监察。")
+            dept = department_by_code(department) if department else None
+            question = bank.create_question(data, bank.ensure_bank("搜索测试"),
+                                            department_id=dept.id if dept else None)
+            question.street_id = unit_by_code(street).id if street else None
+            db.session.commit()
+            return question.id
+
+    return make
+
+
+@pytest.fixture
+def make_quiz(app, org):
+    from trainer.quizzes.authoring import set_quiz_questions
+    from trainer.quizzes.models import Quiz
+
+    def make(question_ids, **settings):
+        with app.app_context():
+            quiz = Quiz(title="搜索测验", shuffle_questions=False, shuffle_options=False,
+                        **{"published": True, **settings})
+            db.session.add(quiz)
+            db.session.flush()
+            set_quiz_questions(quiz, list(question_ids))
+            db.session.commit()
+            return quiz.id
+
+    return make
+
+
+@pytest.fixture
+def take(client, token_of):
+    """The worker starts (and unless ``submit`` is False, submits) an attempt at a quiz;
+    returns the attempt id."""
+    from tests.conftest import bearer
+
+    def run(quiz_id, username="worker", submit=True):
+        headers = bearer(token_of(username))
+        resp = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=headers)
+        assert resp.status_code == 201, resp.get_json()
+        attempt_id = resp.get_json()["attempt_id"]
+        if submit:
+            assert client.post(f"/api/v1/attempts/{attempt_id}/submit",
+                               headers=headers).status_code == 200
+        return attempt_id
+
+    return run
