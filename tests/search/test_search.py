@@ -107,6 +107,7 @@ def test_editing_a_lesson_updates_the_index(app, client, auth, users, library, l
         db.session.commit()
     auth.login("worker")
     assert "电动自行车充电安全" not in found(client, "充电")[1]
+    assert "电动自行车充电安全" not in found(client, "飞线充电")[1]  # the FTS path too
     assert "<mark>高空抛物</mark>劝导" in found(client, "高空抛物", marks=True)[1]
 
 

@@ -40,7 +40,8 @@ def question_documents(ids: Sequence[int] | None) -> list[Document]:
     docs = []
     for q in db.session.scalars(stmt):
         stem = _plain(q.stem_html) or q.stem
-        title = q.title or (stem if len(stem) <= TITLE_CHARS else stem[:TITLE_CHARS] + "…")
+        # the stem, not ``title``: a question's title is a key of its file ("q06")
+        title = stem if len(stem) <= TITLE_CHARS else stem[:TITLE_CHARS] + "…"
         docs.append(Document(
             ref_id=q.id, title=title,
             body=f"{stem}\n{_plain(q.explanation_html) or q.explanation}",
