@@ -2,6 +2,8 @@
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.search.conftest import CHARGING, WAGES, api_titles, found
 from trainer.extensions import db
@@ -79,6 +81,8 @@ def test_results_come_twenty_a_page(client, auth, make_course):
     assert "共找到 25 条结果" in first and first.count('<li class="card">') == 20
     second = found(client, "充电", page=2)[1]
     assert second.count('<li class="card">') == 5 and 'rel="prev"' in second
+    beyond = client.get("/search", query_string={"q": "充电", "page": "9" * 25})
+    assert beyond.status_code == 200 and "充电提示" not in beyond.get_data(as_text=True)
 
 
 def test_a_worker_finds_only_published_courses_of_their_street(client, auth, make_course):
@@ -164,3 +168,24 @@ def test_the_search_box_is_in_the_navigation(client, auth, users):
     auth.login("worker")
     html = client.get("/").get_data(as_text=True)
     assert 'action="/search"' in html and 'method="get"' in html and 'name="q"' in html
+
+
+def test_titles_and_snippets_are_escaped(client, auth, make_course):
+    lesson = "# <img src=x onerror=alert(1)>充电须知\n\n<script>alert(2)</script>充电。\n"
+    make_course("xss", [lesson], title="<b>安全</b>")
+    auth.login("admin")
+    html = found(client, "充电", marks=True)[1]
+    assert "<img src=x" not in html and "<script>alert" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;<mark>充电</mark>须知" in html
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=60))
+def test_no_query_text_raises(app, library, text):
+    from trainer.auth.models import User
+    from trainer.search.services import search
+
+    with app.test_request_context():
+        admin = db.session.scalar(sa.select(User).where(User.role == "admin"))
+        results = search(admin, text, 1)
+        assert results.too_long or results.total >= 0

@@ -78,6 +78,8 @@ def search(user, text: str | None, page: int = 1, per_page: int = PER_PAGE) -> R
     results.total = db.session.scalar(
         stmt.with_only_columns(sa.func.count()).order_by(None)) or 0
     results.pages = -(-results.total // per_page)
+    if results.page > results.pages:  # past the end (any number: no OFFSET overflows)
+        return results
     docs = db.session.scalars(_ranked(stmt, terms).limit(per_page)
                               .offset((results.page - 1) * per_page)).all()
     results.hits = _hits(user, docs, terms)
