@@ -1,5 +1,5 @@
 """The quizzes domain's search source (registered from ``quizzes.wiring``): questions with
-an explanation, found by their stem and explanation.
+an explanation, found by their stem (the title) and explanation (the body).
 
 An explanation gives the answer away, so the rule is strict. Staff see the questions of
 their scope: admins all; organisers those of the district and of their street; trainers
@@ -26,7 +26,7 @@ from trainer.quizzes.withheld import withheld_questions
 from trainer.search.models import SearchDocument
 from trainer.search.sources import Document, Source
 
-TITLE_CHARS = 40
+TITLE_CHARS = 120
 
 
 def _plain(html: str) -> str:
@@ -44,7 +44,7 @@ def question_documents(ids: Sequence[int] | None) -> list[Document]:
         title = stem if len(stem) <= TITLE_CHARS else stem[:TITLE_CHARS] + "…"
         docs.append(Document(
             ref_id=q.id, title=title,
-            body=f"{stem}\n{_plain(q.explanation_html) or q.explanation}",
+            body=_plain(q.explanation_html) or q.explanation,
             endpoint="quizzes.question", url_args={"question_id": q.id},
             street_id=q.street_id, department_id=q.department_id, status=q.status))
     return docs
