@@ -7,6 +7,14 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 
 
+ROLES = ("worker", "trainer", "organiser", "admin")  # as trainer/auth/models.py
+
+
+def role_list(text: str) -> tuple[str, ...]:
+    """``"admin, organiser"`` -> ``("admin", "organiser")``; empty -> ``()``."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-change-me")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -38,6 +46,8 @@ class Config:
     THROTTLE_ACCOUNT_LIMIT = 5
     THROTTLE_ADDRESS_LIMIT = 50
     API_TOKEN_LIFETIME = timedelta(hours=12)
+    # Roles that must use a second factor (TOTP); empty: none must (anyone may).
+    REQUIRE_SECOND_FACTOR = role_list(os.environ.get("REQUIRE_SECOND_FACTOR", "admin,organiser"))
 
     # Argon2id parameters (OWASP ASVS 5.0 Appendix C: m >= 19 MiB, t >= 2).
     ARGON2_TIME_COST = 2
@@ -46,6 +56,7 @@ class Config:
 
     COURSES_DIR = str(BASE_DIR / "courses")
     SCENARIOS_DIR = str(BASE_DIR / "scenarios")
+    GUIDE_DIR = str(BASE_DIR / "guide")
     PER_PAGE = 20
     # Trust X-Forwarded-For from this many proxies (0: use the socket address).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -66,6 +77,9 @@ class ProductionConfig(Config):
             raise RuntimeError("DEBUG must be off in production")
         if len(app_config.get("SECRET_KEY") or "") < 32:
             raise RuntimeError("SECRET_KEY must be set to at least 32 characters in production")
+        unknown = set(app_config.get("REQUIRE_SECOND_FACTOR") or ()) - set(ROLES)
+        if unknown:  # a typo would silently leave that role without a second factor
+            raise RuntimeError(f"REQUIRE_SECOND_FACTOR names unknown roles: {sorted(unknown)}")
 
 
 CONFIGS = {

@@ -78,8 +78,8 @@ def competition(organiser, rounds: list[dict], title: str = "压测竞赛"):
 def bulk_entrants(comp, grids, count: int, rng: random.Random, prefix: str) -> None:
     """``count`` workers and their entries with varied standings, in bulk inserts."""
     from trainer.auth.models import User
-    from trainer.competitions import standings
     from trainer.competitions.models import Entry
+    from trainer.competitions.standings import ranking
 
     first = (db.session.scalar(sa.select(sa.func.max(User.id))) or 0) + 1
     for start in range(0, count, CHUNK):
@@ -89,10 +89,10 @@ def bulk_entrants(comp, grids, count: int, rng: random.Random, prefix: str) -> N
             users.append({"id": first + i, "username": f"{prefix}{i:06d}", "name": f"选手{i}",
                           "role": "worker", "unit_id": grid.id, "password_hash": "!",
                           "active": True, "session_version": 1, "created_at": utcnow()})
-            standing = standings.Standing(rng.randint(0, 10000), rng.randint(60, 3600),
+            standing = ranking.Standing(rng.randint(0, 10000), rng.randint(60, 3600),
                                           comp.starts_at + timedelta(seconds=rng.randint(60,
                                                                                          7200)))
-            key = standings.rank_key(standing, comp.starts_at)
+            key = ranking.rank_key(standing, comp.starts_at)
             entries.append({"competition_id": comp.id, "user_id": first + i, "number": i + 1,
                             "street_id": street.id, "community_id": community.id,
                             "entered_at": utcnow(), "total_centi": standing.total_centi,
@@ -102,7 +102,7 @@ def bulk_entrants(comp, grids, count: int, rng: random.Random, prefix: str) -> N
                             "version": 1})
         db.session.execute(sa.insert(User), users)
         db.session.execute(sa.insert(Entry), entries)
-    from trainer.competitions import tallies
+    from trainer.competitions.standings import tallies
 
     tallies.rebuild(comp.id)
     if db.engine.dialect.name == "postgresql":
@@ -140,8 +140,8 @@ def count_statements(app, path: str, token: str) -> int:
 
 def setup_leaderboard(app, entrants: int) -> dict:
     from trainer.auth.services import issue_token
-    from trainer.competitions import scoring
     from trainer.competitions.services import enter
+    from trainer.competitions.standings import scoring
 
     rng = random.Random(8)
     units = organisation()
@@ -215,8 +215,8 @@ def setup_burst(app, entrants: int) -> dict:
 
 def verify(app, comp_id: int) -> dict:
     """Graded once, every answer there, standings equal to a recomputation."""
-    from trainer.competitions import standings
     from trainer.competitions.models import Competition, Entry
+    from trainer.competitions.standings import ranking
     from trainer.quizzes.models import Attempt, AttemptAnswer
 
     comp = db.session.get(Competition, comp_id)
@@ -231,13 +231,13 @@ def verify(app, comp_id: int) -> dict:
         outcomes = []
         if attempt is not None and attempt.submitted_at is not None:
             limit = round((attempt.deadline - attempt.started_at).total_seconds())
-            outcomes.append(standings.RoundOutcome(
+            outcomes.append(ranking.RoundOutcome(
                 rnd.id, 100 * attempt.score / attempt.max_score,
-                standings.timed_seconds(attempt.started_at, attempt.submitted_at, limit),
+                ranking.timed_seconds(attempt.started_at, attempt.submitted_at, limit),
                 attempt.submitted_at))
-        standing = standings.entrant_standing([standings.RoundSpec(rnd.id, rnd.weight)],
+        standing = ranking.entrant_standing([ranking.RoundSpec(rnd.id, rnd.weight)],
                                               outcomes)
-        keys[entry.id] = standings.rank_key(standing, comp.starts_at)
+        keys[entry.id] = ranking.rank_key(standing, comp.starts_at)
         seen[entry.id] = (entry.user.name, standing.total, standing.seconds)
     ranks = oracles.rank_all(keys)
     expected = sorted([ranks[i], *seen[i]] for i in keys)

@@ -81,6 +81,18 @@ def seed_command(password: str) -> None:
     click.echo(f"demo: {len(grids)} grids, {len(users)} accounts")
     click.echo("accounts: admin, organiser, trainer, worker "
                "(plus w001… workers and org_s01… street organisers)")
+    _explain_second_factor()
+
+
+def _explain_second_factor() -> None:
+    """Say which demo accounts must set up two-step verification at their first login."""
+    from flask import current_app
+
+    roles = current_app.config.get("REQUIRE_SECOND_FACTOR") or ()
+    if roles:
+        click.echo(f"two-step verification: accounts of the roles {', '.join(roles)} "
+                   "(REQUIRE_SECOND_FACTOR) set it up at their first login, with an "
+                   "authenticator app (TOTP) on a phone")
 
 
 @demo_cli.command("first-run")
@@ -101,4 +113,5 @@ def first_run_command() -> None:
     click.echo("=" * 60)
     click.echo("Demo accounts created: admin, organiser, trainer, worker")
     click.echo(f"Password for every demo account: {password}")
+    _explain_second_factor()
     click.echo("=" * 60)

@@ -14,16 +14,17 @@ one provides is listed here explicitly, never discovered by file name:
 Domains announce what happened through named signals (``trainer/signals.py``) and answer
 other domains' questions through registries owned by the asking domain
 (``trainer/registry.py``). Layering, lowest first: core (models, org, auth), search,
-quizzes, learning, simulation, plans, competitions, records. A domain imports lower ones at module
-level and never a higher one; a lower domain learns about a higher one only through a
-signal or a registry (a test walks the imports and fails on a cycle).
+quizzes, learning, simulation, plans, competitions, records, guide. A domain imports lower
+ones at module level and never a higher one; a lower domain learns about a higher one only
+through a signal or a registry (a test walks the imports and fails on a cycle).
 
 Signals (sender, who listens):
 - ``attempt_graded`` (quizzes.services when an attempt is graded) -> learning.wiring
   (a passed module quiz completes its course), competitions.scoring (standings).
 - ``run_finished`` (simulation.services when a run ends) -> competitions.scoring.
 - ``content_changed`` (learning.authoring and learning.loader for courses and lessons,
-  quizzes.bank and quizzes.modules for questions; sender: the search source's name, ``ids``)
+  quizzes.bank and quizzes.modules for questions, guide.services for guide entries; sender:
+  the search source's name, ``ids``)
   -> search.wiring (the index refreshes those documents before the session commits).
 
 Registries (owner: key <- who registers):
@@ -34,13 +35,17 @@ Registries (owner: key <- who registers):
   course's visibility).
 - ``quizzes.policies.graded_first``: page endpoints <- learning (catalogue, course) and
   records (the record), graded before they render.
+- ``learning.policies.lesson_asides``: "guide" <- guide (the 「遇事找谁」 box under a lesson:
+  the referral guide's situations that list it).
 - ``simulation.policies.reveal_policies``: "competition" <- competitions.
 - ``simulation.policies.choice_guards``: "competition-round-open" <- competitions.
+- ``simulation.policies.debrief_asides``: "guide" <- guide (the box beside a finished run's
+  debrief: the situations that list the scenario).
 - ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" <-
   quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions.
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
-  explanations, never to a worker before their review) <- quizzes; each source lists its
-  documents, who may see them and their links.
+  explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
+  source lists its documents, who may see them and their links.
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
   module each under ``competitions/kinds/``.
 """
@@ -48,7 +53,8 @@ Registries (owner: key <- who registers):
 from importlib import import_module
 
 CORE = ("main", "auth", "org")
-FEATURES = ("search", "learning", "quizzes", "simulation", "plans", "competitions", "records")
+FEATURES = ("search", "learning", "quizzes", "simulation", "plans", "competitions", "records",
+            "guide")
 # What each feature domain provides beyond views (in the order they are called).
 PROVIDES = {
     "search": ("api", "cli", "wiring"),
@@ -58,9 +64,10 @@ PROVIDES = {
     "plans": ("api", "demo", "wiring"),
     "competitions": ("api", "cli", "demo", "wiring"),
     "records": ("api", "cli", "wiring"),
+    "guide": ("wiring",),
 }
 MODELS = ("org", "auth", "learning", "quizzes", "simulation", "plans", "competitions",
-          "search")
+          "guide", "search")
 
 
 def feature_modules(kind: str) -> list:

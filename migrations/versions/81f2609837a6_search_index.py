@@ -8,7 +8,7 @@ GIN trigram indexes for ILIKE. The rows are filled by ``flask content load`` or
 the services that save content.
 
 Revision ID: 81f2609837a6
-Revises: b8e0a2c4d6f8
+Revises: 06ea110f5796
 Create Date: 2026-12-06 05:33:55.243354
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '81f2609837a6'
-down_revision = 'b8e0a2c4d6f8'
+down_revision = '06ea110f5796'
 branch_labels = None
 depends_on = None
 

@@ -83,3 +83,25 @@ def test_user_list_searches_by_name(client, auth, users):
     auth.login("admin")
     html = client.get("/admin/users?q=organiser").get_data(as_text=True)
     assert "organiser" in html and ">worker<" not in html
+
+
+def test_refused_role_change_is_a_form_error_and_ends_no_session(app, client, auth, users):
+    other = app.test_client()
+    AuthActions(other).login("worker")
+    auth.login("admin")
+    resp = auth.post(f"/admin/users/{users['worker']}", {"role": "worker", "unit": "S1",
+                                                         "department": ""})
+    assert resp.status_code == 422 and "网格" in resp.get_data(as_text=True)
+    unchanged = _user(app, "worker")
+    assert unchanged.role == "worker" and unchanged.unit.code != "S1"
+    assert other.get("/").status_code == 200  # a refused change ends no session
+
+
+def test_too_short_reset_password_flashes_on_the_user_page_and_changes_nothing(app, client,
+                                                                               auth, users):
+    auth.login("admin")
+    page = f"/admin/users/{users['worker']}"
+    resp = auth.post(f"{page}/password", {"password": "short"}, page=page)
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(page)
+    assert "至少" in client.get(page).get_data(as_text=True)
+    assert AuthActions(app.test_client()).login("worker").status_code == 302

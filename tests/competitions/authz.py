@@ -109,8 +109,8 @@ SPECS = {
 
 def build(app, users) -> dict:
     from trainer.auth.models import User
+    from trainer.competitions.models import Appeal, Honour
     from trainer.competitions.publishing import issue_certificate
-    from trainer.competitions.records_models import Appeal, Honour
     from trainer.competitions.services import create_competition, enter
     from trainer.competitions.spec import parse_competition
     from trainer.models import utcnow

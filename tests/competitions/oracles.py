@@ -1,7 +1,7 @@
 """Test oracles: plain restatements of what the standings must come to, used by the
 property tests and the burst benchmark to check the stored standings."""
 
-from trainer.competitions.standings import competition_ranks
+from trainer.competitions.standings.ranking import competition_ranks
 
 
 def rank_all(keys: dict[int, int]) -> dict[int, int]:

@@ -206,7 +206,7 @@ def test_every_entrant_gets_an_own_order_of_questions_and_options(app, client, a
 
 
 def test_publishing_keeps_its_reason_in_the_audit_log(app, client, auth, create, workers):
-    from trainer.competitions.records_models import AuditEntry
+    from trainer.competitions.models import AuditEntry
 
     organiser = bearer(auth.token("organiser"))
     first, second, third = create(), create(), create()

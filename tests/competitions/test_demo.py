@@ -18,8 +18,7 @@ def test_demo_seed_adds_a_published_contest_and_open_street_contests(app, runner
     assert "no quiz questions loaded" not in result.output
     assert "no scenarios loaded" not in result.output
     from trainer.competitions.demo import DISTRICT, STREET_LOCKED, STREET_OPEN
-    from trainer.competitions.models import Competition
-    from trainer.competitions.records_models import Certificate
+    from trainer.competitions.models import Certificate, Competition
 
     with app.app_context():
         comps = {c.title: c for c in db.session.scalars(sa.select(Competition))}

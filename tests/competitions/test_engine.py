@@ -6,15 +6,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.competitions import oracles
-from trainer.competitions import flags, itemstats, standings
-from trainer.competitions.standings import RoundOutcome, RoundSpec, Standing
+from trainer.competitions import flags, itemstats
+from trainer.competitions.standings import ranking
+from trainer.competitions.standings.ranking import RoundOutcome, RoundSpec, Standing
 
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 ROUNDS = [RoundSpec(1, 60), RoundSpec(2, 20), RoundSpec(3, 20)]
 
 
 def test_total_combines_rounds_by_weight_and_unplayed_rounds_count_zero():
-    result = standings.entrant_standing(ROUNDS, [RoundOutcome(1, 80.0, 600, T0),
+    result = ranking.entrant_standing(ROUNDS, [RoundOutcome(1, 80.0, 600, T0),
                                                  RoundOutcome(2, 50.0, 120, T0)])
     assert result.total_centi == 5800 and result.seconds == 720
 
@@ -22,16 +23,16 @@ def test_total_combines_rounds_by_weight_and_unplayed_rounds_count_zero():
 def test_total_rounds_half_up_to_two_decimals():
     rounds = [RoundSpec(1, 1), RoundSpec(2, 2)]
     # (1 * 0 + 2 * 100.005) / 3 = 66.67
-    assert standings.entrant_standing(rounds, [RoundOutcome(2, 100.0)]).total_centi == 6667
-    assert standings.centi(12.345) == 1235
+    assert ranking.entrant_standing(rounds, [RoundOutcome(2, 100.0)]).total_centi == 6667
+    assert ranking.centi(12.345) == 1235
 
 
 def test_tie_broken_by_less_time_then_earlier_finish():
     fast = Standing(7000, 300, T0 + timedelta(minutes=30))
     slow = Standing(7000, 400, T0 + timedelta(minutes=10))
     late = Standing(7000, 300, T0 + timedelta(minutes=40))
-    keys = {"fast": standings.rank_key(fast, T0), "slow": standings.rank_key(slow, T0),
-            "late": standings.rank_key(late, T0)}
+    keys = {"fast": ranking.rank_key(fast, T0), "slow": ranking.rank_key(slow, T0),
+            "late": ranking.rank_key(late, T0)}
     assert sorted(keys, key=keys.get) == ["fast", "late", "slow"]
 
 
@@ -42,12 +43,12 @@ def test_exact_ties_share_a_rank_and_the_next_skips():
 
 def test_a_later_page_keeps_ranks_tied_across_the_break():
     # rows 9 and 10 tie at rank 9; the page starts at row 10 (offset 9)
-    assert standings.competition_ranks([5, 5, 6], offset=9, first_rank=9) == [9, 9, 12]
+    assert ranking.competition_ranks([5, 5, 6], offset=9, first_rank=9) == [9, 9, 12]
 
 
 def test_nobody_who_finished_nothing_beats_someone_who_did():
-    none = standings.rank_key(Standing(0, 0, None), T0)
-    some = standings.rank_key(Standing(0, 0, T0 + timedelta(days=90)), T0)
+    none = ranking.rank_key(Standing(0, 0, None), T0)
+    some = ranking.rank_key(Standing(0, 0, T0 + timedelta(days=90)), T0)
     assert some < none
 
 
@@ -62,42 +63,42 @@ def test_rank_key_orders_exactly_as_the_rule_says(items):
         finish = (s.finished_at - T0).total_seconds() if s.finished_at else float("inf")
         return (-s.total_centi, s.seconds, finish)
 
-    by_key = sorted(range(len(items)), key=lambda i: (standings.rank_key(items[i], T0), i))
+    by_key = sorted(range(len(items)), key=lambda i: (ranking.rank_key(items[i], T0), i))
     by_rule = sorted(range(len(items)), key=lambda i: (rule(items[i]), i))
     assert by_key == by_rule
     for s in items:
-        key = standings.rank_key(s, T0)
-        assert standings.key_total_centi(key) == s.total_centi
-        assert standings.key_seconds(key) == s.seconds
+        key = ranking.rank_key(s, T0)
+        assert ranking.key_total_centi(key) == s.total_centi
+        assert ranking.key_seconds(key) == s.seconds
 
 
 def test_judged_round_drops_highest_and_lowest_with_five_judges():
-    assert standings.judged_percent([10, 2, 6, 7, 8], 10) == 70.0
-    assert standings.judged_percent([10, 2, 6, 7], 10) == 62.5
-    assert standings.judged_percent([], 10) is None
+    assert ranking.judged_percent([10, 2, 6, 7, 8], 10) == 70.0
+    assert ranking.judged_percent([10, 2, 6, 7], 10) == 62.5
+    assert ranking.judged_percent([], 10) is None
 
 
 def test_scenario_percent_is_the_mean_over_assessed_competencies():
     scores = {"communication": 100.0, "mediation": 50.0, "coordination": 0.0,
               "public_opinion": None}
-    assert standings.scenario_percent(scores, "success") == 50.0
-    assert standings.scenario_percent({"communication": 80.0, "mediation": None},
+    assert ranking.scenario_percent(scores, "success") == 50.0
+    assert ranking.scenario_percent({"communication": 80.0, "mediation": None},
                                       "failure") == 80.0
-    assert standings.scenario_percent({"mediation": None}, "partial") == 50.0
-    assert standings.scenario_percent({}, "success") == 100.0
+    assert ranking.scenario_percent({"mediation": None}, "partial") == 50.0
+    assert ranking.scenario_percent({}, "success") == 100.0
 
 
 def test_team_score_is_the_mean_of_the_best_k_with_missing_members_zero():
-    rows = standings.team_standings({"A": [9000, 8000, 1000], "B": [9000], "C": [6000, 3000]},
+    rows = ranking.team_standings({"A": [9000, 8000, 1000], "B": [9000], "C": [6000, 3000]},
                                     k=2)
     assert [(r.team, r.score_centi, r.rank) for r in rows] == [("A", 8500, 1), ("B", 4500, 2),
                                                                ("C", 4500, 2)]
 
 
 def test_honour_places_cover_top_n_or_top_percent():
-    assert standings.honour_places(40, 3, None) == 3
-    assert standings.honour_places(40, 3, 10) == 4
-    assert standings.honour_places(5, None, 10) == 0
+    assert ranking.honour_places(40, 3, None) == 3
+    assert ranking.honour_places(40, 3, 10) == 4
+    assert ranking.honour_places(5, None, 10) == 0
 
 
 def test_item_analysis_gives_percent_correct_and_discrimination():

@@ -54,7 +54,7 @@ def test_adding_a_round_after_the_freeze_does_not_leak_later_scores(app, client,
 def test_a_sheet_changed_after_the_freeze_counts_with_its_value_at_the_freeze(
         app, client, auth, create, workers):
     from trainer.competitions.models import Competition
-    from trainer.competitions.scoring import refresh_competition
+    from trainer.competitions.standings.scoring import refresh_competition
 
     comp_id = create(freeze_at=iso(timedelta(minutes=30)))
     _enter_and_score(client, auth, comp_id, {"worker": 4, "w1": 6, "w2": None})
@@ -74,8 +74,7 @@ def test_a_correction_after_the_freeze_stays_out_of_the_frozen_table(app, client
                                                                      create, workers):
     from trainer.auth.models import User
     from trainer.competitions.appeals import resolve_appeal
-    from trainer.competitions.models import Competition, Entry
-    from trainer.competitions.records_models import Appeal
+    from trainer.competitions.models import Appeal, Competition, Entry
 
     comp_id = create(freeze_at=iso(timedelta(minutes=30)))
     _enter_and_score(client, auth, comp_id, {"worker": 5, "w1": 3})

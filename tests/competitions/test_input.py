@@ -98,7 +98,7 @@ def test_the_round_form_refuses_bad_fields_without_a_500(app, client, auth, crea
 
 @pytest.mark.parametrize("percent", ["NaN", "sNaN", "-Infinity", "²", "101"])
 def test_a_bad_corrected_percent_is_refused(app, client, auth, create, workers, percent):
-    from trainer.competitions.records_models import Appeal
+    from trainer.competitions.models import Appeal
 
     comp_id = create()
     client.post(f"/api/v1/competitions/{comp_id}/entries", headers=bearer(auth.token("w1")))

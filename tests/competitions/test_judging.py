@@ -31,7 +31,7 @@ def test_a_judge_scores_and_the_total_follows(client, auth, create, workers):
 
 
 def test_changing_a_score_needs_a_reason_and_is_audited(app, client, auth, create, workers):
-    from trainer.competitions.records_models import AuditEntry
+    from trainer.competitions.models import AuditEntry
 
     comp_id = create()
     _entered(client, auth, comp_id, "w1")
@@ -112,8 +112,7 @@ def test_the_judge_page_shows_numbers_not_names(client, auth, create, workers):
 
 
 def test_the_rubric_is_locked_once_a_judge_has_scored(app, client, auth, create, workers):
-    from trainer.competitions.models import Round
-    from trainer.competitions.records_models import AuditEntry
+    from trainer.competitions.models import AuditEntry, Round
 
     comp_id = create()
     _entered(client, auth, comp_id, "w1")

@@ -73,7 +73,7 @@ def _apply(comp, users, op, model) -> dict:
 
 def _correct(comp, users, who, index, percent) -> None:
     from trainer.competitions import appeals, judging
-    from trainer.competitions.records_models import Appeal
+    from trainer.competitions.models import Appeal
 
     rnd, entry = comp.rounds[index], judging.entry_by_username(comp, who)
     appeal = db.session.scalar(sa.select(Appeal).where(Appeal.round_id == rnd.id,
@@ -109,8 +109,8 @@ def _freeze(comp, organiser) -> None:
 def _outcomes(comp, corrections: dict) -> dict:
     """Entry id -> (name, round outcomes) from the attempts, runs and score sheets
     themselves (not the stored results or totals), with the corrections of the model."""
-    from trainer.competitions import standings
     from trainer.competitions.models import Entry, ScoreSheet
+    from trainer.competitions.standings import ranking
     from trainer.quizzes.models import Attempt
     from trainer.simulation.models import Run
 
@@ -122,27 +122,27 @@ def _outcomes(comp, corrections: dict) -> dict:
             Attempt.user_id == entry.user_id, Attempt.round_id == quiz.id))
         if attempt is not None and attempt.submitted_at is not None:
             limit = round((attempt.deadline - attempt.started_at).total_seconds())
-            outcomes[0] = standings.RoundOutcome(
+            outcomes[0] = ranking.RoundOutcome(
                 quiz.id, 100 * attempt.score / attempt.max_score,
-                standings.timed_seconds(attempt.started_at, attempt.submitted_at, limit),
+                ranking.timed_seconds(attempt.started_at, attempt.submitted_at, limit),
                 attempt.submitted_at)
         run = db.session.scalar(sa.select(Run).where(Run.user_id == entry.user_id,
                                                      Run.round_id == scenario.id))
         if run is not None and run.finished:
-            outcomes[1] = standings.RoundOutcome(
-                scenario.id, standings.scenario_percent(run.scores, run.outcome),
-                standings.timed_seconds(run.started_at, run.finished_at, None),
+            outcomes[1] = ranking.RoundOutcome(
+                scenario.id, ranking.scenario_percent(run.scores, run.outcome),
+                ranking.timed_seconds(run.started_at, run.finished_at, None),
                 run.finished_at)
         totals = list(db.session.scalars(sa.select(ScoreSheet.total).where(
             ScoreSheet.round_id == judged.id, ScoreSheet.entry_id == entry.id)))
         if totals:
-            outcomes[2] = standings.RoundOutcome(judged.id,
-                                                 standings.judged_percent(totals, 10))
+            outcomes[2] = ranking.RoundOutcome(judged.id,
+                                                 ranking.judged_percent(totals, 10))
         for index, rnd in enumerate(comp.rounds):
             fixed = corrections.get((entry.user.username, index))
             if fixed is not None:
-                base = outcomes.get(index, standings.RoundOutcome(rnd.id, None))
-                outcomes[index] = standings.RoundOutcome(rnd.id, fixed, base.seconds,
+                base = outcomes.get(index, ranking.RoundOutcome(rnd.id, None))
+                outcomes[index] = ranking.RoundOutcome(rnd.id, fixed, base.seconds,
                                                          base.finished_at)
         found[entry.id] = (entry.user.name, list(outcomes.values()))
     return found
@@ -150,13 +150,13 @@ def _outcomes(comp, corrections: dict) -> dict:
 
 def _ranked(comp, outcomes: dict) -> list[tuple]:
     """The table from outcomes, with the rounds' current weights, by the engine's rule."""
-    from trainer.competitions import standings
+    from trainer.competitions.standings import ranking
 
-    specs = [standings.RoundSpec(r.id, r.weight) for r in comp.rounds]
+    specs = [ranking.RoundSpec(r.id, r.weight) for r in comp.rounds]
     keys, names = {}, {}
     for entry_id, (name, played) in outcomes.items():
-        standing = standings.entrant_standing(specs, played)
-        keys[entry_id] = standings.rank_key(standing, comp.starts_at)
+        standing = ranking.entrant_standing(specs, played)
+        keys[entry_id] = ranking.rank_key(standing, comp.starts_at)
         names[entry_id] = (name, standing.total, standing.seconds)
     ranks = oracles.rank_all(keys)
     return sorted((ranks[i], *names[i]) for i in keys)
@@ -169,10 +169,10 @@ def _ranked(comp, outcomes: dict) -> list[tuple]:
 def test_served_standings_equal_a_recomputation(app, users, workers, make_user, make_quiz,
                                                 make_scenario, ops, weights):
     from trainer.auth.services import bearer_digest, issue_token
-    from trainer.competitions import board, fastsql
     from trainer.competitions.models import Competition
     from trainer.competitions.services import create_competition, enter
     from trainer.competitions.spec import parse_competition
+    from trainer.competitions.standings import board, fastsql
 
     with app.app_context():
         known = "j2" in _users()

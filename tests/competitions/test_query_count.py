@@ -12,7 +12,6 @@ from trainer.extensions import db
 def _add_entrants(app, comp_id: int, count: int) -> None:
     """``count`` workers with entries and varied stored totals (as scoring leaves them)."""
     from trainer.auth.models import User
-    from trainer.competitions import scoring
     from trainer.competitions.models import (
         Competition,
         Entry,
@@ -20,6 +19,7 @@ def _add_entrants(app, comp_id: int, count: int) -> None:
         RoundResult,
         ScoreRevision,
     )
+    from trainer.competitions.standings import scoring
     from trainer.org.services import unit_by_code
 
     rng = random.Random(count)
@@ -101,8 +101,8 @@ def test_standings_page_statements_do_not_grow_with_entrants(app, client, auth, 
 
 
 def test_tallies_match_a_recount_after_entries_and_changes(app, client, auth, create, workers):
-    from trainer.competitions import tallies
-    from trainer.competitions.records_models import Tally
+    from trainer.competitions.models import Tally
+    from trainer.competitions.standings import tallies
 
     comp_id = create()
     judge = auth.token("trainer")
@@ -127,7 +127,7 @@ def test_tallies_match_a_recount_after_entries_and_changes(app, client, auth, cr
 def test_the_sql_point_and_low_key_agree_with_the_tallies(app):
     """The worker's leaderboard counts their rank inside its first statement, so the
     tallies' point and lowest key of a total are computed there in SQL."""
-    from trainer.competitions import fastsql, tallies
+    from trainer.competitions.standings import fastsql, tallies
 
     totals = [0, 1, 99, 100, 101, 150, 4999, 5000, 5099, 9899, 9900, 9999, 10000]
     with app.app_context():

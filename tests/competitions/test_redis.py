@@ -32,7 +32,7 @@ def _flush(app):
 
 
 def _both(app, comp_id, frozen=False, street_id=None, limit=30, offset=0):
-    from trainer.competitions import board
+    from trainer.competitions.standings import board
 
     with app.app_context():
         assert board.redisboard.ensure_built(comp_id)
@@ -59,8 +59,8 @@ def test_redis_and_sql_give_the_same_ranking(app, client, auth, create, workers)
 
 
 def test_updates_reach_redis_after_commit_and_my_rank_agrees(app, client, auth, create, workers):
-    from trainer.competitions import board
     from trainer.competitions.models import Entry
+    from trainer.competitions.standings import board
 
     comp_id = create()
     for name in ("worker", "w1", "w2"):
@@ -94,7 +94,7 @@ def test_a_lost_redis_copy_is_rebuilt_from_sql(app, client, auth, create):
 
 
 def test_an_older_version_never_overwrites_a_newer_one(app, create, users):
-    from trainer.competitions import redisboard
+    from trainer.competitions.standings import redisboard
 
     comp_id = create()
     with app.app_context():
@@ -114,7 +114,7 @@ def _served(client, auth, comp_id):
 
 def test_a_reset_by_another_process_is_seen_at_the_next_read(app, client, auth, create,
                                                               workers):
-    from trainer.competitions import board, redisboard
+    from trainer.competitions.standings import board, redisboard
 
     comp_id = create()
     for name in ("worker", "w1"):
@@ -133,7 +133,7 @@ def test_a_reset_by_another_process_is_seen_at_the_next_read(app, client, auth, 
 
 
 def test_a_rebuild_overtaken_by_a_reset_is_not_marked_ready(app, create, users, monkeypatch):
-    from trainer.competitions import redisboard
+    from trainer.competitions.standings import redisboard
 
     comp_id = create()
     rebuild = redisboard.rebuild

@@ -53,9 +53,9 @@ def test_drafts_are_seen_only_by_those_who_manage_them(app, client, auth, users)
 
 def test_the_lean_leaderboard_scope_matches_the_full_one(app, create, make_user, users):
     from trainer.auth.models import User
-    from trainer.competitions import fastsql
     from trainer.competitions.models import Competition
     from trainer.competitions.queries import visible_competitions
+    from trainer.competitions.standings import fastsql
 
     make_user("org_s1", role="organiser", unit="S1")
     make_user("tr_s2", role="trainer", unit="S2")
@@ -79,9 +79,9 @@ def test_a_workers_token_statement_sees_what_the_full_scope_rule_lets_them(
     district and of no unit, over district, street and draft competitions."""
     from trainer.auth.models import User
     from trainer.auth.services import issue_token
-    from trainer.competitions import fastsql
     from trainer.competitions.models import Competition
     from trainer.competitions.queries import visible_competitions
+    from trainer.competitions.standings import fastsql
     from trainer.org.services import unit_by_code
 
     for name in ("w_s2", "w_street", "w_district", "w_nowhere"):
@@ -114,8 +114,7 @@ def fastsql_digest(token: str) -> str:
 
 
 def test_closing_early_closes_every_round_and_is_audited(app, client, auth, create):
-    from trainer.competitions.models import Competition
-    from trainer.competitions.records_models import AuditEntry
+    from trainer.competitions.models import AuditEntry, Competition
 
     comp_id = create()
     auth.login("organiser")

@@ -48,8 +48,7 @@ def test_an_organiser_builds_a_contest_with_three_kinds_of_round(app, client, au
         assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
     resp = auth.post(f"{comp_path}/status", {"action": "open"}, page=f"{comp_path}/manage")
     assert resp.status_code == 302
-    from trainer.competitions.models import Competition
-    from trainer.competitions.records_models import AuditEntry
+    from trainer.competitions.models import AuditEntry, Competition
 
     with app.app_context():
         comp = db.session.scalar(sa.select(Competition))
@@ -173,7 +172,7 @@ def test_appeal_window_resolution_and_publishing_waits(app, client, auth, create
     auth.login("w1")
     detail = f"/competitions/{comp_id}"
     auth.post(f"{detail}/rounds/1/appeal", {"text": "评分有误"}, page=detail)
-    from trainer.competitions.records_models import Appeal, AuditEntry
+    from trainer.competitions.models import Appeal, AuditEntry
 
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Appeal)) == 0  # open

@@ -35,7 +35,7 @@ def test_the_sql_rule_agrees_with_the_python_rule_for_every_unit_and_user(app, o
 
 
 def test_the_fast_leaderboard_path_uses_the_shared_rule():
-    from trainer.competitions import fastsql
+    from trainer.competitions.standings import fastsql
 
     expected = unit_street_id_sql(fastsql._UNIT.level, fastsql._UNIT.street_id)
     assert str(fastsql._callers_street) == str(expected)

@@ -260,3 +260,17 @@ def test_qr_signin_stops_at_capacity_roll_call_may_exceed_it(app, client, auth, 
     auth.login("trainer")
     assert "More people are present than" in client.get(
         f"/sessions/{sid}/rollcall").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("offset,open_", [
+    (timedelta(minutes=-31), False), (timedelta(minutes=-30), True), (timedelta(hours=1), True),
+    (timedelta(hours=2), True), (timedelta(hours=2, seconds=1), False)])
+def test_the_screen_shows_a_code_exactly_while_sign_in_is_open(app, sid, offset, open_):
+    with app.app_context():
+        session = db.session.get(TrainingSession, sid)
+        assert signin.is_open(session, START + offset) is open_
+        if open_:
+            assert signin.current_code(session, START + offset).code
+        else:
+            with pytest.raises(Conflict):
+                signin.current_code(session, START + offset)

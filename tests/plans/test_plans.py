@@ -266,3 +266,18 @@ def test_plans_index_lists_the_years_plans(app, client, auth, plan):
     assert "S1街道" not in client.get("/plans?year=2025").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) == 0
+
+
+def test_a_plan_refusal_without_a_field_is_said_above_the_form_not_flashed(app, client, auth,
+                                                                          plan):
+    with app.app_context():
+        db.session.get(Plan, plan).status = "approved"
+        db.session.commit()
+    client.set_cookie("lang", "en")
+    auth.login("organiser")
+    resp = auth.post(f"/plans/{plan}", {"priorities": "改动"}, page="/plans")
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 409
+    assert ('<p class="error" role="alert">This plan is approved and can no longer be '
+            "changed.</p>") in body
+    assert "flash-error" not in body

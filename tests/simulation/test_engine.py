@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.simulation.oracles import mean_percent
 from trainer.simulation.engine import (
     InvalidChoice,
     RunFinished,
@@ -15,7 +16,6 @@ from trainer.simulation.engine import (
     debrief,
     max_depth,
     mean_of,
-    mean_percent,
     outcome,
     path_sums,
     paths_to_endings,

@@ -7,10 +7,10 @@ import pytest
 from markupsafe import escape
 
 from tests.conftest import bearer, csrf_from
+from tests.simulation.oracles import mean_percent
 from trainer.simulation.engine import (
     assessed,
     debrief,
-    mean_percent,
     outcome,
     paths_to_endings,
     reference_path,

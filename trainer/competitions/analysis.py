@@ -8,6 +8,7 @@ from trainer.competitions import itemstats
 from trainer.competitions.models import Competition, Entry, Round, RoundResult
 from trainer.extensions import db
 from trainer.org.models import Unit
+from trainer.quizzes.models import Attempt, AttemptAnswer, Question
 
 
 def participation(comp: Competition) -> list[dict]:
@@ -49,7 +50,6 @@ def distribution_svg(comp: Competition) -> tuple[str, list[int]]:
 
 def round_items(rnd: Round) -> dict:
     """Item analysis of a quiz round from its graded competition attempts."""
-    from trainer.quizzes.models import Attempt, AttemptAnswer, Question
 
     attempts = dict(db.session.execute(
         sa.select(Attempt.id, Attempt.percent).join(RoundResult,

@@ -6,22 +6,23 @@ from flask_login import current_user
 
 from trainer.api.core import api_auth, bp, field, json_body, paginated
 from trainer.auth.services import bearer_digest
-from trainer.competitions import (
-    board,
-    eligibility,
-    fastsql,
-    judging,
-    phases,
-    publishing,
-    rounds,
-)
+from trainer.competitions import eligibility, judging, phases, publishing, rounds
 from trainer.competitions.kinds.registry import kind_of
 from trainer.competitions.models import Competition
-from trainer.competitions.queries import entered_ids, entry_of, get_competition, get_round
+from trainer.competitions.queries import (
+    entered_ids,
+    entry_of,
+    get_competition,
+    get_managed,
+    get_round,
+    visible_competitions,
+)
 from trainer.competitions.services import create_competition, enter
 from trainer.competitions.spec import parse_competition
+from trainer.competitions.standings import board, fastsql
 from trainer.errors import DomainError, Invalid, NotFound
 from trainer.models import utcnow
+from trainer.org.scope import street_by_code
 from trainer.security import client_address
 
 
@@ -58,8 +59,6 @@ def detail_json(comp: Competition) -> dict:
 @bp.get("/competitions")
 @api_auth()
 def competitions_list():
-    from trainer.competitions.queries import visible_competitions
-
     stmt = visible_competitions(current_user).order_by(Competition.starts_at.desc(),
                                                        Competition.id)
     items, status, headers = paginated(stmt, lambda c: c)
@@ -113,8 +112,6 @@ def competitions_score(comp_id: int, n: int, username: str):
 @bp.post("/competitions/<int:comp_id>/publish")
 @api_auth("organiser", "admin")
 def competitions_publish(comp_id: int):
-    from trainer.competitions.queries import get_managed
-
     comp = get_managed(current_user, comp_id)
     answer = publishing.publish(current_user, comp, _publish_reason())
     return answer
@@ -186,7 +183,6 @@ def _street_arg(comp: Competition) -> int | None:
     code = request.args.get("street")
     if not code:
         return None
-    from trainer.org.scope import street_by_code
 
     street = street_by_code(code)
     if street is None or (comp.street_id is not None and comp.street_id != street.id):

@@ -5,10 +5,10 @@ correcting the round's percent. Both are audited; publishing waits for open appe
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from trainer.competitions import audit, phases, scoring
-from trainer.competitions.models import Competition, Round
-from trainer.competitions.records_models import Appeal
+from trainer.competitions import audit, phases
+from trainer.competitions.models import Appeal, Competition, Round
 from trainer.competitions.rounds import entry_for_play
+from trainer.competitions.standings import scoring
 from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow

@@ -4,7 +4,7 @@ import json
 
 import sqlalchemy as sa
 
-from trainer.competitions.records_models import AuditEntry
+from trainer.competitions.models import AuditEntry
 from trainer.extensions import db
 
 

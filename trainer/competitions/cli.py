@@ -4,9 +4,9 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from trainer.competitions import redisboard, scoring
 from trainer.competitions.models import Competition
 from trainer.competitions.services import grade_open_attempts
+from trainer.competitions.standings import redisboard, scoring
 from trainer.extensions import db
 
 cli = AppGroup("competitions", help="Competitions: grading closed rounds, standings upkeep.")

@@ -12,13 +12,19 @@ from datetime import timedelta
 import click
 import sqlalchemy as sa
 
-from trainer.competitions import judging, publishing, rounds, scoring, services
+from trainer.competitions import judging, publishing, rounds, services
 from trainer.competitions.kinds.quiz import on_attempt_graded
 from trainer.competitions.models import Competition, Entry, RoundResult
 from trainer.competitions.spec import parse_competition
+from trainer.competitions.standings import scoring
 from trainer.extensions import db
 from trainer.models import utcnow
-from trainer.quizzes.models import Attempt
+from trainer.quizzes import services as quizzes
+from trainer.quizzes.authoring import QuizSettings, RuleSpec, save_quiz
+from trainer.quizzes.grading import correct_answer
+from trainer.quizzes.items import from_dict
+from trainer.quizzes.models import Attempt, Question, Quiz
+from trainer.simulation.models import Scenario
 
 DISTRICT = "2026年网格员业务知识竞赛（区级）"
 STREET_OPEN = "秀江街道服务技能竞赛"
@@ -57,8 +63,6 @@ def _exists(title: str) -> bool:
 def _contest_quiz(organiser):
     """An unpublished quiz drawing 8 questions from the bank (workers never see it
     outside a round); None when the bank has too few questions."""
-    from trainer.quizzes.authoring import QuizSettings, RuleSpec, save_quiz
-    from trainer.quizzes.models import Question, Quiz
 
     found = db.session.scalar(sa.select(Quiz).where(Quiz.title == QUIZ_TITLE))
     if found is not None:
@@ -74,8 +78,6 @@ def _contest_quiz(organiser):
 
 
 def _scenario():
-    from trainer.simulation.models import Scenario
-
     return db.session.scalar(sa.select(Scenario).where(
         Scenario.status == "published", Scenario.current_version_id.is_not(None),
         Scenario.street_id.is_(None)).order_by(Scenario.slug).limit(1))
@@ -141,10 +143,6 @@ def _district_contest(organiser, trainer, users, quiz) -> None:
 
 
 def _play_quiz(user, comp, skill: float, rng: random.Random) -> None:
-    from trainer.quizzes import services as quizzes
-    from trainer.quizzes.grading import correct_answer
-    from trainer.quizzes.items import from_dict
-
     attempt, _new = rounds.start_round(user, comp, comp.rounds[0], f"10.8.0.{rng.randint(2, 250)}")
     for entry in attempt.questions:
         if rng.random() < skill:

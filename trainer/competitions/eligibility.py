@@ -13,8 +13,13 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
+from trainer.competitions.spec import bad
 from trainer.extensions import db
+from trainer.learning.models import Course, Enrollment
+from trainer.learning.services import progress_percent
 from trainer.models import utcnow
+from trainer.quizzes.models import Attempt, AttemptAnswer, Quiz
+from trainer.quizzes.queries import has_passed, visible_quizzes
 
 
 @dataclass
@@ -39,10 +44,6 @@ def check_references(actor, rules: list[dict], street) -> None:
     """Every course and quiz a rule names exists, and each quiz can be taken by the
     contest's entrants (``street``: the contest's street, None for the district), so the
     checklist never links a worker to a quiz they cannot open (422 naming the rule)."""
-    from trainer.competitions.spec import bad
-    from trainer.learning.models import Course
-    from trainer.quizzes.models import Quiz
-    from trainer.quizzes.queries import visible_quizzes
 
     for i, rule in enumerate(rules):
         if rule["rule"] == "course" and db.session.scalar(
@@ -82,9 +83,6 @@ def unmet(statuses: list[RuleStatus]) -> list[dict]:
 
 
 def _course(user, rule: dict) -> RuleStatus:
-    from trainer.learning.models import Course, Enrollment
-    from trainer.learning.services import progress_percent
-
     course = db.session.scalar(sa.select(Course).where(Course.slug == rule["course"]))
     if course is None:
         return RuleStatus("course", False, _("Complete the course “%(slug)s”.",
@@ -99,9 +97,6 @@ def _course(user, rule: dict) -> RuleStatus:
 
 
 def _quiz_passed(user, rule: dict) -> RuleStatus:
-    from trainer.quizzes.models import Quiz
-    from trainer.quizzes.queries import has_passed
-
     quiz = db.session.get(Quiz, rule["quiz"])
     title = quiz.title if quiz is not None else f"#{rule['quiz']}"
     passed = quiz is not None and has_passed(user.id, quiz.id)
@@ -116,7 +111,6 @@ def _quiz_passed(user, rule: dict) -> RuleStatus:
 
 def practice_answers(user_id: int, days: int) -> int:
     """Practice questions answered in the last ``days`` days."""
-    from trainer.quizzes.models import Attempt, AttemptAnswer
 
     since = utcnow() - timedelta(days=days)
     return db.session.scalar(

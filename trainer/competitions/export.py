@@ -4,9 +4,8 @@ total, time and honour. Every text is a text cell, never a formula (spreadsheets
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from trainer.competitions import board
-from trainer.competitions.models import Competition, Entry, RoundResult
-from trainer.competitions.records_models import Honour
+from trainer.competitions.models import Competition, Entry, Honour, RoundResult
+from trainer.competitions.standings import board
 from trainer.extensions import db
 from trainer.spreadsheets import workbook_bytes
 

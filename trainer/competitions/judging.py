@@ -3,15 +3,17 @@
 A judge sees entrant numbers, never names; may not score an entrant of their own
 community (conflict of interest, refused with the reason); a changed score needs a reason
 and goes to the audit log. With five or more sheets the highest and lowest totals are
-dropped before averaging (standings.judged_percent).
+dropped before averaging (standings.ranking.judged_percent).
 """
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from trainer.competitions import audit, phases, scoring
+from trainer.auth.models import User
+from trainer.competitions import audit, phases
 from trainer.competitions.models import Competition, Entry, Round, ScoreRevision, ScoreSheet
 from trainer.competitions.queries import community_of
+from trainer.competitions.standings import scoring
 from trainer.errors import Conflict, Forbidden, Invalid, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -48,8 +50,6 @@ def entry_by_number(comp: Competition, number: int) -> Entry:
 
 
 def entry_by_username(comp: Competition, username: str) -> Entry:
-    from trainer.auth.models import User
-
     entry = db.session.scalar(sa.select(Entry).join(User, User.id == Entry.user_id).where(
         Entry.competition_id == comp.id, User.username == username))
     if entry is None:

@@ -15,6 +15,7 @@ from trainer.competitions.queries import (
 )
 from trainer.extensions import db
 from trainer.models import utcnow
+from trainer.org.models import Unit
 
 
 @dataclass
@@ -69,7 +70,6 @@ def detail(user, comp: Competition) -> dict:
 def streets_of(comp: Competition) -> list:
     """The streets of the district, for one table per street beside a district contest's
     overall table (none for a street contest)."""
-    from trainer.org.models import Unit
 
     if comp.street_id is not None:
         return []

@@ -10,9 +10,9 @@ import secrets
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from trainer.competitions import appeals, audit, board, redisboard, services, standings
-from trainer.competitions.models import Competition, Entry
-from trainer.competitions.records_models import Certificate, Honour
+from trainer.competitions import appeals, audit, services
+from trainer.competitions.models import Certificate, Competition, Entry, Honour
+from trainer.competitions.standings import board, ranking, redisboard
 from trainer.errors import Conflict
 from trainer.extensions import db
 from trainer.localtime import local_zone
@@ -48,15 +48,15 @@ def publish(actor, comp: Competition, reason: str = "") -> dict:
 
 
 def award_honours(comp: Competition) -> list[Honour]:
-    ranking = board.full_ranking(comp.id)
+    table = board.full_ranking(comp.id)
     awarded = []
     for spec in comp.honours or []:
         if spec.get("team"):
             awarded += _award_teams(comp, spec)
             continue
-        places = standings.honour_places(len(ranking), spec.get("top"), spec.get("top_percent"))
-        for rank, entry_id, key in ranking:
-            if rank <= places and standings.key_total_centi(key) > 0:
+        places = ranking.honour_places(len(table), spec.get("top"), spec.get("top_percent"))
+        for rank, entry_id, key in table:
+            if rank <= places and ranking.key_total_centi(key) > 0:
                 entry = db.session.get(Entry, entry_id)
                 awarded.append(_honour(comp, spec["title"], rank, entry=entry))
     db.session.flush()
@@ -65,7 +65,7 @@ def award_honours(comp: Competition) -> list[Honour]:
 
 def _award_teams(comp: Competition, spec: dict) -> list[Honour]:
     rows = board.team_board(comp, viewer=None)
-    places = standings.honour_places(len(rows), spec.get("top"), spec.get("top_percent"))
+    places = ranking.honour_places(len(rows), spec.get("top"), spec.get("top_percent"))
     return [_honour(comp, spec["title"], row["rank"], team_id=row["team_id"])
             for row in rows if row["rank"] <= places and row["score"] > 0]
 

@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from trainer.competitions.models import Competition, Entry, Round
-from trainer.errors import NotFound
+from trainer.competitions.models import Competition, Entry, Round, RoundJudge
+from trainer.errors import Forbidden, NotFound
 from trainer.extensions import db
 from trainer.org.models import Unit
 from trainer.org.scope import is_district_wide, street_id_of
@@ -56,7 +56,6 @@ def get_competition(user, comp_id: int) -> Competition:
 
 def get_managed(user, comp_id: int) -> Competition:
     """A contest the caller manages: 404 when out of sight, 403 when only visible."""
-    from trainer.errors import Forbidden
 
     comp = get_competition(user, comp_id)
     if not can_manage(user, comp):
@@ -95,7 +94,5 @@ def community_of(unit: Unit | None) -> Unit | None:
 
 
 def judge_round_ids(user_id: int) -> set[int]:
-    from trainer.competitions.models import RoundJudge
-
     return set(db.session.scalars(sa.select(RoundJudge.round_id).where(
         RoundJudge.user_id == user_id)))

@@ -10,8 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from trainer.competitions.models import Competition, Entry
-from trainer.competitions.records_models import Certificate, Honour
+from trainer.competitions.models import Certificate, Competition, Entry, Honour
 from trainer.extensions import db
 from trainer.localtime import local_zone
 

@@ -8,10 +8,11 @@ from, and how often they left the attempt page.
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from trainer.competitions import phases, scoring
+from trainer.competitions import phases
 from trainer.competitions.kinds.registry import kind_of
 from trainer.competitions.models import Competition, Entry, Round, RoundResult
 from trainer.competitions.queries import entry_of
+from trainer.competitions.standings import scoring
 from trainer.errors import Conflict, Forbidden, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from trainer.auth.models import User
-from trainer.competitions import audit, eligibility, phases, redisboard, scoring, tallies
+from trainer.competitions import audit, eligibility, phases
 from trainer.competitions.kinds.registry import kind_of
 from trainer.competitions.models import (
     Competition,
@@ -17,6 +17,7 @@ from trainer.competitions.models import (
 )
 from trainer.competitions.queries import can_create_in, community_of, entry_of
 from trainer.competitions.spec import CompetitionSpec, RoundSpec, bad
+from trainer.competitions.standings import redisboard, scoring, tallies
 from trainer.errors import Conflict, Forbidden
 from trainer.extensions import db
 from trainer.models import utcnow

@@ -14,9 +14,10 @@
 from flask import Flask
 
 from trainer import signals
-from trainer.competitions import record, scoring
+from trainer.competitions import record
 from trainer.competitions.kinds import quiz as quiz_kind
 from trainer.competitions.kinds import scenario as scenario_kind
+from trainer.competitions.standings import scoring
 from trainer.quizzes.policies import review_policies, withheld_sources
 from trainer.records.sections import sections
 from trainer.simulation.policies import choice_guards, reveal_policies

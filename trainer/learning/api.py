@@ -5,7 +5,6 @@ from flask_login import current_user
 
 from trainer.api.core import api_auth, bp, paginated
 from trainer.database import write_transaction
-from trainer.extensions import db
 from trainer.learning import services
 from trainer.learning.queries import catalogue_query
 
@@ -57,7 +56,6 @@ def lesson(lesson_id: int):
 def complete_lesson(lesson_id: int):
     lesson = services.get_lesson(current_user, lesson_id)
     services.complete_lesson(current_user, lesson)
-    db.session.commit()
     course = lesson.course
     return {"id": lesson.id, "completed": True,
             "course_progress": services.progress_percent(current_user.id, course)}

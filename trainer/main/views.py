@@ -20,8 +20,7 @@ def home():
 def healthz():
     try:
         db.session.execute(sa.text("SELECT 1"))
-    except sa.exc.SQLAlchemyError:
-        db.session.rollback()
+    except sa.exc.SQLAlchemyError:  # a GET: the session is discarded after the request
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")
 

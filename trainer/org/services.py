@@ -112,10 +112,12 @@ def set_unit_active(unit: Unit, active: bool) -> None:
     db.session.refresh(unit)
 
 
-def import_people(rows, actor) -> list[tuple[object, str]]:
-    """Create every person in ``rows`` or none: raise ImportRefused listing row problems.
+def import_people(rows, actor) -> tuple[list[tuple[object, str]], list]:
+    """Create every person in ``rows`` or none: ``(created, problems)``, where ``problems``
+    lists each bad row; when there is any, nothing was written and ``created`` is empty.
 
-    Each new account gets a generated initial password, returned once for hand-over.
+    Each new account gets a generated initial password, returned once for hand-over. The
+    problems are returned, not raised, so that the page lists them without a try block.
     """
     import secrets
 
@@ -140,14 +142,14 @@ def import_people(rows, actor) -> list[tuple[object, str]]:
         else:
             plan.append((row, unit, dept))
     if problems:
-        raise ImportRefused(problems)
+        return [], problems
     created = []
     for row, unit, dept in plan:
         password = secrets.token_urlsafe(9)
         user = accounts.create_user(row.username, row.name, row.role, password, unit=unit,
                                     department=dept, phone=row.phone or None)
         created.append((user, password))
-    return created
+    return created, []
 
 
 def _row_problem(row, unit, dept, taken, actor, in_scope) -> str | None:
@@ -167,10 +169,3 @@ def _row_problem(row, unit, dept, taken, actor, in_scope) -> str | None:
         return exc.message
     return None
 
-
-class ImportRefused(Invalid):
-    """Nothing was imported; ``problems`` lists each bad row."""
-
-    def __init__(self, problems):
-        super().__init__(_("Nothing was imported: fix the rows below and try again."))
-        self.problems = problems

@@ -14,6 +14,7 @@ from trainer.org.forms import MoveForm, PeopleImportForm, RenameForm, UnitForm
 from trainer.org.models import Department, Unit
 from trainer.org.scope import units_query
 from trainer.security import security_event
+from trainer.unit_of_work import refusal_redirects
 
 bp = Blueprint("org", __name__, url_prefix="/admin/org")
 
@@ -29,19 +30,14 @@ def units():
 
 @bp.post("/units")
 @admin_required
+@refusal_redirects("org.units")
 def create_unit():
     form = UnitForm()
     if form.validate_on_submit():
         parent = services.unit_by_code(form.parent.data) if form.parent.data else None
-        try:
-            if form.parent.data and parent is None:
-                raise Invalid(_("Unknown unit code."), field="parent")
-            unit = services.create_unit(form.code.data, form.name.data, form.level.data, parent)
-        except Invalid as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("org.units"))
-        db.session.commit()
+        if form.parent.data and parent is None:
+            raise Invalid(_("Unknown unit code."), field="parent")
+        unit = services.create_unit(form.code.data, form.name.data, form.level.data, parent)
         flash(_("Unit %(name)s created.", name=unit.name), "ok")
     else:
         for errors in form.errors.values():
@@ -63,7 +59,6 @@ def edit_unit(unit_id: int):
     rename = RenameForm(obj=unit)
     if rename.validate_on_submit():
         services.rename_unit(unit, rename.name.data)
-        db.session.commit()
         flash(_("Saved."), "ok")
         return redirect(url_for("org.edit_unit", unit_id=unit.id))
     children = db.session.scalars(sa.select(Unit).where(Unit.parent_id == unit.id)
@@ -74,18 +69,13 @@ def edit_unit(unit_id: int):
 
 @bp.post("/units/<int:unit_id>/move")
 @admin_required
+@refusal_redirects("org.edit_unit", "unit_id")
 def move_unit(unit_id: int):
     unit, form = _unit(unit_id), MoveForm()
     parent = services.unit_by_code(form.parent.data or "") if form.validate_on_submit() else None
-    try:
-        if parent is None:
-            raise Invalid(_("Unknown unit code."), field="parent")
-        services.move_unit(unit, parent)
-    except Invalid as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("org.edit_unit", unit_id=unit.id))
-    db.session.commit()
+    if parent is None:
+        raise Invalid(_("Unknown unit code."), field="parent")
+    services.move_unit(unit, parent)
     flash(_("Unit moved."), "ok")
     return redirect(url_for("org.edit_unit", unit_id=unit.id))
 
@@ -97,7 +87,6 @@ def toggle_unit(unit_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.set_unit_active(unit, not unit.active)
-    db.session.commit()
     flash(_("Unit enabled.") if unit.active else _("Unit and everything under it deactivated."),
           "ok")
     return redirect(url_for("org.edit_unit", unit_id=unit.id))
@@ -112,16 +101,12 @@ def import_people():
     upload = form.file.data
     try:
         rows, problems = people.parse_people(people.read_table(upload.read(), upload.filename))
-        if problems:
-            raise services.ImportRefused(problems)
-        created = services.import_people(rows, current_user)
-    except services.ImportRefused as exc:
-        db.session.rollback()
-        return render_template("org/import.html", form=form, problems=exc.problems), 422
     except ValueError as exc:
-        return render_template("org/import.html", form=form,
-                               problems=[people.RowProblem(1, str(exc))]), 422
-    db.session.commit()
+        problems = [people.RowProblem(1, str(exc))]
+    if not problems:
+        created, problems = services.import_people(rows, current_user)
+    if problems:  # nothing was written: an import is all rows or none
+        return render_template("org/import.html", form=form, problems=problems), 422
     security_event("people_imported", count=len(created))
     return render_template("org/import.html", form=PeopleImportForm(), created=created)
 

@@ -91,7 +91,6 @@ def create_plan():
     priorities = _priorities(data)
     street = services.street_by_code(current_user, code)
     plan = services.create_plan(current_user, street, year, priorities)
-    db.session.commit()
     return {"id": plan.id}, 201
 
 
@@ -130,7 +129,6 @@ def create_session(plan_id: int):
     plan = services.get_plan(current_user, plan_id)
     data = _session_input(json_body())
     session = scheduling.schedule_session(current_user, plan, data)
-    db.session.commit()
     return {"id": session.id, "half": session.half,
             "conflicts": conflicts.conflicts_json(current_user, session)}, 201
 
@@ -183,7 +181,6 @@ def checkin(session_id: int):
     signin.check_audience(session, current_user)
     code = field(json_body(), "code")
     signin.check_in(session, current_user, code)
-    db.session.commit()
     return {"status": "present", "session": session.id}
 
 

@@ -49,9 +49,13 @@ def window(session: Session) -> tuple[datetime, datetime]:
     return session.starts_at - OPENS_BEFORE, session.ends_at
 
 
-def _require_open(session: Session, now: datetime) -> None:
+def is_open(session: Session, now: datetime) -> bool:
     opens, closes = window(session)
-    if not opens <= now <= closes:
+    return opens <= now <= closes
+
+
+def _require_open(session: Session, now: datetime) -> None:
+    if not is_open(session, now):
         raise Conflict(_("Sign-in for this session is closed: it is open from 30 minutes "
                          "before the start until the end."), code="checkin_closed")
 

@@ -194,20 +194,6 @@ def _worth(totals: Vector, best: Vector) -> Fraction:
                Fraction(0))
 
 
-def mean_percent(s: Scenario, choice_keys: list[str]) -> float | None:
-    """The mean of a path's percents over the assessed competencies, exact before the
-    final rounding to one decimal; None when the scenario assesses none."""
-    names = assessed(s)
-    if not names:
-        return None
-    reference = reference_sums(s)
-    totals = tuple([0] * len(names))
-    for _, choice in _replay(s, choice_keys)[0]:
-        totals = _add(totals, _vector(choice, names))
-    best = tuple(reference[n] for n in names)
-    return round(float(_worth(totals, best) * 100 / len(names)), 1)
-
-
 def _pareto(vectors: list[Vector], best: Vector) -> list[Vector]:
     """The vectors no other one matches or beats in every competency, best first."""
     order = sorted(set(vectors), key=lambda v: sum(Fraction(x, b) for x, b in

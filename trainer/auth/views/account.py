@@ -7,12 +7,12 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from trainer.auth import services
+from trainer.auth import second_factor, services
 from trainer.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm
+from trainer.auth.views import second_step
 from trainer.auth.views.blueprint import bp
-from trainer.errors import Invalid
-from trainer.extensions import db
 from trainer.security import client_address, security_event
+from trainer.unit_of_work import refusal_on
 
 
 def safe_next(target: str | None) -> str | None:
@@ -31,14 +31,19 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
     try:
-        user = services.authenticate(form.username.data, form.password.data, client_address())
+        user = services.authenticate(form.username.data, form.password.data, client_address(),
+                                     two_step=True)
     except (services.BadCredentials, services.Throttled) as exc:
-        db.session.commit()  # the failure must count even though the login fails
+        # Answered, not raised: the unit of work commits the failure the throttle counted.
         event = "login_throttled" if exc.status == 429 else "login_failure"
         security_event(event, username=form.username.data[:40])
         return render_template("auth/login.html", form=form, error=exc.message), exc.status
-    db.session.commit()
+    if second_factor.active_factor(user) is not None:
+        second_step.begin(user, safe_next(form.next.data))
+        return redirect(url_for("auth.login_code"))
     start_session(user)
+    if second_factor.must_enrol(user):
+        return redirect(url_for("auth.second_factor_enrol"))
     return redirect(safe_next(form.next.data) or url_for("main.home"))
 
 
@@ -58,7 +63,6 @@ def logout():
         return render_template("auth/logout.html", form=form)
     user = current_user._get_current_object()
     services.end_sessions(user)
-    db.session.commit()
     security_event("logout", username=user.username)
     logout_user()
     session.clear()
@@ -72,16 +76,11 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
+        with refusal_on(form, {"password": "new_password"}):
             services.change_password(user, form.current_password.data, form.new_password.data)
-        except Invalid as exc:
-            db.session.rollback()
-            getattr(form, exc.extra.get("field", "new_password"), form.new_password).errors.append(
-                exc.message)
-            return render_template("auth/password.html", form=form), 422
-        db.session.commit()
-        security_event("password_change", username=user.username)
-        start_session(user)  # keep this browser logged in; every other session has ended
-        flash(_("Your password has been changed. Other devices have been logged out."), "ok")
-        return redirect(url_for("main.home"))
+            security_event("password_change", username=user.username)
+            start_session(user)  # keep this browser logged in; every other session has ended
+            flash(_("Your password has been changed. Other devices have been logged out."), "ok")
+            return redirect(url_for("main.home"))
+        return render_template("auth/password.html", form=form), 422
     return render_template("auth/password.html", form=form)

@@ -5,9 +5,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainer.auth import services
+from trainer.auth import second_factor, services
 from trainer.auth.access import admin_required
-from trainer.auth.forms import ConfirmForm, ResetPasswordForm, ScopeForm, UserForm
+from trainer.auth.forms import (
+    ConfirmForm,
+    ResetPasswordForm,
+    ResetSecondFactorForm,
+    ScopeForm,
+    UserForm,
+)
 from trainer.auth.models import User
 from trainer.auth.views.blueprint import bp
 from trainer.errors import Invalid
@@ -16,6 +22,7 @@ from trainer.org.models import Department
 from trainer.org.scope import users_query
 from trainer.org.services import department_by_code, unit_by_code
 from trainer.security import security_event
+from trainer.unit_of_work import refusal_on, refusal_redirects
 
 
 def _department_choices():
@@ -31,13 +38,6 @@ def _resolve(form):
     if form.role.data == "trainer" and unit is not None and unit.level == "district":
         unit = None
     return unit, dept
-
-
-def _form_error(form, exc: Invalid, template: str, **ctx):
-    db.session.rollback()
-    field = getattr(form, exc.extra.get("field", ""), None)
-    (field.errors if field is not None else form.form_errors).append(exc.message)
-    return render_template(template, form=form, **ctx), 422
 
 
 @bp.route("/admin/users")
@@ -58,17 +58,15 @@ def create_user():
     form.department.choices = _department_choices()
     if not form.validate_on_submit():
         return render_template("auth/user_new.html", form=form)
-    try:
+    with refusal_on(form):
         unit, dept = _resolve(form)
         user = services.create_user(form.username.data, form.name.data, form.role.data,
                                     form.password.data, unit=unit, department=dept,
                                     phone=form.phone.data or None)
-    except Invalid as exc:
-        return _form_error(form, exc, "auth/user_new.html")
-    db.session.commit()
-    security_event("user_created", target=user.username, role=user.role)
-    flash(_("Account %(name)s created.", name=user.username), "ok")
-    return redirect(url_for("auth.users"))
+        security_event("user_created", target=user.username, role=user.role)
+        flash(_("Account %(name)s created.", name=user.username), "ok")
+        return redirect(url_for("auth.users"))
+    return render_template("auth/user_new.html", form=form), 422
 
 
 def _user_in_scope(user_id: int) -> User:
@@ -87,36 +85,48 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.unit.data = user.unit.code if user.unit else ""
         form.department.data = user.department.code if user.department else ""
-    ctx = {"user": user, "reset": ResetPasswordForm(), "confirm": ConfirmForm()}
+    ctx = {"user": user, "reset": ResetPasswordForm(), "confirm": ConfirmForm(),
+           "factor": second_factor.active_factor(user), "factor_form": ResetSecondFactorForm()}
     if not form.validate_on_submit():
         return render_template("auth/user_edit.html", form=form, **ctx)
-    try:
+    with refusal_on(form):
         unit, dept = _resolve(form)
         services.change_role_scope(user, form.role.data, unit, dept)
-    except Invalid as exc:
-        return _form_error(form, exc, "auth/user_edit.html", **ctx)
-    db.session.commit()
-    security_event("role_change", target=user.username, role=user.role)
-    flash(_("Role and scope saved; the user's sessions have ended."), "ok")
-    return redirect(url_for("auth.edit_user", user_id=user.id))
+        security_event("role_change", target=user.username, role=user.role)
+        flash(_("Role and scope saved; the user's sessions have ended."), "ok")
+        return redirect(url_for("auth.edit_user", user_id=user.id))
+    return render_template("auth/user_edit.html", form=form, **ctx), 422
 
 
 @bp.post("/admin/users/<int:user_id>/password")
 @admin_required
+@refusal_redirects("auth.edit_user", "user_id")
 def reset_password(user_id: int):
     user = _user_in_scope(user_id)
     form = ResetPasswordForm()
-    try:
-        if not form.validate_on_submit():
-            raise Invalid(_("Password must be at least 8 characters."), field="password")
-        services.set_password(user, form.password.data)
-    except Invalid as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("auth.edit_user", user_id=user.id))
-    db.session.commit()
+    if not form.validate_on_submit():
+        raise Invalid(_("Password must be at least 8 characters."), field="password")
+    services.set_password(user, form.password.data)
     security_event("password_reset", target=user.username)
     flash(_("Password reset; the user's sessions have ended."), "ok")
+    return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+@bp.post("/admin/users/<int:user_id>/second-factor")
+@admin_required
+@refusal_redirects("auth.edit_user", "user_id")
+def reset_second_factor(user_id: int):
+    """A lost phone: remove the user's second factor and recovery codes, end every session
+    and token of the user, and audit it with the reason given."""
+    user = _user_in_scope(user_id)
+    form = ResetSecondFactorForm()
+    if not form.validate_on_submit():
+        raise Invalid(_("Give the reason and confirm that you checked who is asking."),
+                      field="reason")
+    second_factor.reset(user)
+    security_event("second_factor_reset", target=user.username, reason=form.reason.data)
+    flash(_("Two-step verification of %(name)s was reset; the user's sessions have ended.",
+            name=user.username), "ok")
     return redirect(url_for("auth.edit_user", user_id=user.id))
 
 
@@ -130,7 +140,6 @@ def toggle_user(user_id: int):
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for("auth.edit_user", user_id=user.id))
     services.set_active(user, not user.active)
-    db.session.commit()
     security_event("user_activated" if user.active else "user_deactivated", target=user.username)
     flash(_("Account enabled.") if user.active else _("Account deactivated."), "ok")
     return redirect(url_for("auth.edit_user", user_id=user.id))

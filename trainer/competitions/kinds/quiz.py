@@ -10,11 +10,12 @@ from flask import current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from trainer.competitions import flags, phases, scoring, standings
+from trainer.competitions import flags, phases
 from trainer.competitions.fields import bad, integer
 from trainer.competitions.flags import Flag
 from trainer.competitions.kinds.base import RoundKind
 from trainer.competitions.models import Competition, Round, RoundResult
+from trainer.competitions.standings import ranking, scoring
 from trainer.errors import Conflict
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -130,8 +131,8 @@ def on_attempt_graded(attempt) -> None:
         sa.select(Attempt.score, Attempt.max_score, Attempt.started_at, Attempt.submitted_at)
         .where(Attempt.id == attempt.id)).one()
     rnd = db.session.get(Round, result.round_id)
-    seconds = standings.timed_seconds(started, submitted, _limit_seconds(rnd, attempt))
-    scoring.record_finish(result, standings.quiz_percent(score, best), submitted, seconds)
+    seconds = ranking.timed_seconds(started, submitted, _limit_seconds(rnd, attempt))
+    scoring.record_finish(result, ranking.quiz_percent(score, best), submitted, seconds)
 
 
 def _limit_seconds(rnd: Round, attempt) -> int | None:

@@ -7,11 +7,12 @@ from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from trainer.competitions import flags, phases, scoring, standings
+from trainer.competitions import flags, phases
 from trainer.competitions.fields import bad, text
 from trainer.competitions.flags import Flag
 from trainer.competitions.kinds.base import RoundKind
 from trainer.competitions.models import Round, RoundResult
+from trainer.competitions.standings import ranking, scoring
 from trainer.errors import Conflict
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -94,9 +95,9 @@ def on_run_finished(run) -> None:
     if result is None:
         return
     rnd = db.session.get(Round, result.round_id)
-    percent = standings.scenario_percent(dict(run.scores or {}), run.outcome)
+    percent = ranking.scenario_percent(dict(run.scores or {}), run.outcome)
     limit = rnd.time_limit * 60 if rnd.time_limit else None
-    seconds = standings.timed_seconds(run.started_at, run.finished_at, limit)
+    seconds = ranking.timed_seconds(run.started_at, run.finished_at, limit)
     scoring.record_finish(result, percent, run.finished_at, seconds)
 
 

@@ -1,17 +1,21 @@
 """Standings pages (individual, team and per-street tables), the projector view, and
 certificates: the printable one and the public verification page."""
 
+import sqlalchemy as sa
 from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from trainer.auth.access import staff_required
-from trainer.competitions import board, pages, publishing
+from trainer.competitions import pages, publishing
 from trainer.competitions.queries import can_manage, get_competition
+from trainer.competitions.standings import board
 from trainer.competitions.views.blueprint import bp
 from trainer.competitions.views.common import page_arg
 from trainer.extensions import db
 from trainer.org.models import Unit
+from trainer.org.scope import street_by_code
+from trainer.qr import qr_svg  # every QR code of the site is made there
 
 PER_PAGE = 50
 LIVE_SECONDS = 20  # how often the standings page's script refreshes the table
@@ -20,7 +24,6 @@ LIVE_SECONDS = 20  # how often the standings page's script refreshes the table
 def _street(code: str | None):
     if not code:
         return None
-    from trainer.org.scope import street_by_code
 
     street = street_by_code(code)
     if street is None:
@@ -77,8 +80,6 @@ def projector(comp_id: int):
 
 
 def _qr_svg(url: str) -> Markup:
-    from trainer.qr import qr_svg  # every QR code of the site is made there
-
     return Markup(qr_svg(url, scale=4, svgclass="qr", lineclass="qr-line", omitsize=False))
 
 
@@ -108,7 +109,6 @@ def certificate(code: str):
 
 def _issuer(comp) -> str:
     """The unit that awards the honour: the contest's street, else the district."""
-    import sqlalchemy as sa
 
     if comp.street is not None:
         return comp.street.name

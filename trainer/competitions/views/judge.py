@@ -13,6 +13,7 @@ from trainer.competitions.queries import get_competition, get_round
 from trainer.competitions.views.blueprint import bp
 from trainer.competitions.views.common import page_arg
 from trainer.extensions import db
+from trainer.numbers import plain_decimal  # the one rule for typed numbers
 from trainer.unit_of_work import refusal_on
 
 
@@ -36,7 +37,6 @@ def judge_list(comp_id: int, n: int):
 def _points(rnd) -> dict:
     """The sheet's fields c0, c1… as {criterion: number}; a blank or bad field stays text
     so that the check names it."""
-    from trainer.numbers import plain_decimal  # the one rule for typed numbers
 
     points = {}
     for i, criterion in enumerate(rnd.criteria):

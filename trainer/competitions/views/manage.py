@@ -6,16 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth.access import roles_required
-from trainer.competitions import (
-    analysis,
-    appeals,
-    audit,
-    export,
-    integrity,
-    publishing,
-    services,
-)
-from trainer.competitions import choices as pick
+from trainer.competitions import analysis, appeals, audit, export, integrity, publishing, services
+from trainer.competitions import form_choices as pick
 from trainer.competitions.forms import CompetitionForm, ResolveForm, RoundForm, StatusForm
 from trainer.competitions.queries import get_managed, get_round
 from trainer.competitions.spec import parse_competition, parse_round

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth.access import roles_required, staff_required
-from trainer.errors import DomainError, Invalid
+from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Department, Unit
@@ -24,7 +24,8 @@ from trainer.plans.queries import (
     streets_in_scope,
 )
 from trainer.plans.views.blueprint import bp
-from trainer.plans.views.common import attach_error, session_rows
+from trainer.plans.views.common import session_rows
+from trainer.unit_of_work import refusal_on
 
 organiser_required = roles_required("organiser")
 
@@ -76,14 +77,12 @@ def create():
     form = _with_choices(NewPlanForm())
     if not form.validate_on_submit():
         return _index(form=form, status=422)
-    try:
+    with refusal_on(form, on_form=True) as refusal:
         street = services.street_by_code(current_user, form.street.data)
         plan = services.create_plan(current_user, street, form.year.data, _priorities(form))
-    except DomainError as exc:
-        return _index(form=form, status=attach_error(form, exc))
-    db.session.commit()
-    flash(_("Plan created."), "ok")
-    return redirect(url_for("plans.plan", plan_id=plan.id))
+        flash(_("Plan created."), "ok")
+        return redirect(url_for("plans.plan", plan_id=plan.id))
+    return _index(form=form, status=refusal.status)
 
 
 @bp.post("/plans/copy")
@@ -92,14 +91,12 @@ def copy_forward():
     copy = _with_choices(CopyPlanForm(prefix="copy"))
     if not copy.validate_on_submit():
         return _index(copy=copy, status=422)
-    try:
+    with refusal_on(copy, on_form=True) as refusal:
         street = services.street_by_code(current_user, copy.street.data)
         plan = services.copy_plan_forward(current_user, street, copy.year.data)
-    except DomainError as exc:
-        return _index(copy=copy, status=attach_error(copy, exc))
-    db.session.commit()
-    flash(_("Plan started from last year's: check the copied sessions' dates."), "ok")
-    return redirect(url_for("plans.plan", plan_id=plan.id))
+        flash(_("Plan started from last year's: check the copied sessions' dates."), "ok")
+        return redirect(url_for("plans.plan", plan_id=plan.id))
+    return _index(copy=copy, status=refusal.status)
 
 
 def _plan_page(plan: Plan, form=None, status=200):
@@ -126,68 +123,51 @@ def plan(plan_id: int):
     form = _with_choices(PlanForm())
     if not form.validate_on_submit():
         return _plan_page(plan, form, 422)
-    try:
+    with refusal_on(form, on_form=True) as refusal:
         services.update_plan(current_user, plan, _priorities(form))
-    except DomainError as exc:
-        status = attach_error(form, exc)
-        return _plan_page(services.get_plan(current_user, plan_id), form, status)
-    db.session.commit()
-    flash(_("Saved."), "ok")
-    return redirect(url_for("plans.plan", plan_id=plan.id))
+        flash(_("Saved."), "ok")
+        return redirect(url_for("plans.plan", plan_id=plan.id))
+    return _plan_page(services.get_plan(current_user, plan_id), form, refusal.status)
 
 
-def _plan_action(plan_id: int, action) -> Response:
-    """Run a small form action on a plan; problems come back as a message on the plan."""
-    plan = services.get_plan(current_user, plan_id)
-    try:
-        message = action(plan)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "ok")
-    return redirect(url_for("plans.plan", plan_id=plan_id))
+# The small form actions on a plan: a plan out of reach is an error page (404), a refusal
+# of the action itself comes back as a message on the plan.
 
 
 @bp.post("/plans/<int:plan_id>/submit")
 @organiser_required
 def submit(plan_id: int):
-    def act(plan):
+    plan = services.get_plan(current_user, plan_id)
+    with refusal_on(None):
         services.submit_plan(current_user, plan, request.form.get("note", "")[:2000])
-        return _("Plan submitted for approval.")
-
-    return _plan_action(plan_id, act)
+        flash(_("Plan submitted for approval."), "ok")
+    return redirect(url_for("plans.plan", plan_id=plan_id))
 
 
 @bp.post("/plans/<int:plan_id>/review")
 @organiser_required
 def review(plan_id: int):
-    form = ReviewForm()
-
-    def act(plan):
+    plan, form = services.get_plan(current_user, plan_id), ReviewForm()
+    with refusal_on(None):
         if not form.validate_on_submit():
             raise Invalid(_("Choose approve or return."), field="decision")
         approve = form.decision.data == "approve"
         services.review_plan(current_user, plan, approve, form.comment.data)
-        return _("Plan approved.") if approve else _("Plan returned for changes.")
-
-    return _plan_action(plan_id, act)
+        flash(_("Plan approved.") if approve else _("Plan returned for changes."), "ok")
+    return redirect(url_for("plans.plan", plan_id=plan_id))
 
 
 @bp.post("/plans/<int:plan_id>/comments")
 @organiser_required
 def comment(plan_id: int):
-    form = CommentForm()
-
-    def act(plan):
+    plan, form = services.get_plan(current_user, plan_id), CommentForm()
+    with refusal_on(None):
         if not form.validate_on_submit():
             raise Invalid(_("The form has expired or is invalid. Please reload the page and "
                             "try again."), field="comment")
         services.comment_on_plan(current_user, plan, form.remark.data)
-        return _("Comment added.")
-
-    return _plan_action(plan_id, act)
+        flash(_("Comment added."), "ok")
+    return redirect(url_for("plans.plan", plan_id=plan_id))
 
 
 @bp.route("/plans/<int:plan_id>/export.xlsx")

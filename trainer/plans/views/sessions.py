@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from trainer.auth.access import roles_required
 from trainer.auth.forms import ConfirmForm
 from trainer.auth.models import User
-from trainer.errors import DomainError, Invalid
+from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Department
@@ -35,7 +35,7 @@ from trainer.plans.queries import (
     visible_sessions,
 )
 from trainer.plans.views.blueprint import bp
-from trainer.plans.views.common import attach_error
+from trainer.unit_of_work import refusal_on
 
 
 def _choices(form: SessionForm, plan) -> SessionForm:
@@ -86,13 +86,11 @@ def new_session(plan_id: int):
                                 audience_codes=plan.street.code, hours=2), plan)
     if not form.validate_on_submit():
         return _form_page(form, plan, status=422 if request.method == "POST" else 200)
-    try:
+    with refusal_on(form, on_form=True) as refusal:
         session = scheduling.schedule_session(current_user, plan, _input(form))
-    except DomainError as exc:
-        return _form_page(form, plan, status=attach_error(form, exc))
-    db.session.commit()
-    _flash_saved(session)
-    return redirect(url_for("plans.session_detail", session_id=session.id))
+        _flash_saved(session)
+        return redirect(url_for("plans.session_detail", session_id=session.id))
+    return _form_page(form, plan, status=refusal.status)
 
 
 def _flash_saved(session: TrainingSession) -> None:
@@ -129,13 +127,11 @@ def edit_session(session_id: int):
                     else SessionForm(), session.plan)
     if not form.validate_on_submit():
         return _form_page(form, session.plan, session, 422 if request.method == "POST" else 200)
-    try:
+    with refusal_on(form, on_form=True) as refusal:
         scheduling.update_session(current_user, session, _input(form))
-    except DomainError as exc:
-        return _form_page(form, session.plan, session, attach_error(form, exc))
-    db.session.commit()
-    _flash_saved(session)
-    return redirect(url_for("plans.session_detail", session_id=session.id))
+        _flash_saved(session)
+        return redirect(url_for("plans.session_detail", session_id=session.id))
+    return _form_page(form, session.plan, session, refusal.status)
 
 
 @bp.post("/sessions/<int:session_id>/delete")
@@ -145,15 +141,11 @@ def delete_session(session_id: int):
     plan_id = session.plan_id
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal_on(None):  # a refusal is said on the session's page
         scheduling.delete_session(current_user, session)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("plans.session_detail", session_id=session_id))
-    db.session.commit()
-    flash(_("Session deleted."), "ok")
-    return redirect(url_for("plans.plan", plan_id=plan_id))
+        flash(_("Session deleted."), "ok")
+        return redirect(url_for("plans.plan", plan_id=plan_id))
+    return redirect(url_for("plans.session_detail", session_id=session_id))
 
 
 @bp.route("/sessions/<int:session_id>")
@@ -198,7 +190,6 @@ def create_feed():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     raw = calendar.create_feed(current_user)
-    db.session.commit()
     url = url_for("plans.feed", token=raw, _external=True)
     return render_template("plans/feed_created.html", feed_url=url, confirm=ConfirmForm())
 
@@ -209,7 +200,6 @@ def revoke_feed():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     calendar.revoke_feed(current_user)
-    db.session.commit()
     flash(_("The calendar link is revoked: calendars using it stop updating."), "ok")
     return redirect(url_for("plans.my_sessions"))
 

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from trainer.auth.access import roles_required
 from trainer.auth.models import User
-from trainer.errors import Conflict, DomainError, Invalid
+from trainer.errors import DomainError, Invalid
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.plans import attendance, scheduling
@@ -30,6 +30,7 @@ from trainer.plans.numbers import plain_int
 from trainer.plans.qr import qr_svg
 from trainer.plans.queries import can_run_signin, visible_sessions
 from trainer.plans.views.blueprint import bp
+from trainer.unit_of_work import refusal_kept, refusal_on
 
 
 def _runnable(session_id: int) -> TrainingSession:
@@ -41,10 +42,9 @@ def _runnable(session_id: int) -> TrainingSession:
 
 def _code_info(session: TrainingSession, now: datetime) -> dict | None:
     """What the sign-in screen shows now, or None outside the sign-in window."""
-    try:
-        code = qr_signin.current_code(session, now)
-    except Conflict:
+    if not qr_signin.is_open(session, now):
         return None
+    code = qr_signin.current_code(session, now)
     url = url_for("plans.checkin", session_id=session.id, code=code.code, _external=True)
     return {"code": code.code, "url": url, "svg": qr_svg(url, _("Sign-in QR code")),
             "rotates_at": code.rotates_at.isoformat(), "expires_at": code.expires_at.isoformat(),
@@ -109,7 +109,7 @@ def checkin(session_id: int):
     session = db.get_or_404(TrainingSession, session_id)
     code, token = request.args.get("code", "")[:100], _pending_token()
     user = current_user if current_user.is_authenticated else None
-    try:
+    with refusal_kept() as refusal:  # a refusal is said on the check-in page itself
         if user is not None and qr_signin.is_present(session, user):
             return _drop_pending(_checkin_page(session), session)
         if code:
@@ -120,27 +120,23 @@ def checkin(session_id: int):
             target = url_for("plans.checkin", session_id=session.id)
             return _keep_pending(redirect(url_for("auth.login", next=target)), session, token)
         token = qr_signin.claim_pending(session, user, token)
-    except DomainError as exc:
-        return _drop_pending(_checkin_page(session, exc), session)
-    return _keep_pending(_checkin_page(session), session, token)
+        return _keep_pending(_checkin_page(session), session, token)
+    return _drop_pending(_checkin_page(session, refusal.error), session)
 
 
 @bp.post("/sessions/<int:session_id>/checkin")
 @login_required
 def confirm_checkin(session_id: int):
     session = db.get_or_404(TrainingSession, session_id)
-    try:
+    with refusal_kept() as refusal:  # rolled back, then said on the check-in page
         qr_signin.check_audience(session, current_user)
         if not CheckinForm().validate_on_submit():
             raise qr_signin.no_pending()
         qr_signin.check_in_pending(session, current_user, _pending_token())
-    except DomainError as exc:
-        db.session.rollback()
-        return _drop_pending(_checkin_page(session, exc), session)
-    db.session.commit()
-    flash(_("You are signed in. Welcome!"), "ok")
-    return _drop_pending(redirect(url_for("plans.session_detail", session_id=session.id)),
-                         session)
+        flash(_("You are signed in. Welcome!"), "ok")
+        return _drop_pending(redirect(url_for("plans.session_detail", session_id=session.id)),
+                             session)
+    return _drop_pending(_checkin_page(session, refusal.error), session)
 
 
 @bp.route("/sessions/<int:session_id>/rollcall", methods=["GET", "POST"])
@@ -159,17 +155,12 @@ def rollcall(session_id: int):
 
 def _mark(session: TrainingSession):
     form = MarkForm()
-    try:
+    with refusal_on(None):  # a refusal is flashed above the roll call
         user_id = plain_int(form.user_id.data) if form.validate_on_submit() else None
         if user_id is None or user_id <= 0:
             raise Invalid(_("Choose a person and an attendance status."), field="status")
         person = db.session.get(User, user_id)
         attendance.mark_attendance(session, person, form.status.data, current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
         flash(_("Attendance of %(name)s saved.", name=person.name), "ok")
     page = request.args.get("page", type=int)
     return redirect(url_for("plans.rollcall", session_id=session.id, page=page))
@@ -180,15 +171,10 @@ def _mark(session: TrainingSession):
 def feedback(session_id: int):
     session = scheduling.get_session(current_user, session_id, visible_sessions)
     form = FeedbackForm()
-    try:
+    with refusal_on(None):  # a refusal is flashed on the session's page
         if not form.validate_on_submit():
             raise Invalid(_("Choose a rating from 1 to 5."), field="rating")
         attendance.give_feedback(session, current_user, int(form.rating.data),
                                  form.comment.data)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
         flash(_("Thank you for your feedback."), "ok")
     return redirect(url_for("plans.session_detail", session_id=session.id))

@@ -1,4 +1,4 @@
-"""Per-point counts of entrants (records_models.Tally), so the caller's own rank costs a
+"""Per-point counts of entrants (models.tallies.Tally), so the caller's own rank costs a
 sum over at most 100 rows plus an indexed count inside their own point.
 
 Changes are gathered during the transaction and applied just before it commits, in one
@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from trainer.competitions.records_models import Tally
+from trainer.competitions.models import Entry, Tally
+from trainer.competitions.standings import fastsql
 from trainer.extensions import db
 
 PENDING = "gt_competition_tallies"
@@ -76,7 +77,6 @@ def _after_rollback(session, previous_transaction) -> None:
 
 def rebuild(comp_id: int) -> None:
     """Recount a competition's tallies from its entries (after bulk changes)."""
-    from trainer.competitions.models import Entry
 
     db.session.info.get(PENDING, {}).clear()
     db.session.execute(sa.delete(Tally).where(Tally.competition_id == comp_id))
@@ -99,7 +99,6 @@ def better_than(comp_id: int, street_id: int | None, frozen: bool, total_centi: 
                 key: int) -> int:
     """How many entrants of the table rank strictly better than rank key ``key``: the
     tallies of the better points plus an indexed count inside the entrant's own point."""
-    from trainer.competitions import fastsql
 
     point = bucket(total_centi)
     return fastsql.better(comp_id, street_id, frozen, point, low_key(point), key)

@@ -2,7 +2,7 @@
 and each entry's total, time, finish and rank key (live and as at the freeze).
 
 Every change to a result ends in ``refresh_entry``, which locks the entry row, recomputes
-its standing with the pure engine (standings.py) from the entry's round results, and
+its standing with the pure engine (ranking.py) from the entry's round results, and
 queues the Redis copy (redisboard.py) for after the commit.
 """
 
@@ -10,7 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from trainer.competitions import phases, redisboard, standings, tallies
+from trainer.competitions import phases
 from trainer.competitions.models import (
     Competition,
     Entry,
@@ -19,16 +19,18 @@ from trainer.competitions.models import (
     ScoreRevision,
     ScoreSheet,
 )
+from trainer.competitions.standings import ranking, redisboard, tallies
+from trainer.competitions.standings.board import note_change
 from trainer.extensions import db
 from trainer.models import utcnow
 
 
-def round_specs(comp: Competition) -> list[standings.RoundSpec]:
-    return [standings.RoundSpec(r.id, r.weight) for r in comp.rounds]
+def round_specs(comp: Competition) -> list[ranking.RoundSpec]:
+    return [ranking.RoundSpec(r.id, r.weight) for r in comp.rounds]
 
 
-def outcome_of(result: RoundResult) -> standings.RoundOutcome:
-    return standings.RoundOutcome(result.round_id, result.counted_percent, result.seconds,
+def outcome_of(result: RoundResult) -> ranking.RoundOutcome:
+    return ranking.RoundOutcome(result.round_id, result.counted_percent, result.seconds,
                                   result.finished_at)
 
 
@@ -57,15 +59,15 @@ def refresh_entry(entry_id: int, *, at: datetime | None = None,
         RoundResult.entry_id == entry.id)))
     specs = round_specs(comp)
     before = entry.total_centi, entry.frozen_total_centi
-    live = standings.entrant_standing(specs, [outcome_of(r) for r in results])
+    live = ranking.entrant_standing(specs, [outcome_of(r) for r in results])
     entry.total_centi, entry.seconds, entry.finished_at = \
         live.total_centi, live.seconds, live.finished_at
-    entry.rank_key = standings.rank_key(live, comp.starts_at)
+    entry.rank_key = ranking.rank_key(live, comp.starts_at)
     if comp.freeze_at is None or refreeze or (at or now) < comp.freeze_at:
-        frozen = live if comp.freeze_at is None else standings.entrant_standing(
+        frozen = live if comp.freeze_at is None else ranking.entrant_standing(
             specs, frozen_outcomes(comp, entry.id, results))
         entry.frozen_total_centi, entry.frozen_seconds = frozen.total_centi, frozen.seconds
-        entry.frozen_rank_key = standings.rank_key(frozen, comp.starts_at)
+        entry.frozen_rank_key = ranking.rank_key(frozen, comp.starts_at)
     entry.version = (entry.version or 0) + 1
     db.session.flush()
     tallies.note(comp.id, entry.street_id, False, before[0], entry.total_centi)
@@ -76,13 +78,11 @@ def refresh_entry(entry_id: int, *, at: datetime | None = None,
 
 
 def board_changed(comp_id: int) -> None:
-    from trainer.competitions.board import note_change
-
     note_change(comp_id)
 
 
 def frozen_outcomes(comp: Competition, entry_id: int,
-                    results: list[RoundResult]) -> list[standings.RoundOutcome]:
+                    results: list[RoundResult]) -> list[ranking.RoundOutcome]:
     """The entry's round outcomes as they stood at ``comp.freeze_at``."""
     freeze, rounds = comp.freeze_at, {r.id: r for r in comp.rounds}
     sheets = sheets_at(entry_id, freeze) if any(
@@ -95,13 +95,13 @@ def frozen_outcomes(comp: Competition, entry_id: int,
         judged = rnd.scored_by_judges
         settled = not judged and result.finished_at is not None and result.finished_at < freeze
         if judged:
-            percent = standings.judged_percent(sheets.get(rnd.id, []), rnd.max_points)
+            percent = ranking.judged_percent(sheets.get(rnd.id, []), rnd.max_points)
         else:
             percent = result.percent if settled else None
         if result.adjusted_percent is not None and result.adjusted_at is not None \
                 and result.adjusted_at < freeze:
             percent = result.adjusted_percent
-        outcomes.append(standings.RoundOutcome(
+        outcomes.append(ranking.RoundOutcome(
             rnd.id, percent, result.seconds if settled else 0,
             result.finished_at if settled else None))
     return outcomes
@@ -134,7 +134,7 @@ def refresh_competition(comp: Competition) -> int:
 
 def initial_key(comp: Competition) -> int:
     """The rank key of an entrant who has not scored yet (total 0, no time, no finish)."""
-    return standings.rank_key(standings.Standing(0, 0, None), comp.starts_at)
+    return ranking.rank_key(ranking.Standing(0, 0, None), comp.starts_at)
 
 
 def record_finish(result: RoundResult, percent: float | None, finished_at: datetime,
@@ -151,7 +151,7 @@ def sync_judged(rnd: Round, entry_id: int, at: datetime | None = None) -> RoundR
     totals = list(db.session.scalars(sa.select(ScoreSheet.total).where(
         ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry_id)))
     result = result_for(rnd.id, entry_id, create=True)
-    result.percent = standings.judged_percent(totals, rnd.max_points)
+    result.percent = ranking.judged_percent(totals, rnd.max_points)
     db.session.flush()
     refresh_entry(entry_id, at=at)
     return result

@@ -10,8 +10,13 @@ from trainer.competitions.eligibility import open_to_entrants
 from trainer.competitions.models import Competition, Entry
 from trainer.competitions.queries import can_create_in
 from trainer.extensions import db
+from trainer.learning.models import Course
+from trainer.learning.queries import visible_courses
 from trainer.org.models import Unit
 from trainer.org.scope import is_district_wide, street_id_of
+from trainer.quizzes.models import Quiz
+from trainer.quizzes.queries import visible_quizzes
+from trainer.simulation.queries import playable_scenarios
 
 
 def street_choices(user) -> list[tuple[str, str]]:
@@ -25,11 +30,6 @@ def street_choices(user) -> list[tuple[str, str]]:
 
 
 def competition_form(form, user, comp: Competition | None = None):
-    from trainer.learning.models import Course
-    from trainer.learning.queries import visible_courses
-    from trainer.quizzes.models import Quiz
-    from trainer.quizzes.queries import visible_quizzes
-
     form.street.choices = street_choices(user)
     if comp is not None:
         form.street.choices = [(comp.street.code if comp.street else "",
@@ -59,10 +59,6 @@ def judge_choices(user, comp: Competition) -> list[tuple[str, str]]:
 
 
 def round_form(form, user, comp: Competition, rnd=None):
-    from trainer.quizzes.models import Quiz
-    from trainer.quizzes.queries import visible_quizzes
-    from trainer.simulation.queries import playable_scenarios
-
     quizzes = db.session.scalars(visible_quizzes(user).order_by(Quiz.title))
     form.quiz.choices = [("", "—")] + [(str(q.id), q.title) for q in quizzes
                                        if q.street_id in (None, comp.street_id)]

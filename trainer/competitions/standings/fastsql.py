@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from trainer.auth.models import User
-from trainer.competitions.models import Competition, Entry
-from trainer.competitions.records_models import Tally
+from trainer.auth.services import token_owner_select  # the auth domain's token rule
+from trainer.competitions.models import Competition, Entry, Tally
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Unit
@@ -51,8 +51,6 @@ _callers_street = unit_street_id_sql(_UNIT.level, _UNIT.street_id)  # scope.unit
 
 @cache
 def _for_token() -> sa.Select:
-    from trainer.auth.services import token_owner_select  # the auth domain's token rule
-
     return (token_owner_select(_U.id.label("viewer_id"), _U.role.label("viewer_role"),
                                *COMP_COLUMNS, *_mine, _mine_better().label("mine_better"))
             .outerjoin(Unit.__table__, _UNIT.id == _U.unit_id)

@@ -1,8 +1,4 @@
-"""Competitions, their rounds and judges, entries with their standing, and round results.
-
-Honours, certificates, appeals and the audit log live in ``records_models``: whoever needs
-those tables imports it (``trainer.domains.import_models`` does, for the metadata).
-"""
+"""Competitions, their rounds and judges, entries with their standing, and round results."""
 
 from datetime import datetime
 
@@ -152,7 +148,7 @@ class Entry(db.Model):
     """One worker's entry (one per worker: the unique constraint, not a check) with the
     standing served by the leaderboard: live, and as it stood at the freeze.
 
-    ``rank_key`` (standings.rank_key) orders entrants; ``version`` grows with every refresh
+    ``rank_key`` (standings.ranking.rank_key) orders entrants; ``version`` grows with every refresh
     so that the Redis copy never goes back to an older value."""
 
     __tablename__ = "competition_entries"
@@ -227,42 +223,3 @@ class RoundResult(db.Model):
     @property
     def counted_percent(self) -> float | None:
         return self.adjusted_percent if self.adjusted_percent is not None else self.percent
-
-
-class ScoreSheet(db.Model):
-    """One judge's points for one entrant in a judged round."""
-
-    __tablename__ = "competition_score_sheets"
-    __table_args__ = (
-        UniqueConstraint("round_id", "entry_id", "judge_id"),
-        CheckConstraint("total >= 0", name="total_not_negative"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("competition_rounds.id", ondelete="CASCADE"), index=True)
-    entry_id: Mapped[int] = mapped_column(
-        ForeignKey("competition_entries.id", ondelete="CASCADE"), index=True)
-    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    points: Mapped[dict] = mapped_column(JSON, default=dict)
-    total: Mapped[float] = mapped_column(Float, default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class ScoreRevision(db.Model):
-    """Every saved state of a judge's sheet, with when it was saved: the frozen table is
-    rebuilt from the sheets as they stood at the freeze, never from later scores."""
-
-    __tablename__ = "competition_score_revisions"
-    __table_args__ = (Index("ix_competition_score_revisions_entry", "entry_id", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("competition_rounds.id", ondelete="CASCADE"), index=True)
-    entry_id: Mapped[int] = mapped_column(
-        ForeignKey("competition_entries.id", ondelete="CASCADE"))
-    judge_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    points: Mapped[dict] = mapped_column(JSON, default=dict)
-    total: Mapped[float] = mapped_column(Float, default=0)
-    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,15 +10,19 @@ import os
 import time
 from dataclasses import dataclass, field
 
+import redis as redis_lib
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session, aliased
 
 from trainer.auth.models import User
-from trainer.competitions import fastsql, phases, redisboard, standings, tallies
+from trainer.competitions import phases
 from trainer.competitions.models import Competition, Entry
 from trainer.competitions.queries import can_manage
+from trainer.competitions.standings import fastsql, ranking, redisboard, tallies
+from trainer.errors import NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Unit
@@ -110,7 +114,6 @@ def _redis_ready_with_rank(comp_id: int, mine, street_id: int | None
                            ) -> tuple[bool, int | None]:
     """Whether Redis serves this competition and, when ``mine`` is given, how many rank
     better than it there: both in one round trip when the sets are ready."""
-    import redis as redis_lib
 
     try:
         if mine is not None:
@@ -126,9 +129,7 @@ def _redis_ready_with_rank(comp_id: int, mine, street_id: int | None
 def lean_competition(user, comp_id: int):
     """The few columns the leaderboard needs, scope-checked like get_competition (404),
     with the user's own entry (fastsql.own_entry)."""
-    from flask_babel import gettext as _
 
-    from trainer.errors import NotFound
 
     row = fastsql.competition(user, comp_id)
     if row is None:
@@ -187,7 +188,7 @@ def _row(rank: int, key: int, values) -> Row:
     entry_id, user_id, number, name, community, street = values
     return Row(rank=rank, entry_id=entry_id, user_id=user_id, number=number, name=name,
                community=community, street=street,
-               score=standings.key_total_centi(key) / 100, seconds=standings.key_seconds(key))
+               score=ranking.key_total_centi(key) / 100, seconds=ranking.key_seconds(key))
 
 
 _community, _street = aliased(Unit), aliased(Unit)
@@ -222,7 +223,7 @@ def redis_rows(comp_id: int, frozen: bool, limit: int, offset: int,
         return [], False
     keys = [k for k, _id in members]
     first = 1 if offset == 0 else 1 + better_in_redis(zkey, keys[0])
-    ranks = standings.competition_ranks(keys, offset=offset, first_rank=first)
+    ranks = ranking.competition_ranks(keys, offset=offset, first_rank=first)
     ids = [entry_id for _k, entry_id in members]
     names = {r[0]: r for r in db.session.execute(_names_select().where(Entry.id.in_(ids)))}
     rows = [_row(rank, key, names[entry_id]) for rank, (key, entry_id)
@@ -243,7 +244,7 @@ def better_in_redis(zkey: str, key: int) -> int:
 
 def _below(key: int) -> str:
     """The lexicographic bound of members ranked strictly better than rank key ``key``."""
-    return f"({key:0{standings.KEY_WIDTH}d}"
+    return f"({key:0{ranking.KEY_WIDTH}d}"
 
 
 def better_in_sql(entry, frozen: bool, street_id: int | None) -> int:
@@ -286,7 +287,7 @@ def team_board(comp: Competition, viewer, public: bool = False) -> list[dict]:
         members.setdefault(team_id, []).append(value)
     names = dict(db.session.execute(sa.select(Unit.id, Unit.name).where(
         Unit.id.in_(list(members)))).all()) if members else {}
-    rows = standings.team_standings(members, comp.team_size)
+    rows = ranking.team_standings(members, comp.team_size)
     return [{"rank": r.rank, "team": names.get(r.team, "?"), "team_id": r.team,
              "score": r.score_centi / 100} for r in rows]
 
@@ -312,7 +313,7 @@ def full_ranking(comp_id: int, frozen: bool = False) -> list[tuple[int, int, int
 
 
 def note_change(comp_id: int) -> None:
-    """Remember that this transaction changed the competition's standings."""
+    """Remember that this transaction changed the competition's ranking."""
     db.session.info.setdefault(CHANGED, set()).add(comp_id)
 
 

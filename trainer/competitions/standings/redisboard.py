@@ -13,12 +13,14 @@ round edited) is seen by all the others at once.
 
 import logging
 
+import redis as redis_lib
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from trainer.competitions.standings import KEY_WIDTH
+from trainer.competitions.models import Entry
+from trainer.competitions.standings.ranking import KEY_WIDTH
 from trainer.extensions import db
 
 log = logging.getLogger("trainer.competitions")
@@ -160,7 +162,6 @@ def ready_and_better(comp_id: int, zkey: str, below: str) -> tuple[bool, int]:
 def rebuild(redis, comp_id: int, fresh: bool) -> None:
     """Load every entry from SQL: plain bulk ZADD/HSET into empty sets, else the
     version-checked script (updates may be arriving meanwhile)."""
-    from trainer.competitions.models import Entry
 
     stmt = (sa.select(Entry.id, Entry.competition_id, Entry.street_id, Entry.version,
                       Entry.rank_key, Entry.frozen_rank_key)
@@ -205,7 +206,6 @@ def _after_commit(session) -> None:
     redis = client()
     if redis is None:
         return
-    import redis as redis_lib
 
     try:
         for comp_id in resets or ():
@@ -219,7 +219,6 @@ def _after_commit(session) -> None:
 
 def _forget(redis, comp_ids) -> None:
     """After a failed push, make the next read rebuild (when Redis answers again)."""
-    import redis as redis_lib
 
     try:
         for comp_id in comp_ids:
