@@ -31,7 +31,7 @@ def test_importing_every_module_connects_and_registers_nothing():
     assert connected == [] and registered == []
     assert names == ["learning.lesson_asides", "quizzes.course_scopes", "quizzes.graded_first",
                      "quizzes.review_policies", "quizzes.withheld_sources", "records.sections",
-                     "simulation.choice_guards", "simulation.debrief_asides",
+                     "search.sources", "simulation.choice_guards", "simulation.debrief_asides",
                      "simulation.reveal_policies"]
 
 

@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from tests.conftest import unmigrated_app
+from trainer.database import modelled
 from trainer.extensions import db
 
 
@@ -16,7 +17,8 @@ def test_upgrade_from_empty_matches_models_and_downgrade_empties():
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"include_name": modelled}), db.metadata)
             fks = sa.inspect(conn).get_foreign_keys("scenarios")
         downgrade(revision="base")
         with db.engine.connect() as conn:

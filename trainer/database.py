@@ -60,3 +60,14 @@ def write_transaction():
         raise
     finally:
         set_write_intent(before)
+
+
+def modelled(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's ``include_name``: False for what the database maintains by itself for
+    text search and the models do not describe: an FTS5 table and its shadow tables
+    (``*_fts``, ``*_fts_*``) and trigram indexes (``*_trgm``). See trainer.search.models."""
+    if not name:
+        return True
+    if type_ == "table":
+        return not (name.endswith("_fts") or "_fts_" in name)
+    return not (type_ == "index" and name.endswith("_trgm"))

@@ -13,15 +13,19 @@ one provides is listed here explicitly, never discovered by file name:
 
 Domains announce what happened through named signals (``trainer/signals.py``) and answer
 other domains' questions through registries owned by the asking domain
-(``trainer/registry.py``). Layering, lowest first: core (models, org, auth), quizzes,
-learning, simulation, plans, competitions, records, guide. A domain imports lower ones at module
-level and never a higher one; a lower domain learns about a higher one only through a
-signal or a registry (a test walks the imports and fails on a cycle).
+(``trainer/registry.py``). Layering, lowest first: core (models, org, auth), search,
+quizzes, learning, simulation, plans, competitions, records, guide. A domain imports lower
+ones at module level and never a higher one; a lower domain learns about a higher one only
+through a signal or a registry (a test walks the imports and fails on a cycle).
 
 Signals (sender, who listens):
 - ``attempt_graded`` (quizzes.services when an attempt is graded) -> learning.wiring
   (a passed module quiz completes its course), competitions.scoring (standings).
 - ``run_finished`` (simulation.services when a run ends) -> competitions.scoring.
+- ``content_changed`` (learning.authoring and learning.loader for courses and lessons,
+  quizzes.bank and quizzes.modules for questions, guide.services for guide entries; sender:
+  the search source's name, ``ids``)
+  -> search.wiring (the index refreshes those documents before the session commits).
 
 Registries (owner: key <- who registers):
 - ``quizzes.policies.review_policies``: "competition" <- competitions (after the close).
@@ -39,6 +43,9 @@ Registries (owner: key <- who registers):
   debrief: the situations that list the scenario).
 - ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" <-
   quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions.
+- ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
+  explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
+  source lists its documents, who may see them and their links.
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
   module each under ``competitions/kinds/``.
 """
@@ -46,9 +53,11 @@ Registries (owner: key <- who registers):
 from importlib import import_module
 
 CORE = ("main", "auth", "org")
-FEATURES = ("learning", "quizzes", "simulation", "plans", "competitions", "records", "guide")
+FEATURES = ("search", "learning", "quizzes", "simulation", "plans", "competitions", "records",
+            "guide")
 # What each feature domain provides beyond views (in the order they are called).
 PROVIDES = {
+    "search": ("api", "cli", "wiring"),
     "learning": ("api", "cli", "wiring"),
     "quizzes": ("api", "cli", "demo", "wiring"),
     "simulation": ("api", "demo", "wiring"),
@@ -58,7 +67,7 @@ PROVIDES = {
     "guide": ("wiring",),
 }
 MODELS = ("org", "auth", "learning", "quizzes", "simulation", "plans", "competitions",
-          "guide")
+          "guide", "search")
 
 
 def feature_modules(kind: str) -> list:

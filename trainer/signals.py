@@ -17,4 +17,11 @@ Sender: the ``Attempt``. Sent by quizzes.services.""")
 run_finished = _signals.signal("run-finished", doc="""
 A scenario run reached its ending. Sender: the ``Run``. Sent by simulation.services.""")
 
-ALL = (attempt_graded, run_finished)
+content_changed = _signals.signal("content-changed", doc="""
+Searchable content was created, edited, retired or deleted. Sender: the name of the search
+source it feeds ("courses", "lessons", "questions", ...); ``ids``: the changed rows' ids.
+Sent by learning.authoring and learning.loader (courses, lessons), quizzes.bank and
+quizzes.modules (questions), guide.services (guide entries); the search index refreshes
+those rows before the commit.""")
+
+ALL = (attempt_graded, run_finished, content_changed)

@@ -9,6 +9,7 @@ from trainer.extensions import db
 from trainer.guide.catalogue import CONTACT_KINDS
 from trainer.guide.entry_format import EntrySpec
 from trainer.guide.models import GuideEntry, GuideRevision, LocalContact
+from trainer.guide.search import announce_entry
 from trainer.markup import render_markdown
 from trainer.org.models import Department, Unit
 from trainer.org.scope import street_id_of
@@ -45,6 +46,7 @@ def upsert_entry(spec: EntrySpec) -> str:
     db.session.add(GuideRevision(entry_id=entry.id, action=f"file {outcome}",
                                  detail=f"guide/{spec.department}.yml"))
     db.session.flush()
+    announce_entry(entry)
     return outcome
 
 
@@ -63,6 +65,7 @@ def edit_entry(user, entry: GuideEntry, spec: EntrySpec) -> None:
     db.session.add(GuideRevision(entry_id=entry.id, user_id=user.id, action="web edit",
                                  detail=spec.situation))
     db.session.flush()
+    announce_entry(entry)
 
 
 def get_entry(key: str) -> GuideEntry:

@@ -1,12 +1,14 @@
 """How the guide plugs into the others (called by the factory): a lesson page shows the
 situations that name the lesson (learning.lesson_asides), a debrief those that name the
-scenario (simulation.debrief_asides)."""
+scenario (simulation.debrief_asides); its entries are searchable (search.sources "guide")."""
 
 from flask import Flask, render_template
 from markupsafe import Markup
 
+from trainer.guide import search
 from trainer.guide.queries import entries_linking
 from trainer.learning.policies import lesson_asides
+from trainer.search.sources import sources
 from trainer.simulation.policies import debrief_asides
 
 
@@ -27,3 +29,4 @@ def debrief_aside(user, run) -> Markup | None:
 def init_app(app: Flask) -> None:
     lesson_asides.register("guide", lesson_aside)
     debrief_asides.register("guide", debrief_aside)
+    sources.register("guide", search.ENTRIES)

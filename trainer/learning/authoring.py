@@ -21,6 +21,7 @@ from trainer.learning.images import (
 from trainer.learning.models import Course, CourseAsset, CourseRevision, Lesson
 from trainer.learning.queries import can_edit
 from trainer.learning.rendering import lesson_html
+from trainer.learning.search import announce, announce_lessons
 from trainer.org.models import Department
 from trainer.org.scope import street_id_of
 
@@ -65,6 +66,7 @@ def create_course(user, slug: str, title: str, department: Department, summary: 
     db.session.add(course)
     _apply_meta(course, title, summary, hours, competencies, lecturer)
     db.session.flush()
+    announce(course)
     _record(course, user, "created", title)
     return course
 
@@ -87,6 +89,7 @@ def update_course(user, course: Course, title: str, summary: str, hours: float,
     _apply_meta(course, title, summary, hours, competencies, lecturer)
     course.source = "web"
     db.session.flush()
+    announce(course)
     _record(course, user, "edited", title)
 
 
@@ -109,6 +112,7 @@ def save_lesson(user, course: Course, lesson: Lesson | None, body_md: str) -> Le
     course.source = "web"
     db.session.flush()
     db.session.refresh(course)
+    announce_lessons(lesson.id)
     _record(course, user, action, lesson.title)
     return lesson
 
@@ -202,12 +206,13 @@ def move_lesson(user, course: Course, lesson: Lesson, offset: int) -> None:
 def delete_lesson(user, course: Course, lesson: Lesson) -> None:
     """Remove a lesson; one that learners have progress on is retired (kept) instead."""
     _require_edit(user, course)
-    title = lesson.title
+    title, lesson_id = lesson.title, lesson.id
     retired = services.remove_lesson(course, lesson)
     for position, item in enumerate(course.lessons, start=1):
         item.position = position
     db.session.flush()
     services.refresh_course_completions(course)
+    announce_lessons(lesson_id)
     _record(course, user, "lesson retired" if retired else "lesson deleted", title)
 
 
@@ -218,4 +223,5 @@ def set_status(user, course: Course, status: str) -> None:
         raise Invalid(_("Add a lesson before publishing."), field="status")
     course.status = status
     db.session.flush()
+    announce(course)
     _record(course, user, status)

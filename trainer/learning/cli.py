@@ -14,6 +14,7 @@ from trainer.guide.loader import known_references, load_guide
 from trainer.learning.loader import load_courses
 from trainer.org.models import Department
 from trainer.org.services import ensure_departments
+from trainer.search.index import rebuild as rebuild_index
 from trainer.simulation.loader import load_scenarios
 
 cli = AppGroup("content", help="Course, scenario and referral guide content.")
@@ -61,8 +62,9 @@ def _print(report: LoadReport, verb: str) -> None:
 @GUIDE
 def load_command(courses_dir, scenarios_dir, guide_dir):
     """Validate and upsert courses, scenarios and the referral guide (idempotent; an edit
-    made on the web is never overwritten)."""
+    made on the web is never overwritten); rebuild the search index."""
     report = _run(courses_dir, scenarios_dir, guide_dir, dry_run=False)
+    rebuild_index()  # the whole search index afresh: also what an earlier load left out
     db.session.commit()  # valid files load even when another file has problems
     _print(report, "content load")
     if not report.ok:

@@ -18,6 +18,7 @@ from trainer.learning.export import course_spec, exported_body
 from trainer.learning.images import sniff
 from trainer.learning.models import Course, CourseAsset, CourseRevision, Lesson
 from trainer.learning.rendering import lesson_html
+from trainer.learning.search import announce
 from trainer.org.models import Department, Unit
 from trainer.quizzes.bank_lint import bank_warnings
 from trainer.quizzes.models import Quiz
@@ -63,6 +64,7 @@ def upsert_course(spec: CourseSpec) -> str:
         course.content_hash = spec.content_hash
         return "unchanged"
     outcome = "created" if course is None else "updated"
+    before = [lesson.id for lesson in course.all_lessons] if course is not None else []
     course = course or Course(slug=spec.slug)
     _apply_meta(course, spec)
     db.session.add(course)
@@ -75,6 +77,7 @@ def upsert_course(spec: CourseSpec) -> str:
     db.session.add(CourseRevision(course_id=course.id, detail=f"courses/{spec.slug}",
                                   action="loaded new" if outcome == "created" else "reloaded"))
     db.session.flush()
+    announce(course, *before)
     return outcome
 
 

@@ -3,17 +3,20 @@
 - a passed module quiz may complete its course (signal attempt_graded from quizzes);
 - a worker sees a module quiz only with its course (quizzes.course_scopes);
 - the catalogue and course pages show completions, so overdue attempts are graded before
-  they render (quizzes.graded_first).
+  they render (quizzes.graded_first);
+- courses and lessons are searchable (search.sources "courses" and "lessons").
 """
 
 import sqlalchemy as sa
 from flask import Flask
 
 from trainer import signals
+from trainer.learning import search
 from trainer.learning.models import Course
 from trainer.learning.queries import visible_courses
 from trainer.learning.services import refresh_completion
 from trainer.quizzes.policies import course_scopes, graded_first
+from trainer.search.sources import sources
 
 PAGES = ("learning.course", "learning.catalogue", "api.course", "api.courses")
 
@@ -33,3 +36,5 @@ def init_app(app: Flask) -> None:
     course_scopes.register("learning", visible_course_ids)
     for endpoint in PAGES:
         graded_first.register(endpoint, True)
+    sources.register("courses", search.COURSES)
+    sources.register("lessons", search.LESSONS)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from markupsafe import escape
 
+from trainer import signals
 from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.markup import render_inline, render_markdown
@@ -104,6 +105,11 @@ def ensure_bank(name: str) -> QuestionBank:
     return bank
 
 
+def announce_questions(*ids: int) -> None:
+    """Tell search that these questions changed (their explanations are searchable)."""
+    signals.content_changed.send("questions", ids=list(ids))
+
+
 def create_question(data: QuestionData, bank: QuestionBank, *, department_id: int | None,
                     author=None, source: str = "web", source_key: str = "") -> Question:
     """Store a new active question in ``bank``."""
@@ -114,6 +120,7 @@ def create_question(data: QuestionData, bank: QuestionBank, *, department_id: in
     apply_data(question, data)
     db.session.add(question)
     db.session.flush()
+    announce_questions(question.id)
     return question
 
 
@@ -121,6 +128,7 @@ def update_question(question: Question, data: QuestionData) -> bool:
     """Edit in place (attempts keep their own snapshot); True when something changed."""
     changed = apply_data(question, data)
     db.session.flush()
+    announce_questions(question.id)
     return changed
 
 
@@ -128,6 +136,7 @@ def set_question_status(question: Question, active: bool) -> None:
     """Retire a question (no new attempt draws it) or bring it back."""
     question.status = "active" if active else "retired"
     db.session.flush()
+    announce_questions(question.id)
 
 
 def parse_upload(filename: str, data: bytes) -> tuple[list[QuestionData], list[ImportProblem]]:

@@ -8,7 +8,12 @@ from flask_babel import gettext as _
 from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.quizzes.authoring import set_quiz_questions
-from trainer.quizzes.bank import apply_data, create_question, ensure_bank
+from trainer.quizzes.bank import (
+    announce_questions,
+    apply_data,
+    create_question,
+    ensure_bank,
+)
 from trainer.quizzes.items import QuestionData
 from trainer.quizzes.models import Question, Quiz
 from trainer.quizzes.queries import module_quiz_for
@@ -65,6 +70,7 @@ def _sync_questions(course, questions: list[QuestionData], source: str) -> list[
     for question in existing.values():
         _set_if_changed(question, status="retired")
     db.session.flush()
+    announce_questions(*(q.id for q in stored), *(q.id for q in existing.values()))
     return stored
 
 
