@@ -103,8 +103,8 @@ def import_people():
         rows, problems = people.parse_people(people.read_table(upload.read(), upload.filename))
     except ValueError as exc:
         problems = [people.RowProblem(1, str(exc))]
-    if not problems:
-        created, problems = services.import_people(rows, current_user)
+    else:  # the rows that read well are checked against the database too: one report
+        created, problems = services.import_people(rows, current_user, problems)
     if problems:  # nothing was written: an import is all rows or none
         return render_template("org/import.html", form=form, problems=problems), 422
     security_event("people_imported", count=len(created))
