@@ -98,55 +98,89 @@ def _damaged() -> Unreadable:
                              "workbook.")))
 
 
-def _scan_zip(data: bytes) -> dict[str, list[str]]:
-    """Read every member through a counting stream (refusing past MAX_UNPACKED bytes in
-    all) and return the merged ranges of each worksheet XML, by member name."""
-    merges: dict[str, list[str]] = {}
+@dataclass
+class _Scan:
+    """What the counting pass saw in one worksheet XML."""
+    merges: list[str] = field(default_factory=list)
+    rows: int = 0
+    cells: int = 0
+    formulas: bool = False
+
+
+_TAGS = re.compile(rb"<(?:\w{1,8}:)?(row|c|f|mergeCell)[\s>/]")
+_TAIL = 300  # longer than any tag the scan looks for, and a mergeCell element
+
+
+def _scan_zip(data: bytes) -> dict[str, _Scan]:
+    """Read every member through a counting stream, refusing past MAX_UNPACKED bytes in
+    all, and past MAX_ROWS rows or MAX_CELLS cells in a worksheet (so a million-row sheet
+    is refused before any XML parser sees it); return what each worksheet holds."""
+    scans: dict[str, _Scan] = {}
     total = 0
+    row_cap = MAX_ROWS + HEADER_SEARCH
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         for info in archive.infolist():
             is_sheet = info.filename.startswith("xl/worksheets/") and \
                 info.filename.endswith(".xml")
+            scan = scans.setdefault(info.filename, _Scan()) if is_sheet else None
             tail = b""
             with archive.open(info) as stream:
                 while chunk := stream.read(_CHUNK):
                     total += len(chunk)
                     if total > MAX_UNPACKED:
                         raise _too_big()
-                    if is_sheet and b"mergeCell" in tail + chunk:
-                        window = tail + chunk
-                        found = [m.decode() for m in _MERGE.findall(window)]
-                        merges.setdefault(info.filename, [])
-                        merges[info.filename] += [r for r in found
-                                                  if r not in merges[info.filename]]
-                    tail = chunk[-200:]
+                    if scan is None:
+                        continue
+                    window = tail + chunk
+                    for match in _TAGS.finditer(window):
+                        if match.end() <= len(tail):
+                            continue  # counted with the previous chunk
+                        tag = match.group(1)
+                        if tag == b"row":
+                            scan.rows += 1
+                        elif tag == b"c":
+                            scan.cells += 1
+                        elif tag == b"f":
+                            scan.formulas = True
+                        else:
+                            ref = _MERGE.match(window, match.start())
+                            if ref:
+                                scan.merges.append(ref.group(1).decode())
+                    if scan.rows > row_cap:
+                        raise too_many_rows()
+                    if scan.cells > MAX_CELLS:
+                        raise _too_many_cells()
+                    tail = window[-_TAIL:]
     except TooLarge:
         raise
     except Exception as exc:  # zipfile raises many types for a damaged upload
         raise _damaged() from exc
-    return merges
+    return scans
 
 
 def xlsx_table(data: bytes, is_header: Callable[[list[str]], bool]) -> Sheet:
     """The first sheet whose header row (within its first rows) passes ``is_header``;
     when none does, the first sheet with its first row as the header (so the caller names
     the missing columns)."""
-    merges = _scan_zip(data)
+    scans = _scan_zip(data)
     try:
         values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:
         raise _damaged() from exc
+    formulas = None
     try:
         if not values.worksheets:
             raise Unreadable(str(_l("The workbook has no worksheet.")))
         first = None
-        for sheet, formula_sheet in zip(values.worksheets, formulas.worksheets, strict=True):
-            table = _read_sheet(sheet, formula_sheet,
-                                merges.get(getattr(sheet, "_worksheet_path", "").lstrip("/"),
-                                           []),
-                                is_header)
+        for index, sheet in enumerate(values.worksheets):
+            scan = scans.get(getattr(sheet, "_worksheet_path", "").lstrip("/"), _Scan())
+            formula_sheet = None
+            if scan.formulas:  # a second, formula-text reading only where there are any
+                formulas = formulas or openpyxl.load_workbook(
+                    io.BytesIO(data), read_only=True, data_only=False)
+                formula_sheet = formulas.worksheets[index]
+            table = _read_sheet(sheet, formula_sheet, scan.merges, is_header)
             if table is not None:
                 return table
             if first is None:
@@ -158,7 +192,8 @@ def xlsx_table(data: bytes, is_header: Callable[[list[str]], bool]) -> Sheet:
         raise _damaged() from exc
     finally:
         values.close()
-        formulas.close()
+        if formulas is not None:
+            formulas.close()
 
 
 def _merge_map(ranges: list[str]) -> dict[tuple[int, int], tuple[int, int]]:
@@ -180,7 +215,10 @@ def _merge_map(ranges: list[str]) -> dict[tuple[int, int], tuple[int, int]]:
 def _read_sheet(sheet, formula_sheet, merge_ranges: list[str],
                 is_header: Callable[[list[str]], bool]) -> Sheet | None:
     sheet.reset_dimensions()  # the recorded used range may be wrong: read every row
-    formula_sheet.reset_dimensions()
+    formula_rows = iter(())
+    if formula_sheet is not None:
+        formula_sheet.reset_dimensions()
+        formula_rows = formula_sheet.iter_rows()
     covered = _merge_map(merge_ranges)
     anchors = set(covered.values())
     by_row: dict[int, list[tuple[int, tuple[int, int]]]] = {}
@@ -188,8 +226,8 @@ def _read_sheet(sheet, formula_sheet, merge_ranges: list[str],
         by_row.setdefault(r, []).append((c, anchor))
     kept: dict[tuple[int, int], str] = {}
     header, header_row, rows, problems, cells = None, 0, [], [], 0
-    pairs = zip(sheet.iter_rows(), formula_sheet.iter_rows(), strict=False)
-    for number, (row, formula_row) in enumerate(pairs, start=1):
+    for number, row in enumerate(sheet.iter_rows(), start=1):
+        formula_row = next(formula_rows, ())
         if header is None and number > HEADER_SEARCH:
             return None
         cells += len(row)

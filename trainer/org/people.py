@@ -77,8 +77,9 @@ def parse_people(table: Sheet | list[list[str]]) -> tuple[list[PersonRow], list[
                                                     names="、".join(missing)))]
     rows, seen = [], {}
     problems = [RowProblem(row, message) for row, _column, message in table.problems]
+    unread = {row for row, _column, _message in table.problems}
     for number, cells in table.rows:
-        if not any(cells):
+        if not any(cells) or number in unread:
             continue
         record = {key: (cells[i] if i < len(cells) else "") for i, key in enumerate(header) if key}
         row, row_problems = _check_row(number, record, seen)
