@@ -246,6 +246,11 @@ def _read_sheet(sheet, formula_sheet, merge_ranges: list[str],
                 texts.append("")
                 continue
             text = display_text(cell)
+            if "\x00" in text:  # an escaped _x0000_ in the XML
+                problems.append((number, get_column_letter(at + 1), str(_l(
+                    "column %(column)s holds a NUL character (\\0), which cannot be stored.",
+                    column=get_column_letter(at + 1)))))
+                text = ""
             if len(text) > MAX_TEXT:
                 raise _too_long(number, get_column_letter(at + 1))
             texts.append(text)
@@ -330,6 +335,15 @@ def decode_text(data: bytes) -> str:
                                 "“CSV UTF-8”.")), line) from exc
 
 
+def nul_problem(text: str) -> Unreadable | None:
+    """A NUL character (which PostgreSQL text cannot hold) as a problem naming its line."""
+    at = text.find("\x00")
+    if at < 0:
+        return None
+    return Unreadable(str(_l("This line holds a NUL character (\\0), which cannot be "
+                             "stored: remove it and import again.")), text.count("\n", 0, at) + 1)
+
+
 def csv_rows(text: str) -> Iterator[list[str]]:
     """The rows of CSV text, refusing past MAX_ROWS rows, MAX_CELLS cells or MAX_TEXT."""
     cells = 0
@@ -349,6 +363,8 @@ def csv_rows(text: str) -> Iterator[list[str]]:
 def csv_table(data: bytes, is_header: Callable[[list[str]], bool]) -> Sheet:
     """A CSV file as a Sheet (header searched within the first rows, like .xlsx)."""
     text = decode_text(data)
+    if (problem := nul_problem(text)) is not None:
+        raise problem
     rows = []
     header, header_row = None, 0
     try:
