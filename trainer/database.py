@@ -60,3 +60,26 @@ def write_transaction():
         raise
     finally:
         set_write_intent(before)
+
+
+@contextmanager
+def without_write_lock():
+    """Slow work of a writing request done before its writes (parsing an upload, hashing
+    passwords) without holding SQLite's write lock, so that logins never wait on it: the
+    transaction begun so far ends (it must not have written), reads inside begin deferred
+    and end on leaving, and the writes that follow begin a new IMMEDIATE transaction."""
+    from trainer.extensions import db
+
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("without_write_lock() after a write would commit it early")
+    before = _write_intent.get()
+    db.session.commit()  # nothing written: this only ends the transaction (and its lock)
+    set_write_intent(False)
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        set_write_intent(before)

@@ -1,6 +1,7 @@
 """Read a people sheet (.xlsx or .csv): 姓名, 用户名, 手机, 角色, 所属单位编码 [, 部门编码].
 
-No database: returns rows with their sheet row numbers (header = row 1); database checks
+No database: returns rows with their sheet row numbers (the header row is found within
+the first rows, read within trainer/sheet_reading.py's limits); database checks
 (unit exists, username free) happen in the import service. Messages are lazy gettext
 strings, shown in the reader's language.
 """

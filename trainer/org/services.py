@@ -116,13 +116,17 @@ def import_people(rows, actor, problems=()) -> tuple[list[tuple[object, str]], l
     """Create every person in ``rows`` or none: ``(created, problems)``, where ``problems``
     lists each bad row (``problems`` already found in the file included, so that one
     upload reports everything); when there is any, nothing was written and ``created`` is
-    empty.
-
-    Each new account gets a generated initial password, returned once for hand-over. The
-    passwords are hashed (slow) before anything is written, and the users are then added
-    in one flush, so the write lock of the request's transaction is held briefly. The
-    problems are returned, not raised, so that the page lists them without a try block.
+    empty. Each new account gets a generated initial password, returned once for hand-over.
+    The problems are returned, not raised, so that the page lists them without a try block.
     """
+    plan, problems = prepare_people(rows, actor, problems)
+    return ([], problems) if problems else (create_people(plan), [])
+
+
+def prepare_people(rows, actor, problems=()) -> tuple[list, list]:
+    """Check ``rows`` against the database and hash a generated password for each (slow:
+    argon2), writing nothing: ``(plan, problems)`` for create_people. Run it outside the
+    write lock (trainer.database.without_write_lock)."""
     import secrets
 
     from trainer.auth import services as accounts
@@ -136,10 +140,13 @@ def import_people(rows, actor, problems=()) -> tuple[list[tuple[object, str]], l
         taken |= set(db.session.scalars(
             sa.select(sa.func.lower(User.username))
             .where(sa.func.lower(User.username).in_(wanted[at:at + 500]))))
-    units = {u.code: u for u in db.session.scalars(
-        sa.select(Unit).where(Unit.code.in_({r.unit_code.strip() for r in rows})))}
+    codes = sorted({r.unit_code.strip() for r in rows})
+    units = {}
+    for at in range(0, len(codes), 500):
+        units |= {u.code: u for u in db.session.scalars(
+            sa.select(Unit).where(Unit.code.in_(codes[at:at + 500])))}
     depts = {d.code: d for d in db.session.scalars(sa.select(Department))}
-    problems, plan = list(problems), []
+    problems, checked = list(problems), []
     for row in rows:
         found = units.get(row.unit_code.strip())
         unit = found
@@ -150,18 +157,27 @@ def import_people(rows, actor, problems=()) -> tuple[list[tuple[object, str]], l
         if msg:
             problems.append(RowProblem(row.row, msg))
         else:
-            plan.append((row, unit, dept))
+            checked.append((row, unit.id if unit else None, dept.id if dept else None))
     if problems:
         return [], sorted(problems, key=lambda p: p.row)
-    passwords = [secrets.token_urlsafe(9) for _row in plan]
-    hashes = [accounts.hash_password(p) for p in passwords]  # before any write
+    plan = []
+    for row, unit_id, dept_id in checked:
+        password = secrets.token_urlsafe(9)
+        plan.append((row, unit_id, dept_id, password, accounts.hash_password(password)))
+    return plan, []
+
+
+def create_people(plan) -> list[tuple[object, str]]:
+    """Add the users prepare_people planned, in one flush: (user, initial password)."""
+    from trainer.auth.models import User
+
     users = [User(username=row.username.strip(), name=row.name.strip() or row.username,
-                  role=row.role, unit=unit, department=dept, phone=row.phone or None,
-                  password_hash=digest)
-             for (row, unit, dept), digest in zip(plan, hashes, strict=True)]
+                  role=row.role, unit_id=unit_id, department_id=dept_id,
+                  phone=row.phone or None, password_hash=digest)
+             for row, unit_id, dept_id, _password, digest in plan]
     db.session.add_all(users)
     db.session.flush()
-    return list(zip(users, passwords, strict=True)), []
+    return [(user, entry[3]) for user, entry in zip(users, plan, strict=True)]
 
 
 def _row_problem(row, unit, found, dept, taken, actor, in_scope) -> str | None:
