@@ -71,3 +71,26 @@ def modelled(name: str | None, type_: str, parent_names: dict) -> bool:
     if type_ == "table":
         return not (name.endswith("_fts") or "_fts_" in name)
     return not (type_ == "index" and name.endswith("_trgm"))
+
+
+@contextmanager
+def without_write_lock():
+    """Slow work of a writing request done before its writes (parsing an upload, hashing
+    passwords) without holding SQLite's write lock, so that logins never wait on it: the
+    transaction begun so far ends (it must not have written), reads inside begin deferred
+    and end on leaving, and the writes that follow begin a new IMMEDIATE transaction."""
+    from trainer.extensions import db
+
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("without_write_lock() after a write would commit it early")
+    before = _write_intent.get()
+    db.session.commit()  # nothing written: this only ends the transaction (and its lock)
+    set_write_intent(False)
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        set_write_intent(before)

@@ -74,11 +74,13 @@ def test_xlsx_file_imports(app, client, auth, users):
             == "13900000002"
 
 
-def test_non_utf8_csv_is_refused_clearly():
+def test_gbk_csv_is_read_and_undecodable_bytes_are_refused_clearly(app):
     import pytest
 
-    with pytest.raises(ValueError, match="UTF-8"):
-        read_table("姓名".encode("gbk"), "x.csv")
+    table = read_table((HEADER + "张三,zhangsan,,网格员,S1-C1-G1,\n").encode("gbk"), "x.csv")
+    assert table.header[0] == "姓名" and table.rows[0][1][0] == "张三"
+    with pytest.raises(ValueError, match="UTF-8"), app.test_request_context():
+        read_table(b"\xff\xff\xff", "x.csv")
 
 
 def test_missing_columns_reported_on_row_one():
@@ -122,7 +124,7 @@ def test_malformed_files_are_reported_not_crashed_on(app, client, auth, users):
     for body, name, words in [(huge_field, "people.csv", "CSV"),
                               (_cut_sheet_xml(_xlsx_bytes()), "people.xlsx", "Excel"),
                               (b"PK\x03\x04 not a zip", "people.xlsx", "Excel"),
-                              ("姓名\n".encode("gbk"), "people.csv", "UTF-8")]:
+                              (b"\xff\xfe\xff\n", "people.csv", "UTF-8")]:
         resp = upload(auth, body, name)
         assert resp.status_code == 422, name
         assert words in resp.get_data(as_text=True)

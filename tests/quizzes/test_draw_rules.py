@@ -101,3 +101,27 @@ def test_a_bank_that_shrank_draws_what_is_left_and_warns_the_managers(
     auth.login("worker")
     assert "New attempts get fewer" not in client.get(f"/quizzes/{quiz.id}").get_data(
         as_text=True)
+
+
+@pytest.mark.parametrize("department", ["999999", "警务", "0"])
+def test_a_rule_with_an_unknown_department_is_refused_not_stored_as_any(
+        app, client, auth, users, police, department):
+    auth.login("trainer")
+    fields = rules_form(app, (2, 1)) | {"rules-0-department": department}
+    resp = auth.post("/quizzes/new", data=fields)
+    assert resp.status_code == 422
+    assert "部门不存在" in resp.get_data(as_text=True)
+    with app.app_context():
+        from trainer.quizzes.models import Quiz
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Quiz)) == 0
+
+
+def test_the_service_refuses_an_unknown_department_id(app, users, police):
+    from trainer.auth.models import User
+    from trainer.quizzes.authoring import QuizSettings, RuleSpec, save_quiz
+
+    with app.app_context():
+        settings = QuizSettings(title="API", mode="draw",
+                                rules=[RuleSpec(count=1, department_id=424242)])
+        with pytest.raises(Invalid, match="部门不存在"):
+            save_quiz(db.session.get(User, users["trainer"]), settings)

@@ -1,17 +1,18 @@
 """Read a people sheet (.xlsx or .csv): 姓名, 用户名, 手机, 角色, 所属单位编码 [, 部门编码].
 
-No database: returns rows with their sheet row numbers (header = row 1); database checks
+No database: returns rows with their sheet row numbers (the header row is found within
+the first rows, read within trainer/sheet_reading.py's limits); database checks
 (unit exists, username free) happen in the import service. Messages are lazy gettext
 strings, shown in the reader's language.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 
-import openpyxl
 from flask_babel import lazy_gettext as _l
+
+from trainer import sheet_reading
+from trainer.sheet_reading import Sheet
 
 HEADERS = {"姓名": "name", "用户名": "username", "手机": "phone", "角色": "role",
            "所属单位编码": "unit_code", "部门编码": "department_code"}
@@ -45,48 +46,41 @@ class RowProblem:
         return str(_l("Row %(row)s: %(message)s", row=self.row, message=self.message))
 
 
-def read_table(data: bytes, filename: str) -> list[list[str]]:
-    """The sheet's cells as text rows; raises ValueError for an unreadable file."""
+def read_table(data: bytes, filename: str) -> Sheet:
+    """The sheet's rows as text (header found within the first rows of any sheet), read
+    within the limits of trainer/sheet_reading.py; raises ValueError for an unreadable or
+    oversized file."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = book.worksheets[0]
-            # Rows are read lazily: a damaged sheet fails here, not when it is opened.
-            return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        except Exception as exc:  # openpyxl/zipfile/XML raise many types for a bad file
-            raise ValueError(str(_l("The Excel file cannot be read."))) from exc
+        return sheet_reading.xlsx_table(data, _is_header)
     if name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValueError(str(_l("A CSV file must be encoded in UTF-8."))) from exc
-        try:
-            return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-        except csv.Error as exc:  # e.g. a field beyond the csv module's size limit
-            raise ValueError(str(_l("The CSV file cannot be read: %(why)s", why=exc))) from exc
+        return sheet_reading.csv_table(data, _is_header)
     raise ValueError(str(_l("Only .xlsx or .csv files can be imported.")))
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+def _is_header(cells: list[str]) -> bool:
+    found = {HEADERS.get(c.strip()) for c in cells}
+    return all(key in found for key in REQUIRED)
 
 
-def parse_people(table: list[list[str]]) -> tuple[list[PersonRow], list[RowProblem]]:
+def parse_people(table: Sheet | list[list[str]]) -> tuple[list[PersonRow], list[RowProblem]]:
     """Rows of people and every problem found, each with its row number."""
-    if not table:
+    if not isinstance(table, Sheet):
+        if not table:
+            return [], [RowProblem(1, _l("The file is empty."))]
+        table = Sheet(table[0], 1, list(enumerate(table[1:], start=2)))
+    if not table.header and not table.rows:
         return [], [RowProblem(1, _l("The file is empty."))]
-    header = [HEADERS.get(h.strip()) for h in table[0]]
+    header = [HEADERS.get(h.strip()) for h in table.header]
     missing = [k for k, v in HEADERS.items() if v in REQUIRED and v not in header]
     if missing:
-        return [], [RowProblem(1, _l("Missing columns: %(names)s", names="、".join(missing)))]
-    rows, problems, seen = [], [], {}
-    for number, cells in enumerate(table[1:], start=2):
-        if not any(cells):
+        return [], [RowProblem(table.header_row, _l("Missing columns: %(names)s",
+                                                    names="、".join(missing)))]
+    rows, seen = [], {}
+    problems = [RowProblem(row, message) for row, _column, message in table.problems]
+    unread = {row for row, _column, _message in table.problems}
+    for number, cells in table.rows:
+        if not any(cells) or number in unread:
             continue
         record = {key: (cells[i] if i < len(cells) else "") for i, key in enumerate(header) if key}
         row, row_problems = _check_row(number, record, seen)
@@ -94,7 +88,8 @@ def parse_people(table: list[list[str]]) -> tuple[list[PersonRow], list[RowProbl
         if row:
             rows.append(row)
     if not rows and not problems:
-        problems.append(RowProblem(2, _l("There is nobody to import.")))
+        problems.append(RowProblem(table.header_row + 1, _l("There is nobody to import.")))
+    problems.sort(key=lambda p: p.row)
     return rows, problems
 
 

@@ -112,13 +112,21 @@ def set_unit_active(unit: Unit, active: bool) -> None:
     db.session.refresh(unit)
 
 
-def import_people(rows, actor) -> tuple[list[tuple[object, str]], list]:
+def import_people(rows, actor, problems=()) -> tuple[list[tuple[object, str]], list]:
     """Create every person in ``rows`` or none: ``(created, problems)``, where ``problems``
-    lists each bad row; when there is any, nothing was written and ``created`` is empty.
-
-    Each new account gets a generated initial password, returned once for hand-over. The
-    problems are returned, not raised, so that the page lists them without a try block.
+    lists each bad row (``problems`` already found in the file included, so that one
+    upload reports everything); when there is any, nothing was written and ``created`` is
+    empty. Each new account gets a generated initial password, returned once for hand-over.
+    The problems are returned, not raised, so that the page lists them without a try block.
     """
+    plan, problems = prepare_people(rows, actor, problems)
+    return ([], problems) if problems else (create_people(plan), [])
+
+
+def prepare_people(rows, actor, problems=()) -> tuple[list, list]:
+    """Check ``rows`` against the database and hash a generated password for each (slow:
+    argon2), writing nothing: ``(plan, problems)`` for create_people. Run it outside the
+    write lock (trainer.database.without_write_lock)."""
     import secrets
 
     from trainer.auth import services as accounts
@@ -126,42 +134,62 @@ def import_people(rows, actor) -> tuple[list[tuple[object, str]], list]:
     from trainer.org.people import RowProblem
     from trainer.org.scope import in_scope
 
-    wanted = [r.username.lower() for r in rows]
-    taken = set(db.session.scalars(
-        sa.select(sa.func.lower(User.username)).where(sa.func.lower(User.username).in_(wanted))
-    ))
-    problems, plan = [], []
+    wanted = sorted({r.username.lower() for r in rows})
+    taken = set()
+    for at in range(0, len(wanted), 500):  # stay below the bound-parameter limits
+        taken |= set(db.session.scalars(
+            sa.select(sa.func.lower(User.username))
+            .where(sa.func.lower(User.username).in_(wanted[at:at + 500]))))
+    codes = sorted({r.unit_code.strip() for r in rows})
+    units = {}
+    for at in range(0, len(codes), 500):
+        units |= {u.code: u for u in db.session.scalars(
+            sa.select(Unit).where(Unit.code.in_(codes[at:at + 500])))}
+    depts = {d.code: d for d in db.session.scalars(sa.select(Department))}
+    problems, checked = list(problems), []
     for row in rows:
-        unit = unit_by_code(row.unit_code)
-        dept = department_by_code(row.department_code) if row.department_code else None
+        found = units.get(row.unit_code.strip())
+        unit = found
+        dept = depts.get(row.department_code.strip()) if row.department_code else None
         if row.role == "trainer" and unit is not None and unit.level == "district":
             unit = None  # a district-wide trainer has no street limit
-        msg = _row_problem(row, unit, dept, taken, actor, in_scope)
+        msg = _row_problem(row, unit, found, dept, taken, actor, in_scope)
         if msg:
             problems.append(RowProblem(row.row, msg))
         else:
-            plan.append((row, unit, dept))
+            checked.append((row, unit.id if unit else None, dept.id if dept else None))
     if problems:
-        return [], problems
-    created = []
-    for row, unit, dept in plan:
+        return [], sorted(problems, key=lambda p: p.row)
+    plan = []
+    for row, unit_id, dept_id in checked:
         password = secrets.token_urlsafe(9)
-        user = accounts.create_user(row.username, row.name, row.role, password, unit=unit,
-                                    department=dept, phone=row.phone or None)
-        created.append((user, password))
-    return created, []
+        plan.append((row, unit_id, dept_id, password, accounts.hash_password(password)))
+    return plan, []
 
 
-def _row_problem(row, unit, dept, taken, actor, in_scope) -> str | None:
+def create_people(plan) -> list[tuple[object, str]]:
+    """Add the users prepare_people planned, in one flush: (user, initial password)."""
+    from trainer.auth.models import User
+
+    users = [User(username=row.username.strip(), name=row.name.strip() or row.username,
+                  role=row.role, unit_id=unit_id, department_id=dept_id,
+                  phone=row.phone or None, password_hash=digest)
+             for row, unit_id, dept_id, _password, digest in plan]
+    db.session.add_all(users)
+    db.session.flush()
+    return [(user, entry[3]) for user, entry in zip(users, plan, strict=True)]
+
+
+def _row_problem(row, unit, found, dept, taken, actor, in_scope) -> str | None:
     from trainer.auth.services import validate_scope
 
     if row.username.lower() in taken:
         return _("Username “%(name)s” already exists.", name=row.username)
-    if unit is None and not (row.role == "trainer" and unit_by_code(row.unit_code)):
+    if found is None:
         return _("Unknown unit code “%(code)s”.", code=row.unit_code)
     if row.department_code and dept is None:
         return _("Unknown department code “%(code)s”.", code=row.department_code)
-    if not in_scope(actor, unit or unit_by_code(row.unit_code)):
+    if not in_scope(actor, found):
         return _("Unit “%(code)s” is outside your scope.", code=row.unit_code)
     try:
         validate_scope(row.role, unit, dept)

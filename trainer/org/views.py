@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from trainer.auth.access import admin_required
 from trainer.auth.forms import ConfirmForm
+from trainer.database import without_write_lock
 from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.org import people, services
@@ -99,14 +100,17 @@ def import_people():
     if not form.validate_on_submit():
         return render_template("org/import.html", form=form)
     upload = form.file.data
-    try:
-        rows, problems = people.parse_people(people.read_table(upload.read(), upload.filename))
-    except ValueError as exc:
-        problems = [people.RowProblem(1, str(exc))]
-    if not problems:
-        created, problems = services.import_people(rows, current_user)
+    with without_write_lock():  # reading the file and hashing passwords take a while
+        try:
+            rows, problems = people.parse_people(
+                people.read_table(upload.read(), upload.filename))
+        except ValueError as exc:
+            plan, problems = [], [people.RowProblem(1, str(exc))]
+        else:  # the rows that read well are checked against the database too: one report
+            plan, problems = services.prepare_people(rows, current_user, problems)
     if problems:  # nothing was written: an import is all rows or none
         return render_template("org/import.html", form=form, problems=problems), 422
+    created = services.create_people(plan)  # one short write
     security_event("people_imported", count=len(created))
     return render_template("org/import.html", form=PeopleImportForm(), created=created)
 

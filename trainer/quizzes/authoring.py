@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from trainer.errors import Forbidden, Invalid
 from trainer.extensions import db
-from trainer.org.models import Unit
+from trainer.org.models import Department, Unit
 from trainer.org.scope import in_scope, street_id_of
 from trainer.quizzes import rules
 from trainer.quizzes.models import REVIEWS, Question, Quiz, QuizQuestion, QuizRule
@@ -94,6 +94,11 @@ def _check(settings: QuizSettings) -> None:
         if rule.count < 1 or not 1 <= rule.min_difficulty <= rule.max_difficulty <= 5:
             raise Invalid(_("Each rule needs a count of at least 1 and a difficulty range "
                             "within 1–5."), field="rules")
+        if rule.department_id is not None and (
+                rule.department_id > MAX_ID or db.session.get(Department, rule.department_id)
+                is None):
+            raise Invalid(_("A draw rule names a department that does not exist: choose one "
+                            "from the list, or “Any department”."), field="rules")
 
 
 def _street(author, street_id: int | None) -> int | None:

@@ -36,6 +36,7 @@ from trainer.quizzes.sheets import (
     parse_xlsx,
     read_row,
 )
+from trainer.sheet_reading import nul_problem
 
 BODY_FIELDS = ("options", "truth", "accepted", "numeric", "partial", "feedback_true",
                "feedback_false", "accepted_feedback", "feedback_other", "markup")
@@ -150,11 +151,14 @@ def parse_upload(filename: str, data: bytes) -> tuple[list[QuestionData], list[I
     if kind == "csv":
         return parse_csv(data)
     try:
-        return parse_gift(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         return [], [ImportProblem(line, "", gettext(
             "The file is not UTF-8 encoded: save it as UTF-8 and import it again."))]
+    if (problem := nul_problem(text)) is not None:  # found here, not when storing it
+        return [], [ImportProblem(problem.row, "", str(problem))]
+    return parse_gift(text)
 
 
 def import_questions(questions: list[QuestionData], bank_name: str, *,

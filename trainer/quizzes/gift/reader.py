@@ -18,6 +18,7 @@ from trainer.quizzes.items import (
     to_number,
 )
 from trainer.quizzes.parse_messages import message as _
+from trainer.sheet_reading import MAX_ROWS
 
 __all__ = ["BLANK", "parse_gift"]
 
@@ -30,7 +31,11 @@ _TRUE, _FALSE = ("T", "TRUE"), ("F", "FALSE")
 def parse_gift(text: str) -> tuple[list[QuestionData], list[ImportProblem]]:
     """Read a GIFT question bank: its questions and every problem found in it."""
     questions, problems, category = [], [], ""
-    for block in blocks(text):
+    for count, block in enumerate(blocks(text), start=1):
+        if count > MAX_ROWS:  # counted while reading: a huge file stops here
+            return [], [ImportProblem(block.lines[0][0], block.start, _(
+                "The file has more than %(n)s questions: split it into several files.",
+                n=f"{MAX_ROWS:,}"))]
         first = block.lines[0][1]
         if first.startswith("$CATEGORY:"):
             category = category_path(first.removeprefix("$CATEGORY:"))

@@ -1,8 +1,10 @@
-"""The spreadsheet question template, as .xlsx or UTF-8 .csv. No DB; problem messages go
-through Flask-Babel (gift/messages.py).
+"""The spreadsheet question template, as .xlsx or .csv (UTF-8 or GBK). No DB; problem
+messages go through Flask-Babel (gift/messages.py). Files are read within the limits of
+trainer/sheet_reading.py (rows, cells, cell length, unpacked bytes).
 
-Row 1 holds the headers (any order; unknown columns are ignored); every later row that is
-not blank is one question, and problems name that row. The columns of DESIGN.md (题型, 题干,
+Row 1 holds the headers (any order; unknown columns are ignored; a title row above them or
+an instructions sheet in front is skipped); every later row that is not blank is one
+question, and problems name that row of the sheet. The columns of DESIGN.md (题型, 题干,
 选项A…选项F, 答案, 解析, 难度, 分类, 能力) are followed by optional ones (extras.py: 分值, 标题,
 标签, 部分得分, 权重, 反馈, 其他答案反馈, 格式), so that dump_* then parse_* gives back exactly
 the questions written, whatever the bank holds. Texts are plain text unless 格式 says

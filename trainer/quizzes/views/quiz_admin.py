@@ -63,9 +63,17 @@ def initial_data(quiz: Quiz) -> dict:
         "question_ids": ", ".join(str(item.question_id) for item in quiz.items)}
 
 
+def _department_id(text: str | None) -> int | None:
+    """The rule's department id; blank is any department. Text that is no id becomes 0,
+    which no department has, so that authoring refuses it instead of drawing from all."""
+    if not (text or "").strip():
+        return None
+    return queries.plain_id(text.strip()) or 0
+
+
 def settings_from(form: QuizForm) -> authoring.QuizSettings:
     rules = [authoring.RuleSpec(
-        count=entry.form.count.data, department_id=queries.plain_id(entry.form.department.data),
+        count=entry.form.count.data, department_id=_department_id(entry.form.department.data),
         competency=entry.form.competency.data or None,
         category=(entry.form.category.data or "").strip() or None,
         tag=(entry.form.tag.data or "").strip() or None,
