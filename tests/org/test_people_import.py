@@ -149,3 +149,27 @@ def test_a_username_differing_only_in_case_is_taken(app, client, auth, users):
     resp = upload(auth, (HEADER + "大写,WORKER,,网格员,S1-C1-G1,\n").encode(), "people.csv")
     assert resp.status_code == 422 and "WORKER" in resp.get_data(as_text=True)
     assert count_users(app) == before
+
+
+def test_a_username_taken_between_the_check_and_the_write_imports_nothing(app, users):
+    import pytest
+
+    from trainer.errors import Conflict
+    from trainer.org import services
+
+    rows, problems = parse_people([["姓名", "用户名", "手机", "角色", "所属单位编码"],
+                                   ["张三", "zhangsan", "", "网格员", "S1-C1-G1"],
+                                   ["李四", "lisi", "", "网格员", "S1-C1-G1"]])
+    assert problems == []
+    with app.test_request_context():
+        admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
+        plan, problems = services.prepare_people(rows, admin)
+        assert problems == [] and len(plan) == 2
+        racer = User(username="lisi", name="抢先", role="worker", password_hash="x")
+        db.session.add(racer)
+        db.session.flush()  # another request created it after the check
+        with pytest.raises(Conflict):
+            services.create_people(plan)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+            User.username == "zhangsan")) == 0
+        db.session.rollback()

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from trainer.errors import Invalid
+from trainer.errors import Conflict, Invalid
 from trainer.extensions import db
 from trainer.org.models import LEVELS, PARENT_LEVEL, Department, Unit
 
@@ -175,8 +175,12 @@ def create_people(plan) -> list[tuple[object, str]]:
                   role=row.role, unit_id=unit_id, department_id=dept_id,
                   phone=row.phone or None, password_hash=digest)
              for row, unit_id, dept_id, _password, digest in plan]
-    db.session.add_all(users)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(users)
+    except sa.exc.IntegrityError as exc:  # a username taken since prepare_people checked
+        raise Conflict(_("Some usernames were taken while the file was being checked; "
+                         "nothing was imported. Please upload it again.")) from exc
     return [(user, entry[3]) for user, entry in zip(users, plan, strict=True)]
 
 
