@@ -12,6 +12,7 @@ import time
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -24,7 +25,9 @@ from tests.conftest import PASSWORD, TestConfig
 pytestmark = pytest.mark.slow
 
 ROLES = ("anonymous", "worker", "trainer", "organiser", "admin")
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+# generated requests per operation and role: valid ones, and ones that break the schema
+EXAMPLES = {GenerationMode.POSITIVE: int(os.environ.get("FUZZ_EXAMPLES", "25")),
+            GenerationMode.NEGATIVE: int(os.environ.get("FUZZ_NEGATIVE_EXAMPLES", "10"))}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -60,14 +63,14 @@ def _token(client, role: str) -> dict:
     return {"Authorization": f"Bearer {resp.get_json()['token']}"}
 
 
-def _fuzz(operation, role: str, headers: dict, failures: list[str]) -> int:
+def _fuzz(operation, mode, role: str, headers: dict, failures: list[str]) -> int:
     """Run the operation's examples for one role; record each distinct failure once."""
     seen: set[str] = set()
     count = [0]
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+    @settings(max_examples=EXAMPLES[mode], deadline=None, database=None, derandomize=True,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(generation_mode=mode))
     def fuzz(case):
         count[0] += 1
         response = case.call(headers=headers)
@@ -79,7 +82,7 @@ def _fuzz(operation, role: str, headers: dict, failures: list[str]) -> int:
                 key = " / ".join(lines[:3])[:240]
                 if key not in seen:
                     seen.add(key)
-                    failures.append(f"{role} {operation.label}: {key}\n"
+                    failures.append(f"{role} {mode.value} {operation.label}: {key}\n"
                                     f"    {case.method} {case.formatted_path} "
                                     f"query={case.query} body={case.body!r:.200} -> "
                                     f"{response.status_code} {response.text[:300]}")
@@ -98,8 +101,9 @@ def test_every_operation_for_every_role_conforms(app, client, runner):
     started = time.monotonic()
     for role in ROLES:
         for operation in operations:
-            # a fresh token for each: DELETE /tokens revokes the one it is given
-            examples += _fuzz(operation, role, _token(client, role), failures)
+            for mode in EXAMPLES:
+                # a fresh token for each: DELETE /tokens revokes the one it is given
+                examples += _fuzz(operation, mode, role, _token(client, role), failures)
     elapsed = time.monotonic() - started
     print(f"fuzz: {len(operations)} operations x {len(ROLES)} roles, {examples} requests, "
           f"{elapsed:.0f} s, {len(failures)} distinct failures")
