@@ -169,5 +169,4 @@ def test_every_operation_for_every_role_conforms(app, client, runner):
     assert not failures, "\n".join(failures)
     # the known objects were found: the views behind their 404s answered too
     answered = {label for (label, status), _ in statuses.items() if status < 300}
-    print(sorted(statuses.items()))
     assert len(answered) >= 10, sorted(statuses.items())
