@@ -78,7 +78,44 @@ def _openapi() -> dict:
         doc["paths"].update(part.get("paths", {}))
         for kind, items in (part.get("components") or {}).items():
             doc["components"].setdefault(kind, {}).update(items)
+    _common_errors(doc)
     return doc
+
+
+# Answers any operation can give whatever its view does (trainer/errors.py,
+# trainer/security.py): each fragment documents only the statuses of its own views.
+_ERROR = {"$ref": "#/components/responses/Error"}
+_BAD_REQUEST = {
+    "description": "The request cannot be read: a body that is not a JSON object "
+                   "(`bad_json`) or nests too deep, a nul or other forbidden character "
+                   "(`bad_characters`), a number or text out of range (`out_of_range`)",
+    **_ERROR,
+}
+_COMMON = {
+    "400": (lambda op, secured: True, _BAD_REQUEST),
+    "401": (lambda op, secured: secured,
+            {"description": "No bearer token, or one that is not valid (any more)", **_ERROR}),
+    "413": (lambda op, secured: "requestBody" in op,
+            {"description": "The body is larger than the server accepts (`too_large`)",
+             **_ERROR}),
+}
+
+
+def _common_errors(doc: dict) -> None:
+    """Add the common error answers (400, 401 when authenticated, 413 with a body) to
+    every operation that does not document them itself."""
+    default_security = doc.get("security") or []
+    for ops in doc["paths"].values():
+        for method, op in ops.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            # YAML reads an unquoted 404 as an int: JSON keys are strings anyway
+            op["responses"] = responses = {str(k): v for k, v in
+                                           op.get("responses", {}).items()}
+            secured = bool(op.get("security", default_security))
+            for status, (applies, response) in _COMMON.items():
+                if status not in responses and applies(op, secured):
+                    responses[status] = dict(response)
 
 
 @bp.get("/openapi.json")
