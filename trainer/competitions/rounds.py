@@ -57,9 +57,10 @@ def start_round(user, comp: Competition, rnd: Round, address: str = "") -> tuple
 
 def lock_result(result_id: int) -> RoundResult:
     """The result row, re-read and locked for the rest of the transaction."""
-    return db.session.execute(sa.select(RoundResult).where(RoundResult.id == result_id)
-                              .with_for_update().execution_options(populate_existing=True)
-                              ).scalar_one()
+    stmt = (sa.select(RoundResult).where(RoundResult.id == result_id)
+            .options(sa.orm.lazyload("*")).with_for_update(of=RoundResult)
+            .execution_options(populate_existing=True))
+    return db.session.execute(stmt).scalar_one()
 
 
 def played(result: RoundResult):
