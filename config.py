@@ -46,6 +46,7 @@ class Config:
 
     COURSES_DIR = str(BASE_DIR / "courses")
     SCENARIOS_DIR = str(BASE_DIR / "scenarios")
+    GUIDE_DIR = str(BASE_DIR / "guide")
     PER_PAGE = 20
     # Trust X-Forwarded-For from this many proxies (0: use the socket address).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

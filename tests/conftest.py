@@ -42,6 +42,7 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 1024
     COURSES_DIR = os.path.join(_tmp, "no-courses")
     SCENARIOS_DIR = os.path.join(_tmp, "no-scenarios")
+    GUIDE_DIR = os.path.join(_tmp, "no-guide")
 
 
 def unmigrated_app(url: str | None = None):

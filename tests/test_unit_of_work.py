@@ -8,7 +8,7 @@ from wtforms import StringField
 
 from tests.conftest import TestConfig
 from trainer import unit_of_work
-from trainer.errors import Invalid
+from trainer.errors import Invalid, NotFound
 from trainer.extensions import db
 from trainer.org.models import Unit
 
@@ -105,6 +105,31 @@ def read_that_writes():
     return "ok"
 
 
+@probe.post("/probe/<code>/narrow")
+@unit_of_work.refusal_redirects("uow_probe.landing", "code", only=Invalid)
+def refuse_narrow(code: str):
+    _add("R5")
+    if code == "gone":
+        raise NotFound("没有这一项。")
+    raise Invalid("不行。")
+
+
+@probe.put("/probe/json")
+@unit_of_work.answers_json
+def refuse_json():
+    _add("R6")
+    raise Invalid("答案不能为空。", field="answer")
+
+
+@probe.post("/probe/form-always-above")
+def form_above():
+    form = NameForm()
+    with unit_of_work.refusal_on(form, above=True):
+        _add("R7")
+        raise Invalid("名称重复。", field="name")
+    return {"field": form.name.errors, "form": form.form_errors}, 422
+
+
 @probe.post("/probe/no-database")
 def no_database():
     return redirect("/")
@@ -196,3 +221,25 @@ def test_a_request_that_never_touches_the_database_opens_no_transaction(probed):
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
     assert statements == []
+
+
+def test_a_narrowed_refusal_redirects_only_the_errors_it_names(probed):
+    client = probed.test_client()
+    resp = client.post("/probe/S9/narrow")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/probe/S9/landing")
+    gone = client.post("/probe/gone/narrow")
+    assert gone.status_code == 404 and "没有这一项。" in gone.get_data(as_text=True)
+    assert "R5" not in _codes(probed)
+
+
+def test_a_page_answering_json_answers_its_refusals_in_json(probed):
+    resp = probed.test_client().put("/probe/json")
+    assert resp.status_code == 422
+    assert resp.get_json() == {"error": {"code": "invalid", "message": "答案不能为空。"}}
+    assert "R6" not in _codes(probed)
+
+
+def test_a_refusal_on_a_form_can_be_shown_above_it(probed):
+    resp = probed.test_client().post("/probe/form-always-above")
+    assert resp.get_json() == {"field": [], "form": ["名称重复。"]}
+    assert "R7" not in _codes(probed)

@@ -14,7 +14,7 @@ one provides is listed here explicitly, never discovered by file name:
 Domains announce what happened through named signals (``trainer/signals.py``) and answer
 other domains' questions through registries owned by the asking domain
 (``trainer/registry.py``). Layering, lowest first: core (models, org, auth), quizzes,
-learning, simulation, plans, competitions, records. A domain imports lower ones at module
+learning, simulation, plans, competitions, records, guide. A domain imports lower ones at module
 level and never a higher one; a lower domain learns about a higher one only through a
 signal or a registry (a test walks the imports and fails on a cycle).
 
@@ -31,8 +31,12 @@ Registries (owner: key <- who registers):
   course's visibility).
 - ``quizzes.policies.graded_first``: page endpoints <- learning (catalogue, course) and
   records (the record), graded before they render.
+- ``learning.policies.lesson_asides``: "guide" <- guide (the 「遇事找谁」 box under a lesson:
+  the referral guide's situations that list it).
 - ``simulation.policies.reveal_policies``: "competition" <- competitions.
 - ``simulation.policies.choice_guards``: "competition-round-open" <- competitions.
+- ``simulation.policies.debrief_asides``: "guide" <- guide (the box beside a finished run's
+  debrief: the situations that list the scenario).
 - ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" <-
   quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions.
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
@@ -42,7 +46,7 @@ Registries (owner: key <- who registers):
 from importlib import import_module
 
 CORE = ("main", "auth", "org")
-FEATURES = ("learning", "quizzes", "simulation", "plans", "competitions", "records")
+FEATURES = ("learning", "quizzes", "simulation", "plans", "competitions", "records", "guide")
 # What each feature domain provides beyond views (in the order they are called).
 PROVIDES = {
     "learning": ("api", "cli", "wiring"),
@@ -51,8 +55,10 @@ PROVIDES = {
     "plans": ("api", "demo", "wiring"),
     "competitions": ("api", "cli", "demo", "wiring"),
     "records": ("api", "cli", "wiring"),
+    "guide": ("wiring",),
 }
-MODELS = ("org", "auth", "learning", "quizzes", "simulation", "plans", "competitions")
+MODELS = ("org", "auth", "learning", "quizzes", "simulation", "plans", "competitions",
+          "guide")
 
 
 def feature_modules(kind: str) -> list:

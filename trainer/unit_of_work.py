@@ -13,6 +13,8 @@ Every view runs inside a unit of work that the factory wraps around it:
   the form field it names (rolled back), so the view renders the form again;
   ``with refusal_kept() as refusal:`` only rolls it back and keeps it (``refusal.error``,
   ``refusal.status``) for a view that shows it in a page of its own.
+- a page endpoint that speaks JSON (the quiz page's autosave) declares ``@answers_json``:
+  its refusals are answered ``{"error": {"code", "message"}}`` with their status.
 
 Views call services and return; they never commit. A GET that must write (grading an
 attempt past its deadline, remembering the lesson last read) does so in
@@ -31,15 +33,27 @@ from trainer.extensions import db
 SAFE = ("GET", "HEAD", "OPTIONS")
 
 
-def refusal_redirects(endpoint: str, *args: str) -> Callable:
+def refusal_redirects(endpoint: str, *args: str,
+                      only: type[DomainError] | tuple[type[DomainError], ...] = DomainError
+                      ) -> Callable:
     """On a domain error, flash its message and redirect to ``endpoint`` built from the
-    view's own arguments named in ``args`` (pages only; the API answers JSON errors)."""
+    view's own arguments named in ``args`` (pages only; the API answers JSON errors).
+    ``only`` narrows the errors redirected (e.g. Invalid), so that a lookup's NotFound
+    stays a 404 page rather than a message on a page that is not there either."""
 
     def decorate(view):
         view.refusal_target = lambda kwargs: url_for(endpoint, **{a: kwargs[a] for a in args})
+        view.refusal_only = only
         return view
 
     return decorate
+
+
+def answers_json(view: Callable) -> Callable:
+    """A page endpoint answering JSON (outside /api/): a domain error escaping it is rolled
+    back and answered ``{"error": {"code", "message"}}`` with its status, not a page."""
+    view.answers_json = True
+    return view
 
 
 class Refusal:
@@ -66,16 +80,21 @@ def refusal_kept() -> Iterator[Refusal]:
 
 
 @contextmanager
-def refusal_on(form, aliases: dict[str, str] | None = None, *,
-               on_form: bool = False) -> Iterator[Refusal]:
+def refusal_on(form, aliases: dict[str, str] | None = None, *, on_form: bool = False,
+               above: bool = False) -> Iterator[Refusal]:
     """A domain error inside the block is rolled back and shown on the form field it names
     (``field`` of Invalid, e.g. ``rounds[1].weight`` -> ``rounds``, renamed by ``aliases``
     where the body's field has another name on the form), else above the form: flashed,
-    or in ``form.form_errors`` with ``on_form`` (for templates that show them). With no
-    form (None) the message is flashed. The yielded Refusal has the error's status."""
+    or in ``form.form_errors`` with ``on_form`` (for templates that show them); with
+    ``above``, always in ``form.form_errors``. With no form (None) the message is flashed.
+    The yielded Refusal has the error's status."""
     with refusal_kept() as refusal:
         yield refusal
-    if refusal.error is not None:
+    if refusal.error is None:
+        return
+    if above:
+        form.form_errors.append(refusal.error.message)
+    else:
         attach(form, refusal.error, aliases or {}, on_form)
 
 
@@ -96,8 +115,12 @@ def _wrap(view: Callable) -> Callable:
         try:
             response = view(*args, **kwargs)
         except DomainError as exc:
+            if getattr(view, "answers_json", False) and not wants_json():
+                db.session.rollback()
+                return {"error": {"code": exc.code, "message": exc.message}}, exc.status
             target = getattr(view, "refusal_target", None)
-            if target is None or wants_json():
+            only = getattr(view, "refusal_only", DomainError)
+            if target is None or wants_json() or not isinstance(exc, only):
                 raise  # errors.py rolls back and renders it
             db.session.rollback()
             flash(exc.message, "error")

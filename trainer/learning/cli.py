@@ -1,4 +1,5 @@
-"""`flask content ...`: validate, load and export the course and scenario libraries."""
+"""`flask content ...`: validate, load and export the course and scenario libraries and the
+referral guide."""
 
 from pathlib import Path
 
@@ -9,27 +10,41 @@ from flask.cli import AppGroup
 
 from trainer.content import LoadReport
 from trainer.extensions import db
+from trainer.guide.loader import known_references, load_guide
 from trainer.learning.loader import load_courses
 from trainer.org.models import Department
 from trainer.org.services import ensure_departments
 from trainer.simulation.loader import load_scenarios
 
-cli = AppGroup("content", help="Course and scenario content.")
+cli = AppGroup("content", help="Course, scenario and referral guide content.")
 
 COURSES = click.option("--courses", "courses_dir", type=click.Path(path_type=Path),
                        help="Course folder (default: the shipped courses/).")
 SCENARIOS = click.option("--scenarios", "scenarios_dir", type=click.Path(path_type=Path),
                          help="Scenario folder (default: the shipped scenarios/).")
+GUIDE = click.option("--guide", "guide_dir", type=click.Path(path_type=Path),
+                     help="Referral guide folder (default: the shipped guide/).")
 
 
-def _run(courses_dir: Path | None, scenarios_dir: Path | None, dry_run: bool) -> LoadReport:
+def _run(courses_dir: Path | None, scenarios_dir: Path | None, guide_dir: Path | None,
+         dry_run: bool) -> LoadReport:
     ensure_departments()  # department codes are part of the content format
     known = set(db.session.scalars(sa.select(Department.code)))
     cfg = current_app.config
-    report = load_courses(courses_dir or Path(cfg["COURSES_DIR"]), dry_run=dry_run,
-                          known_departments=known)
-    return report.merge(load_scenarios(scenarios_dir or Path(cfg["SCENARIOS_DIR"]),
-                                       dry_run=dry_run, known_departments=known))
+    courses_dir = courses_dir or Path(cfg["COURSES_DIR"])
+    scenarios_dir = scenarios_dir or Path(cfg["SCENARIOS_DIR"])
+    report = load_courses(courses_dir, dry_run=dry_run, known_departments=known)
+    report = report.merge(load_scenarios(scenarios_dir, dry_run=dry_run,
+                                         known_departments=known))
+    # Last: the guide links to the lessons and scenarios loaded (or checked) just before.
+    # A missing default folder is a guide not shipped (yet), not a problem; --guide must exist.
+    if guide_dir is None and Path(cfg["GUIDE_DIR"]).is_dir():
+        guide_dir = Path(cfg["GUIDE_DIR"])
+    if guide_dir is not None:
+        report = report.merge(load_guide(
+            guide_dir, dry_run=dry_run, known_departments=known,
+            refs=known_references(courses_dir, scenarios_dir)))
+    return report
 
 
 def _print(report: LoadReport, verb: str) -> None:
@@ -43,9 +58,11 @@ def _print(report: LoadReport, verb: str) -> None:
 @cli.command("load")
 @COURSES
 @SCENARIOS
-def load_command(courses_dir, scenarios_dir):
-    """Validate and upsert courses and scenarios (idempotent)."""
-    report = _run(courses_dir, scenarios_dir, dry_run=False)
+@GUIDE
+def load_command(courses_dir, scenarios_dir, guide_dir):
+    """Validate and upsert courses, scenarios and the referral guide (idempotent; an edit
+    made on the web is never overwritten)."""
+    report = _run(courses_dir, scenarios_dir, guide_dir, dry_run=False)
     db.session.commit()  # valid files load even when another file has problems
     _print(report, "content load")
     if not report.ok:
@@ -55,11 +72,12 @@ def load_command(courses_dir, scenarios_dir):
 @cli.command("check")
 @COURSES
 @SCENARIOS
+@GUIDE
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check_command(courses_dir, scenarios_dir, strict):
+def check_command(courses_dir, scenarios_dir, guide_dir, strict):
     """Validate only: one line per problem, non-zero exit when there is any; warnings are
     lines starting with "warning:" and fail the check only with --strict."""
-    report = _run(courses_dir, scenarios_dir, dry_run=True)
+    report = _run(courses_dir, scenarios_dir, guide_dir, dry_run=True)
     db.session.rollback()
     for line in report.problems + report.warnings:
         click.echo(line)

@@ -13,6 +13,7 @@ NAV = [
     ("plans.my_sessions", _l("My sessions"), (W,)),
     ("competitions.index", _l("Competitions"), (W, T, ORG, A)),
     ("records.my_record", _l("My record"), (W,)),
+    ("guide.index", _l("Who to ask"), (W, T, ORG, A)),
     ("quizzes.bank", _l("Question bank"), (T, ORG, A)),
     ("plans.index", _l("Training plans"), (ORG, A)),
     ("plans.compliance", _l("Compliance"), (ORG, A)),

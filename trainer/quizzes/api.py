@@ -7,14 +7,13 @@ from flask_login import current_user
 from trainer.api.core import api_auth, bp, json_body, paginated
 from trainer.auth.services import bearer_digest
 from trainer.errors import NotFound
-from trainer.extensions import db
 from trainer.quizzes import fastsave, queries, services
 from trainer.quizzes.items import KEYS
 from trainer.quizzes.models import Attempt, Mistake, Quiz
 from trainer.quizzes.views.common import (
     begin_writing,
     context_for,
-    finish_writing,
+    done_writing,
     get_quiz,
     grade_overdue_first,
     read_first,
@@ -60,7 +59,6 @@ def quizzes_list():
 def quizzes_start(quiz_id: int):
     quiz = get_quiz(quiz_id)
     attempt, created = services.start_attempt(current_user, quiz, context=context_for(quiz))
-    db.session.commit()
     return services.attempt_json(attempt), 201 if created else 200
 
 
@@ -105,7 +103,7 @@ def quizzes_save_answer(attempt_id: int, question_id: int):
                                     seq)
     begin_writing()
     saved = services.store_answer(attempt_id, question_id, value, seq)
-    finish_writing()
+    done_writing()
     return saved
 
 
@@ -113,9 +111,7 @@ def quizzes_save_answer(attempt_id: int, question_id: int):
 @api_auth()
 def quizzes_submit(attempt_id: int):
     attempt = own_attempt(attempt_id)
-    result = services.submit_attempt(attempt, reveal=None)
-    db.session.commit()
-    return result
+    return services.submit_attempt(attempt, reveal=None)
 
 
 @bp.get("/me/mistakes")

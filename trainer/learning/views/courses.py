@@ -17,6 +17,7 @@ from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.learning import services
 from trainer.learning.models import CourseAsset
+from trainer.learning.policies import asides_for
 from trainer.learning.queries import COMPETENCIES, can_edit, catalogue_query
 from trainer.learning.views.blueprint import bp
 from trainer.org.models import Department
@@ -65,7 +66,7 @@ def lesson(lesson_id: int):
     done = lesson.id in services.completed_lesson_ids(current_user.id, course.id)
     return render_template("learning/lesson.html", lesson=lesson, course=course, prev=prev,
                            next=nxt, done=done, position=index + 1, total=len(lessons),
-                           form=ConfirmForm())
+                           form=ConfirmForm(), asides=asides_for(current_user, lesson))
 
 
 @bp.post("/lessons/<int:lesson_id>/complete")

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from trainer.auth.forms import ConfirmForm
-from trainer.errors import DomainError
+from trainer.errors import Conflict
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.quizzes import drawing, plainform, queries, services
@@ -16,12 +16,13 @@ from trainer.quizzes.views.blueprint import bp
 from trainer.quizzes.views.common import (
     begin_writing,
     context_for,
-    finish_writing,
+    done_writing,
     get_attempt,
     get_quiz,
     grade_overdue_first,
     read_first,
 )
+from trainer.unit_of_work import answers_json, refusal_redirects
 
 
 @bp.before_app_request
@@ -62,15 +63,10 @@ def quiz(quiz_id: int):
 
 @bp.post("/quizzes/<int:quiz_id>/start")
 @login_required
+@refusal_redirects(".quiz", "quiz_id", only=Conflict)  # not open, closed, no attempts left
 def start(quiz_id: int):
     quiz = get_quiz(quiz_id)
-    try:
-        attempt, _created = services.start_attempt(current_user, quiz, context=context_for(quiz))
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for(".quiz", quiz_id=quiz.id))
-    db.session.commit()
+    attempt, _created = services.start_attempt(current_user, quiz, context=context_for(quiz))
     return redirect(url_for(".attempt", attempt_id=attempt.id))
 
 
@@ -101,7 +97,6 @@ def save_form(attempt_id: int):
     if not services.accepts_saves(attempt):
         late = attempt.submitted_at is None
         services.submit_attempt(attempt, reveal=False)
-        db.session.commit()
         if late:
             flash(_("Time was up: the answers saved before the deadline were graded."),
                   "error")
@@ -109,12 +104,10 @@ def save_form(attempt_id: int):
     answers, empty = plainform.form_answers(attempt, request.form)
     problems = services.save_answers(attempt, answers)
     plainform.clear_unchanged(attempt, empty)
-    db.session.commit()
     if problems:
-        return render_attempt(attempt, problems, 422)
+        return render_attempt(attempt, problems, 422)  # the good answers are kept
     if submit:
         services.submit_attempt(attempt, reveal=False)
-        db.session.commit()
         return redirect(url_for(".result", attempt_id=attempt.id))
     flash(_("Your answers are saved."), "ok")
     return redirect(url_for(".attempt", attempt_id=attempt.id))
@@ -123,20 +116,17 @@ def save_form(attempt_id: int):
 @bp.put("/attempts/<int:attempt_id>/answers/<int:question_id>")
 @read_first
 @login_required
+@answers_json
 def autosave(attempt_id: int, question_id: int):
     """The page's autosave (cookie session + CSRF header); JSON like the API."""
-    try:
-        body = request.get_json(silent=True)
-        body = body if isinstance(body, dict) else {}
-        user_id = current_user.id
-        begin_writing()
-        saved = services.save_own_answer(user_id, attempt_id, question_id,
-                                         body.get("answer", services.MISSING),
-                                         seq=body.get("seq"))
-    except DomainError as exc:
-        db.session.rollback()
-        return jsonify(error={"code": exc.code, "message": exc.message}), exc.status
-    finish_writing()
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    user_id = current_user.id
+    begin_writing()
+    saved = services.save_own_answer(user_id, attempt_id, question_id,
+                                     body.get("answer", services.MISSING),
+                                     seq=body.get("seq"))
+    done_writing()
     return jsonify(saved)
 
 

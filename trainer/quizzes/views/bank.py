@@ -15,6 +15,7 @@ from trainer.quizzes import bank, imports, queries
 from trainer.quizzes.forms import ImportForm, QuestionForm, competency_choices, type_choices
 from trainer.quizzes.models import Question, QuestionBank
 from trainer.quizzes.views.blueprint import bp
+from trainer.unit_of_work import refusal_on, refusal_redirects
 
 authors_only = roles_required("trainer", "admin")
 EXPORT_LIMIT = 5000
@@ -82,6 +83,10 @@ def form_department(form: QuestionForm) -> int | None:
     return dept.id if dept else None
 
 
+# The form shows every refusal of a question's fields under its answer (points included).
+ON_ANSWER = {"points": "answer"}
+
+
 def form_values(form: QuestionForm) -> dict:
     return {**form.data, "options": form.option_texts(), "points": form.points.data}
 
@@ -91,16 +96,11 @@ def form_values(form: QuestionForm) -> dict:
 def new_question():
     form = question_form()
     if form.validate_on_submit():
-        try:
+        with refusal_on(form, ON_ANSWER):
             data = bank.question_from_fields(form_values(form))
             target = bank.ensure_bank(form.bank.data or _("Default bank"))
             question = bank.create_question(data, target, department_id=form_department(form),
                                             author=current_user)
-        except Invalid as exc:
-            db.session.rollback()
-            form.answer.errors = [exc.message]
-        else:
-            db.session.commit()
             flash(_("Question saved."), "ok")
             return redirect(url_for(".question", question_id=question.id))
     status = 422 if form.errors else 200
@@ -124,15 +124,10 @@ def edit_question(question_id: int):
     form = question_form(**bank.form_fields(old), bank=question.bank.name,
                          department=question.department.code if question.department else "")
     if form.validate_on_submit():
-        try:
+        with refusal_on(form, ON_ANSWER):
             bank.update_question(question, bank.question_from_fields(form_values(form), old))
-        except Invalid as exc:
-            db.session.rollback()
-            form.answer.errors = [exc.message]
-        else:
             if current_user.role == "admin":
                 question.department_id = form_department(form)
-            db.session.commit()
             flash(_("Question saved. Attempts already started keep the version they had."),
                   "ok")
             return redirect(url_for(".question", question_id=question.id))
@@ -148,7 +143,6 @@ def question_status(question_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     bank.set_question_status(question, question.status != "active")
-    db.session.commit()
     flash(_("Question retired: new attempts no longer draw it.") if question.status == "retired"
           else _("Question active again."), "ok")
     return redirect(url_for(".question", question_id=question.id))
@@ -171,7 +165,6 @@ def import_upload():
     draft = imports.create_draft(current_user, upload.filename, upload.read(),
                                  form.bank.data or upload.filename.rsplit(".", 1)[0],
                                  form_department(form))
-    db.session.commit()
     problems = imports.problems_of(draft)
     return render_template("quizzes/import.html", form=form, draft=draft, problems=problems,
                            confirm=ConfirmForm()), 422 if problems else 200
@@ -179,17 +172,12 @@ def import_upload():
 
 @bp.post("/bank/import/<token>")
 @authors_only
+@refusal_redirects(".import_upload", only=Invalid)  # an expired draft stays a 404
 def import_confirm(token: str):
     draft = imports.get_draft(current_user, token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        added, skipped = imports.confirm_draft(current_user, draft)
-    except Invalid as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for(".import_upload"))
-    db.session.commit()
+    added, skipped = imports.confirm_draft(current_user, draft)
     flash(_("%(added)s questions imported (%(skipped)s were already in the bank).",
             added=added, skipped=skipped), "ok")
     return redirect(url_for(".bank"))

@@ -2,11 +2,10 @@
 
 from functools import wraps
 
-from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainer.database import set_write_intent
+from trainer.database import set_write_intent, write_transaction
 from trainer.errors import NotFound
 from trainer.extensions import db
 from trainer.quizzes import practice, queries, services
@@ -30,21 +29,18 @@ def get_attempt(attempt_id: int) -> Attempt:
 def grade_overdue_first(*, quiz_id: int | None = None) -> None:
     """Before showing a list or a result: grade attempts left past their deadline (the
     caller's, or a quiz's) and, for the caller, put the misses of after-close quizzes that
-    have closed into the notebook. A GET that must write: it ends the read transaction and
-    starts a writing one, only when there is something to do."""
+    have closed into the notebook. A GET that must write: only when there is something to
+    do, it writes in a transaction of its own (write_transaction), committed at once."""
     user_id = None if quiz_id is not None else current_user.id
     if user_id is not None:
         pending = queries.has_pending_grading(user_id)
     else:
         pending = queries.has_overdue(None, quiz_id)
     if pending:
-        db.session.rollback()
-        set_write_intent(True)
-        services.grade_overdue(user_id, quiz_id)
-        if user_id is not None:
-            practice.note_closed_attempts(user_id)
-        db.session.commit()
-        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+        with write_transaction():
+            services.grade_overdue(user_id, quiz_id)
+            if user_id is not None:
+                practice.note_closed_attempts(user_id)
 
 
 def read_first(view):
@@ -69,9 +65,10 @@ def begin_writing() -> None:
         set_write_intent(True)
 
 
-def finish_writing() -> None:
-    """Commit; anything read afterwards (the response headers) reads without the lock."""
-    db.session.commit()
+def done_writing() -> None:
+    """The save is written: the unit of work commits it as the view returns, and whatever
+    is read after that (the response headers) begins a reading transaction, without the
+    lock. The transaction under way stays the writing one it began as."""
     set_write_intent(False)
 
 

@@ -1,7 +1,7 @@
 """Daily practice, the wrong-answer notebook and mastery per tag."""
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,6 +15,7 @@ from trainer.quizzes.items import COMPETENCIES
 from trainer.quizzes.models import Attempt
 from trainer.quizzes.views.blueprint import bp
 from trainer.quizzes.views.common import grade_overdue_first
+from trainer.unit_of_work import refusal_redirects
 
 
 def topic_choices() -> list[tuple[str, str]]:
@@ -63,18 +64,13 @@ def practice_home():
 
 @bp.post("/practice")
 @login_required
+@refusal_redirects(".practice", only=Invalid)  # nothing to practise for this choice
 def start_practice():
     grade_overdue_first()
     form = practice_form()
     form.validate_on_submit()
     label, filters = topic_filters(form.topic.data or "")
-    try:
-        attempt = practice.start_practice(current_user, label, **filters)
-    except Invalid as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for(".practice"))
-    db.session.commit()
+    attempt = practice.start_practice(current_user, label, **filters)
     return redirect(url_for(".attempt", attempt_id=attempt.id))
 
 

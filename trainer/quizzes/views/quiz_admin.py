@@ -12,7 +12,6 @@ from flask_login import current_user
 
 from trainer.auth.access import staff_required
 from trainer.auth.models import User
-from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.org.models import Department, Unit
 from trainer.org.scope import street_id_of, units_query, users_query
@@ -21,6 +20,7 @@ from trainer.quizzes.forms import QuizForm, competency_choices
 from trainer.quizzes.models import Attempt, Quiz
 from trainer.quizzes.views.blueprint import bp
 from trainer.quizzes.views.common import get_quiz, grade_overdue_first
+from trainer.unit_of_work import refusal_on
 
 
 def local_zone() -> ZoneInfo:
@@ -89,15 +89,10 @@ def settings_from(form: QuizForm) -> authoring.QuizSettings:
 def save(form: QuizForm, quiz: Quiz | None):
     """Validate, save and redirect; or show the form again with the reason."""
     if form.validate_on_submit():
-        try:
-            quiz = authoring.save_quiz(current_user, settings_from(form), quiz)
-        except Invalid as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-        else:
-            db.session.commit()
+        with refusal_on(form, above=True):  # the rules' fieldset shows no errors of its own
+            saved = authoring.save_quiz(current_user, settings_from(form), quiz)
             flash(_("Quiz saved."), "ok")
-            return redirect(url_for(".quiz", quiz_id=quiz.id))
+            return redirect(url_for(".quiz", quiz_id=saved.id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("quizzes/quiz_form.html", form=form, quiz=quiz), status
 

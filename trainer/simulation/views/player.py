@@ -8,6 +8,7 @@ from trainer.errors import Conflict, Invalid
 from trainer.extensions import db
 from trainer.simulation import services
 from trainer.simulation.models import Run, ScenarioVersion
+from trainer.simulation.policies import debrief_asides_for
 from trainer.simulation.queries import (
     can_see_results,
     my_runs,
@@ -87,4 +88,6 @@ def _run_page(run: Run, error: str | None = None):
     mine = run.user_id == current_user.id
     return render_template("simulation/run.html", run=run, state=state, error=error,
                            chart=chart_for(state["scores"]) if state["finished"] else None,
-                           mine=mine, can_choose=mine and not state["finished"])
+                           mine=mine, can_choose=mine and not state["finished"],
+                           asides=debrief_asides_for(current_user, run) if state["finished"]
+                           else [])
