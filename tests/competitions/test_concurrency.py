@@ -149,7 +149,7 @@ def test_an_entry_waits_for_the_number_lock_instead_of_colliding(app, create, ma
     with app.app_context():
         with db.engine.connect() as holder:
             holder.execute(sa.select(Competition.id).where(Competition.id == comp_id)
-                           .with_for_update())
+                           .with_for_update(key_share=True))
             thread = threading.Thread(target=lambda: answers.append(
                 _enter(app, comp_id, "e1")))
             thread.start()

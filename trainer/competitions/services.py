@@ -233,7 +233,7 @@ def enter(user, comp: Competition) -> tuple[Entry, bool]:
     entry, and fifty workers entering at once get fifty numbers, never "busy".
 
     Concurrency (any number of gunicorn workers and threads): numbers are handed out under
-    the competition's row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's BEGIN
+    the competition's row lock (lock_numbers, FOR NO KEY UPDATE on PostgreSQL; SQLite's BEGIN
     IMMEDIATE already serialises writers), taken before the entry is looked for again and
     the highest number read, and held until the request commits. So the next entrant reads
     a number only after the previous one committed its entry: numbers never collide, and a
@@ -280,6 +280,10 @@ def enter(user, comp: Competition) -> tuple[Entry, bool]:
 
 
 def lock_numbers(comp_id: int) -> None:
-    """Take the competition's row lock until commit: entry numbers are drawn under it."""
+    """Take the competition's row lock until commit: entry numbers are drawn under it.
+    FOR NO KEY UPDATE: entrants queue on it (as does an organiser's change of the
+    competition), while inserts that only reference the competition (their foreign key
+    check takes FOR KEY SHARE) pass. Tallies are written at commit, after it, as in every
+    transaction that changes the competition, so the locks are taken in one order."""
     db.session.execute(sa.select(Competition.id).where(Competition.id == comp_id)
-                       .with_for_update())
+                       .with_for_update(key_share=True))
