@@ -7,13 +7,23 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 
 
+ROLES = ("worker", "trainer", "organiser", "admin")  # as trainer/auth/models.py
+
+
+def role_list(text: str) -> tuple[str, ...]:
+    """``"admin, organiser"`` -> ``("admin", "organiser")``; empty -> ``()``."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-change-me")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'trainer.sqlite3'}"
     )
     REDIS_URL = os.environ.get("REDIS_URL") or None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error (logged with its traceback) never shows the values
+    # bound to its statement, which may be personal data or a token's hash
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     # Sessions: absolute lifetime 12 h (checked per request), cookies locked down.
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
@@ -32,12 +42,16 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
     LANGUAGES = ("zh_CN", "en")
+    # Refuse to start when a catalog is neither compiled nor compilable (trainer/i18n.py).
+    STRICT_CATALOGS = False
 
     # Login throttling: failures within the window before an account/address is refused.
     THROTTLE_WINDOW = timedelta(minutes=15)
     THROTTLE_ACCOUNT_LIMIT = 5
     THROTTLE_ADDRESS_LIMIT = 50
     API_TOKEN_LIFETIME = timedelta(hours=12)
+    # Roles that must use a second factor (TOTP); empty: none must (anyone may).
+    REQUIRE_SECOND_FACTOR = role_list(os.environ.get("REQUIRE_SECOND_FACTOR", "admin,organiser"))
 
     # Argon2id parameters (OWASP ASVS 5.0 Appendix C: m >= 19 MiB, t >= 2).
     ARGON2_TIME_COST = 2
@@ -59,6 +73,23 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    STRICT_CATALOGS = True
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for the whole
+    # site (Path=/) and without Domain, so a sibling subdomain or a plain-HTTP page cannot
+    # plant or overwrite the session. Only here: development runs over plain HTTP.
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    # Flask-Login's remember-me cookie (not set today: login_user is called without
+    # remember=True), locked the same way should it ever be. CSRF tokens live in the
+    # session, so there is no CSRF cookie.
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_PATH = "/"
+    REMEMBER_COOKIE_DOMAIN = None
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
     @classmethod
     def check(cls, app_config) -> None:
@@ -67,6 +98,9 @@ class ProductionConfig(Config):
             raise RuntimeError("DEBUG must be off in production")
         if len(app_config.get("SECRET_KEY") or "") < 32:
             raise RuntimeError("SECRET_KEY must be set to at least 32 characters in production")
+        unknown = set(app_config.get("REQUIRE_SECOND_FACTOR") or ()) - set(ROLES)
+        if unknown:  # a typo would silently leave that role without a second factor
+            raise RuntimeError(f"REQUIRE_SECOND_FACTOR names unknown roles: {sorted(unknown)}")
 
 
 CONFIGS = {

@@ -34,6 +34,22 @@ SPECS = {
     ("POST", "/logout"): (fixed("/logout"), expect(302, 302, 302, 302, 302)),
     ("GET", "/account/password"): (fixed("/account/password"), LOGGED_IN_PAGE),
     ("POST", "/account/password"): (fixed("/account/password"), LOGGED_IN_PAGE),
+    # Without a login waiting for its code, the second step sends back to the login.
+    ("GET", "/login/code"): (fixed("/login/code"), expect(302, 302, 302, 302, 302)),
+    ("POST", "/login/code"): (fixed("/login/code"), expect(302, 302, 302, 302, 302)),
+    ("GET", "/account/second-factor"): (fixed("/account/second-factor"), LOGGED_IN_PAGE),
+    ("GET", "/account/second-factor/enrol"): (fixed("/account/second-factor/enrol"),
+                                              LOGGED_IN_PAGE),
+    # Without a code the form is shown again.
+    ("POST", "/account/second-factor/enrol"): (fixed("/account/second-factor/enrol"),
+                                               LOGGED_IN_PAGE),
+    # Without a code (or codes) each is refused back to the status page.
+    ("POST", "/account/second-factor/recovery-codes"): (
+        fixed("/account/second-factor/recovery-codes"), expect(302, 302, 302, 302, 302)),
+    ("POST", "/account/second-factor/recovery-codes.txt"): (
+        fixed("/account/second-factor/recovery-codes.txt"), expect(302, 302, 302, 302, 302)),
+    ("POST", "/account/second-factor/off"): (fixed("/account/second-factor/off"),
+                                             expect(302, 302, 302, 302, 302)),
     ("GET", "/admin/users"): (fixed("/admin/users"), ADMIN_PAGE),
     ("GET", "/admin/users/new"): (fixed("/admin/users/new"), ADMIN_PAGE),
     ("POST", "/admin/users/new"): (fixed("/admin/users/new"), ADMIN_PAGE),
@@ -42,6 +58,9 @@ SPECS = {
                                              ADMIN_PAGE),
     ("POST", "/admin/users/<int:user_id>/password"): (
         lambda c: f"/admin/users/{c['worker']}/password", ADMIN_POST),
+    # Without a reason the reset is refused back to the user's page.
+    ("POST", "/admin/users/<int:user_id>/second-factor"): (
+        lambda c: f"/admin/users/{c['worker']}/second-factor", ADMIN_POST),
     ("POST", "/admin/users/<int:user_id>/active"): (
         lambda c: f"/admin/users/{c['worker']}/active", ADMIN_POST),
     ("GET", "/admin/org/"): (fixed("/admin/org/"), ADMIN_PAGE),

@@ -43,6 +43,9 @@ class TestConfig(Config):
     COURSES_DIR = os.path.join(_tmp, "no-courses")
     SCENARIOS_DIR = os.path.join(_tmp, "no-scenarios")
     GUIDE_DIR = os.path.join(_tmp, "no-guide")
+    # The suite logs in as admin and organiser everywhere; tests/auth/test_second_factor.py
+    # turns the requirement on where it is tested.
+    REQUIRE_SECOND_FACTOR = ()
 
 
 def unmigrated_app(url: str | None = None):

@@ -38,3 +38,81 @@ def test_extraction_finds_messages(tmp_path):
                    check=True, cwd=ROOT, capture_output=True)
     ids = {m.id for m in read_po(pot.open("rb")) if m.id}
     assert "Wrong username or password." in ids and len(ids) > 500
+
+
+# --- catalogs compiled at start (a deployment that skipped `pybabel compile`) ---
+
+def _uncompiled_copy(tmp_path) -> Path:
+    import shutil
+
+    folder = tmp_path / "translations"
+    shutil.copytree(ROOT / "translations", folder)
+    for mo in folder.glob("*/LC_MESSAGES/*.mo"):
+        mo.unlink()
+    return folder
+
+
+def _config(folder: Path, base=None):
+    from tests.conftest import TestConfig
+
+    return type("Catalogs", (base or TestConfig,),
+                {"BABEL_TRANSLATION_DIRECTORIES": str(folder)})
+
+
+def test_missing_catalogs_are_compiled_at_start(tmp_path, _schema):
+    from trainer import create_app
+
+    folder = _uncompiled_copy(tmp_path)
+    app = create_app(_config(folder))
+    assert (folder / "zh_Hans_CN/LC_MESSAGES/messages.mo").is_file()
+    assert "登录" in app.test_client().get("/login").get_data(as_text=True)
+
+
+def test_a_stale_catalog_is_compiled_again(tmp_path, _schema):
+    import os
+
+    from trainer import create_app
+
+    folder = _uncompiled_copy(tmp_path)
+    mo = folder / "zh_Hans_CN/LC_MESSAGES/messages.mo"
+    mo.write_bytes(b"stale")
+    os.utime(mo, (1, 1))  # older than the .po beside it
+    create_app(_config(folder))
+    assert mo.stat().st_size > 1000
+
+
+def _unwritable(monkeypatch):
+    from trainer import i18n
+
+    def refuse(po, mo):
+        raise PermissionError(13, "Permission denied", str(mo))
+
+    monkeypatch.setattr(i18n, "_compile", refuse)
+
+
+def test_production_refuses_to_start_without_compiled_catalogs(tmp_path, monkeypatch,
+                                                                _schema):
+    import pytest
+
+    from config import ProductionConfig
+    from tests.conftest import TestConfig
+    from trainer import create_app
+
+    folder = _uncompiled_copy(tmp_path)
+    _unwritable(monkeypatch)
+    prod = type("Prod", (_config(folder, ProductionConfig),), {
+        "SECRET_KEY": TestConfig.SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": TestConfig.SQLALCHEMY_DATABASE_URI})
+    with pytest.raises(RuntimeError, match="pybabel compile"):
+        create_app(prod)
+
+
+def test_development_warns_and_starts_without_compiled_catalogs(tmp_path, monkeypatch,
+                                                                 caplog, _schema):
+    from trainer import create_app
+
+    folder = _uncompiled_copy(tmp_path)
+    _unwritable(monkeypatch)
+    create_app(_config(folder))
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("pybabel compile" in w and "zh_Hans_CN" in w for w in warnings)

@@ -1,5 +1,7 @@
 """`flask demo seed`: a demo district with streets, communities, grids and accounts."""
 
+import time
+
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
@@ -8,6 +10,7 @@ from trainer.auth import services as accounts
 from trainer.auth.models import User
 from trainer.errors import Invalid
 from trainer.extensions import db
+from trainer.models import utcnow
 from trainer.org import services as org
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -17,6 +20,61 @@ COMMUNITIES = (("C01", "幸福里社区"), ("C02", "和平社区"))
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ("晓明", "丽华", "建国", "秀英", "志强", "海燕", "俊杰", "婷婷", "文博", "静怡",
          "子涵", "浩然", "雨欣", "思远", "佳琪", "宇航", "欣怡", "明轩")
+
+# Bulk load-test workers (`--workers N`): a wider pool, so that 10,000 names mostly differ.
+BULK_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+                 "于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱"
+                 "江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+# Given names as they are used (two characters, or one), rather than random characters.
+BULK_GIVEN = (
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明",
+    "超", "霞", "平", "刚", "辉", "鑫", "斌", "婷", "琳", "晨", "宇", "浩", "颖", "鹏", "丹",
+    "晓明", "丽华", "建国", "秀英", "志强", "海燕", "俊杰", "婷婷", "文博", "静怡", "子涵",
+    "浩然", "雨欣", "思远", "佳琪", "宇航", "欣怡", "明轩", "桂英", "玉兰", "秀兰", "春梅",
+    "国庆", "建华", "建军", "红梅", "志刚", "晓东", "海涛", "丽娟", "永强", "金凤", "玉梅",
+    "伟东", "晓燕", "立新", "文静", "雪梅", "家豪", "梓涵", "一诺", "子轩", "雨桐", "诗涵",
+    "嘉怡", "俊熙", "梓萱", "晨阳", "振华", "春燕", "秀珍", "德明", "永红", "志华", "学军",
+    "淑芬", "慧敏", "凤英", "红霞", "建平", "卫东", "晓红", "新民", "小红", "美玲", "国华",
+    "少华", "巧玲", "亚男", "佳怡", "思彤", "天佑", "博文", "欣然", "泽宇", "若曦", "子墨",
+)
+
+
+def bulk_worker_username(k: int) -> str:
+    """``w0001``…: the k-th bulk worker, 4 digits, wider past 9999 (never the 3-digit w001)."""
+    return f"w{k:04d}"
+
+
+def bulk_worker_name(k: int) -> str:
+    """A plausible Chinese name for the k-th bulk worker, the same on every run."""
+    mixed = (k * 2654435761) % 4294967296  # Knuth's multiplicative hash: spreads neighbours
+    return (BULK_SURNAMES[mixed % len(BULK_SURNAMES)]
+            + BULK_GIVEN[(mixed // len(BULK_SURNAMES)) % len(BULK_GIVEN)])
+
+
+def seed_bulk_workers(password: str, grids, count: int) -> int:
+    """Add the workers ``w0001``…``w{count}`` that are missing, spread round-robin over
+    ``grids`` (worker k in grid (k-1) mod len(grids)), all with ``password``.
+
+    Fast enough for tens of thousands: the password is hashed once (argon2 costs tens of
+    milliseconds per hash) and the rows go in with one Core executemany. Returns how many
+    were added; the caller commits."""
+    wanted = {bulk_worker_username(k): k for k in range(1, count + 1)}
+    existing = set(db.session.scalars(
+        sa.select(User.username).where(User.username.like("w%"))))
+    missing = [k for name, k in wanted.items() if name not in existing]
+    if not missing:
+        return 0
+    for k in missing:  # the policy's "must not contain the username" check
+        accounts.check_password_policy(password, bulk_worker_username(k))
+    password_hash = accounts.hash_password(password)
+    now = utcnow()
+    rows = [{"username": bulk_worker_username(k), "name": bulk_worker_name(k),
+             "role": "worker", "unit_id": grids[(k - 1) % len(grids)].id,
+             "department_id": None, "phone": None, "password_hash": password_hash,
+             "active": True, "session_version": 1, "created_at": now}
+            for k in missing]
+    db.session.execute(sa.insert(User.__table__), rows)
+    return len(rows)
 
 
 def seed_organisation():
@@ -65,8 +123,12 @@ def seed_accounts(password: str, district, grids, extra_workers: int = 2) -> lis
 
 @demo_cli.command("seed")
 @click.option("--password", required=True, help="Password for every demo account.")
-def seed_command(password: str) -> None:
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also add this many workers w0001… spread over the demo grids "
+                   "(for load tests; existing ones are kept).")
+def seed_command(password: str, workers: int) -> None:
     """Create the demo organisation and accounts (idempotent)."""
+    added, seconds = 0, 0.0
     try:
         accounts.check_password_policy(password)
         district, grids = seed_organisation()
@@ -74,13 +136,33 @@ def seed_command(password: str) -> None:
         from trainer import demo_extras
 
         demo_extras.seed_all(users)
+        if workers:
+            started = time.perf_counter()
+            added = seed_bulk_workers(password, grids, workers)
     except Invalid as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from exc
     db.session.commit()
+    if workers:
+        seconds = time.perf_counter() - started
     click.echo(f"demo: {len(grids)} grids, {len(users)} accounts")
+    if workers:
+        click.echo(f"workers: {added} added of {bulk_worker_username(1)}…"
+                   f"{bulk_worker_username(workers)} in {seconds:.2f} s")
     click.echo("accounts: admin, organiser, trainer, worker "
                "(plus w001… workers and org_s01… street organisers)")
+    _explain_second_factor()
+
+
+def _explain_second_factor() -> None:
+    """Say which demo accounts must set up two-step verification at their first login."""
+    from flask import current_app
+
+    roles = current_app.config.get("REQUIRE_SECOND_FACTOR") or ()
+    if roles:
+        click.echo(f"two-step verification: accounts of the roles {', '.join(roles)} "
+                   "(REQUIRE_SECOND_FACTOR) set it up at their first login, with an "
+                   "authenticator app (TOTP) on a phone")
 
 
 @demo_cli.command("first-run")
@@ -101,4 +183,5 @@ def first_run_command() -> None:
     click.echo("=" * 60)
     click.echo("Demo accounts created: admin, organiser, trainer, worker")
     click.echo(f"Password for every demo account: {password}")
+    _explain_second_factor()
     click.echo("=" * 60)

@@ -1,13 +1,17 @@
 """Domain exceptions and the error handlers (Chinese HTML pages; JSON under /api/)."""
 
-from flask import Flask, jsonify, render_template, request
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from trainer.extensions import db
-from trainer.security import security_event
+from trainer.security import _log_value, client_address, request_id, security_event
+
+log = logging.getLogger("trainer.errors")
 
 
 class DomainError(Exception):
@@ -72,9 +76,15 @@ def error_response(status: int, message: str | None = None, code: str | None = N
 def _http_error(exc: HTTPException):
     if exc.code and exc.code >= 500:
         db.session.rollback()
+        _log_server_error(exc)
     if exc.code == 403:
         security_event("authorization_failure", path=request.path)
-    return error_response(exc.code or 500)
+    body, status = error_response(exc.code or 500)
+    # the headers the exception carries (Allow on a 405, as RFC 9110 requires; Retry-After,
+    # WWW-Authenticate), but not its Content-Type: the body here is our own page or JSON
+    headers = [(name, value) for name, value in exc.get_headers()
+               if name.lower() != "content-type"]
+    return body, status, headers
 
 
 def _csrf_error(exc: CSRFError):
@@ -98,8 +108,23 @@ def _out_of_range(exc: Exception):
                           code="out_of_range")
 
 
+def _log_server_error(exc: BaseException) -> None:
+    """Log an unexpected error with its traceback and the request id (sent back to the
+    caller in X-Request-Id, so a report can be matched to its line). Method, path,
+    address and user only: never the query string, the body, cookies or headers, where
+    passwords and tokens travel. The user is named only if already loaded, so that
+    logging never queries a database that may be what failed."""
+    user = getattr(g, "_login_user", None)
+    log.error(
+        "unhandled_exception request_id=%s method=%s path=%s user=%s address=%s error=%s",
+        request_id(), _log_value(request.method), _log_value(request.path),
+        _log_value(getattr(user, "username", None) or "-"), _log_value(client_address()),
+        type(exc).__name__, exc_info=exc)
+
+
 def _server_error(exc: Exception):
     db.session.rollback()
+    _log_server_error(exc)
     return error_response(500)
 
 
@@ -111,3 +136,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(DataError, _out_of_range)
     if not app.testing:
         app.register_error_handler(Exception, _server_error)
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("error %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)

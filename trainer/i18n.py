@@ -1,6 +1,14 @@
-"""Locale choice: Simplified Chinese by default, English when the user picks it."""
+"""Locale choice: Simplified Chinese by default, English when the user picks it; the
+compiled catalogs checked (and compiled when missing or stale) at start."""
+
+import logging
+import os
+import tempfile
+from pathlib import Path
 
 from flask import Flask, current_app, request
+
+log = logging.getLogger("trainer.i18n")
 
 
 def select_locale() -> str:
@@ -10,8 +18,62 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _stale_catalogs(directories: list[str]) -> list[tuple[Path, Path]]:
+    """(.po, .mo) pairs whose .mo is missing or older than its .po."""
+    stale = []
+    for directory in directories:
+        for po in sorted(Path(directory).glob("*/LC_MESSAGES/*.po")):
+            mo = po.with_suffix(".mo")
+            if not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime:
+                stale.append((po, mo))
+    return stale
+
+
+def _compile(po: Path, mo: Path) -> None:
+    """Compile ``po`` into ``mo`` as `pybabel compile` does (fuzzy entries left out),
+    through a temporary file so that a worker starting at the same time never reads half
+    a catalog."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=po.parent.parent.name)
+    handle, tmp = tempfile.mkstemp(dir=mo.parent, prefix=".messages-", suffix=".mo")
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            write_mo(fh, catalog)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, mo)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def ensure_compiled(app: Flask) -> None:
+    """Without a compiled catalog Flask-Babel silently falls back to the English msgids:
+    compile any missing or stale one now; when that cannot be done, refuse to start in
+    production (``STRICT_CATALOGS``) and warn elsewhere."""
+    failed = []
+    for po, mo in _stale_catalogs(app.extensions["babel"].translation_directories):
+        try:
+            _compile(po, mo)
+            log.info("compiled %s", mo)
+        except OSError as exc:  # a read-only install
+            failed.append(f"{po} ({exc.strerror or exc})")
+    if not failed:
+        return
+    message = ("Translation catalogs are not compiled and cannot be compiled here: "
+               + "; ".join(failed) + ". Run `pybabel compile -d translations` when "
+               "installing, or every page is served in English.")
+    if app.config.get("STRICT_CATALOGS"):
+        raise RuntimeError(message)
+    log.warning(message)
+
+
 def init_app(app: Flask) -> None:
     from flask_babel import get_locale
+
+    ensure_compiled(app)
 
     from trainer.domains import FEATURES
     from trainer.org.scope import LEVEL_LABELS, ROLE_LABELS, competency_label

@@ -7,6 +7,8 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import Flask, g, request
+from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 from flask_login import current_user
 
 CSP = (
@@ -19,6 +21,29 @@ log = logging.getLogger("trainer.security")
 # real input holds either, so a request carrying one is refused before any view runs.
 _BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
 _PLAIN = re.compile(r"[\w.:/@+-]{0,200}", re.ASCII)
+# A JSON string (to its closing quote, or to the end when unclosed: possessive, so the scan
+# stays linear whatever the body) or one bracket.
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*+"?|[\[\]{}]', re.DOTALL)
+# No request of this site nests JSON deeper than a few levels; the checks that walk a body
+# (below, and json itself) recurse, and about 900 levels exhaust Python's stack.
+MAX_JSON_DEPTH = 32
+
+
+def json_too_deep(data: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether arrays and objects in ``data`` nest deeper than ``limit``, found without
+    parsing (a loop, no recursion); brackets inside strings do not count."""
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return False
+    depth = 0
+    for match in _JSON_TOKENS.finditer(data):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
 
 
 def client_address() -> str:
@@ -71,20 +96,37 @@ def _has_bad_chars(value) -> bool:
 
 
 def refuse_bad_characters():
-    """400 for a path, query, form or JSON body holding NUL or a lone surrogate."""
+    """400 for a JSON body nested too deep (before anything parses or walks it), and for
+    a path, query, form or JSON body holding NUL or a lone surrogate."""
     parts = [request.path, *request.args.values()]
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        if request.is_json and json_too_deep(request.get_data(cache=True)):
+            return _refusal(_("The request data is nested too deeply."), "too_deep")
         parts += request.form.values()
         if request.is_json:
             parts.append(request.get_json(silent=True))
     if any(_has_bad_chars(part) for part in parts):
-        from flask_babel import gettext as _
-
-        from trainer.errors import error_response
-
-        return error_response(400, _("The request contains characters that are not allowed."),
-                              code="bad_characters")
+        return _refusal(_("The request contains characters that are not allowed."),
+                        "bad_characters")
     return None
+
+
+def _refusal(message: str, code: str):
+    from trainer.errors import error_response  # errors imports this module
+
+    return error_response(400, message, code=code)
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with input nested past Python's stack (json raises RecursionError)
+    turned into a decode error: ``request.get_json`` then answers 400 (or None when
+    silent) instead of a 500, even for a body the depth check did not see."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
 
 
 def set_security_headers(response):
@@ -96,7 +138,11 @@ def set_security_headers(response):
     response.headers["X-Request-Id"] = request_id()
     # the path first: an API response is never cached, and checking it first spares a
     # hot endpoint that authenticates in its own SQL from loading the account here
-    if request.path.startswith("/api/") or current_user and current_user.is_authenticated:
+    # A view may keep a signed-in user's response in that user's own browser cache by
+    # saying so ("private, ..."; course images do); anything else is never stored.
+    private = response.headers.get("Cache-Control", "").startswith("private")
+    if not private and (request.path.startswith("/api/")
+                        or current_user and current_user.is_authenticated):
         response.headers["Cache-Control"] = "no-store"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
@@ -104,6 +150,7 @@ def set_security_headers(response):
 
 
 def init_app(app: Flask) -> None:
+    app.json = BoundedJSONProvider(app)
     app.after_request(set_security_headers)
     app.before_request(refuse_bad_characters)
     if app.config.get("PROXY_COUNT"):

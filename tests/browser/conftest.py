@@ -34,7 +34,10 @@ def live_server(tmp_path_factory):
         _empty_server_database(url)
     folder = tmp_path_factory.mktemp("browser")
     env = {**os.environ, "TRAINER_ENV": "development", "SECRET_KEY": "s" * 40,
-           "DATABASE_URL": url or f"sqlite:///{folder / 'server.sqlite3'}", "FLASK_APP": "wsgi"}
+           "DATABASE_URL": url or f"sqlite:///{folder / 'server.sqlite3'}", "FLASK_APP": "wsgi",
+           # the smoke tests open every role's home page with the password alone (the
+           # forced enrolment is tested in tests/auth/test_second_factor.py)
+           "REQUIRE_SECOND_FACTOR": ""}
     env.pop("REDIS_URL", None)
     for args in (["db", "upgrade"], ["content", "load"],
                  ["demo", "seed", "--password", DEMO_PASSWORD]):

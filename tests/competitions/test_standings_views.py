@@ -219,3 +219,16 @@ def test_another_street_gets_no_fragment(client, auth, make_user, create, worker
     comp_id = create(street="S1")
     auth.login("w3")  # a worker of S2
     assert client.get(f"/competitions/{comp_id}/standings/live").status_code == 404
+
+
+def test_the_public_certificate_page_is_never_stored_by_a_cache(app, client, auth, create,
+                                                                 workers):
+    comp_id = create(freeze_at=iso(timedelta(minutes=30)))
+    _enter_and_score(client, auth, comp_id, {"w1": 6})
+    resp = client.post(f"/api/v1/competitions/{comp_id}/publish",
+                       headers=bearer(auth.token("organiser")))
+    code = resp.get_json()["honours"][0]["certificate"]
+    anonymous = app.test_client()
+    page = anonymous.get(f"/certificates/{code}")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert anonymous.get("/certificates/NOSUCHCODE42").headers["Cache-Control"] == "no-store"

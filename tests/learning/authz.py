@@ -13,8 +13,8 @@ API = expect(401, 200, 200, 200, 200)
 SPECS = {
     ("GET", "/courses"): (fixed("/courses"), PAGE),
     ("GET", "/courses/<slug>"): (fixed("/courses/authz-course"), PAGE),
-    ("GET", "/courses/<slug>/assets/<name>"): (fixed("/courses/authz-course/assets/x.png"),
-                                               expect(302, 404, 404, 404, 404)),
+    ("GET", "/courses/<slug>/assets/<path:name>"): (
+        fixed("/courses/authz-course/assets/images/x.png"), PAGE),
     ("GET", "/lessons/<int:lesson_id>"): (lambda c: f"/lessons/{c['lesson']}", PAGE),
     ("POST", "/lessons/<int:lesson_id>/complete"): (lambda c: f"/lessons/{c['lesson']}/complete",
                                                     expect(302, 302, 302, 302, 302)),
@@ -38,6 +38,10 @@ SPECS = {
                                                 AUTHOR_POST),
     ("GET", "/api/v1/courses"): (fixed("/api/v1/courses"), API),
     ("GET", "/api/v1/courses/<slug>"): (fixed("/api/v1/courses/authz-course"), API),
+    ("POST", "/author/courses/<slug>/images"): (fixed("/author/courses/authz-course/images"),
+                                                AUTHOR_POST),
+    ("GET", "/api/v1/courses/<slug>/assets/<path:name>"): (
+        fixed("/api/v1/courses/authz-course/assets/images/x.png"), API),
     ("GET", "/api/v1/lessons/<int:lesson_id>"): (lambda c: f"/api/v1/lessons/{c['lesson']}",
                                                  API),
     ("POST", "/api/v1/lessons/<int:lesson_id>/complete"): (
@@ -46,7 +50,8 @@ SPECS = {
 
 
 def build(app, users) -> dict:
-    from trainer.learning.models import Course, Lesson
+    from tests.learning.pictures import png
+    from trainer.learning.models import Course, CourseAsset, Lesson
     from trainer.org.models import Department
 
     with app.app_context():
@@ -58,5 +63,8 @@ def build(app, users) -> dict:
                               Lesson(position=2, title="二", filename="02-b.md", body_md="# 二",
                                      body_html="<p>二</p>")]
         db.session.add(course)
+        db.session.flush()
+        db.session.add(CourseAsset(course_id=course.id, name="images/x.png", kind="image",
+                                   mimetype="image/png", data=png()))
         db.session.commit()
         return {"lesson": course.all_lessons[0].id}

@@ -88,3 +88,46 @@ def test_bad_course_form_shows_errors_and_changes_nothing(app, client, auth, use
     assert resp.status_code == 422
     with app.app_context():
         assert db.session.scalar(sa.select(Course)) is None
+
+
+def test_publishing_without_a_lesson_flashes_why_and_goes_back_to_the_course(app, client,
+                                                                              auth, users):
+    auth.login("trainer")
+    _new_course(auth)
+    resp = auth.post("/author/courses/fire-basics/status", page="/author/courses/fire-basics")
+    assert resp.status_code == 302
+    assert resp.headers["Location"].endswith("/author/courses/fire-basics")
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [("error", "请先添加课时再发布。")]
+
+
+def test_a_used_short_name_is_shown_on_its_field_and_nothing_is_saved(app, client, auth,
+                                                                      users):
+    auth.login("trainer")
+    assert _new_course(auth).status_code == 302
+    resp = auth.post("/author/courses/new", {
+        "slug": "fire-basics", "title": "另一门课", "department": "public-security",
+        "hours": "1"}, page="/author/courses/new")
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert 'id="slug-error">该短名称已被使用。</p>' in html
+    with app.app_context():
+        assert db.session.scalars(sa.select(Course.title)).all() == ["治安基础"]
+
+
+def test_course_settings_and_lesson_saves_are_committed(app, client, auth, users):
+    auth.login("trainer")
+    _new_course(auth)
+    resp = auth.post("/author/courses/fire-basics", {
+        "title": "治安基础（修订）", "department": "public-security", "summary": "新简介",
+        "hours": "2", "competencies": ["information"]})
+    assert resp.status_code == 302
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [("ok", "已保存。")]
+    resp = auth.post("/author/courses/fire-basics/lessons/new", {"body": "# 第一课\n\n内容。",
+                                                                 "save": "1"})
+    assert resp.status_code == 302
+    with app.app_context():
+        course = db.session.scalar(sa.select(Course))
+        assert (course.title, float(course.hours)) == ("治安基础（修订）", 2.0)
+        assert [lesson.title for lesson in course.lessons] == ["第一课"]

@@ -1,6 +1,7 @@
 import sqlalchemy as sa
 
 from tests.conftest import bearer
+from tests.learning.pictures import png
 from trainer.extensions import db
 from trainer.learning.models import Course, Enrollment, Lesson
 
@@ -112,12 +113,12 @@ def test_stored_xss_in_a_lesson_never_reaches_the_page(app, client, auth, users,
 def test_course_images_are_served_but_question_files_are_not(app, client, auth, users, load,
                                                            course_dir):
     folder = course_dir / "demo-course"
-    (folder / "map.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
+    (folder / "map.png").write_bytes(png())
     (folder / "01-a.md").write_text("# 第一课\n\n![网格图](map.png)\n", "utf-8")
     load(course_dir)
     auth.login("worker")
     html = client.get(f"/lessons/{_ids(app)[0]}").get_data(as_text=True)
-    assert 'src="/courses/demo-course/assets/map.png"' in html
+    assert 'src="/courses/demo-course/assets/map.png?v=' in html
     image = client.get("/courses/demo-course/assets/map.png")
     assert image.status_code == 200 and image.mimetype == "image/png"
     assert client.get("/courses/demo-course/assets/course.yml").status_code == 404

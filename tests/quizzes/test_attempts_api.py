@@ -1,3 +1,4 @@
+import pytest
 import sqlalchemy as sa
 
 from tests.quizzes.conftest import RIGHT, WRONG
@@ -181,3 +182,18 @@ def test_attempt_graded_by_submit_counts_each_saved_answer_once(app, api, quiz_i
         rows = db.session.scalars(sa.select(AttemptAnswer)).all()
         assert [(r.answer, r.credit) for r in rows] == [("A", 1.0)]
         assert db.session.get(Attempt, body["attempt_id"]).submitted_at is not None
+
+
+@pytest.mark.parametrize("forged", [{"headers": {"Host": "evil.example"}},
+                                    {"base_url": "https://evil.example"},
+                                    {"headers": {"X-Forwarded-Host": "evil.example"}}])
+def test_the_link_header_never_carries_the_request_host(client, auth, users, make_quiz,
+                                                       sample_questions, forged):
+    for n in range(3):
+        make_quiz(sample_questions, title=f"测验{n}")
+    headers = {"Authorization": f"Bearer {auth.token('worker')}", **forged.pop("headers", {})}
+    resp = client.get("/api/v1/quizzes?page=1&per_page=2", headers=headers, **forged)
+    link = resp.headers["Link"]
+    assert "evil" not in link and "localhost" not in link
+    assert link.startswith("</api/v1/quizzes?") and 'rel="next"' in link
+    assert "page=2" in link and "per_page=2" in link

@@ -90,10 +90,35 @@ def test_empty_answer_means_cleared(question, raw):
     (NUMBER, True),
     (NUMBER, "1_000"),
 ])
-def test_coerce_answer_rejects_a_wrong_shape_with_a_chinese_message(question, raw):
-    with pytest.raises(BadAnswer) as error:
+def test_coerce_answer_rejects_a_wrong_shape_with_a_chinese_message(app, question, raw):
+    with app.test_request_context("/"), pytest.raises(BadAnswer) as error:
         coerce_answer(question, raw)
     assert any("\u4e00" <= char <= "\u9fff" for char in str(error.value))
+    # the message goes through gettext: in English for a user who chose English
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}), \
+            pytest.raises(BadAnswer) as error:
+        coerce_answer(question, raw)
+    english = str(error.value)
+    assert not any("\u4e00" <= char <= "\u9fff" for char in english) and len(english) > 10
+
+
+@pytest.mark.parametrize(("question", "raw", "zh", "en"), [
+    (SINGLE, "Z", "没有选项“Z”", "There is no option “Z”."),
+    (SINGLE, 1, "单选题的答案应为一个选项字母", "one option letter"),
+    (WEIGHTED, 5, "多选题的答案应为选项字母的列表", "a list of option letters"),
+    (TRUE, "maybe", "判断题的答案应为 true 或 false", "true or false"),
+    (SHORT, "字" * 501, "答案不能超过500个字", "500 characters"),
+    (SHORT, 5, "填空题的答案应为文字", "should be text"),
+    (NUMBER, "abc", "数值题的答案应为一个数字", "should be a number"),
+])
+def test_grading_messages_follow_the_locale(app, question, raw, zh, en):
+    with app.test_request_context("/"), pytest.raises(BadAnswer) as chinese:
+        coerce_answer(question, raw)
+    assert zh in str(chinese.value)
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}), \
+            pytest.raises(BadAnswer) as english:
+        coerce_answer(question, raw)
+    assert en in str(english.value)
 
 
 @pytest.mark.parametrize(("question", "answer", "credit"), [

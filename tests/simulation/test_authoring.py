@@ -248,3 +248,25 @@ def test_the_editor_marks_the_reference_path_in_the_graph_and_lists_it(trainer, 
     html = client.get("/author/scenarios/noise/preview?path=listen&path=agree").get_data(
         as_text=True)
     assert ">Reference path</h2>" in html and "<li>引导双方约定练习时间并加装减震垫</li>" in html
+
+
+def test_a_used_short_name_is_shown_on_its_field_without_a_problem_list(trainer,
+                                                                        make_scenario,
+                                                                        client, db_count):
+    make_scenario(department="public-security")
+    resp = post_form(client, "/author/scenarios/new", slug="noise", yaml=BROKEN)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert 'id="slug-error">This short name is already used.</p>' in html
+    assert "sim-problems" not in html and "goto: escalte" in html
+    assert db_count(Scenario) == 1 and db_count(ScenarioVersion) == 1
+
+
+def test_problems_are_listed_once_above_the_form_not_on_the_field(trainer, make_scenario,
+                                                                   client):
+    make_scenario(department="public-security")
+    resp = post_form(client, "/author/scenarios/noise", yaml=BROKEN)
+    assert resp.status_code == 422
+    html = resp.get_data(as_text=True)
+    assert html.count("Nothing was saved: fix the problems below and save again.") == 1
+    assert 'id="yaml-error"' not in html

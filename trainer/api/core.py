@@ -65,6 +65,8 @@ def paginated(stmt, serialize):
     headers = {}
     if result.has_next:
         args = {**request.args.to_dict(), "page": result.next_num, "per_page": per_page}
-        nxt = url_for(request.endpoint, _external=True, **(request.view_args or {}), **args)
+        # relative (RFC 8288 resolves it against the request's URL): an absolute URL would
+        # be built from the Host header, which the caller controls
+        nxt = url_for(request.endpoint, **(request.view_args or {}), **args)
         headers["Link"] = f'<{nxt}>; rel="next"'
     return [serialize(item) for item in result.items], 200, headers

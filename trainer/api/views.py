@@ -8,7 +8,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from trainer.api.core import api_auth, bp, field, json_body
-from trainer.auth import services
+from trainer.auth import second_factor, services
 from trainer.errors import error_response
 from trainer.security import client_address, security_event
 
@@ -17,14 +17,22 @@ from trainer.security import client_address, security_event
 def create_token():
     data = json_body()
     username, password = field(data, "username"), field(data, "password")
+    otp = field(data, "otp", required=False)
     try:
-        user = services.authenticate(username, password, client_address())
+        # An account with a second factor needs ``otp`` (401 when wrong or missing, counted
+        # by the throttle); one whose role must have one and has none gets 403
+        # second_factor_required (raised: it enrols on the web).
+        user = services.authenticate(username, password, client_address(), otp=otp)
     except (services.BadCredentials, services.Throttled) as exc:
         # Answered, not raised: the unit of work commits the failure the throttle counted
         # (a raised refusal would be rolled back).
         security_event("login_throttled" if exc.status == 429 else "login_failure",
                        username=username[:40], channel="api")
         return error_response(exc.status, exc.message, exc.code, **exc.extra)
+    except second_factor.SecondFactorRequired:
+        security_event("login_refused", username=username[:40], channel="api",
+                       reason="second_factor_required")
+        raise
     raw, token = services.issue_token(user)
     security_event("login_success", username=user.username, channel="api")
     return {"token": raw, "expires_at": token.expires_at.isoformat()}, 201

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from trainer.auth.models import ROLES
@@ -55,3 +55,15 @@ class ResetPasswordForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a CSRF-protected button."""
+
+
+class CodeForm(FlaskForm):
+    """A six-digit authenticator code or, where accepted, a recovery code."""
+
+    code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=24)])
+
+
+class ResetSecondFactorForm(FlaskForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=200)])
+    confirm = BooleanField(_l("I have confirmed who is asking, in person or by phone."),
+                           validators=[DataRequired()])

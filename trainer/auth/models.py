@@ -72,3 +72,30 @@ class ThrottleEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SecondFactor(db.Model):
+    """A user's TOTP authenticator (RFC 6238). ``secret`` holds the shared secret encrypted
+    (trainer/auth/second_factor.py); the row is pending until ``confirmed_at`` is set by a
+    first valid code. ``last_step`` is the time step of the last code accepted, so a code
+    is never accepted twice."""
+
+    __tablename__ = "second_factors"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    secret: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    last_step: Mapped[int | None]
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code, stored as a keyed hash; ``used_at`` is set when used."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None]

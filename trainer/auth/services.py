@@ -7,7 +7,7 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app
 
-from trainer.auth import passwords, throttle
+from trainer.auth import passwords, second_factor, throttle
 from trainer.auth.models import ROLES, ApiToken, User
 from trainer.errors import DomainError, Invalid
 from trainer.extensions import db
@@ -49,32 +49,89 @@ def check_password_policy(password: str, username: str = "") -> None:
         raise Invalid(gettext(problem), field="password")
 
 
-def authenticate(username: str, password: str, address: str) -> User:
-    """Check credentials under throttling; upgrade an outdated hash on success."""
+def authenticate(username: str, password: str, address: str, *, otp: str | None = None,
+                 two_step: bool = False) -> User:
+    """Check credentials under throttling; upgrade an outdated hash on success.
+
+    An account with a second factor also needs a valid ``otp`` (a code or a recovery
+    code), which counts as a failure like a wrong password when wrong or missing; with
+    ``two_step`` (the web login) the code is asked next instead, by ``verify_second_step``,
+    and the account's failures are kept until it passes. An account whose role must have a
+    second factor and has none is refused here (SecondFactorRequired) unless ``two_step``:
+    the web login sends it to enrolment, the API cannot enrol.
+    """
     from flask_babel import gettext as _
 
     counter = throttle.get_counter(current_app)
-    cfg = current_app.config
     akey, ikey = throttle.account_key(username), throttle.address_key(address)
-    a_count, a_slot = counter.reserve(akey)
-    i_count, i_slot = counter.reserve(ikey)
-    if a_count > cfg["THROTTLE_ACCOUNT_LIMIT"] or i_count > cfg["THROTTLE_ADDRESS_LIMIT"]:
-        counter.release(akey, a_slot)  # a refused try is not a failure: the window still ends
-        counter.release(ikey, i_slot)
-        raise Throttled(_("Too many failed attempts. Please try again in 15 minutes."))
+    a_slot, i_slot = _reserve(counter, akey, ikey)
     user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
     stored = user.password_hash if user else _dummy_hash()
     ok = passwords.verify(_hasher(), stored, password) and user is not None and user.active
     if not ok:
         counter.prune()  # failures are rare: a good moment to forget expired events
         raise BadCredentials(_("Wrong username or password."))  # the slots stay: failures
-    counter.release(ikey, i_slot)
-    counter.clear(akey)
     if passwords.needs_rehash(_hasher(), user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
+    if second_factor.active_factor(user) is not None:
+        if two_step:  # the code comes next: this try was no failure, but none is forgiven
+            counter.release(akey, a_slot)
+            counter.release(ikey, i_slot)
+            return user
+        if not otp:
+            raise BadCredentials(_("Enter the code of your authenticator app."),
+                                 code="otp_required")
+        if second_factor.verify(user, otp) is None:
+            counter.prune()
+            raise BadCredentials(_("The verification code is wrong."), code="bad_otp")
+    elif not two_step and user.role in second_factor.required_roles():
+        counter.release(akey, a_slot)
+        counter.release(ikey, i_slot)
+        raise second_factor.SecondFactorRequired(_(
+            "Your account must use two-step verification: log in on the website once to "
+            "set it up."))
+    _succeeded(counter, akey, ikey, i_slot, user)
     db.session.flush()
     return user
+
+
+def verify_second_step(user: User, code: str, address: str, *, logging_in: bool = True) -> str:
+    """The web login's second step: a code or recovery code of ``user`` (who passed the
+    password), throttled and counted like a password. The kind of code accepted. Also
+    for a signed-in user confirming a change with a code (``logging_in`` false)."""
+    from flask_babel import gettext as _
+
+    counter = throttle.get_counter(current_app)
+    akey, ikey = throttle.account_key(user.username), throttle.address_key(address)
+    _a_slot, i_slot = _reserve(counter, akey, ikey)
+    kind = second_factor.verify(user, code)
+    if kind is None:
+        counter.prune()
+        raise BadCredentials(_("The verification code is wrong."), code="bad_otp")
+    _succeeded(counter, akey, ikey, i_slot, user if logging_in else None)
+    db.session.flush()
+    return kind
+
+
+def _reserve(counter, akey: str, ikey: str) -> tuple[object, object]:
+    """Reserve this attempt's slots; Throttled when either key is over its limit."""
+    from flask_babel import gettext as _
+
+    cfg = current_app.config
+    a_count, a_slot = counter.reserve(akey)
+    i_count, i_slot = counter.reserve(ikey)
+    if a_count > cfg["THROTTLE_ACCOUNT_LIMIT"] or i_count > cfg["THROTTLE_ADDRESS_LIMIT"]:
+        counter.release(akey, a_slot)  # a refused try is not a failure: the window still ends
+        counter.release(ikey, i_slot)
+        raise Throttled(_("Too many failed attempts. Please try again in 15 minutes."))
+    return a_slot, i_slot
+
+
+def _succeeded(counter, akey: str, ikey: str, i_slot: object, user: User | None) -> None:
+    counter.release(ikey, i_slot)
+    counter.clear(akey)
+    if user is not None:
+        user.last_login_at = utcnow()
 
 
 def _dummy_hash() -> str:

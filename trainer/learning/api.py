@@ -5,9 +5,9 @@ from flask_login import current_user
 
 from trainer.api.core import api_auth, bp, paginated
 from trainer.database import write_transaction
-from trainer.extensions import db
 from trainer.learning import services
 from trainer.learning.queries import catalogue_query
+from trainer.learning.serving import image_response
 
 
 def course_item(course, progress: int) -> dict:
@@ -48,8 +48,20 @@ def lesson(lesson_id: int):
     if not services.is_last_opened(current_user.id, lesson):
         with write_transaction():
             services.open_lesson(current_user, lesson)
-    return {"id": lesson.id, "title": lesson.title, "html": lesson.body_html,
+    return {"id": lesson.id, "title": lesson.title, "html": absolute_images(lesson.body_html),
             "course": lesson.course.slug, "position": lesson.position}
+
+
+def absolute_images(html: str) -> str:
+    """The stored lesson HTML with its course images as absolute URLs of the API's image
+    route (which takes the bearer token, where the page route takes the session)."""
+    return html.replace('<img src="/courses/', f'<img src="{request.host_url}api/v1/courses/')
+
+
+@bp.get("/courses/<slug>/assets/<path:name>")
+@api_auth()
+def course_image(slug: str, name: str):
+    return image_response(services.course_image(current_user, slug, name))
 
 
 @bp.post("/lessons/<int:lesson_id>/complete")
@@ -57,7 +69,6 @@ def lesson(lesson_id: int):
 def complete_lesson(lesson_id: int):
     lesson = services.get_lesson(current_user, lesson_id)
     services.complete_lesson(current_user, lesson)
-    db.session.commit()
     course = lesson.course
     return {"id": lesson.id, "completed": True,
             "course_progress": services.progress_percent(current_user.id, course)}

@@ -11,6 +11,13 @@ from trainer.errors import Forbidden, Invalid
 from trainer.extensions import db
 from trainer.learning import services
 from trainer.learning.course_format import COMPETENCIES, lesson_title
+from trainer.learning.images import (
+    IMAGE_SUFFIXES,
+    MAX_IMAGE_BYTES,
+    dimensions,
+    image_faults,
+    sniff,
+)
 from trainer.learning.models import Course, CourseAsset, CourseRevision, Lesson
 from trainer.learning.queries import can_edit
 from trainer.learning.rendering import lesson_html
@@ -29,7 +36,7 @@ def HISTORY_LABELS():  # noqa: N802 - a constant-like table, built lazily for tr
             "lesson retired": _l("Lesson removed (learners' progress kept)"),
             "published": _l("Published"), "draft": _l("Withdrawn to draft"),
             "loaded": _l("Loaded from files"), "loaded new": _l("Created from files"),
-            "reloaded": _l("Updated from files")}
+            "reloaded": _l("Updated from files"), "image uploaded": _l("Image uploaded")}
 
 
 def _record(course: Course, user, action: str, detail: str = "") -> None:
@@ -90,6 +97,7 @@ def save_lesson(user, course: Course, lesson: Lesson | None, body_md: str) -> Le
         raise Invalid(_("The lesson text is empty."), field="body")
     if len(body_md) > MAX_LESSON_CHARS:
         raise Invalid(_("The lesson is too long."), field="body")
+    _check_images(course, body_md)
     if lesson is None:
         lesson = _new_lesson(course)
         action = "lesson added"
@@ -117,10 +125,63 @@ def _new_lesson(course: Course) -> Lesson:
     return lesson
 
 
+def course_images(course: Course) -> dict[str, bytes]:
+    return dict(db.session.execute(sa.select(CourseAsset.name, CourseAsset.data).where(
+        CourseAsset.course_id == course.id, CourseAsset.kind == "image")).tuples().all())
+
+
 def render_lesson(course: Course, body_md: str) -> str:
+    return lesson_html(body_md, course.slug, course_images(course))
+
+
+def _check_images(course: Course, body_md: str) -> None:
     names = set(db.session.scalars(sa.select(CourseAsset.name).where(
         CourseAsset.course_id == course.id, CourseAsset.kind == "image")))
-    return lesson_html(body_md, course.slug, names)
+    for line, src, fault in image_faults(body_md, names):
+        messages = {
+            "no_alt": _("Line %(n)s: the image %(src)s needs a description between the "
+                        "brackets: ![what it shows](...).", n=line, src=src),
+            "external": _("Line %(n)s: the image %(src)s is on another site; upload it "
+                          "to the course and use its name.", n=line, src=src),
+            "missing": _("Line %(n)s: the image %(src)s is not among the course's "
+                         "images; upload it first.", n=line, src=src)}
+        raise Invalid(messages[fault], field="body")
+
+
+IMAGE_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def upload_image(user, course: Course, filename: str, data: bytes) -> str:
+    """Add or replace a course image (saved as images/<name>); lessons showing it are
+    rendered again. The name lessons use is returned."""
+    _require_edit(user, course)
+    stem, dot, suffix = (filename or "").rpartition(".")
+    suffix = "." + suffix.lower() if dot else ""
+    stem = IMAGE_NAME.sub("-", stem).strip("-._")[:60] or "image"
+    if suffix not in IMAGE_SUFFIXES or sniff(data) != IMAGE_SUFFIXES[suffix]:
+        raise Invalid(_("Images are PNG, JPEG or WebP files."), field="file")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise Invalid(_("The image is larger than %(kb)s KB; make it smaller.",
+                        kb=MAX_IMAGE_BYTES // 1000), field="file")
+    if dimensions(data) is None:
+        raise Invalid(_("The image cannot be read."), field="file")
+    name = f"images/{stem}{suffix}"
+    item = db.session.scalar(sa.select(CourseAsset).where(
+        CourseAsset.course_id == course.id, CourseAsset.name == name))
+    if item is None:
+        item = CourseAsset(course_id=course.id, name=name, kind="image")
+        db.session.add(item)
+    elif item.kind != "image":
+        raise Invalid(_("Another file of the course has this name."), field="file")
+    item.mimetype, item.data = sniff(data), data
+    db.session.flush()
+    images = course_images(course)
+    for lesson in course.lessons:
+        lesson.body_html = lesson_html(lesson.body_md, course.slug, images)
+    course.source = "web"
+    db.session.flush()
+    _record(course, user, "image uploaded", name)
+    return name
 
 
 def move_lesson(user, course: Course, lesson: Lesson, offset: int) -> None:

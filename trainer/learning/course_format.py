@@ -16,6 +16,13 @@ from pathlib import Path
 
 import yaml
 
+from trainer.learning.images import (
+    IMAGE_SUFFIXES,
+    MAX_IMAGE_BYTES,
+    REFUSED_SUFFIXES,
+    image_problem,
+    lesson_image_problems,
+)
 from trainer.learning.strict_yaml import strict_safe_load
 from trainer.quizzes.gift import parse_gift
 from trainer.quizzes.items import QuestionData
@@ -28,8 +35,6 @@ FIELDS = {"version", "title", "department", "lecturer", "summary", "competencies
 MAX_CHARS = {"title": 120, "lecturer": 120, "summary": 2000}
 MAX_NAME = 120
 QUIZ_FIELDS = {"questions", "pick", "time_limit", "pass_percent", "attempts"}
-IMAGES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-          ".gif": "image/gif", ".webp": "image/webp"}
 MAX_FILE_BYTES = 1_000_000
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
 HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -243,16 +248,31 @@ def _read_lessons(folder: Path, slug: str, names: list[str], out: list[str]):
 
 
 def _read_assets(folder: Path, slug: str, out: list[str]) -> dict[str, bytes]:
+    """The images of the course folder and of its sub-folders (``images/...``), by their
+    path relative to the folder; each one checked by its bytes and size."""
     assets = {}
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() in IMAGES and path.is_file():
-            if len(path.name) > MAX_NAME:
-                out.append(f"{slug}/{path.name}: file name longer than {MAX_NAME} characters")
-            elif path.stat().st_size > MAX_FILE_BYTES:
-                out.append(f"{slug}/{path.name}: file larger than {MAX_FILE_BYTES // 1000} KB")
-            else:
-                assets[path.name] = path.read_bytes()
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        suffix = path.suffix.lower()
+        if not path.is_file() or name.startswith(".") or "/." in name or (
+                suffix not in IMAGE_SUFFIXES and suffix not in REFUSED_SUFFIXES):
+            continue
+        size = path.stat().st_size
+        with path.open("rb") as handle:  # a huge file is refused without reading it all
+            data = handle.read(MAX_IMAGE_BYTES + 1)
+        problem = image_problem(name, data, size)
+        if problem:
+            out.append(f"{slug}/{name}: {problem}")
+        else:
+            assets[name] = data
     return assets
+
+
+def _check_images(slug: str, lessons: list[LessonSpec], names: set[str],
+                  out: list[str]) -> None:
+    for lesson in lessons:
+        out += [f"{slug}/{lesson.filename}: {p}"
+                for p in lesson_image_problems(lesson.body_md, names)]
 
 
 def read_course_folder(folder: Path, departments: set[str] | None = None,
@@ -276,6 +296,7 @@ def read_course_folder(folder: Path, departments: set[str] | None = None,
     quiz_ok = isinstance(quiz, dict) and isinstance(quiz.get("questions"), str)
     questions = _read_questions(folder, slug, quiz, problems) if quiz_ok else []
     assets = _read_assets(folder, slug, problems)
+    _check_images(slug, lessons, set(assets), problems)
     if problems:
         return None, problems
     spec = CourseSpec(

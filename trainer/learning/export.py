@@ -80,13 +80,17 @@ def export_course(course: Course, target: Path) -> Path:
     folder = target / course.slug
     if folder.exists() and not folder.is_dir():
         raise ExportError(f"{folder}: exists and is not a folder")
-    old = {p.name for p in folder.iterdir() if p.is_file()} if folder.is_dir() else set()
+    old = {p.relative_to(folder).as_posix() for p in folder.rglob("*")
+           if p.is_file()} if folder.is_dir() else set()
     if old and "course.yml" not in old:
         raise ExportError(f"{folder}: exists and is not a course folder; choose another output")
     files = _files(course, course_spec(course))
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)  # images/...
         (folder / name).write_bytes(data)
     for name in old - set(files):
         (folder / name).unlink()
+        if (folder / name).parent != folder and not any((folder / name).parent.iterdir()):
+            (folder / name).parent.rmdir()
     return folder

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     SelectField,
     SelectMultipleField,
@@ -44,3 +45,8 @@ class LessonForm(FlaskForm):
                          validators=[DataRequired(), Length(max=100_000)])
     preview = SubmitField(_l("Preview"))
     save = SubmitField(_l("Save"))
+
+
+class ImageForm(FlaskForm):
+    file = FileField(_l("Image (PNG, JPEG or WebP, at most 30 KB)"),
+                     validators=[FileRequired()])

@@ -9,13 +9,13 @@ from trainer.errors import DomainError
 from trainer.extensions import db
 from trainer.learning import services
 from trainer.learning.course_format import (
-    IMAGES,
     CourseSpec,
     LessonSpec,
     read_course_folder,
     spec_digest,
 )
 from trainer.learning.export import course_spec, exported_body
+from trainer.learning.images import sniff
 from trainer.learning.models import Course, CourseAsset, CourseRevision, Lesson
 from trainer.learning.rendering import lesson_html
 from trainer.org.models import Department, Unit
@@ -91,8 +91,8 @@ def _apply_meta(course: Course, spec: CourseSpec) -> None:
 def _replace_assets(course: Course, spec: CourseSpec) -> None:
     db.session.execute(sa.delete(CourseAsset).where(CourseAsset.course_id == course.id))
     for name, data in spec.assets.items():
-        mimetype = IMAGES[Path(name).suffix.lower()]
-        db.session.add(CourseAsset(course_id=course.id, name=name, mimetype=mimetype, data=data))
+        db.session.add(CourseAsset(course_id=course.id, name=name, mimetype=sniff(data),
+                                   data=data))
     if spec.quiz:
         db.session.add(CourseAsset(course_id=course.id, name=spec.quiz["questions"],
                                    kind="questions", mimetype="application/octet-stream",
@@ -106,7 +106,6 @@ def _sync_lessons(course: Course, spec: CourseSpec) -> None:
     by_name = {lesson.filename: lesson for lesson in course.all_lessons}
     wanted = {item.filename for item in spec.lessons}
     leftovers = [lesson for lesson in course.all_lessons if lesson.filename not in wanted]
-    names = set(spec.assets)
     for position, item in enumerate(spec.lessons, start=1):
         lesson = by_name.get(item.filename) or _renamed(leftovers, item)
         if lesson is None:
@@ -114,7 +113,7 @@ def _sync_lessons(course: Course, spec: CourseSpec) -> None:
             course.all_lessons.append(lesson)
         lesson.filename, lesson.position, lesson.retired = item.filename, position, False
         lesson.title, lesson.body_md = item.title, item.body_md
-        lesson.body_html = lesson_html(item.body_md, course.slug, names)
+        lesson.body_html = lesson_html(item.body_md, course.slug, spec.assets)
     for lesson in (x for x in leftovers if not x.retired):
         retired = services.remove_lesson(course, lesson)
         db.session.add(CourseRevision(course_id=course.id, detail=lesson.title,

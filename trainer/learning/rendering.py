@@ -1,21 +1,12 @@
-"""Lesson Markdown to stored HTML: images from the course folder, then sanitised once."""
-
-import re
+"""Lesson Markdown to stored HTML: sanitised once, then images from the course folder."""
 
 from trainer.learning.course_format import HEADING
+from trainer.learning.images import link_images
 from trainer.markup import render_markdown
 
-IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)((?:\s+\"[^\"]*\")?)\)")
 
-
-def lesson_html(body_md: str, slug: str, asset_names: set[str]) -> str:
-    """HTML of a lesson body without its title heading; relative images point at assets."""
+def lesson_html(body_md: str, slug: str, assets: dict[str, bytes]) -> str:
+    """HTML of a lesson body without its title heading; relative images point at the
+    course's assets (``assets``: image name to bytes)."""
     body = HEADING.sub("", body_md, count=1)
-
-    def image(match: re.Match) -> str:
-        alt, src, title = match.groups()
-        if src in asset_names:
-            src = f"/courses/{slug}/assets/{src}"
-        return f"![{alt}]({src}{title})"
-
-    return render_markdown(IMAGE.sub(image, body))
+    return link_images(render_markdown(body), slug, assets)

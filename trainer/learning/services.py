@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from trainer.errors import NotFound
 from trainer.extensions import db
-from trainer.learning.models import Course, Enrollment, Lesson, LessonProgress
+from trainer.learning.models import Course, CourseAsset, Enrollment, Lesson, LessonProgress
 from trainer.learning.queries import visible_courses
 from trainer.models import utcnow
 from trainer.quizzes.models import Quiz
@@ -20,6 +20,17 @@ def get_course(user, slug: str) -> Course:
     if course is None:
         raise NotFound(_("The page or item was not found."))
     return course
+
+
+def course_image(user, slug: str, name: str) -> CourseAsset:
+    """An image of a course the user may see (404 otherwise; a question file never)."""
+    course = get_course(user, slug)
+    item = db.session.scalar(sa.select(CourseAsset).where(
+        CourseAsset.course_id == course.id, CourseAsset.name == name,
+        CourseAsset.kind == "image"))
+    if item is None:
+        raise NotFound(_("The page or item was not found."))
+    return item
 
 
 def get_lesson(user, lesson_id: int) -> Lesson:

@@ -1,4 +1,5 @@
-"""Grading: the shape of a submitted answer, its credit, and the right answer. Pure code.
+"""Grading: the shape of a submitted answer, its credit, and the right answer. Pure code
+(its messages through gettext).
 
 Canonical answers (what coerce_answer returns, what is stored, what correct_answer gives):
 single "B"; multiple ["A", "C"] (sorted, unique); truefalse True/False; short the text;
@@ -10,6 +11,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+
+from flask_babel import gettext as _
 
 from trainer.quizzes.items import QuestionData, to_number, truth_value
 
@@ -23,7 +26,8 @@ _SPACE_BY_CJK = re.compile(f" (?=[{_CJK}])|(?<=[{_CJK}]) ")
 
 
 class BadAnswer(ValueError):
-    """A submitted answer has the wrong shape; the message (Chinese) is for the user."""
+    """A submitted answer has the wrong shape; the message (through gettext, so in the
+    user's language: English outside a request) is for the user."""
 
 
 def normalise_text(text: str) -> str:
@@ -52,10 +56,10 @@ def _key(text: str) -> str:
 
 def _single(question: QuestionData, raw: object) -> str:
     if not isinstance(raw, str):
-        raise BadAnswer("单选题的答案应为一个选项字母，如“B”")
+        raise BadAnswer(_("A single-choice answer should be one option letter, such as “B”."))
     key = _key(raw)
     if key not in {option.key for option in question.options}:
-        raise BadAnswer(f"没有选项“{raw.strip()[:10]}”")
+        raise BadAnswer(_("There is no option “%(key)s”.", key=raw.strip()[:10]))
     return key
 
 
@@ -65,11 +69,12 @@ def _multiple(question: QuestionData, raw: object) -> list[str] | None:
     elif isinstance(raw, list | tuple) and all(isinstance(item, str) for item in raw):
         keys = [_key(item) for item in raw if item.strip()]
     else:
-        raise BadAnswer("多选题的答案应为选项字母的列表，如[\"A\", \"C\"]")
+        raise BadAnswer(_("A multiple-choice answer should be a list of option letters, "
+                          "such as [\"A\", \"C\"]."))
     known = {option.key for option in question.options}
     for key in keys:
         if key not in known:
-            raise BadAnswer(f"没有选项“{key[:10]}”")
+            raise BadAnswer(_("There is no option “%(key)s”.", key=key[:10]))
     return sorted(set(keys)) or None
 
 
@@ -78,16 +83,16 @@ def _truefalse(question: QuestionData, raw: object) -> bool:
         return raw
     truth = truth_value(raw) if isinstance(raw, str) else None
     if truth is None:
-        raise BadAnswer("判断题的答案应为 true 或 false")
+        raise BadAnswer(_("A true/false answer should be true or false."))
     return truth
 
 
 def _short(question: QuestionData, raw: object) -> str:
     if not isinstance(raw, str):
-        raise BadAnswer("填空题的答案应为文字")
+        raise BadAnswer(_("A short answer should be text."))
     text = raw.strip()
     if len(text) > MAX_TEXT:
-        raise BadAnswer(f"答案不能超过{MAX_TEXT}个字")
+        raise BadAnswer(_("An answer cannot be longer than %(max)d characters.", max=MAX_TEXT))
     return text
 
 
@@ -98,7 +103,7 @@ def _numerical(question: QuestionData, raw: object) -> float:
     elif isinstance(raw, str) and len(raw) <= 100:
         value = to_number(raw)
     if value is None or not math.isfinite(value):
-        raise BadAnswer("数值题的答案应为一个数字")
+        raise BadAnswer(_("A numerical answer should be a number."))
     return value
 
 

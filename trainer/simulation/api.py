@@ -3,7 +3,6 @@
 from flask_login import current_user
 
 from trainer.api.core import api_auth, bp, field, json_body, paginated
-from trainer.extensions import db
 from trainer.simulation import services
 from trainer.simulation.queries import playable_scenarios
 
@@ -38,7 +37,6 @@ def list_scenarios():
 def start_run(slug: str):
     scenario = services.playable_scenario(current_user, slug)
     run = services.start_run(current_user, scenario)
-    db.session.commit()
     return _run_answer(run, services.run_state(run)), 201
 
 
@@ -48,7 +46,6 @@ def choose(run_id: int):
     run = services.run_to_play(current_user, run_id)
     key = field(json_body(), "choice")
     services.choose(run, key)
-    db.session.commit()
     state = services.run_state(run)
     last = state["last"]
     return {**_run_answer(run, state), "feedback": last["feedback"],

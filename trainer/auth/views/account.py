@@ -7,8 +7,9 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from trainer.auth import services
+from trainer.auth import second_factor, services
 from trainer.auth.forms import ChangePasswordForm, ConfirmForm, LoginForm
+from trainer.auth.views import second_step
 from trainer.auth.views.blueprint import bp
 from trainer.security import client_address, security_event
 from trainer.unit_of_work import refusal_on
@@ -30,13 +31,19 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
     try:
-        user = services.authenticate(form.username.data, form.password.data, client_address())
+        user = services.authenticate(form.username.data, form.password.data, client_address(),
+                                     two_step=True)
     except (services.BadCredentials, services.Throttled) as exc:
         # Answered, not raised: the unit of work commits the failure the throttle counted.
         event = "login_throttled" if exc.status == 429 else "login_failure"
         security_event(event, username=form.username.data[:40])
         return render_template("auth/login.html", form=form, error=exc.message), exc.status
+    if second_factor.active_factor(user) is not None:
+        second_step.begin(user, safe_next(form.next.data))
+        return redirect(url_for("auth.login_code"))
     start_session(user)
+    if second_factor.must_enrol(user):
+        return redirect(url_for("auth.second_factor_enrol"))
     return redirect(safe_next(form.next.data) or url_for("main.home"))
 
 

@@ -5,9 +5,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainer.auth import services
+from trainer.auth import second_factor, services
 from trainer.auth.access import admin_required
-from trainer.auth.forms import ConfirmForm, ResetPasswordForm, ScopeForm, UserForm
+from trainer.auth.forms import (
+    ConfirmForm,
+    ResetPasswordForm,
+    ResetSecondFactorForm,
+    ScopeForm,
+    UserForm,
+)
 from trainer.auth.models import User
 from trainer.auth.views.blueprint import bp
 from trainer.errors import Invalid
@@ -79,7 +85,8 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.unit.data = user.unit.code if user.unit else ""
         form.department.data = user.department.code if user.department else ""
-    ctx = {"user": user, "reset": ResetPasswordForm(), "confirm": ConfirmForm()}
+    ctx = {"user": user, "reset": ResetPasswordForm(), "confirm": ConfirmForm(),
+           "factor": second_factor.active_factor(user), "factor_form": ResetSecondFactorForm()}
     if not form.validate_on_submit():
         return render_template("auth/user_edit.html", form=form, **ctx)
     with refusal_on(form):
@@ -102,6 +109,24 @@ def reset_password(user_id: int):
     services.set_password(user, form.password.data)
     security_event("password_reset", target=user.username)
     flash(_("Password reset; the user's sessions have ended."), "ok")
+    return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+@bp.post("/admin/users/<int:user_id>/second-factor")
+@admin_required
+@refusal_redirects("auth.edit_user", "user_id")
+def reset_second_factor(user_id: int):
+    """A lost phone: remove the user's second factor and recovery codes, end every session
+    and token of the user, and audit it with the reason given."""
+    user = _user_in_scope(user_id)
+    form = ResetSecondFactorForm()
+    if not form.validate_on_submit():
+        raise Invalid(_("Give the reason and confirm that you checked who is asking."),
+                      field="reason")
+    second_factor.reset(user)
+    security_event("second_factor_reset", target=user.username, reason=form.reason.data)
+    flash(_("Two-step verification of %(name)s was reset; the user's sessions have ended.",
+            name=user.username), "ok")
     return redirect(url_for("auth.edit_user", user_id=user.id))
 
 

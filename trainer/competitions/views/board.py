@@ -2,7 +2,7 @@
 certificates: the printable one and the public verification page."""
 
 import sqlalchemy as sa
-from flask import abort, render_template, request, url_for
+from flask import abort, after_this_request, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -85,6 +85,17 @@ def _qr_svg(url: str) -> Markup:
 
 @bp.route("/certificates/<code>")
 def verify(code: str):
+    # no-store, for the page and its 404 alike: whoever scans a certificate's QR code must
+    # see what holds now. A certificate can be revoked or erased after it was shown, and a
+    # copy kept by a shared cache (or the browser) would go on vouching for it; nor may a
+    # 404 from before it was issued hide it later. The page is small and rarely asked for,
+    # so caching gains nothing worth that ("private, max-age=0" would still let the browser
+    # keep a copy to show on Back).
+    @after_this_request
+    def never_cache(response):
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     cert = publishing.certificate_by_code(code)
     if cert is None:
         abort(404)

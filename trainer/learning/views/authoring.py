@@ -10,11 +10,12 @@ from trainer.auth.forms import ConfirmForm
 from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.learning import authoring
-from trainer.learning.forms import CourseForm, LessonForm
-from trainer.learning.models import Course, CourseRevision, Lesson
+from trainer.learning.forms import CourseForm, ImageForm, LessonForm
+from trainer.learning.models import Course, CourseAsset, CourseRevision, Lesson
 from trainer.learning.queries import can_edit, editable_clause
 from trainer.learning.views.blueprint import bp
 from trainer.org.models import Department
+from trainer.unit_of_work import refusal_on, refusal_redirects
 
 author_required = roles_required("trainer", "admin")
 
@@ -33,12 +34,6 @@ def _departments(form: CourseForm) -> None:
     form.department.choices = [(d.code, d.name) for d in db.session.scalars(stmt)]
 
 
-def _field_error(form, exc: Invalid) -> None:
-    db.session.rollback()
-    field = getattr(form, exc.extra.get("field", ""), None)
-    (field.errors if field is not None else form.form_errors).append(exc.message)
-
-
 @bp.route("/author/courses")
 @author_required
 def my_courses():
@@ -55,15 +50,12 @@ def new_course():
     if form.validate_on_submit():
         dept = db.session.scalar(
             sa.select(Department).where(Department.code == form.department.data))
-        try:
+        with refusal_on(form):
             course = authoring.create_course(
                 current_user, form.slug.data.strip(), form.title.data, dept, form.summary.data,
                 float(form.hours.data), form.competencies.data, form.lecturer.data or "")
-        except Invalid as exc:
-            _field_error(form, exc)
-            return render_template("learning/course_form.html", form=form), 422
-        db.session.commit()
-        return redirect(url_for("learning.edit_course", slug=course.slug))
+            return redirect(url_for("learning.edit_course", slug=course.slug))
+        return render_template("learning/course_form.html", form=form), 422
     return render_template("learning/course_form.html", form=form)
 
 
@@ -75,21 +67,39 @@ def edit_course(slug: str):
     _departments(form)
     form.slug.data, form.department.data = course.slug, course.department.code
     if form.validate_on_submit():
-        try:
+        with refusal_on(form):
             authoring.update_course(current_user, course, form.title.data, form.summary.data,
                                     float(form.hours.data), form.competencies.data,
                                     form.lecturer.data or "")
-        except Invalid as exc:
-            _field_error(form, exc)
-        else:
-            db.session.commit()
             flash(_("Saved."), "ok")
             return redirect(url_for("learning.edit_course", slug=slug))
     history = db.session.scalars(sa.select(CourseRevision).where(
         CourseRevision.course_id == course.id).order_by(CourseRevision.id.desc()).limit(20))
+    images = db.session.execute(sa.select(CourseAsset.name, sa.func.length(CourseAsset.data))
+                                .where(CourseAsset.course_id == course.id,
+                                       CourseAsset.kind == "image")
+                                .order_by(CourseAsset.name)).tuples().all()
     return render_template("learning/course_edit.html", course=course, form=form,
                            confirm=ConfirmForm(), history=list(history),
-                           labels=authoring.HISTORY_LABELS())
+                           labels=authoring.HISTORY_LABELS(), images=images,
+                           image_form=ImageForm())
+
+
+@bp.post("/author/courses/<slug>/images")
+@author_required
+@refusal_redirects("learning.edit_course", "slug")
+def upload_image(slug: str):
+    """Add an image to the course; a refused file is flashed on the course page."""
+    course = _editable(slug)
+    form = ImageForm()
+    if not form.validate_on_submit():
+        raise Invalid(_("Choose an image file."), field="file")
+    upload = form.file.data
+    name = authoring.upload_image(current_user, course, upload.filename or "",
+                                  upload.read(authoring.MAX_IMAGE_BYTES + 1))
+    flash(_("Image uploaded. Show it in a lesson with ![what it shows](%(name)s).",
+            name=name), "ok")
+    return redirect(url_for("learning.edit_course", slug=slug))
 
 
 @bp.route("/author/courses/<slug>/lessons/new", methods=["GET", "POST"])
@@ -107,15 +117,12 @@ def edit_lesson(slug: str, lesson_id: int | None = None):
         if form.preview.data:
             preview = authoring.render_lesson(course, form.body.data)
         else:
-            try:
+            with refusal_on(form):
                 saved = authoring.save_lesson(current_user, course, lesson, form.body.data)
-            except Invalid as exc:
-                _field_error(form, exc)
-                return render_template("learning/lesson_form.html", course=course,
-                                       lesson=lesson, form=form), 422
-            db.session.commit()
-            flash(_("Lesson saved."), "ok")
-            return redirect(url_for("learning.edit_lesson", slug=slug, lesson_id=saved.id))
+                flash(_("Lesson saved."), "ok")
+                return redirect(url_for("learning.edit_lesson", slug=slug, lesson_id=saved.id))
+            return render_template("learning/lesson_form.html", course=course, lesson=lesson,
+                                   form=form), 422
     return render_template("learning/lesson_form.html", course=course, lesson=lesson, form=form,
                            preview=preview)
 
@@ -133,23 +140,17 @@ def lesson_action(slug: str, lesson_id: int, action: str):
         authoring.delete_lesson(current_user, course, lesson)
     else:
         authoring.move_lesson(current_user, course, lesson, -1 if action == "up" else 1)
-    db.session.commit()
     return redirect(url_for("learning.edit_course", slug=slug))
 
 
 @bp.post("/author/courses/<slug>/status")
 @author_required
+@refusal_redirects("learning.edit_course", "slug")
 def course_status(slug: str):
     course = _editable(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     target = "draft" if course.status == "published" else "published"
-    try:
-        authoring.set_status(current_user, course, target)
-    except Invalid as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Published.") if target == "published" else _("Withdrawn to draft."), "ok")
+    authoring.set_status(current_user, course, target)
+    flash(_("Published.") if target == "published" else _("Withdrawn to draft."), "ok")
     return redirect(url_for("learning.edit_course", slug=slug))

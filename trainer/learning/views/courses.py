@@ -2,7 +2,6 @@
 
 import sqlalchemy as sa
 from flask import (
-    Response,
     abort,
     current_app,
     redirect,
@@ -16,9 +15,9 @@ from trainer.auth.forms import ConfirmForm
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.learning import services
-from trainer.learning.models import CourseAsset
 from trainer.learning.policies import asides_for
 from trainer.learning.queries import COMPETENCIES, can_edit, catalogue_query
+from trainer.learning.serving import image_response
 from trainer.learning.views.blueprint import bp
 from trainer.org.models import Department
 
@@ -76,7 +75,6 @@ def complete(lesson_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.complete_lesson(current_user, lesson)
-    db.session.commit()
     lessons = lesson.course.lessons
     index = lessons.index(lesson)
     if index + 1 < len(lessons):
@@ -84,14 +82,8 @@ def complete(lesson_id: int):
     return redirect(url_for("learning.course", slug=lesson.course.slug))
 
 
-@bp.route("/courses/<slug>/assets/<name>")
+@bp.route("/courses/<slug>/assets/<path:name>")
 @login_required
 def asset(slug: str, name: str):
-    course = services.get_course(current_user, slug)
-    item = db.session.scalar(sa.select(CourseAsset).where(
-        CourseAsset.course_id == course.id, CourseAsset.name == name,
-        CourseAsset.kind == "image"))
-    if item is None:
-        abort(404)
-    return Response(item.data, mimetype=item.mimetype,
-                    headers={"Cache-Control": "private, max-age=86400"})
+    """A course image, only to users who may see the course (404 otherwise)."""
+    return image_response(services.course_image(current_user, slug, name))

@@ -7,7 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from trainer.auth.access import roles_required
-from trainer.errors import Invalid
+from trainer.errors import DomainError
 from trainer.extensions import db
 from trainer.simulation import authoring, engine, playback
 from trainer.simulation.authoring import ScenarioRejected
@@ -20,6 +20,7 @@ from trainer.simulation.queries import can_edit, editable_scenarios
 from trainer.simulation.versions import graph_of
 from trainer.simulation.views.blueprint import bp
 from trainer.simulation.views.common import PER_PAGE, chart_for
+from trainer.unit_of_work import refusal_kept
 
 author_required = roles_required("trainer", "admin")
 
@@ -60,13 +61,11 @@ def new_scenario():
         form.yaml.data = authoring.starter_yaml(current_user)
     if not form.validate_on_submit():
         return render_template("simulation/edit.html", form=form, scenario=None)
-    try:
+    with refusal_kept() as refused:
         scenario = authoring.create_scenario(current_user, form.slug.data, form.yaml.data)
-    except Invalid as exc:
-        return _rejected(form, exc, None)
-    db.session.commit()
-    flash(_("Scenario created as a draft."), "ok")
-    return redirect(url_for("simulation.edit_scenario", slug=scenario.slug))
+        flash(_("Scenario created as a draft."), "ok")
+        return redirect(url_for("simulation.edit_scenario", slug=scenario.slug))
+    return _rejected(form, refused.error, None)
 
 
 @bp.route("/author/scenarios/<slug>", methods=["GET", "POST"])
@@ -83,17 +82,17 @@ def edit_scenario(slug: str):
                                graph=_graph(graph, reference), reference=reference,
                                sums=engine.reference_sums(graph) if reference else {},
                                status=StatusForm())
-    try:
+    with refusal_kept() as refused:
         version = authoring.save_scenario(current_user, scenario, form.yaml.data)
-    except Invalid as exc:
-        return _rejected(form, exc, _editable(slug))
-    db.session.commit()
-    flash(_("Saved as version %(n)s.", n=version.number) if version else _("No changes."), "ok")
-    return redirect(url_for("simulation.edit_scenario", slug=slug))
+        flash(_("Saved as version %(n)s.", n=version.number) if version else _("No changes."),
+              "ok")
+        return redirect(url_for("simulation.edit_scenario", slug=slug))
+    return _rejected(form, refused.error, _editable(slug))
 
 
-def _rejected(form, exc: Invalid, scenario: Scenario | None):
-    db.session.rollback()
+def _rejected(form, exc: DomainError, scenario: Scenario | None):
+    """The editor again (422) after a refused save (rolled back): the problems of the text
+    with the graph as far as it reads, or the refusal on the field it names."""
     problems = getattr(exc, "problems", [])
     if not problems:
         getattr(form, exc.extra.get("field", ""), form.yaml).errors.append(exc.message)
@@ -111,7 +110,6 @@ def scenario_status(slug: str):
     if not form.validate_on_submit():
         abort(400)
     authoring.set_status(current_user, scenario, form.status.data)
-    db.session.commit()
     flash(_("Published.") if scenario.status == "published" else _("Withdrawn to draft."), "ok")
     return redirect(url_for("simulation.edit_scenario", slug=slug))
 

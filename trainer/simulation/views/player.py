@@ -4,7 +4,6 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from trainer.auth.access import roles_required
-from trainer.errors import Conflict, Invalid
 from trainer.extensions import db
 from trainer.simulation import services
 from trainer.simulation.models import Run, ScenarioVersion
@@ -17,6 +16,7 @@ from trainer.simulation.queries import (
 )
 from trainer.simulation.views.blueprint import bp
 from trainer.simulation.views.common import PER_PAGE, chart_for
+from trainer.unit_of_work import refusal_kept
 
 
 @bp.route("/scenarios")
@@ -42,7 +42,6 @@ def scenario(slug: str):
 def start(slug: str):
     scenario = services.playable_scenario(current_user, slug)
     run = services.start_run(current_user, scenario)
-    db.session.commit()
     return redirect(url_for("simulation.run", run_id=run.id))
 
 
@@ -63,13 +62,11 @@ def run(run_id: int):
 @login_required
 def choose(run_id: int):
     run = services.run_to_play(current_user, run_id)
-    try:
+    with refusal_kept() as refused:  # a key not offered (422), a finished run (409)
         services.choose(run, request.form.get("choice", ""))
-    except (Invalid, Conflict) as exc:
-        db.session.rollback()
-        return _run_page(services.run_to_read(current_user, run_id), exc.message), exc.status
-    db.session.commit()
-    return redirect(url_for("simulation.run", run_id=run.id))
+        return redirect(url_for("simulation.run", run_id=run.id))
+    exc = refused.error
+    return _run_page(services.run_to_read(current_user, run_id), exc.message), exc.status
 
 
 @bp.route("/scenarios/<slug>/results")
