@@ -11,7 +11,7 @@ nothing hangs on them (no saved answer, no competition result). Any other duplic
 the upgrade with its ids, for an administrator to resolve (submit one of them) by hand.
 
 Revision ID: a7c9e1f3b5d2
-Revises: cbe20f73d658
+Revises: 06ea110f5796
 Create Date: 2026-12-06 06:10:00
 
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 
 revision = 'a7c9e1f3b5d2'
-down_revision = 'cbe20f73d658'
+down_revision = '06ea110f5796'
 branch_labels = None
 depends_on = None
 
