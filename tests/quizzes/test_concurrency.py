@@ -219,3 +219,65 @@ def test_a_submit_landing_between_a_saves_read_and_its_write(app, auth, users, q
     else:
         assert saved.status_code == 200 and saved.get_json()["saved"] is True
         assert graded[0]["answer"] == "A"
+
+
+def test_the_database_allows_one_open_attempt_per_user_quiz_and_series(app, users, quiz_id):
+    """The partial unique index uq_attempts_open: a second open attempt is refused whatever
+    its number; a submitted one, or another series, does not count."""
+    with app.app_context():
+        row = dict(quiz_id=quiz_id, user_id=users["worker"], questions=[])
+        db.session.add(Attempt(series="quiz", attempt_no=1, **row))
+        db.session.commit()
+        db.session.add(Attempt(series="quiz", attempt_no=2, **row))
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        db.session.add(Attempt(series="practice", attempt_no=1, **row))
+        db.session.execute(sa.update(Attempt).where(Attempt.series == "quiz").values(
+            submitted_at=sa.func.current_timestamp()))
+        db.session.add(Attempt(series="quiz", attempt_no=2, **row))
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt).where(
+            Attempt.submitted_at.is_(None))) == 2
+
+
+def test_a_start_numbering_after_the_winner_returns_the_winners_attempt(app, users, quiz_id,
+                                                                        monkeypatch):
+    """The race gunicorn workers ran into: the loser looked for an open attempt before the
+    winner committed and read the highest number after, so it numbered after the winner's
+    attempt and took a second open one. Now its insert fails on uq_attempts_open (forced here
+    on the first try) and the retry returns the winner's attempt."""
+    with app.app_context():
+        user = db.session.get(User, users["worker"])
+        quiz = db.session.get(Quiz, quiz_id)
+        winner, _created = services.start_attempt(user, quiz)
+        db.session.commit()
+        real, calls = queries.open_attempt, []
+
+        def blind_first(*args):
+            calls.append(args)
+            return None if len(calls) == 1 else real(*args)
+
+        monkeypatch.setattr(queries, "open_attempt", blind_first)
+        loser, created = services.start_attempt(user, quiz)
+        db.session.commit()
+        assert (created, loser.id, len(calls)) == (False, winner.id, 2)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
+
+
+def test_every_start_lost_in_a_row_ends_in_busy(app, users, quiz_id, monkeypatch):
+    """The retry is bounded: a start that never sees the open attempt it keeps losing to
+    gives up after START_TRIES inserts, rolled back to its savepoints, with nothing written."""
+    with app.app_context():
+        user = db.session.get(User, users["worker"])
+        quiz = db.session.get(Quiz, quiz_id)
+        winner, _created = services.start_attempt(user, quiz)
+        db.session.commit()
+        calls = []
+        monkeypatch.setattr(queries, "open_attempt", lambda *args: calls.append(args))
+        with pytest.raises(services.Conflict) as refused:
+            services.start_attempt(user, quiz)
+        db.session.rollback()
+        assert refused.value.code == "busy"
+        assert len(calls) == services.START_TRIES
+        assert db.session.scalars(sa.select(Attempt.id)).all() == [winner.id]

@@ -50,10 +50,12 @@ def server_env(tmp_path):
 def start_server():
     procs = []
 
-    def start(env, workers: int = 2) -> str:
+    def start(env, workers: int = 2, threads: int | None = None) -> str:
         port = free_port()
+        extra = ["--threads", str(threads)] if threads else []
         proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"],
+            [str(BIN / "gunicorn"), "-w", str(workers), *extra, "-b", f"127.0.0.1:{port}",
+             "wsgi:app"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         procs.append(proc)
         base = f"http://127.0.0.1:{port}"

@@ -27,7 +27,14 @@ def entry_for_play(user, comp: Competition) -> Entry:
 
 def start_round(user, comp: Competition, rnd: Round, address: str = "") -> tuple[object, bool]:
     """The entrant's attempt (quiz round) or run (scenario round), created on the first
-    start (True) and returned as it is on a repeat; 409 outside the round's window."""
+    start (True) and returned as it is on a repeat; 409 outside the round's window.
+
+    Concurrency (any number of gunicorn workers and threads): the entrant's result row is
+    created once (its unique constraint; a lost insert reads the winner's row) and then
+    locked until commit, so simultaneous starts of one entrant run one after another: the
+    first starts the attempt or run and attaches it, the others find it attached. The
+    quiz's own partial unique index (one open attempt per user, quiz and series) holds
+    underneath."""
     entry = entry_for_play(user, comp)
     result = scoring.result_for(rnd.id, entry.id)
     if result is not None and (result.attempt_id or result.run_id):
@@ -38,7 +45,7 @@ def start_round(user, comp: Competition, rnd: Round, address: str = "") -> tuple
     if status != "open":
         raise Conflict(_("This round is not open now.") if status == "scheduled"
                        else _("This round has closed."), code=f"round_{status}")
-    result = scoring.result_for(rnd.id, entry.id, create=True)
+    result = lock_result(scoring.result_for(rnd.id, entry.id, create=True).id)
     if result.attempt_id or result.run_id:  # a concurrent start won
         return played(result), False
     result.address = (address or "")[:64]
@@ -46,6 +53,14 @@ def start_round(user, comp: Competition, rnd: Round, address: str = "") -> tuple
     kind.attach(result, attempt_or_run)
     db.session.flush()
     return attempt_or_run, True
+
+
+def lock_result(result_id: int) -> RoundResult:
+    """The result row, re-read and locked for the rest of the transaction."""
+    stmt = (sa.select(RoundResult).where(RoundResult.id == result_id)
+            .options(sa.orm.lazyload("*")).with_for_update(of=RoundResult)
+            .execution_options(populate_existing=True))
+    return db.session.execute(stmt).scalar_one()
 
 
 def played(result: RoundResult):

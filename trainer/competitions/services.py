@@ -29,6 +29,7 @@ from trainer.quizzes.services import submit_attempt
 FIELDS = ("title", "kind", "description", "starts_at", "ends_at", "entry_closes_at",
           "freeze_at", "team_by", "team_size", "visibility", "visible_top", "appeal_hours",
           "eligibility", "honours")
+ENTER_TRIES = 8  # see enter(): under the lock the first try wins
 
 
 def resolve_street(actor, code: str | None) -> Unit | None:
@@ -229,7 +230,17 @@ def grade_open_attempts(comp: Competition) -> int:
 
 def enter(user, comp: Competition) -> tuple[Entry, bool]:
     """The worker's entry (True when new). Entering twice, or ten times at once, makes one
-    entry: the unique constraint decides, and the losers return the winner's entry."""
+    entry, and fifty workers entering at once get fifty numbers, never "busy".
+
+    Concurrency (any number of gunicorn workers and threads): numbers are handed out under
+    the competition's row lock (lock_numbers, FOR NO KEY UPDATE on PostgreSQL; SQLite's BEGIN
+    IMMEDIATE already serialises writers), taken before the entry is looked for again and
+    the highest number read, and held until the request commits. So the next entrant reads
+    a number only after the previous one committed its entry: numbers never collide, and a
+    second entry of the same worker finds the first. The unique constraints on
+    (competition, user) and (competition, number) still decide; should an insert lose to a
+    writer that did not take the lock, the savepoint is rolled back and the number drawn
+    again (bounded)."""
     found = entry_of(comp.id, user.id)
     if found is not None:
         return found, False
@@ -244,7 +255,11 @@ def enter(user, comp: Competition) -> tuple[Entry, bool]:
                         unmet=missing)
     community = community_of(user.unit)
     key = scoring.initial_key(comp)
-    for _attempt in range(8):
+    lock_numbers(comp.id)
+    for _attempt in range(ENTER_TRIES):
+        found = entry_of(comp.id, user.id)
+        if found is not None:  # a concurrent request of the same worker entered first
+            return found, False
         number = 1 + (db.session.scalar(sa.select(sa.func.max(Entry.number)).where(
             Entry.competition_id == comp.id)) or 0)
         entry = Entry(competition_id=comp.id, user_id=user.id, number=number,
@@ -255,13 +270,20 @@ def enter(user, comp: Competition) -> tuple[Entry, bool]:
             with db.session.begin_nested():
                 db.session.add(entry)
         except sa.exc.IntegrityError:
-            found = entry_of(comp.id, user.id)
-            if found is not None:
-                return found, False
-            continue  # another worker took this number: draw the next one
+            continue  # an unlocked writer took the number or entered this worker
         for frozen in (False, True):
             tallies.note(comp.id, entry.street_id, frozen, None, 0)
         redisboard.queue_update(entry)
         scoring.board_changed(comp.id)
         return entry, True
     raise Conflict(_("Please try again."), code="busy")
+
+
+def lock_numbers(comp_id: int) -> None:
+    """Take the competition's row lock until commit: entry numbers are drawn under it.
+    FOR NO KEY UPDATE: entrants queue on it (as does an organiser's change of the
+    competition), while inserts that only reference the competition (their foreign key
+    check takes FOR KEY SHARE) pass. Tallies are written at commit, after it, as in every
+    transaction that changes the competition, so the locks are taken in one order."""
+    db.session.execute(sa.select(Competition.id).where(Competition.id == comp_id)
+                       .with_for_update(key_share=True))

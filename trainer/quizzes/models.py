@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -164,7 +165,9 @@ class Attempt(db.Model):
     """One sitting. ``questions`` is the snapshot it was started with (QuestionData as
     JSON, options in this attempt's order), so later edits never change its grade.
     ``series`` ("quiz", "module", "practice", "competition:<round>") numbers attempts:
-    the unique constraint makes a concurrent second start fail instead of duplicating."""
+    the unique constraint makes a concurrent second start fail instead of duplicating, and
+    the partial unique index ``uq_attempts_open`` allows one open (unsubmitted) attempt per
+    user, quiz and series, however many workers start it at once (services.start_attempt)."""
 
     __tablename__ = "attempts"
     __table_args__ = (
@@ -174,6 +177,9 @@ class Attempt(db.Model):
         CheckConstraint("review IN ('after_submit','after_close','never')", name="review_known"),
         Index("ix_attempts_user_submitted", "user_id", "submitted_at"),
         Index("ix_attempts_quiz_user", "quiz_id", "user_id"),
+        Index("uq_attempts_open", "user_id", "quiz_id", "series", unique=True,
+              sqlite_where=text("submitted_at IS NULL"),
+              postgresql_where=text("submitted_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

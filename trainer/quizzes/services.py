@@ -30,6 +30,7 @@ __all__ = ["accepts_saves", "attempt_json", "grade_overdue",
            "submit_attempt", "upsert_module_quiz"]
 
 MAX_SEQ = 2**53
+START_TRIES = 5  # inserts a start may lose to concurrent ones (see start_attempt)
 OWN_CONTEXTS = ("practice", "quiz", "module")  # reviewed by the quiz's own setting
 MISSING = object()  # no "answer" in the request body
 
@@ -44,28 +45,39 @@ def start_attempt(user, quiz: Quiz, *, context: str = "quiz", round_id: int | No
                   deadline: datetime | None = None,
                   max_attempts: int | None = None) -> tuple[Attempt, bool]:
     """The user's open attempt at ``quiz`` in this context, or a new one (True when
-    created). Conflict beyond the allowed attempts, outside the window, without questions."""
+    created). Conflict beyond the allowed attempts, outside the window, without questions.
+
+    Concurrency (any number of gunicorn workers and threads): the database holds one open
+    attempt per (user, quiz, series) by the partial unique index ``uq_attempts_open``
+    (``submitted_at IS NULL``), beside the unique attempt number. Simultaneous starts all
+    try to insert; the losers' inserts fail (on PostgreSQL after waiting for the winner to
+    commit) in a savepoint, and the retry reads the winner's attempt and returns it. The
+    number used is read before the open attempt, so a start that sees a winner's number
+    also sees its open attempt: a start is never refused "no attempts left" because of a
+    concurrent start of its own. The retry is bounded, but each lost insert means a
+    committed open attempt to return, so it takes one more round at most unless that
+    attempt is submitted in the meantime."""
     series = series_for(context, round_id)
     grade_overdue(user.id)
     limit = max_attempts if max_attempts is not None else quiz.max_attempts
     if context != "competition":
         _check_window(quiz)
-    for _retry in range(3):
+    for _retry in range(START_TRIES):
+        used = db.session.scalar(sa.select(sa.func.max(Attempt.attempt_no)).where(
+            Attempt.user_id == user.id, Attempt.quiz_id == quiz.id,
+            Attempt.series == series)) or 0
         found = queries.open_attempt(user.id, quiz.id, series)
         if found is not None:
             return found, False
-        number = 1 + (db.session.scalar(sa.select(sa.func.max(Attempt.attempt_no)).where(
-            Attempt.user_id == user.id, Attempt.quiz_id == quiz.id,
-            Attempt.series == series)) or 0)
-        if limit and number > limit:
+        if limit and used >= limit:
             raise Conflict(_("You have used all %(n)s attempts at this quiz.", n=limit),
                            code="no_attempts_left")
-        attempt = _new_attempt(user, quiz, context, round_id, series, number, deadline)
+        attempt = _new_attempt(user, quiz, context, round_id, series, used + 1, deadline)
         try:
             with db.session.begin_nested():
                 db.session.add(attempt)
         except sa.exc.IntegrityError:
-            continue  # a concurrent start took this number: return that attempt
+            continue  # a concurrent start won: return its attempt
         withdraw_from_practice(user.id, [entry["id"] for entry in attempt.questions])
         return attempt, True
     raise Conflict(_("Please try again."), code="busy")
