@@ -27,8 +27,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 
-__all__ = ["DATETIME_FORMAT", "FORMULA_STARTS", "csv_bytes", "csv_cell", "quote_for_reader", "unquote_cell",
-           "workbook_bytes", "xlsx_cell", "xlsx_row"]
+__all__ = ["DATETIME_FORMAT", "FORMULA_STARTS", "csv_bytes", "csv_cell", "quote_for_reader",
+           "unquote_cell", "workbook_bytes", "xlsx_cell", "xlsx_row"]
 
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 FORMULA_STARTS = "=+-@\t\r＝＋－＠"

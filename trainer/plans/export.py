@@ -13,7 +13,6 @@ from trainer.plans.services import department_names
 from trainer.spreadsheets import workbook_bytes
 
 
-
 def _local(moment: datetime) -> datetime:
     """A stored (UTC) time as the naive local time a date cell shows (.xlsx has no zones)."""
     return moment.astimezone(local_zone()).replace(tzinfo=None)
