@@ -11,7 +11,30 @@ from trainer.quizzes.items import NumericAnswer, QuestionData
 def test_plain_prefix_on_the_question_text_makes_it_plain_text():
     assert only_question("[plain]1*2*3 = 6{T}").markup == "plain"
     assert only_question("[markdown]1*2*3 = 6{T}").markup == "markdown"
-    assert only_question("1*2*3 = 6{=[plain]a ~b}").markup == "markdown"
+    assert only_question("[html]1*2*3 = 6{T}").markup == "markdown"
+    assert only_question("1*2*3 = 6{=[markdown]a ~b}").markup == "plain"
+
+
+def test_moodle_text_is_plain_unless_the_question_says_markdown():
+    # as Moodle writes a bank: no format prefix, an option starting with "#" (escaped)
+    question = only_question("下列哪项是第一步？\n先确认安全{=\\# 1 拨打110 ~* 自行处置}")
+    assert question.markup == "plain"
+    assert [o.text for o in question.options] == ["# 1 拨打110", "* 自行处置"]
+    from trainer.quizzes.bank import _render
+
+    stem, options, _ = _render(question)
+    assert stem == "<p>下列哪项是第一步？<br>先确认安全</p>"
+    assert options == ["# 1 拨打110", "* 自行处置"]  # text, not a heading or a list
+    assert "<h1" not in "".join(options)
+
+
+def test_export_keeps_the_format_on_the_question():
+    marked = QuestionData("short", "**粗体**", accepted=["x"], markup="markdown")
+    plain = QuestionData("short", "# 不是标题", accepted=["x"], markup="plain")
+    assert dump_gift([marked]).startswith("[markdown]**粗体**{")
+    assert dump_gift([plain]).startswith("\\# 不是标题{")
+    assert only_question(dump_gift([plain])).markup == "plain"
+    assert only_question(dump_gift([marked])).markup == "markdown"
 
 
 def test_short_answer_feedback_is_kept_per_answer():

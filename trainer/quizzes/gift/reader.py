@@ -47,7 +47,10 @@ def parse_gift(text: str) -> tuple[list[QuestionData], list[ImportProblem]]:
 def _read(block: Block, category: str) -> QuestionData:
     text = Text.decode("\n".join(line for _, line in block.lines)).strip()
     title, text = _title(text)
-    markup = "plain" if text.mask.startswith("[plain]") else "markdown"  # Moodle's FORMAT_PLAIN
+    # Moodle's text is plain unless the question says otherwise: "# 1" or "*" in a Moodle
+    # bank is text, not a heading or emphasis. [html] text is read as Markdown (which keeps
+    # inline HTML out: the renderer sanitises it) rather than shown with its tags.
+    markup = "markdown" if text.mask.startswith(("[markdown]", "[html]")) else "plain"
     stem, answer = _split_answer(text)
     explanation = ""
     if (at := answer.mask.rfind("####")) >= 0:

@@ -35,8 +35,9 @@ def _write(question: QuestionData) -> str:
         if explanation:
             lines.append(f"####{explanation}")
         body = prefix + "\n" + "".join(f"\t{line}\n" for line in lines)
-    stem = "[plain]" + question.stem.translate(_ESCAPE) if question.markup == "plain" \
-        else _out(question.stem)
+    # the format is said on the question, as Moodle's own export does: plain is the default
+    stem = "[markdown]" + question.stem.translate(_ESCAPE) if question.markup == "markdown" \
+        else _out(question.stem, "[plain]")
     text = f"{head}{stem}{{{body}}}\n"
     return f"// {tags}\n{text}" if tags else text
 
@@ -57,12 +58,12 @@ def _tag_text(tag: str) -> str:
     return tag.replace("\n", " ").replace("]", "\\]")
 
 
-def _out(text: str) -> str:
-    """Escaped text. A [markdown] prefix (dropped on import) protects a start that would
+def _out(text: str, prefix: str = "[markdown]") -> str:
+    """Escaped text. A format prefix (dropped on import) protects a start that would
     read as a format, a comment or a byte order mark."""
     text = text.translate(_ESCAPE)
     guard = FORMAT.match(text) or text.startswith(("//", "\ufeff"))
-    return "[markdown]" + text if guard else text
+    return prefix + text if guard else text
 
 
 def _weighted(marker: str, fraction: float, default: float, text: str) -> str:
