@@ -52,8 +52,9 @@ EXPECTED_FEATURES = [
         title="多选", category=BASICS, partial=True),
     QuestionData(
         "multiple", "哪些是应急物资？",
-        options=[Option("A", "手电", 0.3333333), Option("B", "口罩", 0.3333333),
-                 Option("C", "饮用水", 0.3333334), Option("D", "玩具", 0.0)],
+        # Moodle's five-decimal thirds (33.33333, 33.33334) are read as exact thirds
+        options=[Option("A", "手电", 1 / 3), Option("B", "口罩", 1 / 3),
+                 Option("C", "饮用水", 1 / 3), Option("D", "玩具", 0.0)],
         category=BASICS, tags=["应急"], points=2.0, partial=False),
     QuestionData(
         "truefalse", "网格员可以代替居民签字。", truth=False,

@@ -5,7 +5,7 @@ import pytest
 
 from tests.quizzes.test_gift import only_question
 from trainer.quizzes.gift import dump_gift
-from trainer.quizzes.items import NumericAnswer, QuestionData
+from trainer.quizzes.items import NumericAnswer, Option, QuestionData
 
 
 def test_plain_prefix_on_the_question_text_makes_it_plain_text():
@@ -69,3 +69,25 @@ def test_dump_writes_categories_under_course_top_and_refuses_the_root_name():
 def test_dump_refuses_short_answer_feedback_that_would_read_as_matching():
     with pytest.raises(ValueError, match="->"):
         dump_gift([QuestionData("short", "题", accepted=["a"], accepted_feedback=["x->y"])])
+
+
+def test_export_writes_only_weights_moodle_accepts():
+    thirds = [Option(key, text, 1 / 3) for key, text in zip("ABC", ["手电", "口罩", "饮用水"],
+                                                             strict=True)]
+    question = QuestionData("multiple", "哪些是应急物资？",
+                            options=[*thirds, Option("D", "玩具", -1 / 3)])
+    text = dump_gift([question])
+    assert "~%33.33333%手电" in text and "~%-33.33333%玩具" in text
+    assert "33.333333333" not in text
+    assert only_question(text).options == question.options  # read back as exact thirds
+    sixth = QuestionData("numerical", "题", numeric=[NumericAnswer(1.0, 0.0, 1.0),
+                                                     NumericAnswer(2.0, 0.0, 1 / 6)])
+    assert "=%16.66667%2" in dump_gift([sixth])
+    odd = QuestionData("multiple", "题", options=[Option("A", "甲", 0.35), Option("B", "乙", 0.65)])
+    with pytest.raises(ValueError, match="不在 Moodle 接受的取值之内"):
+        dump_gift([odd])
+
+
+def test_moodle_weights_are_read_with_their_exact_fraction():
+    question = only_question("选？{~%83.33333%甲 ~%16.66667%乙 ~%-100%丙}")
+    assert [o.fraction for o in question.options] == [5 / 6, 1 / 6, -1.0]

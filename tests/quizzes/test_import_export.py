@@ -156,6 +156,14 @@ def test_gift_export_imports_back_equal(app, client, auth, users, imported):
     assert sorted(exported, key=lambda q: q.stem) == sorted(original, key=lambda q: q.stem)
 
 
+def test_gift_export_downloads_as_a_text_file_for_moodles_picker(client, auth, users, imported):
+    auth.login("trainer")
+    resp = client.get("/bank/export?format=gift")
+    assert resp.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert resp.headers["Content-Disposition"].endswith(".txt")
+    assert "[markdown]" in resp.get_data(as_text=True)  # the format is kept per question
+
+
 def test_xlsx_export_of_a_filter_imports_back_and_neutralises_formulas(app, client, auth,
                                                                        users, runner):
     runner.invoke(args=["questions", "import", str(FIXTURES / "good.csv")])

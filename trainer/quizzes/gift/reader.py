@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from trainer.quizzes.gift.lexer import Block, Problem, Text, blocks, category_path
+from trainer.quizzes.gift.lexer import Block, Problem, Text, blocks, category_path, moodle_grade
 from trainer.quizzes.items import (
     DEFAULT_DIFFICULTY,
     KEYS,
@@ -125,6 +125,8 @@ def _weight(text: Text) -> tuple[float | None, Text]:
     if not found:
         return None, text
     weight = fraction_of(found.group(1))
+    if grade := moodle_grade(weight):  # "33.33333" is Moodle's third: read it as one
+        weight = grade[1]
     if not -1 <= weight <= 1:
         raise Problem(_("Weight “%(weight)s” must lie between -100%% and 100%%.",
                         weight=found.group(0)))

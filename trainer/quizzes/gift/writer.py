@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from trainer.quizzes.gift.lexer import FORMAT, category_line
+from trainer.quizzes.gift.lexer import FORMAT, category_line, moodle_grade
 from trainer.quizzes.items import DEFAULT_DIFFICULTY, QuestionData, number_text, percent_text
+from trainer.quizzes.parse_messages import message
 
 __all__ = ["dump_gift"]
 
@@ -68,8 +69,20 @@ def _out(text: str, prefix: str = "[markdown]") -> str:
 
 def _weighted(marker: str, fraction: float, default: float, text: str) -> str:
     if fraction != default or text.startswith("%"):  # a leading % would read as a weight
-        marker += f"%{percent_text(fraction)}%"
+        marker += f"%{_moodle_percent(fraction)}%"
     return marker + text
+
+
+def _moodle_percent(fraction: float) -> str:
+    """The weight as one of the grades Moodle's importer accepts; any other is refused
+    (Moodle would refuse the whole question)."""
+    grade = moodle_grade(fraction)
+    if grade is None:
+        raise ValueError(message(
+            "the weight %(weight)s%% is not one Moodle accepts (100, 90, 83.33333, 80, 75, 70, "
+            "66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, "
+            "10, 5, 0 or their negatives)", weight=percent_text(fraction)))
+    return grade[0]
 
 
 def _feedback(text: str) -> str:

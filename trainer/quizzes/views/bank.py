@@ -48,7 +48,7 @@ def export():
     questions = db.session.scalars(queries.filtered_questions(current_user, filters())
                                    .limit(EXPORT_LIMIT)).all()
     data, mimetype, ext = bank.export_questions(questions, fmt)
-    return Response(data, mimetype=mimetype, headers={
+    return Response(data, content_type=mimetype, headers={  # the charset is in it already
         "Content-Disposition": f"attachment; filename=questions.{ext}"})
 
 
