@@ -102,6 +102,8 @@ class ImportProblem:
     line: int
     start: str
     message: str
+    skipped: bool = False  # a question of a type the site has not (essay, ...): left out
+
 
     def __str__(self) -> str:
         where = f"（{self.start}）" if self.start else ""

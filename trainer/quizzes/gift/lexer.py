@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from trainer.quizzes.items import snippet
 
-__all__ = ["FORMAT", "MOODLE_GRADES", "Block", "Problem", "Text", "blocks", "category_line",
-           "category_path", "moodle_grade"]
+__all__ = ["FORMAT", "MOODLE_GRADES", "Block", "Problem", "Text", "Unsupported", "blocks",
+           "category_line", "category_path", "moodle_grade"]
 
 # The grades Moodle's question import accepts (question_bank::fraction_options_full), as
 # Moodle writes them, with the exact fraction each stands for; negatives too.
@@ -41,6 +41,11 @@ ROOT = "top"
 
 class Problem(Exception):
     """One question cannot be imported; the message is for the trainer."""
+
+
+class Unsupported(Problem):
+    """A question of a type the site has no equivalent for (essay, matching, description):
+    it is skipped, and the rest of a Moodle bank can still be imported."""
 
 
 @dataclass(frozen=True)

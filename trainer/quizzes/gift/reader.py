@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from trainer.quizzes.gift.lexer import Block, Problem, Text, blocks, category_path, moodle_grade
+from trainer.quizzes.gift.lexer import (
+    Block,
+    Problem,
+    Text,
+    Unsupported,
+    blocks,
+    category_path,
+    moodle_grade,
+)
 from trainer.quizzes.items import (
     DEFAULT_DIFFICULTY,
     KEYS,
@@ -40,7 +48,8 @@ def parse_gift(text: str) -> tuple[list[QuestionData], list[ImportProblem]]:
         try:
             questions.append(_read(block, category))
         except Problem as problem:
-            problems.append(ImportProblem(block.lines[0][0], block.start, str(problem)))
+            problems.append(ImportProblem(block.lines[0][0], block.start, str(problem),
+                                          skipped=isinstance(problem, Unsupported)))
     return questions, problems
 
 
@@ -81,7 +90,7 @@ def _split_answer(text: Text) -> tuple[str, Text]:
     opening, closing = text.mask.find("{"), text.mask.find("}")
     opened, closed = text.mask.count("{"), text.mask.count("}")
     if opened == closed == 0:
-        raise Problem(_("Unsupported question type: description (no “{…}” answer part)."))
+        raise Unsupported(_("Unsupported question type: description (no “{…}” answer part)."))
     if opened != closed or closing < opening:
         raise Problem(_("Unmatched braces: write “{” and “}” in question text as “\\{” and “\\}”."))
     if opened > 1:
@@ -97,13 +106,13 @@ def _reader(answer: Text) -> Callable[[Text], dict]:
     """The reader for the question type, told from the answers as Moodle does."""
     mask = answer.mask
     if not mask:
-        raise Problem(_("Unsupported question type: essay."))
+        raise Unsupported(_("Unsupported question type: essay."))
     if mask.startswith("#"):
         return _read_numerical
     if "~" in mask:
         return _read_choice
     if "=" in mask and "->" in mask:
-        raise Problem(_("Unsupported question type: matching."))
+        raise Unsupported(_("Unsupported question type: matching."))
     head = answer.split("#", 1)[0].strip().raw.upper()
     return _read_truefalse if head in _TRUE + _FALSE else _read_short
 

@@ -167,6 +167,7 @@ def import_upload():
                                  form_department(form))
     problems = imports.problems_of(draft)
     return render_template("quizzes/import.html", form=form, draft=draft, problems=problems,
+                           skipped=imports.skipped_of(draft), listed=imports.all_problems(draft),
                            confirm=ConfirmForm()), 422 if problems else 200
 
 
