@@ -91,3 +91,25 @@ def test_export_writes_only_weights_moodle_accepts():
 def test_moodle_weights_are_read_with_their_exact_fraction():
     question = only_question("选？{~%83.33333%甲 ~%16.66667%乙 ~%-100%丙}")
     assert [o.fraction for o in question.options] == [5 / 6, 1 / 6, -1.0]
+
+
+def test_partial_credit_short_answers_are_read_with_their_credit():
+    question = only_question("报警电话是多少？{=%50%一一零#意思对，写数字更好 =%100%110}")
+    assert question.accepted == ["一一零", "110"]
+    assert question.accepted_credit == [0.5, 1.0]
+    assert question.accepted_feedback == ["意思对，写数字更好", ""]
+    assert only_question("报警电话？{=110 =%50%幺幺零}").accepted_credit == [1.0, 0.5]
+    assert only_question("报警电话？{=110 =一一零}").accepted_credit == []
+    # written back with the credit, and read back equal
+    assert "=%50%一一零" in dump_gift([question])
+    assert only_question(dump_gift([question])) == question
+
+
+def test_partial_credit_short_answer_is_graded_with_its_credit():
+    from trainer.quizzes.grading import correct_answer, grade
+
+    question = only_question("报警电话是多少？{=%50%一一零 =110}")
+    assert correct_answer(question) == "110"
+    assert grade(question, "110") == 1.0
+    assert grade(question, "一一零") == 0.5
+    assert grade(question, "120") == 0.0

@@ -37,7 +37,8 @@ from trainer.quizzes.sheets import (
 )
 
 BODY_FIELDS = ("options", "truth", "accepted", "numeric", "partial", "feedback_true",
-               "feedback_false", "accepted_feedback", "feedback_other", "markup")
+               "feedback_false", "accepted_feedback", "feedback_other", "markup",
+               "accepted_credit")
 FORMATS = {".gift": "gift", ".txt": "gift", ".xlsx": "xlsx", ".csv": "csv"}
 
 

@@ -190,19 +190,23 @@ def _read_truefalse(answer: Text) -> dict:
 
 
 def _read_short(answer: Text) -> dict:
-    accepted, feedback = [], []
+    accepted, feedback, credits = [], [], []
     for _marker, text in _answers(answer, "="):
         weight, text = _weight(text)
-        if weight not in (None, 1):
-            raise Problem(_("Short-answer questions accept only full-credit answers, not partial "
-                            "credit such as “%(example)s”.", example="=%50%"))
+        weight = 1.0 if weight is None else weight
+        if weight < 0:
+            raise Problem(_("Weights of a short-answer question cannot be negative."))
         text, comment = _comment(text)
         if not text:
             raise Problem(_("An answer of the short-answer question is empty."))
         accepted.append(text)
         feedback.append(comment)
+        credits.append(weight)  # Moodle's "=%50%答案": half credit for that answer
+    if 1 not in credits:
+        raise Problem(_("The right answer is missing (an answer with full credit is needed)."))
     return {"type": "short", "accepted": accepted,
-            "accepted_feedback": feedback if any(feedback) else []}
+            "accepted_feedback": feedback if any(feedback) else [],
+            "accepted_credit": credits if any(c != 1 for c in credits) else []}
 
 
 def _read_numerical(answer: Text) -> dict:

@@ -103,8 +103,10 @@ def _short(question: QuestionData) -> tuple[str, list[str]]:
     if any("->" in text for text in [*question.accepted, *question.accepted_feedback]):
         raise ValueError(f"GIFT cannot hold a short answer containing '->': {question.stem!r}")
     feedback = [*question.accepted_feedback, *[""] * len(question.accepted)]
-    return "", [_weighted("=", 1.0, 1.0, _out(text)) + _feedback(comment)
-                for text, comment in zip(question.accepted, feedback, strict=False)]
+    credits = [*question.accepted_credit, *[1.0] * len(question.accepted)]
+    return "", [_weighted("=", credit, 1.0, _out(text)) + _feedback(comment)
+                for text, comment, credit in zip(question.accepted, feedback, credits,
+                                                 strict=False)]
 
 
 def _numerical(question: QuestionData) -> tuple[str, list[str]]:
