@@ -64,6 +64,9 @@ class Config:
     PER_PAGE = 20
     # Trust X-Forwarded-For from this many proxies (0: use the socket address).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # The right-hand side of calendar event UIDs (session-<id>@<domain>): fixed, so that a
+    # feed fetched through another host name or port names the same events (RFC 5545 UID).
+    CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "grid-trainer.local")
 
 
 class DevelopmentConfig(Config):

@@ -75,3 +75,41 @@ def test_xlsx_drops_characters_xml_cannot_hold_and_leaves_blank_cells_empty():
     sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes(
         [("S", ["h"], [["a\x01b", ""]])])))["S"]
     assert sheet["A2"].value == "ab" and sheet["B2"].value is None
+
+
+def test_datetimes_are_date_cells_and_zoned_ones_are_refused():
+    from datetime import UTC, datetime
+
+    from trainer.spreadsheets import DATETIME_FORMAT
+
+    data = workbook_bytes([("s", ["时间"], [[datetime(2026, 4, 8, 9, 30)]])])
+    cell = openpyxl.load_workbook(io.BytesIO(data)).active["A2"]
+    assert cell.is_date and cell.value == datetime(2026, 4, 8, 9, 30)
+    assert cell.number_format == DATETIME_FORMAT
+    with pytest.raises(ValueError):
+        workbook_bytes([("s", ["时间"], [[datetime(2026, 4, 8, 1, 30, tzinfo=UTC)]])])
+
+
+def test_every_export_goes_through_this_module():
+    """One neutraliser: no other module writes CSV itself, and a module that builds a
+    workbook fills it only through ``xlsx_row`` (never raw ``append`` of a list)."""
+    import re
+    from pathlib import Path
+
+    import trainer
+
+    root = Path(trainer.__file__).parent
+    writers, books = [], []
+    for path in sorted(root.rglob("*.py")):
+        name = str(path.relative_to(root))
+        text = path.read_text("utf-8")
+        if name == "spreadsheets.py":
+            continue
+        if re.search(r"csv\.(writer|DictWriter)\(", text):
+            writers.append(name)
+        if re.search(r"Workbook\(", text):
+            books.append(name)
+            assert "xlsx_row" in text, name
+            assert not re.search(r"\.append\(\s*\[", text), name
+    assert writers == []
+    assert books == ["quizzes/sheets/writer.py"]

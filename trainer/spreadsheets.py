@@ -8,7 +8,8 @@ Flask, no database.
 - In ``.csv`` a program guesses each cell's type, so text starting with a character that
   starts a formula or a command (``= + - @``, a tab, a carriage return, or the full-width
   ``＝ ＋ － ＠`` that some programs fold into them) gets a leading apostrophe.
-- Numbers (and None) are written as they are.
+- Numbers (and None) are written as they are; a (naive, local) datetime is a real date
+  cell with the number format ``DATETIME_FORMAT``, so a spreadsheet sorts and filters it.
 
 Readers of our own files undo the apostrophe with ``unquote_cell``; text that already
 starts with apostrophes before such a character gets one more, so that round trip is exact.
@@ -20,14 +21,16 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 
-__all__ = ["FORMULA_STARTS", "csv_bytes", "csv_cell", "quote_for_reader", "unquote_cell",
-           "workbook_bytes", "xlsx_cell", "xlsx_row"]
+__all__ = ["DATETIME_FORMAT", "FORMULA_STARTS", "csv_bytes", "csv_cell", "quote_for_reader",
+           "unquote_cell", "workbook_bytes", "xlsx_cell", "xlsx_row"]
 
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 FORMULA_STARTS = "=+-@\t\r＝＋－＠"
 _CLASS = "[" + re.escape(FORMULA_STARTS) + "]"
 _NEEDS_QUOTE = re.compile("'*" + _CLASS)  # could run as a formula, or looks quoted already
@@ -64,7 +67,14 @@ def csv_bytes(rows: Iterable[Iterable]) -> bytes:
 def xlsx_cell(sheet, value) -> Cell:
     """A cell for ``sheet.append`` (normal or write-only sheets): text as a typed string,
     never a formula (characters XML cannot hold are dropped, "" is a blank cell); other
-    values as they are."""
+    values as they are; a datetime (naive, in the time the reader should see: .xlsx has no
+    zones) as a date cell shown as ``DATETIME_FORMAT``."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            raise ValueError("an .xlsx date cannot hold a time zone: convert to local time")
+        cell = Cell(sheet, row=1, column=1, value=value)
+        cell.number_format = DATETIME_FORMAT
+        return cell
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value) or None  # a blank cell stays empty
     if not isinstance(value, str):

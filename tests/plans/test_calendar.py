@@ -33,7 +33,7 @@ def test_feed_lists_my_sessions_without_login(app, client, auth, users):
     assert "SUMMARY:我的场次" in text and "别人的场次" not in text
     with app.app_context():
         starts = db.session.get(TrainingSession, mine).starts_at
-    assert f"UID:session-{mine}@localhost" in text
+    assert f"UID:session-{mine}@grid-trainer.local" in text
     assert starts.strftime("DTSTART:%Y%m%dT%H%M%SZ") in text
     with app.app_context():
         (feed,) = db.session.scalars(sa.select(CalendarFeed)).all()
@@ -92,3 +92,18 @@ def test_my_sessions_shows_upcoming_and_past_with_attendance(app, client, auth, 
     assert "即将开始的培训" in upcoming and "已结束的培训" in past_part
     assert "Present" in past_part and "别的网格" not in html
     assert "Create a calendar link" in html
+
+
+def test_event_uids_do_not_depend_on_the_host_that_served_the_feed(app, client, auth, users):
+    start = utcnow().replace(microsecond=0) + timedelta(days=1)
+    mine = factories.session_at(app, start, title="我的场次", audience={"grids": ["S1-C1-G1"]})
+    path = _feed_url(client, auth)
+    uids = []
+    for base in ("http://localhost", "http://10.0.0.5:8080", "https://grid.example"):
+        text = client.get(path, base_url=base).get_data(as_text=True)
+        uids.append(re.findall(r"^UID:(.*)\r$", text, re.M))
+    assert uids[0] == [f"session-{mine}@grid-trainer.local"]
+    assert uids[1] == uids[0] and uids[2] == uids[0]
+    app.config["CALENDAR_UID_DOMAIN"] = "train.example.gov.cn"
+    text = client.get(path, base_url="http://other:9000").get_data(as_text=True)
+    assert f"UID:session-{mine}@train.example.gov.cn" in text

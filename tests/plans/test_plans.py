@@ -253,6 +253,21 @@ def test_export_writes_a_calc_payload_as_text(app, client, auth, users):
     assert (title.value, title.data_type) == (CALC, "s")
 
 
+def test_export_writes_times_as_local_date_cells(app, client, auth, users):
+    plan = factories.make_plan(app)
+    starts = datetime(2026, 4, 8, 9, 30, tzinfo=LOCAL)
+    factories.make_session(app, plan, starts, title="调解实务")
+    auth.login("trainer")
+    sessions = load_workbook(BytesIO(client.get(f"/plans/{plan}/export.xlsx").data)).worksheets[1]
+    header = [c.value for c in sessions[1]]
+    start_cell = sessions.cell(row=2, column=header.index("开始时间") + 1)
+    end_cell = sessions.cell(row=2, column=header.index("结束时间") + 1)
+    assert start_cell.is_date and end_cell.is_date
+    assert start_cell.number_format == end_cell.number_format == "yyyy-mm-dd hh:mm"
+    assert start_cell.value == datetime(2026, 4, 8, 9, 30)  # local wall time, not UTC 01:30
+    assert end_cell.value > start_cell.value
+
+
 def test_worker_cannot_open_plan_pages(client, auth, plan):
     auth.login("worker")
     assert client.get("/plans").status_code == 403

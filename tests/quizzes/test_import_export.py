@@ -44,7 +44,7 @@ def test_cli_prints_every_gift_problem_with_its_line_and_stores_nothing(app, run
     assert result.exit_code != 0
     for line, message in ERRORS:
         assert re.search(rf"errors\.gift: 第{line}行.*{re.escape(message)}", result.output)
-    assert "13 problems; nothing was imported" in result.output
+    assert "10 problems; nothing was imported" in result.output
     assert count(app) == 0 and count(app, QuestionBank) == 0
 
 
@@ -156,6 +156,14 @@ def test_gift_export_imports_back_equal(app, client, auth, users, imported):
     assert sorted(exported, key=lambda q: q.stem) == sorted(original, key=lambda q: q.stem)
 
 
+def test_gift_export_downloads_as_a_text_file_for_moodles_picker(client, auth, users, imported):
+    auth.login("trainer")
+    resp = client.get("/bank/export?format=gift")
+    assert resp.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert resp.headers["Content-Disposition"].endswith(".txt")
+    assert "[markdown]" in resp.get_data(as_text=True)  # the format is kept per question
+
+
 def test_xlsx_export_of_a_filter_imports_back_and_neutralises_formulas(app, client, auth,
                                                                        users, runner):
     runner.invoke(args=["questions", "import", str(FIXTURES / "good.csv")])
@@ -210,3 +218,36 @@ def test_the_bank_export_writes_a_calc_payload_as_text(app, client, auth, users,
         client.get("/bank/export?format=xlsx").get_data())).active
     stem = {c.value: c for c in (row[1] for row in sheet.iter_rows(min_row=2))}[calc]
     assert stem.data_type == "s"  # a text cell, shown as typed
+
+
+MOODLE_SKIPPED = [(13, "不支持的题型：问答题"), (17, "不支持的题型：匹配题"),
+                  (25, "不支持的题型：说明文字（没有“{…}”答案部分）")]
+
+
+def test_unsupported_moodle_questions_are_skipped_not_blocking(app, client, auth, users):
+    questions, problems = parse_gift((FIXTURES / "moodle_bank.txt").read_text("utf-8"))
+    assert [q.title for q in questions] == ["首要职责", "报警电话"]
+    assert [(p.line, p.skipped) for p in problems] == [(line, True) for line, _ in MOODLE_SKIPPED]
+    auth.login("trainer")
+    resp = upload(auth, FIXTURES / "moodle_bank.txt", bank="Moodle题库")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "将跳过 3 道题" in html
+    cells = re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>", html)
+    assert [(int(line), message) for line, _start, message in cells] == [
+        (line, message) for line, message in MOODLE_SKIPPED]
+    assert "谈谈你对网格化管理的认识" in cells[0][1]
+    action = re.search(r'action="(/bank/import/[^"]+)"', html).group(1)
+    assert auth.post(action, page="/bank/import").status_code == 302
+    with app.app_context():
+        assert sorted(q.title for q in db.session.scalars(sa.select(Question))) == [
+            "报警电话", "首要职责"]
+
+
+def test_cli_imports_the_rest_of_a_moodle_bank_and_names_what_it_skipped(app, runner, org):
+    result = runner.invoke(args=["questions", "import", str(FIXTURES / "moodle_bank.txt"),
+                                 "--bank", "Moodle"])
+    assert result.exit_code == 0, result.output
+    skipped = "第13行（::谈认识::[html]谈谈你对网格化管理的认识。{}）：不支持的题型：问答题"
+    assert skipped + " (skipped)" in result.output
+    assert count(app) == 2

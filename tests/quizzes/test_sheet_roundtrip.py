@@ -64,7 +64,8 @@ def test_answers_weights_and_feedback_line_up_for_numbers_and_texts():
     ({"题型": "单选", "选项A": "a", "选项B": "b", "答案": "A", "权重": "100|半"}, "百分数"),
     ({"题型": "单选", "选项A": "a", "选项B": "b", "答案": "A", "权重": "100|0|0"}, "比选项"),
     ({"题型": "数值", "答案": "3|4", "权重": "50|50"}, "缺少正确答案"),
-    ({"题型": "填空", "答案": "a", "权重": "50"}, "只支持满分"),
+    ({"题型": "填空", "答案": "a", "权重": "50"}, "需要一个满分答案"),
+    ({"题型": "填空", "答案": "a|b", "权重": "100|-50"}, "不能为负数"),
     ({"题型": "判断", "答案": "对", "反馈": "a|b|c"}, "比判断题"),
     ({"题型": "判断", "答案": "对", "其他答案反馈": "x"}, "只有数值题"),
     ({"题型": "单选", "选项A": "a", "选项B": "b", "答案": "A", "部分得分": "是"}, "只有多选题"),
@@ -169,3 +170,13 @@ def test_dump_keeps_the_design_columns_first_and_unchanged():
     header = next(csv.reader(io.StringIO(dump_csv([]).decode("utf-8-sig"))))
     assert header[:13] == ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F",
                            "答案", "解析", "难度", "分类", "能力"]
+
+
+def test_partial_credit_short_answers_survive_the_spreadsheet():
+    from trainer.quizzes.items import QuestionData
+    from trainer.quizzes.sheets import dump_xlsx, parse_xlsx
+
+    question = QuestionData("short", "报警电话是多少？", accepted=["110", "一一零"],
+                            accepted_credit=[1.0, 0.5], markup="plain")
+    questions, problems = parse_xlsx(dump_xlsx([question]))
+    assert problems == [] and questions[0].accepted_credit == [1.0, 0.5]

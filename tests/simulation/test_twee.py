@@ -143,12 +143,20 @@ def test_start_passage_that_is_an_ending_is_refused():
 def test_effect_tag_out_of_range_is_refused_without_a_crash():
     huge = "9" * 5000
     assert problems_of(f":: Start\n[[End]]\n:: End [mediation+{huge} ending:success]\n") == [
-        f"s.twee: passage 'End': tag 'mediation+{huge[:30]}…': an effect lies between -10 and 10"
+        f"s.twee: passage 'End': 标签 'mediation+{huge[:30]}…'：效果值须在 -10 到 10 之间。"
     ]
-    assert problems_of(":: Start\n[[End]]\n:: End [mediation+11 ending:success]\n") == [
-        "s.twee: passage 'Start', link 'end': effect 'mediation' must be between -10 and 10, "
-        "not 11"
+
+
+def test_effect_tag_out_of_range_is_told_at_the_passage_carrying_it():
+    text = (":: Start\n[[调解->Mediate]]\n[[回避->Mediate]]\n"
+            ":: Mediate [mediation+15]\n[[End]]\n:: End [ending:success]\n")
+    assert problems_of(text) == [
+        "s.twee: passage 'Mediate': 标签 'mediation+15'：效果值须在 -10 到 10 之间。"
     ]
+    assert problems_of(":: Start\n[[End]]\n:: End [mediation-11 ending:success]\n") == [
+        "s.twee: passage 'End': 标签 'mediation-11'：效果值须在 -10 到 10 之间。"
+    ]
+    assert twee(":: Start\n[[End]]\n:: End [mediation-10 ending:success]\n")[1] == []
 
 
 def test_missing_link_target_is_reported_by_passage():
@@ -159,7 +167,8 @@ def test_missing_link_target_is_reported_by_passage():
 
 def test_cycle_and_dead_end_are_reported_by_passage():
     assert problems_of(":: Start\n[[A]]\n:: A\n[[Start]]\n[[B]]\n:: B\nstuck\n") == [
-        "s.twee: passage 'B': dead end: no links and no ending",
+        "s.twee: passage 'B': 死胡同：这个段落既没有链接，也没有结局。若故事在此结束，请给段落加上"
+        "标签 ending:success、ending:partial 或 ending:failure。",
         "s.twee: passage 'Start' -> 'A' -> 'Start': cycle",
     ]
 
@@ -234,4 +243,21 @@ def test_html_start_passage_that_is_an_ending_is_refused():
     assert [str(p) for p in problems] == [
         "x.html: passage 'A': the start passage is an ending ('success'); a run must offer a "
         "first link"
+    ]
+
+
+def test_twine_html_dead_end_names_the_ending_tag():
+    html = (
+        '<tw-storydata name="走访" startnode="1" format="Harlowe" format-version="3.3.8">'
+        '<tw-passagedata pid="1" name="入户" tags="" position="100,100" size="100,100">'
+        "敲门无人应答。[[留下联系卡]]</tw-passagedata>"
+        '<tw-passagedata pid="2" name="留下联系卡" tags="" position="250,100" size="100,100">'
+        "卡片塞进门缝。</tw-passagedata>"
+        "</tw-storydata>"
+    )
+    scenario, problems = parse_twine_html(html, "visit.html", "visit")
+    assert scenario is None
+    assert [str(p) for p in problems] == [
+        "visit.html: passage '留下联系卡': 死胡同：这个段落既没有链接，也没有结局。若故事在此结束，"
+        "请给段落加上标签 ending:success、ending:partial 或 ending:failure。"
     ]

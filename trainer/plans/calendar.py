@@ -64,12 +64,13 @@ def feed_sessions(user, now: datetime) -> list[TrainingSession]:
     return list(db.session.scalars(stmt).unique())
 
 
-def feed_text(user, host: str, url_for_session, now: datetime | None = None) -> str:
-    """The user's sessions as an iCalendar document."""
+def feed_text(user, uid_domain: str, url_for_session, now: datetime | None = None) -> str:
+    """The user's sessions as an iCalendar document; event UIDs are
+    ``session-<id>@<uid_domain>`` whatever host served the feed, so they never change."""
     now = now or utcnow()
     events = [
         ical.Event(
-            uid=f"session-{s.id}@{host}", starts_at=s.starts_at, ends_at=s.ends_at,
+            uid=f"session-{s.id}@{uid_domain}", starts_at=s.starts_at, ends_at=s.ends_at,
             summary=s.title, location=s.place or s.online_url,
             description=_description(s), url=url_for_session(s), modified=s.updated_at)
         for s in feed_sessions(user, now)

@@ -1,8 +1,10 @@
 """A plan as an .xlsx workbook: the plan sheet and the sessions sheet."""
 
-from flask_babel import format_datetime
+from datetime import datetime
+
 from flask_babel import gettext as _
 
+from trainer.localtime import local_zone
 from trainer.org.scope import competency_label
 from trainer.plans.audience import audience_labels
 from trainer.plans.labels import kind_label, status_label
@@ -10,11 +12,15 @@ from trainer.plans.models import Plan
 from trainer.plans.services import department_names
 from trainer.spreadsheets import workbook_bytes
 
-TIME = "yyyy-MM-dd HH:mm"
+
+def _local(moment: datetime) -> datetime:
+    """A stored (UTC) time as the naive local time a date cell shows (.xlsx has no zones)."""
+    return moment.astimezone(local_zone()).replace(tzinfo=None)
 
 
 def plan_workbook(plan: Plan) -> bytes:
-    """The plan and its sessions; texts are text cells, never formulas (spreadsheets.py)."""
+    """The plan and its sessions; texts are text cells, never formulas, and times are
+    date cells in local time (spreadsheets.py)."""
     info = [
         [_("Street"), plan.street.name],
         [_("Year"), plan.year],
@@ -31,7 +37,7 @@ def plan_workbook(plan: Plan) -> bytes:
     rows = [[
         s.half, s.title, str(kind_label(s.kind)), s.department.name,
         s.lecturer.name if s.lecturer else s.lecturer_name,
-        format_datetime(s.starts_at, TIME), format_datetime(s.ends_at, TIME), s.place,
+        _local(s.starts_at), _local(s.ends_at), s.place,
         s.online_url, s.hours, s.capacity, "、".join(audience_labels(s)),
         ", ".join(s.courses), ", ".join(s.scenarios), ", ".join(str(q) for q in s.quizzes),
     ] for s in plan.sessions]

@@ -39,7 +39,8 @@ from trainer.quizzes.sheets import (
 from trainer.sheet_reading import nul_problem
 
 BODY_FIELDS = ("options", "truth", "accepted", "numeric", "partial", "feedback_true",
-               "feedback_false", "accepted_feedback", "feedback_other", "markup")
+               "feedback_false", "accepted_feedback", "feedback_other", "markup",
+               "accepted_credit")
 FORMATS = {".gift": "gift", ".txt": "gift", ".xlsx": "xlsx", ".csv": "csv"}
 
 
@@ -180,7 +181,8 @@ def import_questions(questions: list[QuestionData], bank_name: str, *,
 
 
 def export_questions(questions: list[Question], fmt: str) -> tuple[bytes, str, str]:
-    """The questions as (bytes, mimetype, file extension): "xlsx" or "gift"."""
+    """The questions as (bytes, mimetype, file extension): "xlsx", or GIFT as "txt" (Moodle's
+    import picker expects a .txt file for GIFT)."""
     items = [question_data(question) for question in questions]
     if fmt == "xlsx":
         return (dump_xlsx(items),
@@ -191,7 +193,7 @@ def export_questions(questions: list[Question], fmt: str) -> tuple[bytes, str, s
         except ValueError as exc:
             raise Invalid(_("This selection cannot be written as GIFT: %(why)s",
                             why=str(exc))) from exc
-        return text.encode("utf-8"), "text/plain; charset=utf-8", "gift"
+        return text.encode("utf-8"), "text/plain; charset=utf-8", "txt"
     raise Invalid(_("Unknown export format."), field="format")
 
 

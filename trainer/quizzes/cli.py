@@ -22,9 +22,10 @@ def import_command(file: Path, bank_name: str | None, department: str | None) ->
     dept = department_by_code(department) if department else None
     if department and dept is None:
         raise click.ClickException(f"unknown department code {department!r}")
-    questions, problems = parse_upload(file.name, file.read_bytes())
-    for problem in problems:
-        click.echo(f"{file}: {problem}", err=True)
+    questions, found = parse_upload(file.name, file.read_bytes())
+    for problem in found:
+        click.echo(f"{file}: {problem}{' (skipped)' if problem.skipped else ''}", err=True)
+    problems = [problem for problem in found if not problem.skipped]
     if problems:
         raise click.ClickException(f"{len(problems)} problems; nothing was imported")
     if not questions:

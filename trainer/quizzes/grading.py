@@ -150,7 +150,9 @@ def _grade_truefalse(question: QuestionData, answer: bool) -> float:
 
 def _grade_short(question: QuestionData, answer: str) -> float:
     given = normalise_text(answer)
-    return float(any(normalise_text(text) == given for text in question.accepted))
+    credits = [*question.accepted_credit, *[1.0] * len(question.accepted)]
+    return max((float(credit) for text, credit in zip(question.accepted, credits, strict=False)
+                if normalise_text(text) == given), default=0.0)
 
 
 def _grade_numerical(question: QuestionData, answer: float) -> float:
@@ -173,6 +175,9 @@ def correct_answer(question: QuestionData) -> str | list[str] | bool | float | N
     if question.type == "truefalse":
         return question.truth
     if question.type == "short":
-        return question.accepted[0] if question.accepted else None
+        credits = [*question.accepted_credit, *[1.0] * len(question.accepted)]
+        best = [text for text, credit in zip(question.accepted, credits, strict=False)
+                if credit == 1]
+        return best[0] if best else (question.accepted[0] if question.accepted else None)
     best = max(question.numeric, key=lambda item: item.fraction, default=None)
     return None if best is None else best.value

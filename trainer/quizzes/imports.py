@@ -1,4 +1,6 @@
 """Browser import: upload, preview every problem, store only once clean and confirmed.
+Questions of a type the site has not (a Moodle essay, ...) are listed as skipped and do
+not block the rest.
 
 The parsed upload waits server-side in an ImportDraft keyed by a random token (never in
 the cookie session); confirming stores the questions and deletes the draft.
@@ -25,7 +27,7 @@ def create_draft(user, filename: str, data: bytes, bank_name: str,
                  department_id: int | None) -> ImportDraft:
     """Parse an upload and keep it for the preview (old drafts of the user are dropped)."""
     questions, problems = parse_upload(filename, data)
-    if not questions and not problems:
+    if not questions and all(problem.skipped for problem in problems):
         problems = [ImportProblem(1, "", _("The file holds no questions."))]
     db.session.execute(sa.delete(ImportDraft).where(
         sa.or_(ImportDraft.user_id == user.id, ImportDraft.created_at < utcnow() - DRAFT_LIFETIME)))
@@ -50,12 +52,23 @@ def get_draft(user, token: str) -> ImportDraft:
 
 
 def problems_of(draft: ImportDraft) -> list[ImportProblem]:
+    """The problems that block the import (every one must be fixed first)."""
+    return [problem for problem in all_problems(draft) if not problem.skipped]
+
+
+def skipped_of(draft: ImportDraft) -> list[ImportProblem]:
+    """The questions left out (a type the site has not), with their line and why."""
+    return [problem for problem in all_problems(draft) if problem.skipped]
+
+
+def all_problems(draft: ImportDraft) -> list[ImportProblem]:
+    """Every problem in file order, blocking or skipped."""
     return [ImportProblem(**p) for p in draft.problems]
 
 
 def confirm_draft(user, draft: ImportDraft) -> tuple[int, int]:
     """Store a clean draft's questions: (added, already in the bank)."""
-    if draft.problems:
+    if problems_of(draft):
         raise Invalid(_("Nothing was imported: fix the problems listed and upload again."))
     result = import_questions([from_dict(q) for q in draft.questions], draft.bank_name,
                               department_id=draft.department_id, author=user)

@@ -62,7 +62,9 @@ class QuestionData:
     weighted partial credit when True, all-or-nothing when False. feedback_true and
     feedback_false are shown after answering True or False respectively;
     accepted_feedback after giving the accepted text at the same position (empty when no
-    accepted text has feedback); feedback_other after a number that matches no numeric
+    accepted text has feedback); accepted_credit the credit of the accepted text at the same
+    position (Moodle's partial-credit short answers; empty when every one is full credit);
+    feedback_other after a number that matches no numeric
     answer (GIFT's ``~#...``). markup says how stem, options and explanation are shown:
     "markdown", or "plain" text (the spreadsheet template's default).
     """
@@ -86,11 +88,13 @@ class QuestionData:
     accepted_feedback: list[str] = field(default_factory=list)
     feedback_other: str = ""
     markup: str = "markdown"
+    accepted_credit: list[float] = field(default_factory=list)  # per accepted text; [] = all 1
 
 
 # Fields added after the first release, left out of content hashes while at these
 # defaults so that questions stored before keep their hash (no new version on reload).
-LATER_DEFAULTS = {"accepted_feedback": [], "feedback_other": "", "markup": "markdown"}
+LATER_DEFAULTS = {"accepted_feedback": [], "feedback_other": "", "markup": "markdown",
+                  "accepted_credit": []}
 MARKUPS = ("markdown", "plain")
 
 
@@ -102,6 +106,8 @@ class ImportProblem:
     line: int
     start: str
     message: str
+    skipped: bool = False  # a question of a type the site has not (essay, ...): left out
+
 
     def __str__(self) -> str:
         where = f"（{self.start}）" if self.start else ""
@@ -174,6 +180,7 @@ def from_dict(data: dict) -> QuestionData:
     known["numeric"] = [NumericAnswer(**item) for item in data.get("numeric", [])]
     known["accepted"] = list(data.get("accepted", []))
     known["accepted_feedback"] = list(data.get("accepted_feedback", []))
+    known["accepted_credit"] = [float(c) for c in data.get("accepted_credit", [])]
     known["competencies"] = list(data.get("competencies", []))
     known["tags"] = list(data.get("tags", []))
     return QuestionData(**known)
@@ -195,6 +202,9 @@ def merge_details(old: QuestionData, new: QuestionData) -> QuestionData:
         kept = dict(zip(old.accepted, old.accepted_feedback, strict=False))
         notes = [kept.get(text, "") for text in new.accepted]
         new.accepted_feedback = notes if any(notes) else []
+        credit = dict(zip(old.accepted, old.accepted_credit, strict=False))
+        credits = [credit.get(text, 1.0) for text in new.accepted]
+        new.accepted_credit = credits if any(c != 1 for c in credits) else []
     elif new.type == "numerical":
         kept = {(item.value, item.tolerance): item for item in old.numeric}
         new.numeric = [kept.get((item.value, item.tolerance), item) for item in new.numeric]

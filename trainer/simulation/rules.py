@@ -41,6 +41,7 @@ class Report:
     choice_noun: str = "choice"
     problems: list[Problem] = field(default_factory=list)
     partial: bool = False
+    dead_end: str | None = None  # the format's own dead-end message (how to mark an ending)
 
     def add(self, where: str, message: str) -> None:
         """Record a problem at a free-form place (`line 3`, `field 'start'`)."""
@@ -61,10 +62,11 @@ class Report:
 
 def validate(
     s: Scenario, file: str, *, noun: str = "node", choice_noun: str = "choice",
-    partial: bool = False,
+    partial: bool = False, dead_end: str | None = None,
 ) -> list[Problem]:
-    """Check DESIGN.md's rules for a scenario graph; [] when it is playable."""
-    report = Report(file, noun, choice_noun, partial=partial)
+    """Check DESIGN.md's rules for a scenario graph; [] when it is playable. ``dead_end``
+    replaces the dead-end message (a format tells how its endings are marked)."""
+    report = Report(file, noun, choice_noun, partial=partial, dead_end=dead_end)
     _check_header(s, report)
     for node in s.nodes.values():
         _check_node(s, node, report)
@@ -98,7 +100,7 @@ def _check_node(s: Scenario, node: Node, report: Report) -> None:
             where, f"ending {quote(node.ending)} has {report.choice_noun}s; an ending has none"
         )
     if node.ending is None and not node.choices:
-        report.add(where, f"dead end: no {report.choice_noun}s and no ending")
+        report.add(where, report.dead_end or f"dead end: no {report.choice_noun}s and no ending")
     seen: set[str] = set()
     for choice in node.choices:
         _check_choice(s, node.key, choice, choice.key in seen, report)

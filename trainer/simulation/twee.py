@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from trainer.quizzes.parse_messages import message
+
 from .graph import COMPETENCIES, EFFECT_MAX, EFFECT_MIN, Choice, Node, Problem, Scenario, quote
 from .rules import Report, validate
 
@@ -207,7 +209,10 @@ def _convert(
         start=start,
         nodes=nodes,
     )
-    report.problems.extend(validate(scenario, report.file, noun="passage", choice_noun="link"))
+    dead_end = message("Dead end: this passage has no links and no ending. If the story ends "
+                       "here, tag the passage ending:success, ending:partial or ending:failure.")
+    report.problems.extend(validate(scenario, report.file, noun="passage", choice_noun="link",
+                                    dead_end=dead_end))
     return (None if report.problems else scenario), report.problems
 
 
@@ -230,10 +235,12 @@ def _read_tags(p: _Passage, report: Report) -> tuple[str | None, dict[str, int]]
         ending, effect = _ENDING_TAG.fullmatch(tag), _EFFECT_TAG.fullmatch(tag)
         if ending:
             endings.append(ending.group(1))
-        elif effect and effect.group(1) in COMPETENCIES and len(effect.group(2)) > 4:
+        elif effect and effect.group(1) in COMPETENCIES and not _in_range(effect.group(2)):
+            # told here, at the passage whose tag it is, not at every link arriving there
             shown = tag if len(tag) <= 40 else tag[:40] + "…"
-            report.add(report.node(p.name), f"tag {quote(shown)}: an effect lies between "
-                       f"{EFFECT_MIN} and {EFFECT_MAX}")
+            report.add(report.node(p.name), message(
+                "Tag %(tag)s: an effect must lie between %(low)s and %(high)s.",
+                tag=quote(shown), low=EFFECT_MIN, high=EFFECT_MAX))
         elif effect and effect.group(1) in COMPETENCIES:
             name = effect.group(1)
             effects[name] = effects.get(name, 0) + int(effect.group(2))
@@ -247,6 +254,11 @@ def _read_tags(p: _Passage, report: Report) -> tuple[str | None, dict[str, int]]
     if len(endings) > 1:
         report.add(report.node(p.name), "more than one ending tag")
     return (endings[0] if endings else None), effects
+
+
+def _in_range(amount: str) -> bool:
+    """A signed amount as written in a tag (any length) within EFFECT_MIN..EFFECT_MAX."""
+    return len(amount) <= 4 and EFFECT_MIN <= int(amount) <= EFFECT_MAX
 
 
 def _node(p: _Passage, ending: str | None, arrivals: dict[str, dict[str, int]]) -> Node:

@@ -3,7 +3,16 @@
 import re
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -209,7 +218,7 @@ def feed(token: str):
     user = calendar.user_for_feed(token)
     if user is None:
         abort(404)
-    text = calendar.feed_text(user, request.host, lambda s: url_for(
+    text = calendar.feed_text(user, current_app.config["CALENDAR_UID_DOMAIN"], lambda s: url_for(
         "plans.session_detail", session_id=s.id, _external=True))
     return Response(text, mimetype="text/calendar", headers={
         "Content-Disposition": 'inline; filename="sessions.ics"', "Cache-Control": "no-store"})

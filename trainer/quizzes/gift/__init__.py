@@ -5,8 +5,11 @@ Questions are separated by blank lines; lines starting with // are comments, and
 `// [tag:...]` comments in a question's block give its tags (`difficulty:N`,
 `competency:CODE`, `points:N`, `grading:all-or-nothing` are read as those fields).
 Where Moodle is lax, this parser reports a problem instead of guessing: two `=` answers in
-a choice question, several answer blocks, weights that do not add up, partial-credit short
-answers. Matching, essay and description questions are reported as unsupported.
+a choice question, several answer blocks, weights that do not add up. Partial-credit short
+answers (`=%50%...`) are read with their credit. Matching, essay and description questions
+are listed as skipped (ImportProblem.skipped): the rest of the file can still be imported.
+Text is plain unless the question starts with [markdown] (or [html]), as in Moodle; the
+writer says [markdown] on Markdown questions and writes only the weights Moodle accepts.
 """
 
 from trainer.quizzes.gift.reader import BLANK, parse_gift

@@ -8,7 +8,28 @@ from dataclasses import dataclass
 
 from trainer.quizzes.items import snippet
 
-__all__ = ["FORMAT", "Block", "Problem", "Text", "blocks", "category_path", "category_line"]
+__all__ = ["FORMAT", "MOODLE_GRADES", "Block", "Problem", "Text", "Unsupported", "blocks",
+           "category_line", "category_path", "moodle_grade"]
+
+# The grades Moodle's question import accepts (question_bank::fraction_options_full), as
+# Moodle writes them, with the exact fraction each stands for; negatives too.
+MOODLE_GRADES = {text: value for text, value in (
+    ("100", 1.0), ("90", 0.9), ("83.33333", 5 / 6), ("80", 0.8), ("75", 0.75), ("70", 0.7),
+    ("66.66667", 2 / 3), ("60", 0.6), ("50", 0.5), ("40", 0.4), ("33.33333", 1 / 3),
+    ("30", 0.3), ("25", 0.25), ("20", 0.2), ("16.66667", 1 / 6), ("14.28571", 1 / 7),
+    ("12.5", 0.125), ("11.11111", 1 / 9), ("10", 0.1), ("5", 0.05), ("0", 0.0))}
+_GRADE_TOLERANCE = 1e-6  # Moodle's five decimals stand for the exact thirds, sixths, ...
+
+
+def moodle_grade(fraction: float) -> tuple[str, float] | None:
+    """(the percentage as Moodle writes it, the exact fraction) of the Moodle grade
+    ``fraction`` stands for, or None when Moodle's importer would refuse it."""
+    for text, value in MOODLE_GRADES.items():
+        if abs(abs(fraction) - value) <= _GRADE_TOLERANCE:
+            negative = fraction < 0 and value
+            return ("-" + text, -value) if negative else (text, value)
+    return None
+
 
 FORMAT = re.compile(r"\[(?:markdown|html|plain|moodle)\]")
 _UNESCAPE = {":": ":", "#": "#", "=": "=", "{": "{", "}": "}", "~": "~", "n": "\n", "\\": "\\"}
@@ -20,6 +41,11 @@ ROOT = "top"
 
 class Problem(Exception):
     """One question cannot be imported; the message is for the trainer."""
+
+
+class Unsupported(Problem):
+    """A question of a type the site has no equivalent for (essay, matching, description):
+    it is skipped, and the rest of a Moodle bank can still be imported."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from trainer.quizzes.gift.lexer import Block, Problem, Text, blocks, category_path
+from trainer.quizzes.gift.lexer import (
+    Block,
+    Problem,
+    Text,
+    Unsupported,
+    blocks,
+    category_path,
+    moodle_grade,
+)
 from trainer.quizzes.items import (
     DEFAULT_DIFFICULTY,
     KEYS,
@@ -45,14 +53,18 @@ def parse_gift(text: str) -> tuple[list[QuestionData], list[ImportProblem]]:
         try:
             questions.append(_read(block, category))
         except Problem as problem:
-            problems.append(ImportProblem(block.lines[0][0], block.start, str(problem)))
+            problems.append(ImportProblem(block.lines[0][0], block.start, str(problem),
+                                          skipped=isinstance(problem, Unsupported)))
     return questions, problems
 
 
 def _read(block: Block, category: str) -> QuestionData:
     text = Text.decode("\n".join(line for _, line in block.lines)).strip()
     title, text = _title(text)
-    markup = "plain" if text.mask.startswith("[plain]") else "markdown"  # Moodle's FORMAT_PLAIN
+    # Moodle's text is plain unless the question says otherwise: "# 1" or "*" in a Moodle
+    # bank is text, not a heading or emphasis. [html] text is read as Markdown (which keeps
+    # inline HTML out: the renderer sanitises it) rather than shown with its tags.
+    markup = "markdown" if text.mask.startswith(("[markdown]", "[html]")) else "plain"
     stem, answer = _split_answer(text)
     explanation = ""
     if (at := answer.mask.rfind("####")) >= 0:
@@ -83,7 +95,7 @@ def _split_answer(text: Text) -> tuple[str, Text]:
     opening, closing = text.mask.find("{"), text.mask.find("}")
     opened, closed = text.mask.count("{"), text.mask.count("}")
     if opened == closed == 0:
-        raise Problem(_("Unsupported question type: description (no “{…}” answer part)."))
+        raise Unsupported(_("Unsupported question type: description (no “{…}” answer part)."))
     if opened != closed or closing < opening:
         raise Problem(_("Unmatched braces: write “{” and “}” in question text as “\\{” and “\\}”."))
     if opened > 1:
@@ -99,13 +111,13 @@ def _reader(answer: Text) -> Callable[[Text], dict]:
     """The reader for the question type, told from the answers as Moodle does."""
     mask = answer.mask
     if not mask:
-        raise Problem(_("Unsupported question type: essay."))
+        raise Unsupported(_("Unsupported question type: essay."))
     if mask.startswith("#"):
         return _read_numerical
     if "~" in mask:
         return _read_choice
     if "=" in mask and "->" in mask:
-        raise Problem(_("Unsupported question type: matching."))
+        raise Unsupported(_("Unsupported question type: matching."))
     head = answer.split("#", 1)[0].strip().raw.upper()
     return _read_truefalse if head in _TRUE + _FALSE else _read_short
 
@@ -127,6 +139,8 @@ def _weight(text: Text) -> tuple[float | None, Text]:
     if not found:
         return None, text
     weight = fraction_of(found.group(1))
+    if grade := moodle_grade(weight):  # "33.33333" is Moodle's third: read it as one
+        weight = grade[1]
     if not -1 <= weight <= 1:
         raise Problem(_("Weight “%(weight)s” must lie between -100%% and 100%%.",
                         weight=found.group(0)))
@@ -181,19 +195,23 @@ def _read_truefalse(answer: Text) -> dict:
 
 
 def _read_short(answer: Text) -> dict:
-    accepted, feedback = [], []
+    accepted, feedback, credits = [], [], []
     for _marker, text in _answers(answer, "="):
         weight, text = _weight(text)
-        if weight not in (None, 1):
-            raise Problem(_("Short-answer questions accept only full-credit answers, not partial "
-                            "credit such as “%(example)s”.", example="=%50%"))
+        weight = 1.0 if weight is None else weight
+        if weight < 0:
+            raise Problem(_("Weights of a short-answer question cannot be negative."))
         text, comment = _comment(text)
         if not text:
             raise Problem(_("An answer of the short-answer question is empty."))
         accepted.append(text)
         feedback.append(comment)
+        credits.append(weight)  # Moodle's "=%50%答案": half credit for that answer
+    if 1 not in credits:
+        raise Problem(_("The right answer is missing (an answer with full credit is needed)."))
     return {"type": "short", "accepted": accepted,
-            "accepted_feedback": feedback if any(feedback) else []}
+            "accepted_feedback": feedback if any(feedback) else [],
+            "accepted_credit": credits if any(c != 1 for c in credits) else []}
 
 
 def _read_numerical(answer: Text) -> dict:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from trainer.quizzes.gift.lexer import FORMAT, category_line
+from trainer.quizzes.gift.lexer import FORMAT, category_line, moodle_grade
 from trainer.quizzes.items import DEFAULT_DIFFICULTY, QuestionData, number_text, percent_text
+from trainer.quizzes.parse_messages import message
 
 __all__ = ["dump_gift"]
 
@@ -35,8 +36,9 @@ def _write(question: QuestionData) -> str:
         if explanation:
             lines.append(f"####{explanation}")
         body = prefix + "\n" + "".join(f"\t{line}\n" for line in lines)
-    stem = "[plain]" + question.stem.translate(_ESCAPE) if question.markup == "plain" \
-        else _out(question.stem)
+    # the format is said on the question, as Moodle's own export does: plain is the default
+    stem = "[markdown]" + question.stem.translate(_ESCAPE) if question.markup == "markdown" \
+        else _out(question.stem, "[plain]")
     text = f"{head}{stem}{{{body}}}\n"
     return f"// {tags}\n{text}" if tags else text
 
@@ -57,18 +59,30 @@ def _tag_text(tag: str) -> str:
     return tag.replace("\n", " ").replace("]", "\\]")
 
 
-def _out(text: str) -> str:
-    """Escaped text. A [markdown] prefix (dropped on import) protects a start that would
+def _out(text: str, prefix: str = "[markdown]") -> str:
+    """Escaped text. A format prefix (dropped on import) protects a start that would
     read as a format, a comment or a byte order mark."""
     text = text.translate(_ESCAPE)
     guard = FORMAT.match(text) or text.startswith(("//", "\ufeff"))
-    return "[markdown]" + text if guard else text
+    return prefix + text if guard else text
 
 
 def _weighted(marker: str, fraction: float, default: float, text: str) -> str:
     if fraction != default or text.startswith("%"):  # a leading % would read as a weight
-        marker += f"%{percent_text(fraction)}%"
+        marker += f"%{_moodle_percent(fraction)}%"
     return marker + text
+
+
+def _moodle_percent(fraction: float) -> str:
+    """The weight as one of the grades Moodle's importer accepts; any other is refused
+    (Moodle would refuse the whole question)."""
+    grade = moodle_grade(fraction)
+    if grade is None:
+        raise ValueError(message(
+            "the weight %(weight)s%% is not one Moodle accepts (100, 90, 83.33333, 80, 75, 70, "
+            "66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571, 12.5, 11.11111, "
+            "10, 5, 0 or their negatives)", weight=percent_text(fraction)))
+    return grade[0]
 
 
 def _feedback(text: str) -> str:
@@ -89,8 +103,10 @@ def _short(question: QuestionData) -> tuple[str, list[str]]:
     if any("->" in text for text in [*question.accepted, *question.accepted_feedback]):
         raise ValueError(f"GIFT cannot hold a short answer containing '->': {question.stem!r}")
     feedback = [*question.accepted_feedback, *[""] * len(question.accepted)]
-    return "", [_weighted("=", 1.0, 1.0, _out(text)) + _feedback(comment)
-                for text, comment in zip(question.accepted, feedback, strict=False)]
+    credits = [*question.accepted_credit, *[1.0] * len(question.accepted)]
+    return "", [_weighted("=", credit, 1.0, _out(text)) + _feedback(comment)
+                for text, comment, credit in zip(question.accepted, feedback, credits,
+                                                 strict=False)]
 
 
 def _numerical(question: QuestionData) -> tuple[str, list[str]]:

@@ -132,10 +132,13 @@ def _read_truefalse(cells: dict[str, str]) -> dict:
 def _read_short(cells: dict[str, str]) -> dict:
     accepted = _answers(cells["答案"])
     fractions = extras.weights(cells, len(accepted), "answers") or [1.0] * len(accepted)
-    if any(f != 1 for f in fractions):
-        raise Problem(_("Short-answer questions accept only full-credit answers (weight 100)."))
+    if any(f < 0 for f in fractions):
+        raise Problem(_("Weights of a short-answer question cannot be negative."))
+    if accepted and 1 not in fractions:
+        raise Problem(_("The right answer is missing (an answer with full credit is needed)."))
     notes = extras.feedback(cells, len(accepted), "answers")
-    return {"accepted": accepted, "accepted_feedback": notes if any(notes) else []}
+    return {"accepted": accepted, "accepted_feedback": notes if any(notes) else [],
+            "accepted_credit": fractions if any(f != 1 for f in fractions) else []}
 
 
 def _read_numerical(cells: dict[str, str]) -> dict:

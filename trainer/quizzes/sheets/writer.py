@@ -100,6 +100,9 @@ def _weights(question: QuestionData) -> str:
     elif question.type == "numerical":
         fractions = [answer.fraction for answer in question.numeric]
         plain = [1.0] * len(fractions)
+    elif question.type == "short":
+        plain = [1.0] * len(question.accepted)
+        fractions = list(question.accepted_credit) or plain
     else:
         return ""
     return "" if fractions == plain else join_items([percent_text(f) for f in fractions])

@@ -48,7 +48,7 @@ def export():
     questions = db.session.scalars(queries.filtered_questions(current_user, filters())
                                    .limit(EXPORT_LIMIT)).all()
     data, mimetype, ext = bank.export_questions(questions, fmt)
-    return Response(data, mimetype=mimetype, headers={
+    return Response(data, content_type=mimetype, headers={  # the charset is in it already
         "Content-Disposition": f"attachment; filename=questions.{ext}"})
 
 
@@ -167,6 +167,7 @@ def import_upload():
                                  form_department(form))
     problems = imports.problems_of(draft)
     return render_template("quizzes/import.html", form=form, draft=draft, problems=problems,
+                           skipped=imports.skipped_of(draft), listed=imports.all_problems(draft),
                            confirm=ConfirmForm()), 422 if problems else 200
 
 
