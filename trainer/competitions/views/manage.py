@@ -19,6 +19,7 @@ from trainer.competitions.queries import get_managed, get_round
 from trainer.competitions.spec import parse_competition, parse_round
 from trainer.competitions.views.blueprint import bp
 from trainer.competitions.views.common import page_arg
+from trainer.confirmation import confirmed, refused
 from trainer.extensions import db
 from trainer.unit_of_work import refusal_on, refusal_redirects
 
@@ -116,7 +117,9 @@ def edit_round(comp_id: int, n: int):
 def change_status(comp_id: int):
     comp = get_managed(current_user, comp_id)
     form = StatusForm()
-    if form.validate_on_submit():
+    if request.form.get("action") == "close" and not confirmed():
+        refused(_("Tick the box to confirm closing every round now; nothing was changed."))
+    elif form.validate_on_submit():
         services.set_status(current_user, comp, request.form.get("action", ""),
                             form.reason.data or "")
     return redirect(url_for(".manage", comp_id=comp.id))
