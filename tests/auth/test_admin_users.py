@@ -68,7 +68,12 @@ def test_admin_resets_a_password_and_the_old_one_stops_working(app, client, auth
 def test_admin_deactivates_and_enables_an_account_but_not_their_own(app, client, auth, users):
     auth.login("admin")
     page = f"/admin/users/{users['worker']}"
-    auth.post(f"/admin/users/{users['worker']}/active", page=page)
+    resp = auth.post(f"/admin/users/{users['worker']}/active", page=page,
+                     follow_redirects=True)  # no confirmation: nothing happens
+    assert "请勾选确认框后再停用" in resp.get_data(as_text=True)
+    assert _user(app, "worker").active is True
+    assert "我确认：停用该账号" in client.get(page).get_data(as_text=True)
+    auth.post(f"/admin/users/{users['worker']}/active", {"confirm": "y"}, page=page)
     assert _user(app, "worker").active is False
     assert AuthActions(app.test_client()).login("worker").status_code == 401
     auth.post(f"/admin/users/{users['worker']}/active", page=page)

@@ -76,6 +76,8 @@ SPECS = {
     ("POST", "/competitions/<int:comp_id>/status"): (c("/competitions/{comp}/status"),
                                                     ORG_POST),
     # Publishing waits for the open appeal: refused with a message, redirected.
+    ("GET", "/competitions/<int:comp_id>/publish"): (c("/competitions/{comp}/publish"),
+                                                    ORG_PAGE),
     ("POST", "/competitions/<int:comp_id>/publish"): (c("/competitions/{comp}/publish"),
                                                      ORG_POST),
     ("GET", "/competitions/<int:comp_id>/dashboard"): (c("/competitions/{comp}/dashboard"),

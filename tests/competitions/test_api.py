@@ -213,14 +213,20 @@ def test_publishing_keeps_its_reason_in_the_audit_log(app, client, auth, create,
     bad = client.post(f"/api/v1/competitions/{first}/publish", json={"reason": 42},
                       headers=organiser)
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "reason"
-    assert client.post(f"/api/v1/competitions/{first}/publish", json={"reason": " 比赛结束 "},
+    assert client.post(f"/api/v1/competitions/{first}/publish",
+                       json={"reason": " 比赛结束 ", "confirm": True},
                        headers=organiser).status_code == 200
-    assert client.post(f"/api/v1/competitions/{second}/publish",
-                       headers=organiser).status_code == 200  # the body stays optional
+    early = client.post(f"/api/v1/competitions/{second}/publish", headers=organiser)
+    assert early.status_code == 409  # the contest runs on: the body alone cannot publish
+    assert early.get_json()["error"]["code"] == "not_ready"
+    assert client.post(f"/api/v1/competitions/{second}/publish", json={"confirm": True},
+                       headers=organiser).status_code == 200
     auth.login("organiser")
-    page = f"/competitions/{third}/manage"
-    assert 'id="publish-reason"' in client.get(page).get_data(as_text=True)
-    resp = auth.post(f"/competitions/{third}/publish", {"reason": "复核完毕"}, page=page)
+    page = f"/competitions/{third}/publish"
+    assert f'href="/competitions/{third}/publish"' in client.get(
+        f"/competitions/{third}/manage").get_data(as_text=True)
+    assert 'id="reason"' in client.get(page).get_data(as_text=True)
+    resp = auth.post(page, {"reason": "复核完毕", "confirm": "y"}, page=page)
     assert resp.status_code == 302
     with app.app_context():
         reasons = {a.competition_id: a.reason for a in db.session.scalars(

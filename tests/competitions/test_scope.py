@@ -119,8 +119,13 @@ def test_closing_early_closes_every_round_and_is_audited(app, client, auth, crea
     comp_id = create()
     auth.login("organiser")
     manage = f"/competitions/{comp_id}/manage"
-    resp = auth.post(f"/competitions/{comp_id}/status", {"action": "close", "reason": "停电"},
-                     page=manage)
+    auth.post(f"/competitions/{comp_id}/status", {"action": "close", "reason": "停电"},
+              page=manage)  # no confirmation: nothing closes
+    with app.app_context():
+        from trainer.competitions.models import Competition
+        assert db.session.get(Competition, comp_id).status == "open"
+    resp = auth.post(f"/competitions/{comp_id}/status",
+                     {"action": "close", "reason": "停电", "confirm": "y"}, page=manage)
     assert resp.status_code == 302
     with app.app_context():
         comp = db.session.get(Competition, comp_id)

@@ -67,7 +67,8 @@ def test_publishing_unfreezes_awards_honours_and_issues_certificates(app, client
     _enter_and_score(client, auth, comp_id, {"worker": 4, "w1": 6, "w2": 6, "w3": 0})
     _set_freeze(app, comp_id, -timedelta(seconds=1))
     resp = client.post(f"/api/v1/competitions/{comp_id}/publish",
-                       headers=bearer(auth.token("organiser")))
+                       json={"confirm": True},
+                          headers=bearer(auth.token("organiser")))
     assert resp.status_code == 200
     honours = resp.get_json()["honours"]
     # top 2 places: w1 and w2 tie for rank 1 (same total, no time), so both earn it
@@ -81,7 +82,8 @@ def test_publishing_unfreezes_awards_honours_and_issues_certificates(app, client
     assert "业务知识竞赛" in text and "业务能手" in text and "S1社区" in text
     assert client.get("/certificates/NOSUCHCODE42").status_code == 404
     again = client.post(f"/api/v1/competitions/{comp_id}/publish",
-                        headers=bearer(auth.token("organiser")))
+                        json={"confirm": True},
+                          headers=bearer(auth.token("organiser")))
     assert again.get_json()["honours"] == honours
 
 
@@ -95,7 +97,8 @@ def test_publishing_closes_every_round(app, client, auth, create, make_quiz):
     client.post(f"/api/v1/competitions/{comp_id}/entries", headers=bearer(token))
     attempt = client.post(f"/api/v1/competitions/{comp_id}/rounds/1/start",
                           headers=bearer(token)).get_json()
-    client.post(f"/api/v1/competitions/{comp_id}/publish", headers=bearer(auth.token("organiser")))
+    client.post(f"/api/v1/competitions/{comp_id}/publish", json={"confirm": True},
+                headers=bearer(auth.token("organiser")))
     with app.app_context():
         rnd = db.session.scalar(sa.select(Round).where(Round.competition_id == comp_id))
         assert rnd.closed_at is not None
@@ -168,6 +171,7 @@ def test_honours_and_competitions_reach_the_training_record(client, auth, create
     comp_id = create()
     _enter_and_score(client, auth, comp_id, {"w1": 9, "w2": 3})
     honours = client.post(f"/api/v1/competitions/{comp_id}/publish",
+                          json={"confirm": True},
                           headers=bearer(auth.token("organiser"))).get_json()["honours"]
     year = utcnow().year
     record = client.get(f"/api/v1/me/record?year={year}",
@@ -226,7 +230,8 @@ def test_the_public_certificate_page_is_never_stored_by_a_cache(app, client, aut
     comp_id = create(freeze_at=iso(timedelta(minutes=30)))
     _enter_and_score(client, auth, comp_id, {"w1": 6})
     resp = client.post(f"/api/v1/competitions/{comp_id}/publish",
-                       headers=bearer(auth.token("organiser")))
+                       json={"confirm": True},
+                          headers=bearer(auth.token("organiser")))
     code = resp.get_json()["honours"][0]["certificate"]
     anonymous = app.test_client()
     page = anonymous.get(f"/certificates/{code}")

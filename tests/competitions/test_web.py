@@ -182,6 +182,7 @@ def test_appeal_window_resolution_and_publishing_waits(app, client, auth, create
         appeal = db.session.scalar(sa.select(Appeal))
         assert appeal.status == "open"
     refused = client.post(f"/api/v1/competitions/{comp_id}/publish",
+                          json={"confirm": True},
                           headers=bearer(auth.token("organiser")))
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "appeals_open"
     auth.login("organiser")
@@ -198,7 +199,8 @@ def test_appeal_window_resolution_and_publishing_waits(app, client, auth, create
                        headers=bearer(auth.token("organiser"))).get_json()
     assert board["entries"][0]["score"] == 80.0
     assert client.post(f"/api/v1/competitions/{comp_id}/publish",
-                       headers=bearer(auth.token("organiser"))).status_code == 200
+                       json={"confirm": True},
+                          headers=bearer(auth.token("organiser"))).status_code == 200
     auth.login("w1")
     auth.post(f"{detail}/rounds/1/appeal", {"text": "再申诉"}, page=detail)
     with app.app_context():  # the window ends at publishing
@@ -213,6 +215,7 @@ def test_dashboard_export_and_certificate(app, client, auth, create, workers, ma
                    json={"criteria": {"沟通": points, "方案": points}},
                    headers=bearer(auth.token("trainer")))
     honours = client.post(f"/api/v1/competitions/{comp_id}/publish",
+                          json={"confirm": True},
                           headers=bearer(auth.token("organiser"))).get_json()["honours"]
     auth.login("organiser")
     dash = client.get(f"/competitions/{comp_id}/dashboard")

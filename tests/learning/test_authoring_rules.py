@@ -61,6 +61,9 @@ def test_change_history_is_shown_in_chinese(app, client, auth, users, load, cour
     auth.login("admin")
     auth.post("/author/courses/demo-course/lessons/new", {"body": "# 新课\n\n内容", "save": "1"})
     auth.post("/author/courses/demo-course/status", page="/author/courses/demo-course")
+    assert _course(app, "demo-course").status == "published"  # unconfirmed: unchanged
+    auth.post("/author/courses/demo-course/status", {"confirm": "y"},
+              page="/author/courses/demo-course")
     auth.post("/author/courses/demo-course/status", page="/author/courses/demo-course")
     html = client.get("/author/courses/demo-course").get_data(as_text=True)
     history = html[html.index('class="history"'):]

@@ -238,10 +238,16 @@ def test_session_with_attendance_cannot_be_deleted(app, client, auth, plan):
         db.session.commit()
     client.set_cookie("lang", "en")
     auth.login("organiser")
-    resp = auth.post(f"/sessions/{kept}/delete", page=f"/sessions/{kept}",
+    resp = auth.post(f"/sessions/{kept}/delete", {"confirm": "y"}, page=f"/sessions/{kept}",
                      follow_redirects=True)
     assert "cannot be deleted" in resp.get_data(as_text=True)
-    assert auth.post(f"/sessions/{gone}/delete", page=f"/sessions/{gone}").headers[
+    unconfirmed = auth.post(f"/sessions/{gone}/delete", page=f"/sessions/{gone}",
+                            follow_redirects=True)  # no confirmation: nothing happens
+    assert "Tick the box to confirm deleting" in unconfirmed.get_data(as_text=True)
+    with app.app_context():
+        assert sorted(db.session.scalars(sa.select(TrainingSession.id))) == sorted([kept, gone])
+    assert auth.post(f"/sessions/{gone}/delete", {"confirm": "y"},
+                     page=f"/sessions/{gone}").headers[
         "Location"] == f"/plans/{plan}"
     with app.app_context():
         assert db.session.scalars(sa.select(TrainingSession.id)).all() == [kept]

@@ -84,7 +84,9 @@ def test_retired_questions_are_hidden_and_no_longer_drawn(app, client, auth, api
                                                          sample_questions):
     quiz = make_quiz(sample_questions)
     auth.login("trainer")
-    assert auth.post(f"/bank/{sample_questions[0]}/status",
+    auth.post(f"/bank/{sample_questions[0]}/status", page=f"/bank/{sample_questions[0]}")
+    assert "首要" in client.get("/bank").get_data(as_text=True)  # unconfirmed: still active
+    assert auth.post(f"/bank/{sample_questions[0]}/status", {"confirm": "y"},
                      page=f"/bank/{sample_questions[0]}").status_code == 302
     assert "首要" not in client.get("/bank").get_data(as_text=True)
     assert "首要" in client.get("/bank?status=retired").get_data(as_text=True)

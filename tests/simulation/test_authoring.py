@@ -158,6 +158,11 @@ def test_withdrawn_scenario_keeps_runs_in_progress_playable(client, auth, users,
     page = client.get("/author/scenarios/noise").get_data(as_text=True)
     client.post("/author/scenarios/noise/status", data={"csrf_token": csrf_from(page),
                                                         "status": "draft"})
+    with app.app_context():  # no confirmation: still published
+        assert db.session.scalar(sa.select(Scenario.status).where(
+            Scenario.slug == "noise")) == "published"
+    client.post("/author/scenarios/noise/status", data={"csrf_token": csrf_from(page),
+                                                        "status": "draft", "confirm": "y"})
     with app.app_context():
         assert db.session.scalar(sa.select(Scenario.status)) == "draft"
     auth.login("worker")

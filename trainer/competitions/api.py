@@ -113,18 +113,22 @@ def competitions_score(comp_id: int, n: int, username: str):
 @api_auth("organiser", "admin")
 def competitions_publish(comp_id: int):
     comp = get_managed(current_user, comp_id)
-    answer = publishing.publish(current_user, comp, _publish_reason())
+    reason, confirm = _publish_body()
+    answer = publishing.publish(current_user, comp, reason, confirm=confirm)
     return answer
 
 
-def _publish_reason() -> str:
-    """The optional ``reason`` of a publish (the body may be empty or an object)."""
+def _publish_body() -> tuple[str, bool]:
+    """The optional ``reason`` and ``confirm`` of a publish (the body may be empty or an
+    object)."""
     if not request.get_data():
-        return ""
-    reason = field(json_body(), "reason", str, required=False) or ""
+        return "", False
+    data = json_body()
+    reason = field(data, "reason", str, required=False) or ""
     if len(reason) > 500:
         raise Invalid(_("Field “%(name)s” is not valid.", name="reason"), field="reason")
-    return reason.strip()
+    confirm = field(data, "confirm", bool, required=False) or False
+    return reason.strip(), confirm
 
 
 def _row_json(row: board.Row) -> dict:

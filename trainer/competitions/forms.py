@@ -6,6 +6,7 @@ forms turn into the API's body (``body()``) so that one parser (spec.py) checks 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     SelectField,
     SelectMultipleField,
@@ -83,6 +84,8 @@ class CompetitionForm(FlaskForm):
                                   validators=[Optional(), NumberRange(min=1, max=100000)])
     honour_percent = PlainDecimalField(_l("… or the top percent"),
                                        validators=[Optional(), NumberRange(min=0.1, max=100)])
+    honour_min_score = PlainDecimalField(_l("Minimum score for the honour (of 100)"),
+                                         validators=[Optional(), NumberRange(min=0, max=100)])
     team_honour_title = StringField(_l("Team honour"), validators=[Optional(), Length(max=40)])
     team_honour_top = WholeNumberField(_l("Awarded to the top teams"), default=1,
                                        validators=[Optional(), NumberRange(min=1, max=1000)])
@@ -101,6 +104,8 @@ class CompetitionForm(FlaskForm):
             honours.append({"title": self.honour_title.data, "top": self.honour_top.data,
                             "top_percent": float(self.honour_percent.data)
                             if self.honour_percent.data else None})
+            if self.honour_min_score.data:
+                honours[-1]["min_score"] = float(self.honour_min_score.data)
         if self.team_honour_title.data and self.team_honour_top.data:
             honours.append({"title": self.team_honour_title.data,
                             "top": self.team_honour_top.data, "team": True})
@@ -137,6 +142,7 @@ class CompetitionForm(FlaskForm):
         self.honour_title.data = people[0]["title"] if people else ""
         self.honour_top.data = people[0].get("top") if people else None
         self.honour_percent.data = people[0].get("top_percent") if people else None
+        self.honour_min_score.data = people[0].get("min_score") if people else None
         self.team_honour_title.data = teams[0]["title"] if teams else ""
         self.team_honour_top.data = teams[0].get("top") if teams else None
 
@@ -240,3 +246,9 @@ class ResolveForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+class PublishForm(FlaskForm):
+    reason = StringField(_l("Why publish now (optional, kept in the audit log)"),
+                         validators=[Optional(), Length(max=500)])
+    confirm = BooleanField(_l("I have checked everything; publish"))

@@ -1,8 +1,10 @@
 """Publishing results: close every round, award the honours, issue the certificates.
 
 Publishing is refused while an appeal is open; a second publish returns what the first
-awarded. Honours go to every entrant whose rank is within the honour's places (so ties at
-the boundary all earn it) and who scored above 0; team honours to the best teams.
+awarded. While anything else is outstanding (a round still open, a judge's sheet missing,
+the contest's end not reached) it needs an explicit confirmation. Honours go to every
+entrant whose rank is within the honour's places (so ties at the boundary all earn it),
+who scored above 0 and at least the honour's ``min_score``; team honours to the best teams.
 """
 
 import secrets
@@ -10,8 +12,8 @@ import secrets
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from trainer.competitions import appeals, audit, services
-from trainer.competitions.models import Certificate, Competition, Entry, Honour
+from trainer.competitions import appeals, audit, phases, services
+from trainer.competitions.models import Certificate, Competition, Entry, Honour, ScoreSheet
 from trainer.competitions.standings import board, ranking, redisboard
 from trainer.errors import Conflict
 from trainer.extensions import db
@@ -26,16 +28,66 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _i in range(12))
 
 
-def publish(actor, comp: Competition, reason: str = "") -> dict:
+def outstanding(comp: Competition, now=None) -> list[dict]:
+    """What is not finished yet, as small objects (the API's ``outstanding`` list):
+    open appeals, rounds still open, judges' sheets missing, the contest's end not reached."""
+    now = now or utcnow()
+    items = []
+    count = appeals.open_count(comp)
+    if count:
+        items.append({"kind": "appeals_open", "count": count})
+    for rnd in comp.rounds:
+        if phases.round_status(rnd, comp, now) == "open":
+            items.append({"kind": "round_open", "round": rnd.n})
+    entries = list(db.session.scalars(sa.select(Entry).where(Entry.competition_id == comp.id)
+                                      .order_by(Entry.number)))
+    for rnd in comp.rounds:
+        if not rnd.scored_by_judges or not entries:
+            continue
+        done = set(db.session.execute(sa.select(ScoreSheet.judge_id, ScoreSheet.entry_id)
+                                      .where(ScoreSheet.round_id == rnd.id)).tuples())
+        for judge in rnd.judges:
+            missing = [e for e in entries if (judge.user_id, e.id) not in done]
+            if missing:
+                items.append({"kind": "sheets_missing", "round": rnd.n,
+                              "judge": judge.user.username,
+                              "entrants": [e.number for e in missing]})
+    if comp.status == "open" and now < comp.ends_at:
+        items.append({"kind": "contest_not_ended",
+                      "ends_at": comp.ends_at.isoformat().replace("+00:00", "Z")})
+    return items
+
+
+def preview_honours(comp: Competition) -> list[dict]:
+    """The honours publishing would award now: who, which honour, rank and score."""
+    rows = []
+    for title, rank, entry_id, team_id, score in honour_plan(comp):
+        if entry_id is not None:
+            entry = db.session.get(Entry, entry_id)
+            rows.append({"name": entry.user.name, "username": entry.user.username,
+                         "honour": title, "rank": rank, "score": score})
+        else:
+            rows.append({"name": db.session.get(Unit, team_id).name, "username": None,
+                         "honour": title, "rank": rank, "score": score})
+    return rows
+
+
+def publish(actor, comp: Competition, reason: str = "", confirm: bool = False) -> dict:
     """Close, award and certify (idempotent); returns the honours as the API shows them.
-    ``reason`` (optional) is kept with the audit entry."""
+    ``reason`` (optional) is kept with the audit entry. Open appeals always refuse (409);
+    anything else outstanding refuses unless ``confirm``."""
     if comp.status == "published":
         return honours_json(comp)
     if comp.status == "draft":
         raise Conflict(_("A draft competition cannot be published."), code="draft")
-    if appeals.open_count(comp):
-        raise Conflict(_("Resolve every open appeal before publishing."), code="appeals_open")
     now = utcnow()
+    items = outstanding(comp, now)
+    if any(i["kind"] == "appeals_open" for i in items):
+        raise Conflict(_("Resolve every open appeal before publishing."), code="appeals_open",
+                       outstanding=items)
+    if items and not confirm:
+        raise Conflict(_("Some results are not ready; review them and confirm to publish."),
+                       code="not_ready", outstanding=items)
     comp.status, comp.published_at = "published", now
     comp.closed_at = comp.closed_at or now
     services.close_rounds(comp, now)
@@ -47,27 +99,39 @@ def publish(actor, comp: Competition, reason: str = "") -> dict:
     return honours_json(comp)
 
 
-def award_honours(comp: Competition) -> list[Honour]:
+def honour_plan(comp: Competition) -> list[tuple]:
+    """(title, rank, entry_id, team_id, score) of every honour the standings earn now."""
     table = board.full_ranking(comp.id)
-    awarded = []
+    plan = []
     for spec in comp.honours or []:
+        least = _min_centi(spec)
         if spec.get("team"):
-            awarded += _award_teams(comp, spec)
+            rows = board.team_board(comp, viewer=None)
+            places = ranking.honour_places(len(rows), spec.get("top"), spec.get("top_percent"))
+            plan += [(spec["title"], row["rank"], None, row["team_id"], row["score"])
+                     for row in rows if row["rank"] <= places and row["score"] > 0
+                     and ranking.centi(row["score"]) >= least]
             continue
         places = ranking.honour_places(len(table), spec.get("top"), spec.get("top_percent"))
         for rank, entry_id, key in table:
-            if rank <= places and ranking.key_total_centi(key) > 0:
-                entry = db.session.get(Entry, entry_id)
-                awarded.append(_honour(comp, spec["title"], rank, entry=entry))
+            total = ranking.key_total_centi(key)
+            if rank <= places and total > 0 and total >= least:
+                plan.append((spec["title"], rank, entry_id, None, total / 100))
+    return plan
+
+
+def _min_centi(spec: dict) -> int:
+    """The honour's minimum score (0..100) in hundredths; 0 when it sets none."""
+    return ranking.centi(float(spec.get("min_score") or 0))
+
+
+def award_honours(comp: Competition) -> list[Honour]:
+    awarded = []
+    for title, rank, entry_id, team_id, _score in honour_plan(comp):
+        entry = db.session.get(Entry, entry_id) if entry_id is not None else None
+        awarded.append(_honour(comp, title, rank, entry=entry, team_id=team_id))
     db.session.flush()
     return awarded
-
-
-def _award_teams(comp: Competition, spec: dict) -> list[Honour]:
-    rows = board.team_board(comp, viewer=None)
-    places = ranking.honour_places(len(rows), spec.get("top"), spec.get("top_percent"))
-    return [_honour(comp, spec["title"], row["rank"], team_id=row["team_id"])
-            for row in rows if row["rank"] <= places and row["score"] > 0]
 
 
 def _honour(comp: Competition, title: str, rank: int, *, entry: Entry | None = None,

@@ -144,8 +144,16 @@ def parse_honours(honours) -> list[dict]:
         team = item.get("team", False)
         if not isinstance(team, bool):
             raise bad(prefix + "team")
-        parsed.append({"title": text(item, "title", limit=40, prefix=prefix), "top": top,
-                       "top_percent": percent, "team": team})
+        least = item.get("min_score")
+        if least is not None and (isinstance(least, bool) or
+                                  not isinstance(least, int | float) or
+                                  not 0 <= least <= 100):
+            raise bad(prefix + "min_score")
+        honour = {"title": text(item, "title", limit=40, prefix=prefix), "top": top,
+                  "top_percent": percent, "team": team}
+        if least:
+            honour["min_score"] = least
+        parsed.append(honour)
     return parsed
 
 

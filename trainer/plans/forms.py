@@ -94,6 +94,12 @@ class MarkForm(FlaskForm):
     status = SelectField(_l("Attendance"), choices=lambda: list(ATTENDANCE_LABELS().items()))
 
 
+class RollCallForm(FlaskForm):
+    """The whole roll call in one form: ``user_id`` (repeated) lists the rows,
+    ``status-<id>`` each row's choice (empty: left as it is), ``bulk`` the button pressed
+    to mark every row left empty."""
+
+
 class FeedbackForm(FlaskForm):
     rating = RadioField(_l("How useful was this session? (1–5)"),
                         choices=[(str(n), str(n)) for n in range(1, 6)],

@@ -16,6 +16,7 @@ from trainer.auth.forms import (
 )
 from trainer.auth.models import User
 from trainer.auth.views.blueprint import bp
+from trainer.confirmation import confirmed, refused
 from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.org.models import Department
@@ -138,6 +139,9 @@ def toggle_user(user_id: int):
         abort(400)
     if user.id == current_user.id:
         flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("auth.edit_user", user_id=user.id))
+    if user.active and not confirmed():
+        refused(_("Tick the box to confirm the deactivation; nothing was changed."))
         return redirect(url_for("auth.edit_user", user_id=user.id))
     services.set_active(user, not user.active)
     security_event("user_activated" if user.active else "user_deactivated", target=user.username)

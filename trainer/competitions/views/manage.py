@@ -8,11 +8,18 @@ from flask_login import current_user
 from trainer.auth.access import roles_required
 from trainer.competitions import analysis, appeals, audit, export, integrity, publishing, services
 from trainer.competitions import form_choices as pick
-from trainer.competitions.forms import CompetitionForm, ResolveForm, RoundForm, StatusForm
+from trainer.competitions.forms import (
+    CompetitionForm,
+    PublishForm,
+    ResolveForm,
+    RoundForm,
+    StatusForm,
+)
 from trainer.competitions.queries import get_managed, get_round
 from trainer.competitions.spec import parse_competition, parse_round
 from trainer.competitions.views.blueprint import bp
 from trainer.competitions.views.common import page_arg
+from trainer.confirmation import confirmed, refused
 from trainer.extensions import db
 from trainer.unit_of_work import refusal_on, refusal_redirects
 
@@ -110,24 +117,38 @@ def edit_round(comp_id: int, n: int):
 def change_status(comp_id: int):
     comp = get_managed(current_user, comp_id)
     form = StatusForm()
-    if form.validate_on_submit():
+    if request.form.get("action") == "close" and not confirmed():
+        refused(_("Tick the box to confirm closing every round now; nothing was changed."))
+    elif form.validate_on_submit():
         services.set_status(current_user, comp, request.form.get("action", ""),
                             form.reason.data or "")
     return redirect(url_for(".manage", comp_id=comp.id))
 
 
-@bp.post("/competitions/<int:comp_id>/publish")
+@bp.route("/competitions/<int:comp_id>/publish", methods=["GET", "POST"])
 @organisers
-@refusal_redirects(".manage", "comp_id")
+@refusal_redirects(".publish", "comp_id")
 def publish(comp_id: int):
+    """The review page: what is still outstanding and who would be honoured; publishing
+    needs the confirmation box ticked (open appeals always refuse)."""
     comp = get_managed(current_user, comp_id)
-    form = StatusForm()
-    if not form.validate_on_submit():
-        flash(_("The reason may hold at most 500 characters."), "error")
-    else:
-        publishing.publish(current_user, comp, form.reason.data or "")
-        flash(_("Results published: honours awarded and certificates issued."), "ok")
-    return redirect(url_for(".manage", comp_id=comp.id))
+    if comp.status == "published":
+        return redirect(url_for(".manage", comp_id=comp.id))
+    form = PublishForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash(_("The reason may hold at most 500 characters."), "error")
+        elif not form.confirm.data:
+            flash(_("Tick the confirmation box to publish; nothing was published."), "error")
+        else:
+            publishing.publish(current_user, comp, form.reason.data or "", confirm=True)
+            flash(_("Results published: honours awarded and certificates issued."), "ok")
+            return redirect(url_for(".manage", comp_id=comp.id))
+        return redirect(url_for(".publish", comp_id=comp.id))
+    items = publishing.outstanding(comp)
+    return render_template("competitions/publish.html", comp=comp, form=form, items=items,
+                           honours=publishing.preview_honours(comp),
+                           blocked=any(i["kind"] == "appeals_open" for i in items))
 
 
 @bp.route("/competitions/<int:comp_id>/dashboard")

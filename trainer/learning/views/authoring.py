@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from trainer.auth.access import roles_required
 from trainer.auth.forms import ConfirmForm
+from trainer.confirmation import confirmed, refused
 from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.learning import authoring
@@ -151,6 +152,9 @@ def course_status(slug: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     target = "draft" if course.status == "published" else "published"
+    if target == "draft" and not confirmed():
+        refused(_("Tick the box to confirm withdrawing the course; nothing was changed."))
+        return redirect(url_for("learning.edit_course", slug=slug))
     authoring.set_status(current_user, course, target)
     flash(_("Published.") if target == "published" else _("Withdrawn to draft."), "ok")
     return redirect(url_for("learning.edit_course", slug=slug))

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from trainer.auth.access import roles_required
 from trainer.auth.forms import ConfirmForm
 from trainer.auth.models import User
+from trainer.confirmation import confirmed, refused
 from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -150,6 +151,9 @@ def delete_session(session_id: int):
     plan_id = session.plan_id
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not confirmed():
+        refused(_("Tick the box to confirm deleting the session; nothing was changed."))
+        return redirect(url_for("plans.session_detail", session_id=session_id))
     with refusal_on(None):  # a refusal is said on the session's page
         scheduling.delete_session(current_user, session)
         flash(_("Session deleted."), "ok")

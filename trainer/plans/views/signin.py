@@ -24,8 +24,8 @@ from trainer.models import utcnow
 from trainer.plans import attendance, scheduling
 from trainer.plans import signin as qr_signin
 from trainer.plans.audience import is_in_audience, members_query
-from trainer.plans.forms import CheckinForm, FeedbackForm, MarkForm
-from trainer.plans.models import TrainingSession
+from trainer.plans.forms import CheckinForm, FeedbackForm, MarkForm, RollCallForm
+from trainer.plans.models import ATTENDANCE_STATUSES, TrainingSession
 from trainer.plans.numbers import plain_int
 from trainer.plans.qr import qr_svg
 from trainer.plans.queries import can_run_signin, visible_sessions
@@ -150,18 +150,39 @@ def rollcall(session_id: int):
     changes = db.session.scalars(attendance.changes_query(session).limit(30)).all()
     present = attendance.present_counts([session.id]).get(session.id, 0)
     return render_template("plans/rollcall.html", s=session, page=page, status=status,
-                           changes=changes, form=MarkForm(formdata=None), present=present)
+                           changes=changes, form=MarkForm(formdata=None), present=present,
+                           rollcall_form=RollCallForm(formdata=None))
 
 
 def _mark(session: TrainingSession):
-    form = MarkForm()
-    with refusal_on(None):  # a refusal is flashed above the roll call
-        user_id = plain_int(form.user_id.data) if form.validate_on_submit() else None
-        if user_id is None or user_id <= 0:
+    """Save the roll call: each row its own choice, or the bulk button's status for the
+    rows left unmarked; rows left unmarked without a bulk button stay as they were."""
+    form = RollCallForm()
+    with refusal_on(None):  # a refusal is flashed above the roll call (nothing is saved)
+        raw_ids = request.form.getlist("user_id")[:200] if form.validate_on_submit() else []
+        if not raw_ids:
             raise Invalid(_("Choose a person and an attendance status."), field="status")
-        person = db.session.get(User, user_id)
-        attendance.mark_attendance(session, person, form.status.data, current_user)
-        flash(_("Attendance of %(name)s saved.", name=person.name), "ok")
+        bulk = request.form.get("bulk", "")
+        if bulk and bulk not in ATTENDANCE_STATUSES:
+            raise Invalid(_("Unknown attendance status."), field="status")
+        single = request.form.get("status", "") if len(raw_ids) == 1 else ""
+        marked = []
+        for raw in raw_ids:
+            user_id = plain_int(raw)
+            if user_id is None or user_id <= 0:
+                raise Invalid(_("Choose a person and an attendance status."), field="status")
+            choice = request.form.get(f"status-{user_id}", "") or single or bulk
+            if not choice:
+                continue
+            person = db.session.get(User, user_id)
+            attendance.mark_attendance(session, person, choice, current_user)
+            marked.append(person)
+        if not marked:
+            flash(_("Nothing was marked: every row was left unmarked."), "error")
+        elif len(marked) == 1:
+            flash(_("Attendance of %(name)s saved.", name=marked[0].name), "ok")
+        else:
+            flash(_("Attendance of %(n)s people saved.", n=len(marked)), "ok")
     page = request.args.get("page", type=int)
     return redirect(url_for("plans.rollcall", session_id=session.id, page=page))
 

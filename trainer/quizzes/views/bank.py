@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from trainer.auth.access import roles_required, staff_required
 from trainer.auth.forms import ConfirmForm
+from trainer.confirmation import confirmed, refused
 from trainer.errors import Invalid, NotFound
 from trainer.extensions import db
 from trainer.org.models import Department
@@ -142,6 +143,9 @@ def question_status(question_id: int):
     question = editable_question(question_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if question.status == "active" and not confirmed():
+        refused(_("Tick the box to confirm retiring the question; nothing was changed."))
+        return redirect(url_for(".question", question_id=question.id))
     bank.set_question_status(question, question.status != "active")
     flash(_("Question retired: new attempts no longer draw it.") if question.status == "retired"
           else _("Question active again."), "ok")

@@ -7,6 +7,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from trainer.auth.access import roles_required
+from trainer.confirmation import confirmed, refused
 from trainer.errors import DomainError
 from trainer.extensions import db
 from trainer.simulation import authoring, engine, playback
@@ -109,6 +110,9 @@ def scenario_status(slug: str):
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
+    if scenario.status == "published" and form.status.data == "draft" and not confirmed():
+        refused(_("Tick the box to confirm withdrawing the scenario; nothing was changed."))
+        return redirect(url_for("simulation.edit_scenario", slug=slug))
     authoring.set_status(current_user, scenario, form.status.data)
     flash(_("Published.") if scenario.status == "published" else _("Withdrawn to draft."), "ok")
     return redirect(url_for("simulation.edit_scenario", slug=slug))
