@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from tests.conftest import app_ctx
 from tests.plans import factories
 from trainer.extensions import db
 from trainer.plans.halves import LOCAL
@@ -14,7 +15,7 @@ CALC = "=cmd|' /C calc'!A0"
 
 
 def _plans(app):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.execute(sa.select(Plan.street_id, Plan.year, Plan.status)).all()
 
 

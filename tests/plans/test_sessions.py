@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.plans import factories
 from trainer.extensions import db
 from trainer.plans.halves import LOCAL
@@ -14,7 +15,7 @@ BODY = {"title": "消防安全隐患排查", "kind": "field", "starts_at": "2026
 
 
 def _count(app, model=TrainingSession):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
