@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.conftest import SAMPLE
 from trainer.extensions import db
 from trainer.quizzes.bank import question_data
@@ -15,7 +16,7 @@ FORM = {"type": "single", "stem": "谁负责**治安**？<script>alert(1)</scrip
 
 
 def only_question(app) -> Question:
-    with app.app_context():
+    with app_ctx(app):
         question = db.session.scalar(sa.select(Question))
         db.session.expunge(question)
         return question

@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.test_bank import FORM
 from trainer.extensions import db
 from trainer.quizzes.bank import question_data
@@ -12,7 +13,7 @@ from trainer.quizzes.sheets import parse_csv
 
 
 def stored(app, qid):
-    with app.app_context():
+    with app_ctx(app):
         return question_data(db.session.get(Question, qid))
 
 

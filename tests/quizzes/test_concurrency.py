@@ -90,26 +90,26 @@ def test_submits_in_two_sessions_grade_once(app, users, quiz_id):
         assert db.session.scalar(sa.select(Mistake.wrong_count).limit(1)) == 1
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_a_lost_start_race_returns_the_winners_attempt(app, users, quiz_id, monkeypatch):
     """As on PostgreSQL, where both starts see no open attempt and the unique constraint
     stops the second insert: the loser answers with the winner's attempt."""
-    with app.app_context():
-        user = db.session.get(User, users["worker"])
-        quiz = db.session.get(Quiz, quiz_id)
-        winner, created = services.start_attempt(user, quiz)
-        db.session.commit()
-        real, calls = queries.open_attempt, []
+    user = db.session.get(User, users["worker"])
+    quiz = db.session.get(Quiz, quiz_id)
+    winner, created = services.start_attempt(user, quiz)
+    db.session.commit()
+    real, calls = queries.open_attempt, []
 
-        def blind_first(*args):
-            calls.append(args)
-            return None if len(calls) == 1 else real(*args)
+    def blind_first(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
 
-        monkeypatch.setattr(queries, "open_attempt", blind_first)
-        monkeypatch.setattr(services.db.session, "scalar", _stale_max(db.session.scalar))
-        loser, created_again = services.start_attempt(user, quiz)
-        db.session.commit()
-        assert (created, created_again, loser.id) == (True, False, winner.id)
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
+    monkeypatch.setattr(queries, "open_attempt", blind_first)
+    monkeypatch.setattr(services.db.session, "scalar", _stale_max(db.session.scalar))
+    loser, created_again = services.start_attempt(user, quiz)
+    db.session.commit()
+    assert (created, created_again, loser.id) == (True, False, winner.id)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
 
 
 def _stale_max(scalar):
@@ -125,14 +125,14 @@ def _stale_max(scalar):
     return patched
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_the_attempt_number_is_unique_per_user_quiz_and_series(app, users, quiz_id):
-    with app.app_context():
-        for _ in range(2):
-            db.session.add(Attempt(quiz_id=quiz_id, user_id=users["worker"], series="quiz",
-                                   attempt_no=1, questions=[]))
-        with pytest.raises(sa.exc.IntegrityError):
-            db.session.flush()
-        db.session.rollback()
+    for _ in range(2):
+        db.session.add(Attempt(quiz_id=quiz_id, user_id=users["worker"], series="quiz",
+                               attempt_no=1, questions=[]))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
 
 
 @pytest.mark.parametrize("round_no", range(4))

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.conftest import RIGHT
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -31,7 +32,7 @@ def put(caller, body, index, answer):
 
 
 def attempt_row(app, attempt_id):
-    with app.app_context():
+    with app_ctx(app):
         attempt = db.session.get(Attempt, attempt_id)
         db.session.expunge(attempt)
         return attempt

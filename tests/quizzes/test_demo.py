@@ -1,5 +1,6 @@
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.extensions import db
 from trainer.quizzes.demo import QUIZ_TITLE
 from trainer.quizzes.models import Attempt, Mistake, Question, Quiz
@@ -10,7 +11,7 @@ def counts(app):
     from trainer.auth.models import User
     from trainer.quizzes.models import QuestionBank
 
-    with app.app_context():
+    with app_ctx(app):
         worker = sa.select(User.id).where(User.username == "worker").scalar_subquery()
         stmts = (sa.select(Question).join(QuestionBank).where(QuestionBank.name == "示例题库"),
                  sa.select(Quiz).where(Quiz.title == QUIZ_TITLE),

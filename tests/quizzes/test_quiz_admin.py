@@ -6,6 +6,7 @@ from collections import Counter
 
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.conftest import SAMPLE
 from trainer.extensions import db
 from trainer.quizzes.items import Option, QuestionData
@@ -16,7 +17,7 @@ BASE = {"title": "七月知识测验", "mode": "fixed", "pass_percent": "60", "r
 
 
 def only_quiz(app) -> Quiz:
-    with app.app_context():
+    with app_ctx(app):
         quiz = db.session.scalar(sa.select(Quiz).order_by(Quiz.id.desc()))
         db.session.expunge(quiz)
         return quiz

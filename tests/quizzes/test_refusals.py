@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.test_bank import FORM
 from tests.quizzes.test_import_export import FIXTURES, upload
 from trainer.extensions import db
@@ -20,7 +21,7 @@ def flashes(client) -> list:
 
 
 def count(app, model) -> int:
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
