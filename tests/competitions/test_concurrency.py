@@ -2,6 +2,7 @@
 
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from tests.conftest import bearer
@@ -53,6 +54,7 @@ def test_ten_concurrent_starts_make_one_attempt(app, client, auth, create, make_
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RoundResult)) == 1
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_the_database_refuses_a_second_entry_or_result(app, create, users):
     """The rules are constraints, not checks: a direct second insert fails."""
     import pytest
@@ -60,21 +62,20 @@ def test_the_database_refuses_a_second_entry_or_result(app, create, users):
     from trainer.competitions.models import Entry, RoundResult
 
     comp_id = create()
-    with app.app_context():
-        row = dict(competition_id=comp_id, user_id=users["worker"], rank_key=1,
-                   frozen_rank_key=1)
-        db.session.add(Entry(number=1, **row))
+    row = dict(competition_id=comp_id, user_id=users["worker"], rank_key=1,
+               frozen_rank_key=1)
+    db.session.add(Entry(number=1, **row))
+    db.session.commit()
+    db.session.add(Entry(number=2, **row))
+    with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
-        db.session.add(Entry(number=2, **row))
-        with pytest.raises(sa.exc.IntegrityError):
-            db.session.commit()
-        db.session.rollback()
-        entry = db.session.scalar(sa.select(Entry))
-        from trainer.competitions.models import Round
+    db.session.rollback()
+    entry = db.session.scalar(sa.select(Entry))
+    from trainer.competitions.models import Round
 
-        rnd = db.session.scalar(sa.select(Round))
-        db.session.add(RoundResult(round_id=rnd.id, entry_id=entry.id))
+    rnd = db.session.scalar(sa.select(Round))
+    db.session.add(RoundResult(round_id=rnd.id, entry_id=entry.id))
+    db.session.commit()
+    db.session.add(RoundResult(round_id=rnd.id, entry_id=entry.id))
+    with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
-        db.session.add(RoundResult(round_id=rnd.id, entry_id=entry.id))
-        with pytest.raises(sa.exc.IntegrityError):
-            db.session.commit()

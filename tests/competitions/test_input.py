@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.competitions.conftest import body, iso
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from trainer.extensions import db
 from trainer.models import utcnow
 
@@ -16,7 +16,7 @@ HUGE_PAGE = str(10**20)
 
 
 def _count(app, model) -> int:
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
