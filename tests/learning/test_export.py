@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from trainer.extensions import db
 from trainer.learning.models import Course, Lesson, LessonProgress
 
@@ -30,7 +30,7 @@ def _web_course(auth):
 
 
 def _state(app):
-    with app.app_context():
+    with app_ctx(app):
         course = db.session.scalar(sa.select(Course).where(Course.slug == "web-course"))
         return ([(x.id, x.title, x.position, x.filename) for x in course.lessons],
                 course.status, course.street_id, course.title, course.hours)

@@ -4,9 +4,10 @@ absolute in the API, carried through export, uploaded from the course editor."""
 import io
 import re
 
+import pytest
 import sqlalchemy as sa
 
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from tests.learning.pictures import jpeg, png, webp
 from trainer.extensions import db
 from trainer.learning.images import MAX_IMAGE_BYTES, dimensions, image_problem, sniff
@@ -26,7 +27,7 @@ def _with_images(course_dir):
 
 
 def _lesson_id(app):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(Lesson.id).order_by(Lesson.position))
 
 
@@ -216,22 +217,22 @@ def test_course_editor_refuses_big_svg_and_disguised_files(app, client, auth, us
         assert db.session.scalar(sa.select(sa.func.count(CourseAsset.id))) == 0
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_shipped_diagrams_load_and_show_in_their_lessons(app, load, shipped_copy):
     report = load(shipped_copy)
     assert not report.problems
     wanted = {"fire-corridor-safety": ["images/extinguisher-steps.png"],
               "grid-mechanism": ["images/five-levels.png", "images/whistle-flow.png"]}
-    with app.app_context():
-        for slug, names in wanted.items():
-            course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
-            html = "".join(lesson.body_html for lesson in course.lessons)
-            for name in names:
-                data = db.session.scalar(sa.select(CourseAsset.data).where(
-                    CourseAsset.course_id == course.id, CourseAsset.name == name))
-                assert sniff(data) == "image/png" and len(data) <= MAX_IMAGE_BYTES
-                width, height = dimensions(data)
-                assert re.search(rf'<img src="/courses/{slug}/assets/{name}\?v=[0-9a-f]{{16}}" '
-                                 rf'alt="[^"]+" width="{width}" height="{height}"', html)
+    for slug, names in wanted.items():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
+        html = "".join(lesson.body_html for lesson in course.lessons)
+        for name in names:
+            data = db.session.scalar(sa.select(CourseAsset.data).where(
+                CourseAsset.course_id == course.id, CourseAsset.name == name))
+            assert sniff(data) == "image/png" and len(data) <= MAX_IMAGE_BYTES
+            width, height = dimensions(data)
+            assert re.search(rf'<img src="/courses/{slug}/assets/{name}\?v=[0-9a-f]{{16}}" '
+                             rf'alt="[^"]+" width="{width}" height="{height}"', html)
 
 
 def test_lesson_pages_with_diagrams_stay_inside_the_page_budget(app, client, auth, users, load,

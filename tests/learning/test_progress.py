@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from trainer.extensions import db
 from trainer.learning.models import CourseRevision, Enrollment, Lesson, LessonProgress
 
@@ -16,7 +16,7 @@ def _three_lessons(course_dir):
 
 
 def _ids(app):
-    with app.app_context():
+    with app_ctx(app):
         return list(db.session.scalars(sa.select(Lesson.id).order_by(Lesson.position)))
 
 
