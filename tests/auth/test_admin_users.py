@@ -2,13 +2,13 @@
 
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, AuthActions, bearer
+from tests.conftest import PASSWORD, AuthActions, app_ctx, bearer
 from trainer.auth.models import User
 from trainer.extensions import db
 
 
 def _user(app, username):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(User).where(User.username == username))
 
 

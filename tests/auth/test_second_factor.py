@@ -12,7 +12,7 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, AuthActions, TestConfig, bearer
+from tests.conftest import PASSWORD, AuthActions, TestConfig, app_ctx, bearer
 from trainer.auth import second_factor
 from trainer.auth.models import RecoveryCode, SecondFactor, ThrottleEvent, User
 from trainer.extensions import db
@@ -35,12 +35,12 @@ def clock(monkeypatch):
 
 
 def _user(app, username):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(User).where(User.username == username))
 
 
 def _factor(app, username):
-    with app.app_context():
+    with app_ctx(app):
         user = db.session.scalar(sa.select(User).where(User.username == username))
         return db.session.get(SecondFactor, user.id)
 
@@ -110,17 +110,17 @@ def test_a_wrong_code_does_not_turn_it_on(app, client, auth, users, clock):
     assert key in again
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_the_secret_does_not_decrypt_under_another_key_or_when_altered(app):
-    with app.app_context():
-        stored = second_factor.encrypt_secret("JBSWY3DPEHPK3PXP")
-        assert second_factor.decrypt_secret(stored) == "JBSWY3DPEHPK3PXP"
-        assert stored != second_factor.encrypt_secret("JBSWY3DPEHPK3PXP")  # fresh nonce
-        altered = stored[:10] + ("A" if stored[10] != "A" else "B") + stored[11:]
-        with pytest.raises(ValueError):
-            second_factor.decrypt_secret(altered)
-        app.config["SECRET_KEY"] = "another-secret-key-that-is-long-enough-99"
-        with pytest.raises(ValueError):
-            second_factor.decrypt_secret(stored)
+    stored = second_factor.encrypt_secret("JBSWY3DPEHPK3PXP")
+    assert second_factor.decrypt_secret(stored) == "JBSWY3DPEHPK3PXP"
+    assert stored != second_factor.encrypt_secret("JBSWY3DPEHPK3PXP")  # fresh nonce
+    altered = stored[:10] + ("A" if stored[10] != "A" else "B") + stored[11:]
+    with pytest.raises(ValueError):
+        second_factor.decrypt_secret(altered)
+    app.config["SECRET_KEY"] = "another-secret-key-that-is-long-enough-99"
+    with pytest.raises(ValueError):
+        second_factor.decrypt_secret(stored)
 
 
 # ----- login
