@@ -3,6 +3,7 @@ import io
 import openpyxl
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.org.people import parse_people, read_table
@@ -16,7 +17,7 @@ def upload(auth, content: bytes, name: str):
 
 
 def count_users(app):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(sa.func.count()).select_from(User))
 
 
