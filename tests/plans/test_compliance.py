@@ -99,7 +99,8 @@ def test_compliance_api_and_page(app, client, api, auth, make_user, users):
     assert "S1街道" in html and "S2街道" not in html and "No session held" in html
 
 
-def test_demo_data_flags_the_street_that_held_nothing_last_half_year(app, runner, client, api):
+def test_demo_data_flags_the_street_that_held_nothing_last_half_year(app, fresh, runner, client,
+                                                                     api):
     assert runner.invoke(args=["demo", "seed", "--password", "Demo-pass-2026"]).exit_code == 0
     from trainer.models import utcnow
     from trainer.plans.halves import half_of
@@ -120,9 +121,8 @@ def test_demo_data_flags_the_street_that_held_nothing_last_half_year(app, runner
 
         count = db.session.scalar(sa.select(sa.func.count()).select_from(TrainingSession))
     assert runner.invoke(args=["demo", "seed", "--password", "Demo-pass-2026"]).exit_code == 0
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) \
-            == count
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) \
+        == count
 
 
 def _token(client):
