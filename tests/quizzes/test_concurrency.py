@@ -33,7 +33,7 @@ def run_together(app, n, call):
     return results
 
 
-def test_one_attempt_quiz_gives_one_attempt_under_ten_concurrent_starts(app, auth, users,
+def test_one_attempt_quiz_gives_one_attempt_under_ten_concurrent_starts(app, fresh, auth, users,
                                                                        make_quiz,
                                                                        sample_questions):
     quiz = make_quiz(sample_questions, max_attempts=1)
@@ -46,11 +46,10 @@ def test_one_attempt_quiz_gives_one_attempt_under_ten_concurrent_starts(app, aut
     results = run_together(app, N, start)
     assert sorted(status for status, _ in results) == [200] * (N - 1) + [201]
     assert len({attempt_id for _, attempt_id in results}) == 1
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
 
 
-def test_concurrent_submits_grade_once_and_agree(app, auth, users, quiz_id):
+def test_concurrent_submits_grade_once_and_agree(app, fresh, auth, users, quiz_id):
     headers = bearer(auth.token("worker"))
     client = app.test_client()
     body = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=headers).get_json()
@@ -65,8 +64,7 @@ def test_concurrent_submits_grade_once_and_agree(app, auth, users, quiz_id):
     results = run_together(app, N, submit)
     assert {status for status, _ in results} == {200}
     assert all(result == results[0][1] for _, result in results)
-    with app.app_context():
-        counts = db.session.scalars(sa.select(Mistake.wrong_count)).all()
+    counts = fresh.scalars(sa.select(Mistake.wrong_count))
     assert counts == [1] * 5  # the notebook saw one grading, not ten
 
 

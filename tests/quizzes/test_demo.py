@@ -36,14 +36,13 @@ def test_demo_seed_builds_a_quiz_and_practice_history_once(app, runner):
     assert counts(app) == (questions, quizzes, attempts, mistakes)
 
 
-def test_demo_quiz_can_be_taken(app, runner, client, auth):
+def test_demo_quiz_can_be_taken(app, fresh, runner, client, auth):
     runner.invoke(args=["demo", "seed", "--password", "Demo-pass-2026"])
     from tests.conftest import bearer
 
     token = client.post("/api/v1/tokens", json={"username": "w001",
                                                 "password": "Demo-pass-2026"}).get_json()
     headers = bearer(token["token"])
-    with app.app_context():
-        quiz_id = db.session.scalar(sa.select(Quiz.id).where(Quiz.title == QUIZ_TITLE))
+    quiz_id = fresh.scalar(sa.select(Quiz.id).where(Quiz.title == QUIZ_TITLE))
     body = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=headers).get_json()
     assert len(body["questions"]) == 10 and body["deadline"] is not None

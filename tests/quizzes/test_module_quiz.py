@@ -86,11 +86,10 @@ def test_loading_the_same_course_again_changes_nothing(app, runner, course_dir):
 
 
 def test_edited_question_keeps_its_id_and_old_attempts_keep_their_grade(
-        app, runner, course_dir, api, users):
+        app, fresh, runner, course_dir, api, users):
     load(runner, course_dir)
     caller = api("worker")
-    with app.app_context():
-        quiz_id = db.session.scalar(sa.select(Quiz.id))
+    quiz_id = fresh.scalar(sa.select(Quiz.id))
     body = caller.post(f"/api/v1/quizzes/{quiz_id}/attempts").get_json()
     save_right_answers(caller, body)
     graded = caller.post(f"/api/v1/attempts/{body['attempt_id']}/submit").get_json()
@@ -145,7 +144,7 @@ def test_module_quiz_queries_and_upsert_refusals(app, org):
     assert not has_passed(1, quiz.id)
 
 
-def test_passing_the_module_quiz_completes_the_course(app, runner, course_dir, api, users):
+def test_passing_the_module_quiz_completes_the_course(app, fresh, runner, course_dir, api, users):
     from trainer.learning.models import Course, Enrollment, Lesson
 
     load(runner, course_dir)
@@ -155,8 +154,7 @@ def test_passing_the_module_quiz_completes_the_course(app, runner, course_dir, a
         lesson_id = db.session.scalar(sa.select(Lesson.id))
         quiz_id = db.session.scalar(sa.select(Quiz.id))
     assert caller.post(f"/api/v1/lessons/{lesson_id}/complete").status_code == 200
-    with app.app_context():
-        assert db.session.scalar(sa.select(Enrollment.completed_at)) is None
+    assert fresh.scalar(sa.select(Enrollment.completed_at)) is None
     body = caller.post(f"/api/v1/quizzes/{quiz_id}/attempts").get_json()
     save_right_answers(caller, body)
     assert caller.post(f"/api/v1/attempts/{body['attempt_id']}/submit").get_json()["passed"]
