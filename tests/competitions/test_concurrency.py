@@ -26,7 +26,7 @@ def _burst(app, path: str, token: str, n: int = 10) -> list:
     return answers
 
 
-def test_ten_concurrent_enters_make_one_entry(app, client, auth, create):
+def test_ten_concurrent_enters_make_one_entry(app, fresh, client, auth, create):
     from trainer.competitions.models import Entry
 
     comp_id = create()
@@ -34,8 +34,7 @@ def test_ten_concurrent_enters_make_one_entry(app, client, auth, create):
     answers = _burst(app, f"/api/v1/competitions/{comp_id}/entries", token)
     assert sorted(status for status, _body in answers) == [200] * 9 + [201]
     assert len({body["entry_id"] for _status, body in answers}) == 1
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 1
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Entry)) == 1
 
 
 def test_ten_concurrent_starts_make_one_attempt(app, client, auth, create, make_quiz):
