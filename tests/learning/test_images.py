@@ -203,7 +203,7 @@ def test_course_editor_uploads_an_image_that_a_lesson_then_shows(app, client, au
     assert client.get(re.search(r'src="([^"]+)"', html).group(1)).data == png(20, 9)
 
 
-def test_course_editor_refuses_big_svg_and_disguised_files(app, client, auth, users, load,
+def test_course_editor_refuses_big_svg_and_disguised_files(app, fresh, client, auth, users, load,
                                                           course_dir):
     load(course_dir)
     auth.login("admin")
@@ -213,8 +213,7 @@ def test_course_editor_refuses_big_svg_and_disguised_files(app, client, auth, us
             (b"<svg/>", "a.png", "PNG、JPEG 或 WebP")):
         assert _upload(auth, data, name).status_code == 302
         assert message in client.get("/author/courses/demo-course").get_data(as_text=True)
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(CourseAsset.id))) == 0
+    assert fresh.scalar(sa.select(sa.func.count(CourseAsset.id))) == 0
 
 
 @pytest.mark.usefixtures("db_ctx")
@@ -235,15 +234,15 @@ def test_shipped_diagrams_load_and_show_in_their_lessons(app, load, shipped_copy
                              rf'alt="[^"]+" width="{width}" height="{height}"', html)
 
 
-def test_lesson_pages_with_diagrams_stay_inside_the_page_budget(app, client, auth, users, load,
+def test_lesson_pages_with_diagrams_stay_inside_the_page_budget(app, fresh, client, auth, users,
+                                                                load,
                                                                 shipped_copy):
     """DESIGN.md: a page with its CSS, JS and images is at most 60 KB (counted here
     uncompressed, so over the wire it is less)."""
     load(shipped_copy)
     auth.login("worker")
-    with app.app_context():
-        ids = db.session.scalars(sa.select(Lesson.id).where(
-            Lesson.body_html.contains("<img "))).all()
+    ids = fresh.scalars(sa.select(Lesson.id).where(
+        Lesson.body_html.contains("<img ")))
     assert len(ids) == 3
     for lesson_id in ids:
         html = client.get(f"/lessons/{lesson_id}").get_data(as_text=True)

@@ -99,7 +99,7 @@ def test_reload_updates_lessons_in_place_keeping_ids(app, load, course_dir):
     assert before == after
 
 
-def test_content_cli_check_and_load(app, runner, course_dir):
+def test_content_cli_check_and_load(app, fresh, runner, course_dir):
     bad = course_dir / "broken"
     bad.mkdir()
     (bad / "course.yml").write_text("version: 2\n", "utf-8")
@@ -110,8 +110,7 @@ def test_content_cli_check_and_load(app, runner, course_dir):
     result = runner.invoke(args=["content", "load", "--courses", str(course_dir),
                                  "--scenarios", str(course_dir / "none")])
     assert result.exit_code == 1
-    with app.app_context():
-        assert db.session.scalar(sa.select(Course.slug)) == "demo-course"
+    assert fresh.scalar(sa.select(Course.slug)) == "demo-course"
 
 
 def test_export_round_trip_is_lossless(app, runner, load, shipped_copy, tmp_path):
