@@ -61,7 +61,7 @@ def test_database_problems_reported_by_row(app, client, auth, users):
     assert count_users(app) == before
 
 
-def test_xlsx_file_imports(app, client, auth, users):
+def test_xlsx_file_imports(app, fresh, client, auth, users):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["姓名", "用户名", "手机", "角色", "所属单位编码"])
@@ -70,9 +70,8 @@ def test_xlsx_file_imports(app, client, auth, users):
     book.save(buf)
     auth.login("admin")
     assert upload(auth, buf.getvalue(), "people.xlsx").status_code == 200
-    with app.app_context():
-        assert db.session.scalar(sa.select(User).where(User.username == "sunba")).phone \
-            == "13900000002"
+    assert fresh.scalar(sa.select(User).where(User.username == "sunba")).phone \
+        == "13900000002"
 
 
 def test_non_utf8_csv_is_refused_clearly():
