@@ -89,10 +89,10 @@ def test_submits_in_two_sessions_grade_once(app, users, quiz_id):
 
 
 @pytest.mark.usefixtures("db_ctx")
-def test_a_lost_start_race_returns_the_winners_attempt(app, users, quiz_id, monkeypatch):
+def test_a_lost_start_race_returns_the_winners_attempt(app, account, quiz_id, monkeypatch):
     """As on PostgreSQL, where both starts see no open attempt and the unique constraint
     stops the second insert: the loser answers with the winner's attempt."""
-    user = db.session.get(User, users["worker"])
+    user = account("worker")
     quiz = db.session.get(Quiz, quiz_id)
     winner, created = services.start_attempt(user, quiz)
     db.session.commit()

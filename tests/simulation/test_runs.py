@@ -181,9 +181,9 @@ def test_competition_run_hides_feedback_until_a_rule_reveals_it(app, users, make
 
 
 @pytest.mark.usefixtures("db_ctx")
-def test_start_run_refuses_contexts_it_does_not_record(app, users, make_scenario):
+def test_start_run_refuses_contexts_it_does_not_record(app, account, make_scenario):
     make_scenario()
-    worker = db.session.get(User, users["worker"])
+    worker = account("worker")
     scenario = db.session.scalar(sa.select(Scenario))
     with pytest.raises(DomainError):
         services.start_run(worker, scenario, context="preview")
@@ -197,9 +197,9 @@ def test_start_run_refuses_contexts_it_does_not_record(app, users, make_scenario
 
 
 @pytest.mark.usefixtures("db_ctx")
-def test_service_errors_leave_the_run_as_it_was(app, users, make_scenario):
+def test_service_errors_leave_the_run_as_it_was(app, account, make_scenario):
     make_scenario()
-    worker = db.session.get(User, users["worker"])
+    worker = account("worker")
     run = services.start_run(worker, db.session.scalar(sa.select(Scenario)))
     with pytest.raises(Invalid):
         services.choose(run, "agree")
@@ -209,7 +209,7 @@ def test_service_errors_leave_the_run_as_it_was(app, users, make_scenario):
         services.choose(run, "agree")
     assert run.path == ["listen", "agree"] and run.outcome == "success"
     with pytest.raises(NotFound):
-        services.run_to_play(db.session.get(User, users["trainer"]), run.id)
+        services.run_to_play(account("trainer"), run.id)
 
 
 @pytest.mark.usefixtures("db_ctx")
