@@ -2,7 +2,6 @@
 
 import threading
 
-import pytest
 import sqlalchemy as sa
 
 from tests.conftest import bearer
@@ -26,7 +25,7 @@ def _burst(app, path: str, token: str, n: int = 10) -> list:
     return answers
 
 
-def test_ten_concurrent_enters_make_one_entry(app, fresh, client, auth, create):
+def test_ten_concurrent_enters_make_one_entry(app, client, auth, create):
     from trainer.competitions.models import Entry
 
     comp_id = create()
@@ -34,7 +33,8 @@ def test_ten_concurrent_enters_make_one_entry(app, fresh, client, auth, create):
     answers = _burst(app, f"/api/v1/competitions/{comp_id}/entries", token)
     assert sorted(status for status, _body in answers) == [200] * 9 + [201]
     assert len({body["entry_id"] for _status, body in answers}) == 1
-    assert fresh.scalar(sa.select(sa.func.count()).select_from(Entry)) == 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 1
 
 
 def test_ten_concurrent_starts_make_one_attempt(app, client, auth, create, make_quiz):
@@ -53,7 +53,6 @@ def test_ten_concurrent_starts_make_one_attempt(app, client, auth, create, make_
         assert db.session.scalar(sa.select(sa.func.count()).select_from(RoundResult)) == 1
 
 
-@pytest.mark.usefixtures("db_ctx")
 def test_the_database_refuses_a_second_entry_or_result(app, create, users):
     """The rules are constraints, not checks: a direct second insert fails."""
     import pytest
@@ -61,20 +60,21 @@ def test_the_database_refuses_a_second_entry_or_result(app, create, users):
     from trainer.competitions.models import Entry, RoundResult
 
     comp_id = create()
-    row = dict(competition_id=comp_id, user_id=users["worker"], rank_key=1,
-               frozen_rank_key=1)
-    db.session.add(Entry(number=1, **row))
-    db.session.commit()
-    db.session.add(Entry(number=2, **row))
-    with pytest.raises(sa.exc.IntegrityError):
+    with app.app_context():
+        row = dict(competition_id=comp_id, user_id=users["worker"], rank_key=1,
+                   frozen_rank_key=1)
+        db.session.add(Entry(number=1, **row))
         db.session.commit()
-    db.session.rollback()
-    entry = db.session.scalar(sa.select(Entry))
-    from trainer.competitions.models import Round
+        db.session.add(Entry(number=2, **row))
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        entry = db.session.scalar(sa.select(Entry))
+        from trainer.competitions.models import Round
 
-    rnd = db.session.scalar(sa.select(Round))
-    db.session.add(RoundResult(round_id=rnd.id, entry_id=entry.id))
-    db.session.commit()
-    db.session.add(RoundResult(round_id=rnd.id, entry_id=entry.id))
-    with pytest.raises(sa.exc.IntegrityError):
+        rnd = db.session.scalar(sa.select(Round))
+        db.session.add(RoundResult(round_id=rnd.id, entry_id=entry.id))
         db.session.commit()
+        db.session.add(RoundResult(round_id=rnd.id, entry_id=entry.id))
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.commit()
