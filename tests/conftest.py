@@ -2,8 +2,30 @@
 
 The suite runs on a temporary SQLite file, or on PostgreSQL when TEST_DATABASE_URL is set.
 The schema is built once per session; every test starts from empty tables.
+
+Database access from a test body, by kind of test (no app context is pushed globally):
+
+- ``db_ctx``: the test's database work does not interleave with client requests (services,
+  loaders, factories). The fixture pushes one app context for the whole test; the body uses
+  ``db.session`` directly and the session is removed at the end. Never make a request in
+  such a test: the test client reuses an app context already pushed for the same app, so
+  every request would share the test's session and ``g`` (a user loaded by one request
+  would still be there for the next, and the session would never be cleaned up).
+- ``fresh``: the test makes requests and then checks (or sets up) the database. Each call
+  runs in a context of its own, as a request does, and hands back plain values or objects
+  whose columns are loaded (``fresh.get``, ``fresh.scalar``, ``fresh.scalars``,
+  ``fresh.all``, ``fresh.update``); ``with fresh() as session:`` is for checks that follow
+  relationships. Objects must not leave a context unless their columns are loaded: they are
+  detached on the way out, and a lazy relationship read afterwards fails.
+- Factories (``make_user``, ``make_unit``, the domain factories in ``tests/*/conftest.py``
+  and ``factories.py``) work in the test's context when one is pushed (``app_ctx``), so in a
+  ``db_ctx`` test what they make is already in ``db.session`` and ``db.session.get`` by the
+  returned id is an identity-map look-up, not a reload; outside they push their own.
+  They return ids (``users["worker"]``) because request tests put them in URLs; in a
+  ``db_ctx`` test ``account("worker")`` gives the ``User`` itself.
 """
 
+import contextlib
 import os
 import re
 import tempfile
@@ -12,6 +34,7 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from hypothesis import HealthCheck, settings
 
 from config import Config
@@ -119,6 +142,66 @@ def app(_schema, config):
         db.engine.dispose()
 
 
+def app_ctx(app):
+    """The test's own app context when one of ``app`` is pushed (``db_ctx``), else a new one:
+    for factories, so that what they make lands in the test's session."""
+    if has_app_context() and current_app._get_current_object() is app:
+        return contextlib.nullcontext()
+    return app.app_context()
+
+
+@pytest.fixture
+def db_ctx(app):
+    """One app context for the whole test, for tests that make no requests (see above)."""
+    with app.app_context():
+        yield db.session
+        db.session.remove()
+
+
+class Fresh:
+    """Database reads and writes from a request test, each in a context of its own."""
+
+    def __init__(self, app):
+        self.app = app
+
+    @contextlib.contextmanager
+    def __call__(self):
+        with self.app.app_context():
+            yield db.session
+
+    def get(self, model, ident):
+        """The row of ``model`` with id ``ident`` (columns loaded), or None."""
+        with self():
+            return db.session.get(model, ident)
+
+    def scalar(self, stmt):
+        with self():
+            return db.session.scalar(stmt)
+
+    def scalars(self, stmt) -> list:
+        with self():
+            return db.session.scalars(stmt).all()
+
+    def all(self, stmt) -> list:
+        """Every row of ``stmt`` (named tuples of plain values when it selects columns)."""
+        with self():
+            return db.session.execute(stmt).all()
+
+    def update(self, model, ident, **values):
+        """Set columns of one row and commit."""
+        with self():
+            row = db.session.get(model, ident)
+            assert row is not None, (model, ident)
+            for name, value in values.items():
+                setattr(row, name, value)
+            db.session.commit()
+
+
+@pytest.fixture
+def fresh(app):
+    return Fresh(app)
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -193,7 +276,7 @@ def make_unit(app):
     from trainer.org import services
 
     def make(code, name=None, level="grid", parent=None):
-        with app.app_context():
+        with app_ctx(app):
             parent_unit = services.unit_by_code(parent) if parent else None
             unit = services.create_unit(code, name or code, level, parent_unit)
             db.session.commit()
@@ -207,7 +290,7 @@ def org(app):
     """Two streets with one community and two grids each, plus the ten departments."""
     from trainer.org import services
 
-    with app.app_context():
+    with app_ctx(app):
         services.ensure_departments()
         d = services.create_unit("D", "测试区", "district", None)
         ids = {"D": d.id}
@@ -231,7 +314,7 @@ def make_user(app, org):
 
     def make(username=None, role="worker", unit="default", department=None, password=PASSWORD,
              name=None):
-        with app.app_context():
+        with app_ctx(app):
             code = defaults[role] if unit == "default" else unit
             dept_code = department or ("public-security" if role == "trainer" else None)
             user = services.create_user(
@@ -249,3 +332,11 @@ def make_user(app, org):
 def users(make_user):
     """One account per role, named after the role (the demo accounts' names)."""
     return {role: make_user(role=role) for role in ("worker", "trainer", "organiser", "admin")}
+
+
+@pytest.fixture
+def account(db_ctx, users):
+    """In a ``db_ctx`` test: the ``User`` of one of ``users`` (by role), in the test's session."""
+    from trainer.auth.models import User
+
+    return lambda role: db.session.get(User, users[role])

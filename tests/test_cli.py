@@ -25,20 +25,17 @@ def test_demo_seed_builds_district_and_accounts(app, runner):
         assert workers > 18
 
 
-def test_demo_seed_is_idempotent(app, runner):
+def test_demo_seed_is_idempotent(app, fresh, runner):
     runner.invoke(args=["demo", "seed", "--password", "Demo-pass-2026"])
-    with app.app_context():
-        before = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+    before = fresh.scalar(sa.select(sa.func.count()).select_from(User))
     assert runner.invoke(args=["demo", "seed", "--password", "Demo-pass-2026"]).exit_code == 0
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == before
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(User)) == before
 
 
-def test_demo_seed_refuses_weak_password(app, runner):
+def test_demo_seed_refuses_weak_password(app, fresh, runner):
     result = runner.invoke(args=["demo", "seed", "--password", "123456"])
     assert result.exit_code != 0
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Unit)) == 0
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Unit)) == 0
 
 
 def test_first_run_prints_password_only_when_no_users(app, runner):
@@ -48,13 +45,12 @@ def test_first_run_prints_password_only_when_no_users(app, runner):
     assert "nothing seeded" in again.output
 
 
-def test_users_create_worker_in_grid(app, runner, org):
+def test_users_create_worker_in_grid(app, fresh, runner, org):
     result = runner.invoke(args=["users", "create", "li", "--role", "worker", "--grid",
                                  "S1-C1-G1", "--password", "Long-pass-2026"])
     assert result.exit_code == 0, result.output
-    with app.app_context():
-        assert db.session.scalar(sa.select(User).where(User.username == "li")).unit.code \
-            == "S1-C1-G1"
+    assert fresh.scalar(sa.select(User).where(User.username == "li")).unit.code \
+        == "S1-C1-G1"
 
 
 def test_users_create_reports_bad_input(app, runner, org):

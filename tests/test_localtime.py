@@ -3,6 +3,8 @@ moves every local reading together, and outside an app it is Asia/Shanghai."""
 
 from datetime import UTC, datetime
 
+import pytest
+
 from trainer.localtime import local_zone
 from trainer.plans import halves, ical
 
@@ -15,19 +17,19 @@ def test_outside_an_app_the_zone_is_beijing_time():
     assert halves.LOCAL.key == "Asia/Shanghai"  # the old name reads the same function
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_the_configured_zone_moves_every_local_reading(app):
     from trainer.competitions import forms, publishing
 
-    with app.app_context():
-        assert local_zone().key == app.config["BABEL_DEFAULT_TIMEZONE"] == "Asia/Shanghai"
-        assert halves.half_of(EVENING) == halves.Half(2026, 2)
-        app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
-        try:
-            assert local_zone().key == "UTC"
-            assert halves.half_of(EVENING) == halves.Half(2026, 1)
-            assert halves.local_to_aware(datetime(2026, 3, 1, 9)).utcoffset().seconds == 0
-            assert forms.iso(datetime(2026, 3, 1, 9)) == "2026-03-01T09:00:00+00:00"
-            assert publishing.local_date(EVENING).isoformat() == "2026-06-30"
-            assert "X-WR-TIMEZONE:UTC" in ical.calendar([], "课", EVENING)
-        finally:
-            app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Shanghai"
+    assert local_zone().key == app.config["BABEL_DEFAULT_TIMEZONE"] == "Asia/Shanghai"
+    assert halves.half_of(EVENING) == halves.Half(2026, 2)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
+    try:
+        assert local_zone().key == "UTC"
+        assert halves.half_of(EVENING) == halves.Half(2026, 1)
+        assert halves.local_to_aware(datetime(2026, 3, 1, 9)).utcoffset().seconds == 0
+        assert forms.iso(datetime(2026, 3, 1, 9)) == "2026-03-01T09:00:00+00:00"
+        assert publishing.local_date(EVENING).isoformat() == "2026-06-30"
+        assert "X-WR-TIMEZONE:UTC" in ical.calendar([], "课", EVENING)
+    finally:
+        app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Shanghai"

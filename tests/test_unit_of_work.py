@@ -6,7 +6,7 @@ from flask import Blueprint, redirect
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
-from tests.conftest import TestConfig
+from tests.conftest import TestConfig, app_ctx
 from trainer import unit_of_work
 from trainer.errors import Invalid, NotFound
 from trainer.extensions import db
@@ -144,7 +144,7 @@ def probed(app):
 
 
 def _codes(app) -> set[str]:
-    with app.app_context():
+    with app_ctx(app):
         return set(db.session.scalars(sa.select(Unit.code)))
 
 

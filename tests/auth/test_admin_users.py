@@ -2,13 +2,13 @@
 
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, AuthActions, bearer
+from tests.conftest import PASSWORD, AuthActions, app_ctx, bearer
 from trainer.auth.models import User
 from trainer.extensions import db
 
 
 def _user(app, username):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(User).where(User.username == username))
 
 
@@ -24,7 +24,8 @@ def test_admin_creates_a_worker_who_can_log_in(app, client, auth, users):
     assert AuthActions(app.test_client()).login("zhang3", "Grid-walker-2026").status_code == 302
 
 
-def test_bad_new_user_is_a_chinese_form_error_and_nothing_is_created(app, client, auth, users):
+def test_bad_new_user_is_a_chinese_form_error_and_nothing_is_created(app, fresh, client, auth,
+                                                                     users):
     auth.login("admin")
     for data, words in [({"unit": "S1"}, "网格"), ({"unit": "NOPE"}, "单位"),
                         ({"password": "password123"}, "常见"), ({"username": "WORKER"}, "已")]:
@@ -33,8 +34,7 @@ def test_bad_new_user_is_a_chinese_form_error_and_nothing_is_created(app, client
         resp = auth.post("/admin/users/new", body)
         assert resp.status_code == 422, data
         assert words in resp.get_data(as_text=True), data
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 4
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(User)) == 4
 
 
 def test_role_and_scope_change_ends_every_session_and_token(app, client, auth, users):

@@ -106,7 +106,7 @@ def test_password_change_refuses_common_password(client, auth, users):
     assert "常见" in resp.get_data(as_text=True)
 
 
-def test_outdated_hash_upgraded_at_login(app, auth, users):
+def test_outdated_hash_upgraded_at_login(app, fresh, auth, users):
     from werkzeug.security import generate_password_hash
 
     with app.app_context():
@@ -114,8 +114,7 @@ def test_outdated_hash_upgraded_at_login(app, auth, users):
         user.password_hash = generate_password_hash(PASSWORD, method="scrypt")
         db.session.commit()
     assert auth.login("worker").status_code == 302
-    with app.app_context():
-        assert db.session.get(User, users["worker"]).password_hash.startswith("$argon2id$")
+    assert fresh.get(User, users["worker"]).password_hash.startswith("$argon2id$")
 
 
 def test_session_ends_after_absolute_lifetime(app, client, auth, users):
@@ -167,20 +166,18 @@ def twelve_wrong_passwords_at_once(app) -> list[int]:
     return sorted(statuses)
 
 
-def test_simultaneous_wrong_passwords_lock_the_account_after_exactly_five(app, users):
+def test_simultaneous_wrong_passwords_lock_the_account_after_exactly_five(app, fresh, users):
     """Counting and adding are one step: twelve tries at once cannot all see "0 so far"."""
     assert twelve_wrong_passwords_at_once(app) == [401] * 5 + [429] * 7
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(ThrottleEvent)
-                                 .where(ThrottleEvent.key == "account:worker")) == 5
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(ThrottleEvent)
+                             .where(ThrottleEvent.key == "account:worker")) == 5
 
 
-def test_refused_tries_do_not_extend_the_lockout(app, client, users):
+def test_refused_tries_do_not_extend_the_lockout(app, fresh, client, users):
     for _ in range(5):
         client.post("/api/v1/tokens", json={"username": "worker", "password": "Wrong-pass-2026"})
     for _ in range(3):
         resp = client.post("/api/v1/tokens", json={"username": "worker", "password": PASSWORD})
         assert resp.status_code == 429
-    with app.app_context():
-        keys = db.session.scalars(sa.select(ThrottleEvent.key)).all()
+    keys = fresh.scalars(sa.select(ThrottleEvent.key))
     assert keys.count("account:worker") == 5 and keys.count("address:127.0.0.1") == 5

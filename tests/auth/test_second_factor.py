@@ -12,7 +12,7 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, AuthActions, TestConfig, bearer
+from tests.conftest import PASSWORD, AuthActions, TestConfig, app_ctx, bearer
 from trainer.auth import second_factor
 from trainer.auth.models import RecoveryCode, SecondFactor, ThrottleEvent, User
 from trainer.extensions import db
@@ -35,12 +35,12 @@ def clock(monkeypatch):
 
 
 def _user(app, username):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(User).where(User.username == username))
 
 
 def _factor(app, username):
-    with app.app_context():
+    with app_ctx(app):
         user = db.session.scalar(sa.select(User).where(User.username == username))
         return db.session.get(SecondFactor, user.id)
 
@@ -110,17 +110,17 @@ def test_a_wrong_code_does_not_turn_it_on(app, client, auth, users, clock):
     assert key in again
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_the_secret_does_not_decrypt_under_another_key_or_when_altered(app):
-    with app.app_context():
-        stored = second_factor.encrypt_secret("JBSWY3DPEHPK3PXP")
-        assert second_factor.decrypt_secret(stored) == "JBSWY3DPEHPK3PXP"
-        assert stored != second_factor.encrypt_secret("JBSWY3DPEHPK3PXP")  # fresh nonce
-        altered = stored[:10] + ("A" if stored[10] != "A" else "B") + stored[11:]
-        with pytest.raises(ValueError):
-            second_factor.decrypt_secret(altered)
-        app.config["SECRET_KEY"] = "another-secret-key-that-is-long-enough-99"
-        with pytest.raises(ValueError):
-            second_factor.decrypt_secret(stored)
+    stored = second_factor.encrypt_secret("JBSWY3DPEHPK3PXP")
+    assert second_factor.decrypt_secret(stored) == "JBSWY3DPEHPK3PXP"
+    assert stored != second_factor.encrypt_secret("JBSWY3DPEHPK3PXP")  # fresh nonce
+    altered = stored[:10] + ("A" if stored[10] != "A" else "B") + stored[11:]
+    with pytest.raises(ValueError):
+        second_factor.decrypt_secret(altered)
+    app.config["SECRET_KEY"] = "another-secret-key-that-is-long-enough-99"
+    with pytest.raises(ValueError):
+        second_factor.decrypt_secret(stored)
 
 
 # ----- login
@@ -198,7 +198,7 @@ def test_the_second_step_needs_the_password_step_first(client, auth, users, cloc
     assert client.get("/").status_code == 302
 
 
-def test_five_wrong_codes_throttle_the_account(app, client, auth, users, clock):
+def test_five_wrong_codes_throttle_the_account(app, fresh, client, auth, users, clock):
     totp, _codes = enrolled(client, auth, clock)
     auth.login("worker")
     for _ in range(5):
@@ -207,8 +207,7 @@ def test_five_wrong_codes_throttle_the_account(app, client, auth, users, clock):
     resp = second_step(auth, totp.at(clock.now))
     assert resp.status_code == 429 and "15" in resp.get_data(as_text=True)
     assert auth.login("worker").status_code == 429  # the password step counts them too
-    with app.app_context():
-        keys = db.session.scalars(sa.select(ThrottleEvent.key)).all()
+    keys = fresh.scalars(sa.select(ThrottleEvent.key))
     assert keys.count("account:worker") == 5 and keys.count("address:127.0.0.1") == 5
 
 
@@ -243,7 +242,8 @@ def test_a_required_role_can_reach_nothing_but_enrolment(app, client, auth, user
 
 
 @pytest.mark.parametrize("config", [RequiredConfig])
-def test_the_api_refuses_a_token_to_a_required_role_without_a_factor(app, client, auth, users):
+def test_the_api_refuses_a_token_to_a_required_role_without_a_factor(app, fresh, client, auth,
+                                                                     users):
     resp = client.post("/api/v1/tokens", json={"username": "admin", "password": PASSWORD})
     assert resp.status_code == 403
     assert resp.get_json()["error"]["code"] == "second_factor_required"
@@ -251,8 +251,7 @@ def test_the_api_refuses_a_token_to_a_required_role_without_a_factor(app, client
     resp = client.post("/api/v1/tokens", json={"username": "admin", "password": "Wrong-2026-x"})
     assert resp.status_code == 401
     assert auth.token("worker")
-    with app.app_context():  # a refused right password is no failure
-        keys = db.session.scalars(sa.select(ThrottleEvent.key)).all()
+    keys = fresh.scalars(sa.select(ThrottleEvent.key))
     assert keys.count("account:admin") == 1
 
 
@@ -369,7 +368,7 @@ def test_a_worker_may_turn_it_off_with_a_code(app, client, auth, users, clock):
 # ----- the admin's reset
 
 
-def test_the_admin_resets_a_lost_phone_ending_sessions_and_audited(app, client, auth, users,
+def test_the_admin_resets_a_lost_phone_ending_sessions_and_audited(app, fresh, client, auth, users,
                                                                    clock, caplog):
     caplog.set_level("INFO", logger="trainer.security")
     totp, _codes = enrolled(client, auth, clock)
@@ -391,8 +390,7 @@ def test_the_admin_resets_a_lost_phone_ending_sessions_and_audited(app, client, 
                      page=f"/admin/users/{uid}")
     assert resp.status_code == 302
     assert _factor(app, "worker") is None
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 0
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 0
     assert phone.client.get("/").status_code == 302  # the worker's session ended
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
     line = next(r.getMessage() for r in caplog.records

@@ -28,17 +28,15 @@ def _flush(app):
     app.extensions["trainer_redis"].flushdb()
 
 
-def test_lockout_counts_in_redis_not_the_database(app, client, auth, users):
+def test_lockout_counts_in_redis_not_the_database(app, fresh, client, auth, users):
     import sqlalchemy as sa
 
     from trainer.auth.models import ThrottleEvent
-    from trainer.extensions import db
 
     for _ in range(5):
         assert auth.login("worker", "Wrong-pass-2026").status_code == 401
     assert auth.login("worker", PASSWORD).status_code == 429
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(ThrottleEvent)) == 0
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(ThrottleEvent)) == 0
     assert app.extensions["trainer_redis"].zcard("gt:throttle:account:worker") == 5
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.authz_specs import expect, fixed
+from tests.conftest import app_ctx
 from trainer.extensions import db
 
 PAGE = expect(302, 200, 200, 200, 200)
@@ -118,7 +119,7 @@ def build(app, users) -> dict:
     from trainer.models import utcnow
 
     now = utcnow()
-    with app.app_context():
+    with app_ctx(app):
         by_name = {u.username: u for u in db.session.scalars(sa.select(User))}
         comp = create_competition(by_name["organiser"], parse_competition({
             "title": "授权测试竞赛", "starts_at": (now - timedelta(hours=1)).isoformat(),

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.extensions import db
 from trainer.models import utcnow
 
@@ -28,7 +29,7 @@ def make_quiz(app, org):
     from trainer.quizzes.models import Quiz
 
     def make(n=4, *, title="竞赛题", published=False, street=None):
-        with app.app_context():
+        with app_ctx(app):
             from trainer.org.services import unit_by_code
 
             store = bank.ensure_bank("竞赛题库")
@@ -57,7 +58,7 @@ def make_scenario(app, org):
     from trainer.simulation.validate import parse_yaml
 
     def make(slug="contest"):
-        with app.app_context():
+        with app_ctx(app):
             codes = {"civil-affairs"}
             graph, problems = parse_yaml(SCENARIO, f"{slug}.yml", slug, codes)
             assert problems == []
@@ -91,7 +92,7 @@ def create(app, users):
     from trainer.competitions.spec import parse_competition
 
     def make(**overrides):
-        with app.app_context():
+        with app_ctx(app):
             actor = db.session.scalar(sa.select(User).where(User.username == "organiser"))
             comp = create_competition(actor, parse_competition(body(**overrides)))
             db.session.commit()
@@ -114,7 +115,7 @@ def as_user(app):
     from trainer.auth.models import User
 
     def run(username, fn):
-        with app.app_context():
+        with app_ctx(app):
             user = db.session.scalar(sa.select(User).where(User.username == username))
             result = fn(user)
             db.session.commit()
@@ -128,7 +129,7 @@ def option_key(app, question_id: int, text: str = "正确", attempt_id: int | No
     every entrant's options, so "A" is not always the right one)."""
     from trainer.quizzes.models import Attempt
 
-    with app.app_context():
+    with app_ctx(app):
         stmt = sa.select(Attempt).order_by(Attempt.id.desc())
         if attempt_id is not None:
             stmt = stmt.where(Attempt.id == attempt_id)
@@ -142,7 +143,7 @@ def shift_round(app, comp_id: int, n: int, *, opens: timedelta | None = None,
     """Move a round's window relative to now (to open or close it in a test)."""
     from trainer.competitions.models import Round
 
-    with app.app_context():
+    with app_ctx(app):
         rnd = db.session.scalar(sa.select(Round).where(Round.competition_id == comp_id,
                                                        Round.n == n))
         if opens is not None:

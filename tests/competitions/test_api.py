@@ -122,7 +122,7 @@ def test_quiz_round_gives_one_attempt_and_no_review_before_closing(app, client, 
     assert after.status_code == 200 and after.get_json()["attempt_id"] == attempt["attempt_id"]
 
 
-def test_a_round_outside_its_window_answers_409(app, client, auth, create, make_quiz):
+def test_a_round_outside_its_window_answers_409(app, fresh, client, auth, create, make_quiz):
     quiz_id, _ids = make_quiz()
     comp_id = create(rounds=[{"title": "笔试", "kind": "quiz", "quiz": quiz_id, "weight": 1,
                               "opens_at": iso(timedelta(hours=1)),
@@ -134,8 +134,7 @@ def test_a_round_outside_its_window_answers_409(app, client, auth, create, make_
     assert resp.get_json()["error"]["code"] == "round_scheduled"
     from trainer.quizzes.models import Attempt
 
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 0
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 0
 
 
 def test_scenario_round_hides_feedback_until_the_round_closes(app, client, auth, create,
@@ -236,7 +235,7 @@ def test_publishing_keeps_its_reason_in_the_audit_log(app, client, auth, create,
 
 @pytest.mark.parametrize(("kind", "accepted"), [
     ("unpublished", False), ("other_street", False), ("published", True)])
-def test_a_quiz_rule_must_name_a_quiz_the_entrants_can_take(app, client, auth, users,
+def test_a_quiz_rule_must_name_a_quiz_the_entrants_can_take(app, fresh, client, auth, users,
                                                             make_quiz, kind, accepted):
     from trainer.competitions.models import Competition
 
@@ -255,5 +254,4 @@ def test_a_quiz_rule_must_name_a_quiz_the_entrants_can_take(app, client, auth, u
         return
     assert resp.status_code == 422
     assert resp.get_json()["error"]["field"] == "eligibility[0].quiz"
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Competition)) == 0
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Competition)) == 0

@@ -6,7 +6,7 @@ from tests.conftest import PASSWORD, bearer
 from trainer.extensions import db
 
 
-def test_demo_seed_adds_a_published_contest_and_open_street_contests(app, runner, client,
+def test_demo_seed_adds_a_published_contest_and_open_street_contests(app, fresh, runner, client,
                                                                      auth):
     shipped = Path(__file__).resolve().parents[2]  # the shipped library, as `make run` loads it
     loaded = runner.invoke(args=["content", "load", "--courses", str(shipped / "courses"),
@@ -39,8 +39,7 @@ def test_demo_seed_adds_a_published_contest_and_open_street_contests(app, runner
     assert len(board["entries"]) >= 10 and board["me"]["rank"] is not None
     again = runner.invoke(args=["demo", "seed", "--password", PASSWORD])
     assert again.exit_code == 0, again.output
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Competition)) == 3
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Competition)) == 3
     auth.login("worker")
     page = client.get(f"/competitions/{ids[STREET_LOCKED]}").get_data(as_text=True)
     assert "200" in page  # the unmet practice rule is named with its number

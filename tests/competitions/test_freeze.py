@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from tests.competitions.conftest import body, iso
 from tests.competitions.test_standings_views import _board, _enter_and_score, _set_freeze
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from trainer.extensions import db
 from trainer.models import utcnow
 
@@ -15,7 +15,7 @@ def age_history(app, comp_id, delta=timedelta(minutes=5)):
     """Let time pass: move every sheet revision and correction ``delta`` into the past."""
     from trainer.competitions.models import Round, RoundResult, ScoreRevision
 
-    with app.app_context():
+    with app_ctx(app):
         rounds = sa.select(Round.id).where(Round.competition_id == comp_id)
         for row in db.session.scalars(sa.select(ScoreRevision).where(
                 ScoreRevision.round_id.in_(rounds))):

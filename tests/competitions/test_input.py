@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.competitions.conftest import body, iso
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from trainer.extensions import db
 from trainer.models import utcnow
 
@@ -16,7 +16,7 @@ HUGE_PAGE = str(10**20)
 
 
 def _count(app, model) -> int:
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
@@ -97,7 +97,7 @@ def test_the_round_form_refuses_bad_fields_without_a_500(app, client, auth, crea
 
 
 @pytest.mark.parametrize("percent", ["NaN", "sNaN", "-Infinity", "²", "101"])
-def test_a_bad_corrected_percent_is_refused(app, client, auth, create, workers, percent):
+def test_a_bad_corrected_percent_is_refused(app, fresh, client, auth, create, workers, percent):
     from trainer.competitions.models import Appeal
 
     comp_id = create()
@@ -115,8 +115,7 @@ def test_a_bad_corrected_percent_is_refused(app, client, auth, create, workers, 
     resp = auth.post(f"{page}/{appeal_id}", {"decision": "upheld", "reason": "复核",
                                              "percent": percent}, page=page)
     assert resp.status_code == 302
-    with app.app_context():
-        assert db.session.get(Appeal, appeal_id).status == "open"
+    assert fresh.get(Appeal, appeal_id).status == "open"
 
 
 @pytest.mark.parametrize("points", ["NaN", "²", "1e999", "-1", "abc"])
@@ -151,7 +150,8 @@ def test_times_within_the_range_still_work(client, auth, users):
     assert resp.status_code == 201
 
 
-def test_full_width_digits_are_read_as_on_the_plans_pages(app, client, auth, create, workers):
+def test_full_width_digits_are_read_as_on_the_plans_pages(app, fresh, client, auth, create,
+                                                          workers):
     from trainer.competitions.models import Round, ScoreSheet
 
     comp_id = create()
@@ -168,5 +168,4 @@ def test_full_width_digits_are_read_as_on_the_plans_pages(app, client, auth, cre
     auth.login("trainer")
     sheet = f"/competitions/{comp_id}/rounds/1/judge/1"
     assert auth.post(sheet, {"c0": "８．５", "c1": "５"}, page=sheet).status_code in (200, 302)
-    with app.app_context():
-        assert sorted(db.session.scalar(sa.select(ScoreSheet.points)).values()) == [5.0, 8.5]
+    assert sorted(fresh.scalar(sa.select(ScoreSheet.points)).values()) == [5.0, 8.5]

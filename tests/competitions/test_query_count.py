@@ -2,10 +2,11 @@
 
 import random
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from trainer.extensions import db
 
 
@@ -23,7 +24,7 @@ def _add_entrants(app, comp_id: int, count: int) -> None:
     from trainer.org.services import unit_by_code
 
     rng = random.Random(count)
-    with app.app_context():
+    with app_ctx(app):
         comp = db.session.get(Competition, comp_id)
         rnd = db.session.scalar(sa.select(Round).where(Round.competition_id == comp_id))
         grid, community = unit_by_code("S1-C1-G1"), unit_by_code("S1-C1")
@@ -50,7 +51,7 @@ def _add_entrants(app, comp_id: int, count: int) -> None:
 
 def _count_statements(app, client, path, token) -> tuple[int, dict]:
     seen = []
-    with app.app_context():
+    with app_ctx(app):
         engine = db.engine
 
     def count(conn, cursor, statement, *args):
@@ -124,16 +125,16 @@ def test_tallies_match_a_recount_after_entries_and_changes(app, client, auth, cr
         assert (0, False, 100, 1) in kept and (0, False, 20, 1) in kept
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_the_sql_point_and_low_key_agree_with_the_tallies(app):
     """The worker's leaderboard counts their rank inside its first statement, so the
     tallies' point and lowest key of a total are computed there in SQL."""
     from trainer.competitions.standings import fastsql, tallies
 
     totals = [0, 1, 99, 100, 101, 150, 4999, 5000, 5099, 9899, 9900, 9999, 10000]
-    with app.app_context():
-        for total in totals:
-            value = sa.literal(total, sa.Integer)
-            point, low = db.session.execute(sa.select(
-                fastsql.point_of(value), fastsql.low_key_of(fastsql.point_of(value)))).one()
-            assert (point, low) == (tallies.bucket(total),
-                                    tallies.low_key(tallies.bucket(total))), total
+    for total in totals:
+        value = sa.literal(total, sa.Integer)
+        point, low = db.session.execute(sa.select(
+            fastsql.point_of(value), fastsql.low_key_of(fastsql.point_of(value)))).one()
+        assert (point, low) == (tallies.bucket(total),
+                                tallies.low_key(tallies.bucket(total))), total

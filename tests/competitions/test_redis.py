@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.competitions.test_query_count import _add_entrants
-from tests.conftest import TestConfig, bearer
+from tests.conftest import TestConfig, app_ctx, bearer
 from trainer.extensions import db
 from trainer.models import utcnow
 
@@ -34,7 +34,7 @@ def _flush(app):
 def _both(app, comp_id, frozen=False, street_id=None, limit=30, offset=0):
     from trainer.competitions.standings import board
 
-    with app.app_context():
+    with app_ctx(app):
         assert board.redisboard.ensure_built(comp_id)
         sql = board.sql_rows(comp_id, frozen, limit, offset, street_id)
         red = board.redis_rows(comp_id, frozen, limit, offset, street_id)

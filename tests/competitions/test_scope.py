@@ -136,7 +136,7 @@ def test_closing_early_closes_every_round_and_is_audited(app, client, auth, crea
     assert "停电" in text
 
 
-def test_grade_closed_command_grades_attempts_left_open(app, runner, client, auth, create,
+def test_grade_closed_command_grades_attempts_left_open(app, fresh, runner, client, auth, create,
                                                         make_quiz):
     from datetime import timedelta
 
@@ -151,5 +151,4 @@ def test_grade_closed_command_grades_attempts_left_open(app, runner, client, aut
     shift_round(app, comp_id, 1, opens=timedelta(hours=-1), closes=timedelta(seconds=-1))
     result = runner.invoke(args=["competitions", "grade-closed"])
     assert result.exit_code == 0 and "graded 1" in result.output
-    with app.app_context():
-        assert db.session.scalar(sa.select(Attempt)).submitted_at is not None
+    assert fresh.scalar(sa.select(Attempt)).submitted_at is not None

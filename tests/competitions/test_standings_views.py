@@ -3,7 +3,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.competitions.conftest import iso
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from trainer.extensions import db
 from trainer.models import utcnow
 
@@ -30,7 +30,7 @@ def _board(client, token, comp_id, query=""):
 def _set_freeze(app, comp_id, delta):
     from trainer.competitions.models import Competition
 
-    with app.app_context():
+    with app_ctx(app):
         comp = db.session.get(Competition, comp_id)
         comp.freeze_at = utcnow() + delta
         db.session.commit()

@@ -69,7 +69,7 @@ def test_an_organiser_builds_a_contest_with_three_kinds_of_round(app, client, au
     (": 5", "Line 1: write each criterion as “name: maximum”, e.g. “沟通: 10”."),
     ("沟通", "Line 1: write each criterion as “name: maximum”, e.g. “沟通: 10”."),
 ])
-def test_a_bad_criteria_line_is_named_on_its_field(app, client, auth, create, criteria,
+def test_a_bad_criteria_line_is_named_on_its_field(app, fresh, client, auth, create, criteria,
                                                    message):
     from trainer.competitions.models import Round
 
@@ -81,8 +81,7 @@ def test_a_bad_criteria_line_is_named_on_its_field(app, client, auth, create, cr
     assert resp.status_code == 422
     errors = re.findall(r'class="error"[^>]*>([^<]*)', resp.get_data(as_text=True))
     assert errors == [message]
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Round)) == 1
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Round)) == 1
 
 
 def test_a_worker_enters_and_plays_a_quiz_round_on_the_web(app, client, auth, create, make_quiz):
@@ -163,7 +162,7 @@ def test_same_address_near_identical_answers_are_flagged(app, client, auth, crea
     assert "fast" in found  # six answers within a second or two
 
 
-def test_appeal_window_resolution_and_publishing_waits(app, client, auth, create, workers):
+def test_appeal_window_resolution_and_publishing_waits(app, fresh, client, auth, create, workers):
     comp_id = create()
     token = auth.token("w1")
     client.post(f"/api/v1/competitions/{comp_id}/entries", headers=bearer(token))
@@ -174,8 +173,7 @@ def test_appeal_window_resolution_and_publishing_waits(app, client, auth, create
     auth.post(f"{detail}/rounds/1/appeal", {"text": "评分有误"}, page=detail)
     from trainer.competitions.models import Appeal, AuditEntry
 
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Appeal)) == 0  # open
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Appeal)) == 0  # open
     shift_round(app, comp_id, 1, opens=timedelta(hours=-1), closes=timedelta(minutes=-5))
     auth.post(f"{detail}/rounds/1/appeal", {"text": "评分有误"}, page=detail)
     with app.app_context():
@@ -203,8 +201,7 @@ def test_appeal_window_resolution_and_publishing_waits(app, client, auth, create
                           headers=bearer(auth.token("organiser"))).status_code == 200
     auth.login("w1")
     auth.post(f"{detail}/rounds/1/appeal", {"text": "再申诉"}, page=detail)
-    with app.app_context():  # the window ends at publishing
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Appeal)) == 1
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Appeal)) == 1
 
 
 def test_dashboard_export_and_certificate(app, client, auth, create, workers, make_quiz):

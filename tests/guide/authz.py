@@ -1,6 +1,7 @@
 """Authorization matrix entries of the guide domain."""
 
 from tests.authz_specs import expect, fixed
+from tests.conftest import app_ctx
 from trainer.extensions import db
 
 PAGE = expect(302, 200, 200, 200, 200)
@@ -34,7 +35,7 @@ def build(app, users) -> dict:
     from trainer.guide.services import upsert_entry
     from trainer.org.services import unit_by_code
 
-    with app.app_context():
+    with app_ctx(app):
         upsert_entry(to_spec({"key": "authz-entry", "situation": "授权测试", "steps": "先报警。",
                               "hotlines": ["110"]}, "public-security", 1))
         contact = LocalContact(street_id=unit_by_code("S1").id, kind="police-station",

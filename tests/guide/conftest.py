@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import app_ctx
 from tests.simulation.conftest import make_scenario  # noqa: F401 - a shared fixture
 from trainer.extensions import db
 
@@ -48,7 +49,7 @@ def load_guide(app, org):
 
     def run(folder: Path, dry_run: bool = False, refs: References | None = None):
         refs = refs or References(lessons={"demo-course/01-a.md"}, scenarios={"noise"})
-        with app.app_context():
+        with app_ctx(app):
             report = load(folder, dry_run=dry_run, known_departments={c for c, _ in DEPARTMENTS},
                           refs=refs)
             db.session.commit()
@@ -65,7 +66,7 @@ def make_entry(app, org):
 
     def make(key="gas-smell", department="emergency", situation="闻到燃气味",
              steps="先离开，到室外拨打 **119**。", **fields):
-        with app.app_context():
+        with app_ctx(app):
             upsert_entry(to_spec({"key": key, "situation": situation, "steps": steps,
                                   "hotlines": ["119"], **fields}, department, 1))
             db.session.commit()
@@ -80,7 +81,7 @@ def make_contact(app, org):
 
     def make(street="S1", kind="police-station", name="城关派出所", phone="0795-0000000",
              note=""):
-        with app.app_context():
+        with app_ctx(app):
             contact = LocalContact(street_id=org.ids[street], kind=kind, name=name, phone=phone,
                                    note=note)
             db.session.add(contact)
@@ -98,7 +99,7 @@ def make_course(app, org):
     from trainer.org.services import department_by_code
 
     def make(slug="demo-course", street=None):
-        with app.app_context():
+        with app_ctx(app):
             course = Course(slug=slug, title="测试课程", department=department_by_code("fire"),
                             status="published", hours=1, competencies=[],
                             street_id=org.ids[street] if street else None)

@@ -1,7 +1,7 @@
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_from
+from tests.conftest import app_ctx, csrf_from
 from trainer.extensions import db
 from trainer.guide.models import LocalContact
 
@@ -24,7 +24,7 @@ def s2_organiser(make_user):
 
 
 def rows(app) -> dict[str, int]:
-    with app.app_context():
+    with app_ctx(app):
         return {c.name: c.street_id for c in db.session.scalars(sa.select(LocalContact))}
 
 

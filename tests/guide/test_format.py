@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.conftest import app_ctx
 from trainer.guide.entry_format import References, read_guide_folder
 from trainer.org.services import DEPARTMENTS
 
@@ -13,7 +14,7 @@ def problems_of(app, folder, text: str, name: str = "fire.yml",
                 refs: References | None = None) -> list[str]:
     path = folder / name
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    with app.app_context():
+    with app_ctx(app):
         _specs, problems = read_guide_folder(folder, DEPTS, refs or References())
     return problems
 
@@ -67,10 +68,10 @@ def test_a_key_used_in_an_earlier_file_is_a_problem_of_the_later_one(app, tmp_pa
     assert problems == ["fire.yml: 条目 fine-entry: 字段“key”: 这个 key 已在 emergency.yml 中使用"]
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_numbers_read_as_hotlines_and_a_valid_entry_has_no_problem(app, tmp_path):
     path = tmp_path / "fire.yml"
     path.write_text(entry(hotlines="[119, '96119']", lessons="[c-slug/01-a.md]"), "utf-8")
-    with app.app_context():
-        specs, problems = read_guide_folder(tmp_path, DEPTS, References())
+    specs, problems = read_guide_folder(tmp_path, DEPTS, References())
     assert problems == [] and specs[0].hotlines == ["119", "96119"]
     assert specs[0].department == "fire" and specs[0].lessons == ["c-slug/01-a.md"]

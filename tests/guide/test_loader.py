@@ -1,5 +1,7 @@
+import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.extensions import db
 from trainer.guide.entry_format import References
 from trainer.guide.models import GuideEntry, GuideRevision
@@ -8,12 +10,13 @@ from .conftest import FIRE_YML
 
 
 def entries(app) -> dict[str, GuideEntry]:
-    with app.app_context():
+    with app_ctx(app):
         rows = db.session.scalars(sa.select(GuideEntry)).all()
         db.session.expunge_all()
         return {row.key: row for row in rows}
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_a_valid_file_loads_its_entries_with_their_department(app, guide_dir, load_guide):
     report = load_guide(guide_dir)
     assert report.problems == [] and sorted(report.created) == [
@@ -25,10 +28,10 @@ def test_a_valid_file_loads_its_entries_with_their_department(app, guide_dir, lo
     assert row.contact_kinds == ["property"] and row.keywords == ["电瓶车", "飞线"]
     assert "<strong>119</strong>" in row.steps_html and "<ol>" in row.steps_html
     assert rows["corridor-clutter"].hotlines == ["96119"]
-    with app.app_context():
-        assert db.session.get(GuideEntry, row.id).department.code == "fire"
+    assert db.session.get(GuideEntry, row.id).department.code == "fire"
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_loading_twice_changes_nothing(app, guide_dir, load_guide):
     load_guide(guide_dir)
     before = entries(app)
@@ -37,8 +40,7 @@ def test_loading_twice_changes_nothing(app, guide_dir, load_guide):
     after = entries(app)
     assert {k: v.updated_at for k, v in before.items()} == {
         k: v.updated_at for k, v in after.items()}
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(GuideRevision.id))) == 2
+    assert db.session.scalar(sa.select(sa.func.count(GuideRevision.id))) == 2
 
 
 def test_a_changed_file_updates_the_entry(app, guide_dir, load_guide):
@@ -49,12 +51,12 @@ def test_a_changed_file_updates_the_entry(app, guide_dir, load_guide):
     assert entries(app)["corridor-clutter"].situation == "楼道堆放杂物"
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_a_load_never_overwrites_an_entry_edited_on_the_web(app, guide_dir, load_guide):
     load_guide(guide_dir)
-    with app.app_context():
-        row = db.session.scalar(sa.select(GuideEntry).where(GuideEntry.key == "corridor-clutter"))
-        row.situation, row.web_edited = "网页上改过的标题", True
-        db.session.commit()
+    row = db.session.scalar(sa.select(GuideEntry).where(GuideEntry.key == "corridor-clutter"))
+    row.situation, row.web_edited = "网页上改过的标题", True
+    db.session.commit()
     assert load_guide(guide_dir).warnings == []  # the file has not changed since
     (guide_dir / "fire.yml").write_text(FIRE_YML.replace("楼道堆物", "文件里的新标题"), "utf-8")
     report = load_guide(guide_dir)
@@ -79,6 +81,7 @@ def test_a_file_with_a_problem_loads_nothing_but_others_load(app, guide_dir, loa
     assert set(entries(app)) == {"ebike-charging", "corridor-clutter"}
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_references_come_from_the_database_and_the_folders(app, tmp_path, load_guide,
                                                           make_scenario):
     from trainer.guide.loader import known_references
@@ -90,8 +93,7 @@ def test_references_come_from_the_database_and_the_folders(app, tmp_path, load_g
     scenarios.mkdir()
     (scenarios / "file-scenario.twee").write_text("", "utf-8")
     make_scenario("db-scenario")
-    with app.app_context():
-        refs = known_references(tmp_path / "courses", scenarios)
+    refs = known_references(tmp_path / "courses", scenarios)
     assert refs.lessons == {"folder-course/01-x.md", "folder-course/02-y.md"}
     assert refs.scenarios == {"file-scenario", "db-scenario"}
 

@@ -2,8 +2,10 @@
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.extensions import db
 from trainer.guide.entry_format import read_guide_folder
 from trainer.guide.loader import known_references, load_guide
@@ -16,19 +18,19 @@ DEPTS = {code for code, _name in DEPARTMENTS}
 
 
 def shipped(app):
-    with app.app_context():
+    with app_ctx(app):
         refs = known_references(ROOT / "courses", ROOT / "scenarios")
         return read_guide_folder(ROOT / "guide", DEPTS, refs)
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_shipped_guide_loads_without_problems_covering_every_department(app, org):
-    with app.app_context():
-        ensure_departments()
-        report = load_guide(ROOT / "guide", dry_run=False, known_departments=DEPTS,
-                            refs=known_references(ROOT / "courses", ROOT / "scenarios"))
-        db.session.commit()
-        rows = db.session.scalars(sa.select(GuideEntry)).all()
-        departments = {row.department.code for row in rows}
+    ensure_departments()
+    report = load_guide(ROOT / "guide", dry_run=False, known_departments=DEPTS,
+                        refs=known_references(ROOT / "courses", ROOT / "scenarios"))
+    db.session.commit()
+    rows = db.session.scalars(sa.select(GuideEntry)).all()
+    departments = {row.department.code for row in rows}
     assert report.problems == [] and report.warnings == []
     assert len(rows) >= 40 and departments == DEPTS
     assert all(len([r for r in rows if r.department.code == d]) >= 4 for d in DEPTS)

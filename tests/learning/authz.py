@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from tests.authz_specs import expect, fixed
+from tests.conftest import app_ctx
 from trainer.extensions import db
 
 PAGE = expect(302, 200, 200, 200, 200)
@@ -54,7 +55,7 @@ def build(app, users) -> dict:
     from trainer.learning.models import Course, CourseAsset, Lesson
     from trainer.org.models import Department
 
-    with app.app_context():
+    with app_ctx(app):
         dept = db.session.scalar(sa.select(Department).where(Department.code == "public-security"))
         course = Course(slug="authz-course", title="授权测试", department=dept,
                         status="published", hours=1, competencies=[])

@@ -10,7 +10,7 @@ def _new_course(auth, slug="fire-basics", department="public-security"):
         "summary": "简介", "hours": "1.5", "competencies": ["information"]})
 
 
-def test_trainer_writes_previews_and_publishes_a_lesson(app, client, auth, users):
+def test_trainer_writes_previews_and_publishes_a_lesson(app, fresh, client, auth, users):
     auth.login("trainer")
     assert _new_course(auth).status_code == 302
     body = "# 入户走访\n\n1. 亮明身份\n2. 说明来意\n\n<script>alert(1)</script>"
@@ -18,8 +18,7 @@ def test_trainer_writes_previews_and_publishes_a_lesson(app, client, auth, users
     preview = auth.post(page, {"body": body, "preview": "1"})
     html = preview.get_data(as_text=True)
     assert "<li>亮明身份</li>" in html and "<script>alert(1)" not in html
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Lesson)) == 0
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Lesson)) == 0
     assert auth.post(page, {"body": body, "save": "1"}).status_code == 302
     assert auth.post("/author/courses/fire-basics/status",
                      page="/author/courses/fire-basics").status_code == 302
@@ -33,12 +32,11 @@ def test_trainer_writes_previews_and_publishes_a_lesson(app, client, auth, users
     assert "入户走访" in client.get("/courses/fire-basics").get_data(as_text=True)
 
 
-def test_trainer_cannot_create_for_other_department(app, client, auth, users):
+def test_trainer_cannot_create_for_other_department(app, fresh, client, auth, users):
     auth.login("trainer")
     resp = _new_course(auth, department="fire")
     assert resp.status_code == 200  # "fire" is not among this trainer's choices
-    with app.app_context():
-        assert db.session.scalar(sa.select(Course)) is None
+    assert fresh.scalar(sa.select(Course)) is None
 
 
 def test_trainer_of_other_department_cannot_edit(app, client, auth, users, make_user):
@@ -53,19 +51,17 @@ def test_trainer_of_other_department_cannot_edit(app, client, auth, users, make_
     assert client.get("/author/courses/fire-basics").status_code == 200
 
 
-def test_publishing_needs_a_lesson(app, client, auth, users):
+def test_publishing_needs_a_lesson(app, fresh, client, auth, users):
     auth.login("trainer")
     _new_course(auth)
     auth.post("/author/courses/fire-basics/status", page="/author/courses/fire-basics")
-    with app.app_context():
-        assert db.session.scalar(sa.select(Course.status)) == "draft"
+    assert fresh.scalar(sa.select(Course.status)) == "draft"
 
 
-def test_editing_published_course_keeps_learner_progress(app, client, auth, users, load,
+def test_editing_published_course_keeps_learner_progress(app, fresh, client, auth, users, load,
                                                          course_dir):
     load(course_dir)
-    with app.app_context():
-        first = db.session.scalar(sa.select(Lesson).where(Lesson.position == 1)).id
+    first = fresh.scalar(sa.select(Lesson).where(Lesson.position == 1)).id
     auth.login("worker")
     auth.post(f"/lessons/{first}/complete", page=f"/lessons/{first}")
     auth.logout()
@@ -80,14 +76,13 @@ def test_editing_published_course_keeps_learner_progress(app, client, auth, user
         assert db.session.scalar(sa.select(Enrollment)) is not None
 
 
-def test_bad_course_form_shows_errors_and_changes_nothing(app, client, auth, users):
+def test_bad_course_form_shows_errors_and_changes_nothing(app, fresh, client, auth, users):
     auth.login("trainer")
     resp = auth.post("/author/courses/new", {"slug": "Bad Slug!", "title": "x",
                                              "department": "public-security", "hours": "2"},
                      page="/author/courses/new")
     assert resp.status_code == 422
-    with app.app_context():
-        assert db.session.scalar(sa.select(Course)) is None
+    assert fresh.scalar(sa.select(Course)) is None
 
 
 def test_publishing_without_a_lesson_flashes_why_and_goes_back_to_the_course(app, client,
@@ -101,7 +96,7 @@ def test_publishing_without_a_lesson_flashes_why_and_goes_back_to_the_course(app
         assert session["_flashes"] == [("error", "请先添加课时再发布。")]
 
 
-def test_a_used_short_name_is_shown_on_its_field_and_nothing_is_saved(app, client, auth,
+def test_a_used_short_name_is_shown_on_its_field_and_nothing_is_saved(app, fresh, client, auth,
                                                                       users):
     auth.login("trainer")
     assert _new_course(auth).status_code == 302
@@ -111,8 +106,7 @@ def test_a_used_short_name_is_shown_on_its_field_and_nothing_is_saved(app, clien
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
     assert 'id="slug-error">该短名称已被使用。</p>' in html
-    with app.app_context():
-        assert db.session.scalars(sa.select(Course.title)).all() == ["治安基础"]
+    assert fresh.scalars(sa.select(Course.title)) == ["治安基础"]
 
 
 def test_course_settings_and_lesson_saves_are_committed(app, client, auth, users):

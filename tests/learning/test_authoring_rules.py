@@ -4,6 +4,7 @@ street-limited trainers, and cross-department POSTs that change nothing."""
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.extensions import db
 from trainer.learning.models import Course, CourseRevision, Lesson
 
@@ -17,7 +18,7 @@ def _new(auth, **changes):
 
 
 def _course(app, slug="patrol-basics"):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(Course).where(Course.slug == slug))
 
 

@@ -54,15 +54,14 @@ def test_catalogue_page_filters_and_escapes_search(client, auth, shipped):
         '<ul class="cards">')[1].split("</ul>")[0]
 
 
-def test_reader_links_previous_and_next_lessons(app, client, auth, users, load, course_dir):
+def test_reader_links_previous_and_next_lessons(app, fresh, client, auth, users, load, course_dir):
     folder = course_dir / "demo-course"
     yml = folder / "course.yml"
     yml.write_text(yml.read_text("utf-8").replace("02-b.md]", "02-b.md, 03-c.md]"), "utf-8")
     (folder / "03-c.md").write_text("# 第三课\n\n归档。\n", "utf-8")
     load(course_dir)
-    with app.app_context():
-        first, second, third = db.session.scalars(
-            sa.select(Lesson.id).order_by(Lesson.position)).all()
+    first, second, third = fresh.scalars(
+        sa.select(Lesson.id).order_by(Lesson.position))
     auth.login("worker")
     html = client.get(f"/lessons/{first}").get_data(as_text=True)
     assert f'href="/lessons/{second}" rel="next"' in html and 'rel="prev"' not in html

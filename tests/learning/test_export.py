@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from trainer.extensions import db
 from trainer.learning.models import Course, Lesson, LessonProgress
 
@@ -30,14 +30,14 @@ def _web_course(auth):
 
 
 def _state(app):
-    with app.app_context():
+    with app_ctx(app):
         course = db.session.scalar(sa.select(Course).where(Course.slug == "web-course"))
         return ([(x.id, x.title, x.position, x.filename) for x in course.lessons],
                 course.status, course.street_id, course.title, course.hours)
 
 
 def test_web_course_round_trip_keeps_lessons_titles_status_scope_and_progress(
-        app, client, auth, users, make_user, runner, tmp_path):
+        app, fresh, client, auth, users, make_user, runner, tmp_path):
     make_user("s1trainer", role="trainer", unit="S1")
     auth.login("s1trainer")
     _web_course(auth)
@@ -54,8 +54,7 @@ def test_web_course_round_trip_keeps_lessons_titles_status_scope_and_progress(
     assert "0 created, 0 updated, 1 unchanged" in _load(runner, tmp_path / "out")
     assert "0 created, 0 updated, 1 unchanged" in _load(runner, tmp_path / "out")
     assert _state(app) == before
-    with app.app_context():
-        assert db.session.scalar(sa.select(LessonProgress.lesson_id)) == first
+    assert fresh.scalar(sa.select(LessonProgress.lesson_id)) == first
 
 
 def test_exported_folder_loads_as_unchanged_even_after_web_edits(

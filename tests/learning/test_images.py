@@ -4,9 +4,10 @@ absolute in the API, carried through export, uploaded from the course editor."""
 import io
 import re
 
+import pytest
 import sqlalchemy as sa
 
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from tests.learning.pictures import jpeg, png, webp
 from trainer.extensions import db
 from trainer.learning.images import MAX_IMAGE_BYTES, dimensions, image_problem, sniff
@@ -26,7 +27,7 @@ def _with_images(course_dir):
 
 
 def _lesson_id(app):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(Lesson.id).order_by(Lesson.position))
 
 
@@ -202,7 +203,7 @@ def test_course_editor_uploads_an_image_that_a_lesson_then_shows(app, client, au
     assert client.get(re.search(r'src="([^"]+)"', html).group(1)).data == png(20, 9)
 
 
-def test_course_editor_refuses_big_svg_and_disguised_files(app, client, auth, users, load,
+def test_course_editor_refuses_big_svg_and_disguised_files(app, fresh, client, auth, users, load,
                                                           course_dir):
     load(course_dir)
     auth.login("admin")
@@ -212,37 +213,36 @@ def test_course_editor_refuses_big_svg_and_disguised_files(app, client, auth, us
             (b"<svg/>", "a.png", "PNG、JPEG 或 WebP")):
         assert _upload(auth, data, name).status_code == 302
         assert message in client.get("/author/courses/demo-course").get_data(as_text=True)
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(CourseAsset.id))) == 0
+    assert fresh.scalar(sa.select(sa.func.count(CourseAsset.id))) == 0
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_shipped_diagrams_load_and_show_in_their_lessons(app, load, shipped_copy):
     report = load(shipped_copy)
     assert not report.problems
     wanted = {"fire-corridor-safety": ["images/extinguisher-steps.png"],
               "grid-mechanism": ["images/five-levels.png", "images/whistle-flow.png"]}
-    with app.app_context():
-        for slug, names in wanted.items():
-            course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
-            html = "".join(lesson.body_html for lesson in course.lessons)
-            for name in names:
-                data = db.session.scalar(sa.select(CourseAsset.data).where(
-                    CourseAsset.course_id == course.id, CourseAsset.name == name))
-                assert sniff(data) == "image/png" and len(data) <= MAX_IMAGE_BYTES
-                width, height = dimensions(data)
-                assert re.search(rf'<img src="/courses/{slug}/assets/{name}\?v=[0-9a-f]{{16}}" '
-                                 rf'alt="[^"]+" width="{width}" height="{height}"', html)
+    for slug, names in wanted.items():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
+        html = "".join(lesson.body_html for lesson in course.lessons)
+        for name in names:
+            data = db.session.scalar(sa.select(CourseAsset.data).where(
+                CourseAsset.course_id == course.id, CourseAsset.name == name))
+            assert sniff(data) == "image/png" and len(data) <= MAX_IMAGE_BYTES
+            width, height = dimensions(data)
+            assert re.search(rf'<img src="/courses/{slug}/assets/{name}\?v=[0-9a-f]{{16}}" '
+                             rf'alt="[^"]+" width="{width}" height="{height}"', html)
 
 
-def test_lesson_pages_with_diagrams_stay_inside_the_page_budget(app, client, auth, users, load,
+def test_lesson_pages_with_diagrams_stay_inside_the_page_budget(app, fresh, client, auth, users,
+                                                                load,
                                                                 shipped_copy):
     """DESIGN.md: a page with its CSS, JS and images is at most 60 KB (counted here
     uncompressed, so over the wire it is less)."""
     load(shipped_copy)
     auth.login("worker")
-    with app.app_context():
-        ids = db.session.scalars(sa.select(Lesson.id).where(
-            Lesson.body_html.contains("<img "))).all()
+    ids = fresh.scalars(sa.select(Lesson.id).where(
+        Lesson.body_html.contains("<img ")))
     assert len(ids) == 3
     for lesson_id in ids:
         html = client.get(f"/lessons/{lesson_id}").get_data(as_text=True)

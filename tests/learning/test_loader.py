@@ -1,40 +1,41 @@
+import pytest
 import sqlalchemy as sa
 
 from trainer.extensions import db
 from trainer.learning.models import Course, Lesson
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_shipped_library_loads_completely_and_idempotently(app, load, shipped_copy):
     first = load(shipped_copy)
     assert first.problems == []
     assert len(first.created) >= 13
     second = load(shipped_copy)
     assert second.created == second.updated == [] and len(second.unchanged) == len(first.created)
-    with app.app_context():
-        for course in db.session.scalars(sa.select(Course)):
-            assert len(course.lessons) >= 3, course.slug
-            assert course.status == "published"
-            assert all("<script" not in lesson.body_html for lesson in course.lessons)
+    for course in db.session.scalars(sa.select(Course)):
+        assert len(course.lessons) >= 3, course.slug
+        assert course.status == "published"
+        assert all("<script" not in lesson.body_html for lesson in course.lessons)
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_shipped_library_covers_core_modules_and_ten_departments(app, load, shipped_copy):
     load(shipped_copy)
-    with app.app_context():
-        departments = set(db.session.scalars(
-            sa.select(Course.department_id).distinct()))
-        assert len(departments) == 10
+    departments = set(db.session.scalars(
+        sa.select(Course.department_id).distinct()))
+    assert len(departments) == 10
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_lesson_title_from_heading_and_html_sanitised_once(app, load, course_dir):
     (course_dir / "demo-course" / "02-b.md").write_text(
         "# 第二课\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n"
         "[点我](javascript:alert(1))\n", "utf-8")
     assert load(course_dir).problems == []
-    with app.app_context():
-        lesson = db.session.scalar(sa.select(Lesson).where(Lesson.filename == "02-b.md"))
-        assert lesson.title == "第二课"
-        html = lesson.body_html
-        assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+    lesson = db.session.scalar(sa.select(Lesson).where(Lesson.filename == "02-b.md"))
+    assert lesson.title == "第二课"
+    html = lesson.body_html
+    assert "<script" not in html and "onerror" not in html and "javascript:" not in html
 
 
 def _problems(load, course_dir):
@@ -60,12 +61,12 @@ def test_unknown_competency_and_missing_lesson(app, load, course_dir):
     assert len(report.problems) == 2 and report.created == []
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_missing_lesson_file_is_reported(app, load, course_dir):
     (course_dir / "demo-course" / "02-b.md").unlink()
     report, text = _problems(load, course_dir)
     assert "demo-course/02-b.md: file not found" in text
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0
 
 
 def test_invalid_yaml_reports_line(app, load, course_dir):
@@ -79,27 +80,26 @@ def test_oversize_file_refused(app, load, course_dir):
     assert "larger than" in _problems(load, course_dir)[1]
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_broken_update_leaves_loaded_course_untouched(app, load, course_dir):
     assert load(course_dir).created == ["demo-course"]
     (course_dir / "demo-course" / "02-b.md").unlink()
     assert load(course_dir).problems
-    with app.app_context():
-        course = db.session.scalar(sa.select(Course))
-        assert [lesson.filename for lesson in course.lessons] == ["01-a.md", "02-b.md"]
+    course = db.session.scalar(sa.select(Course))
+    assert [lesson.filename for lesson in course.lessons] == ["01-a.md", "02-b.md"]
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_reload_updates_lessons_in_place_keeping_ids(app, load, course_dir):
     load(course_dir)
-    with app.app_context():
-        before = {lesson.filename: lesson.id for lesson in db.session.scalars(sa.select(Lesson))}
+    before = {lesson.filename: lesson.id for lesson in db.session.scalars(sa.select(Lesson))}
     (course_dir / "demo-course" / "01-a.md").write_text("# 第一课（修订）\n\n新内容。\n", "utf-8")
     assert load(course_dir).updated == ["demo-course"]
-    with app.app_context():
-        after = {lesson.filename: lesson.id for lesson in db.session.scalars(sa.select(Lesson))}
-        assert before == after
+    after = {lesson.filename: lesson.id for lesson in db.session.scalars(sa.select(Lesson))}
+    assert before == after
 
 
-def test_content_cli_check_and_load(app, runner, course_dir):
+def test_content_cli_check_and_load(app, fresh, runner, course_dir):
     bad = course_dir / "broken"
     bad.mkdir()
     (bad / "course.yml").write_text("version: 2\n", "utf-8")
@@ -110,8 +110,7 @@ def test_content_cli_check_and_load(app, runner, course_dir):
     result = runner.invoke(args=["content", "load", "--courses", str(course_dir),
                                  "--scenarios", str(course_dir / "none")])
     assert result.exit_code == 1
-    with app.app_context():
-        assert db.session.scalar(sa.select(Course.slug)) == "demo-course"
+    assert fresh.scalar(sa.select(Course.slug)) == "demo-course"
 
 
 def test_export_round_trip_is_lossless(app, runner, load, shipped_copy, tmp_path):
@@ -145,14 +144,14 @@ def test_overlong_title_and_lecturer_are_problems_naming_file_and_field(app, loa
     assert report.created == []
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_mapping_lecturer_and_list_summary_are_refused(app, load, course_dir):
     _yml(course_dir, "lecturer: 区消防救援大队宣传员", "lecturer: {name: 张三}")
     _yml(course_dir, "summary: 用于测试的课程。", "summary: [一, 二]")
     report, text = _problems(load, course_dir)
     assert "demo-course/course.yml: field 'lecturer': must be text" in text
     assert "demo-course/course.yml: field 'summary': must be text" in text
-    with app.app_context():
-        assert db.session.scalar(sa.select(Course)) is None
+    assert db.session.scalar(sa.select(Course)) is None
 
 
 def test_duplicate_yaml_key_is_reported_with_its_line(app, load, course_dir):
@@ -169,12 +168,12 @@ def test_unknown_status_and_street_are_reported(app, load, course_dir, org):
     assert "field 'street': unknown street 'S9'" in text
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_status_and_street_keys_load_a_private_draft(app, load, course_dir, org):
     _yml(course_dir, "hours: 2\n", "hours: 2\nstatus: draft\nstreet: S1\n")
     assert load(course_dir).created == ["demo-course"]
-    with app.app_context():
-        course = db.session.scalar(sa.select(Course))
-        assert course.status == "draft" and course.street_id == org.ids["S1"]
+    course = db.session.scalar(sa.select(Course))
+    assert course.status == "draft" and course.street_id == org.ids["S1"]
 
 
 def test_content_check_passes_on_the_shipped_courses_and_scenarios(runner):

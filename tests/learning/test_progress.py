@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from trainer.extensions import db
 from trainer.learning.models import CourseRevision, Enrollment, Lesson, LessonProgress
 
@@ -16,7 +16,7 @@ def _three_lessons(course_dir):
 
 
 def _ids(app):
-    with app.app_context():
+    with app_ctx(app):
         return list(db.session.scalars(sa.select(Lesson.id).order_by(Lesson.position)))
 
 
@@ -26,7 +26,7 @@ def _continue_link(client) -> str:
     return html[start:html.index("</a>", start)]
 
 
-def test_opening_a_lesson_page_records_it_and_continue_resumes_it(app, client, auth, users,
+def test_opening_a_lesson_page_records_it_and_continue_resumes_it(app, fresh, client, auth, users,
                                                                   load, course_dir):
     _three_lessons(course_dir)
     load(course_dir)
@@ -36,19 +36,17 @@ def test_opening_a_lesson_page_records_it_and_continue_resumes_it(app, client, a
     client.get(f"/lessons/{third}")
     link = _continue_link(client)
     assert f'href="/lessons/{third}"' in link and "第三课" in link
-    with app.app_context():
-        assert db.session.scalar(sa.select(Enrollment.last_lesson_id)) == third
+    assert fresh.scalar(sa.select(Enrollment.last_lesson_id)) == third
 
 
-def test_opening_a_lesson_through_the_api_records_it(app, client, auth, users, load,
+def test_opening_a_lesson_through_the_api_records_it(app, fresh, client, auth, users, load,
                                                      course_dir):
     _three_lessons(course_dir)
     load(course_dir)
     second = _ids(app)[1]
     headers = bearer(auth.token("worker"))
     assert client.get(f"/api/v1/lessons/{second}", headers=headers).status_code == 200
-    with app.app_context():
-        assert db.session.scalar(sa.select(Enrollment.last_lesson_id)) == second
+    assert fresh.scalar(sa.select(Enrollment.last_lesson_id)) == second
     auth.login("worker")
     assert f'href="/lessons/{second}"' in _continue_link(client)
 
@@ -88,7 +86,7 @@ def test_web_deleting_a_lesson_with_progress_retires_it_and_keeps_the_progress(
 
 
 def test_lesson_dropped_from_course_yml_is_retired_and_comes_back_with_progress(
-        app, client, auth, users, load, course_dir):
+        app, fresh, client, auth, users, load, course_dir):
     load(course_dir)
     first, second = _ids(app)
     headers = bearer(auth.token("worker"))
@@ -99,9 +97,8 @@ def test_lesson_dropped_from_course_yml_is_retired_and_comes_back_with_progress(
     course = client.get("/api/v1/courses/demo-course", headers=headers).get_json()
     assert [lesson["id"] for lesson in course["lessons"]] == [first]
     assert course["progress"] == 0
-    with app.app_context():
-        assert ("lesson retired", "第二课") in db.session.execute(
-            sa.select(CourseRevision.action, CourseRevision.detail)).all()
+    assert ("lesson retired", "第二课") in fresh.all(
+        sa.select(CourseRevision.action, CourseRevision.detail))
     yml.write_text(yml.read_text("utf-8").replace("[01-a.md]", "[01-a.md, 02-b.md]"), "utf-8")
     load(course_dir)
     course = client.get("/api/v1/courses/demo-course", headers=headers).get_json()

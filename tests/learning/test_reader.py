@@ -1,13 +1,13 @@
 import sqlalchemy as sa
 
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from tests.learning.pictures import png
 from trainer.extensions import db
 from trainer.learning.models import Course, Enrollment, Lesson
 
 
 def _ids(app):
-    with app.app_context():
+    with app_ctx(app):
         stmt = sa.select(Lesson).order_by(Lesson.position)
         return [lesson.id for lesson in db.session.scalars(stmt)]
 

@@ -3,6 +3,7 @@ import io
 import openpyxl
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.org.people import parse_people, read_table
@@ -16,7 +17,7 @@ def upload(auth, content: bytes, name: str):
 
 
 def count_users(app):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(sa.func.count()).select_from(User))
 
 
@@ -60,7 +61,7 @@ def test_database_problems_reported_by_row(app, client, auth, users):
     assert count_users(app) == before
 
 
-def test_xlsx_file_imports(app, client, auth, users):
+def test_xlsx_file_imports(app, fresh, client, auth, users):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["姓名", "用户名", "手机", "角色", "所属单位编码"])
@@ -69,9 +70,8 @@ def test_xlsx_file_imports(app, client, auth, users):
     book.save(buf)
     auth.login("admin")
     assert upload(auth, buf.getvalue(), "people.xlsx").status_code == 200
-    with app.app_context():
-        assert db.session.scalar(sa.select(User).where(User.username == "sunba")).phone \
-            == "13900000002"
+    assert fresh.scalar(sa.select(User).where(User.username == "sunba")).phone \
+        == "13900000002"
 
 
 def test_gbk_csv_is_read_and_undecodable_bytes_are_refused_clearly(app):

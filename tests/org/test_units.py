@@ -1,3 +1,4 @@
+import pytest
 import sqlalchemy as sa
 
 from trainer.extensions import db
@@ -9,40 +10,40 @@ def _unit(code):
     return db.session.scalar(sa.select(Unit).where(Unit.code == code))
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_units_carry_path_and_street(app, org):
-    with app.app_context():
-        grid = _unit("S1-C1-G1")
-        assert grid.street_id == _unit("S1").id
-        assert grid.path == f"/{org.ids['D']}/{org.ids['S1']}/{org.ids['S1-C1']}/{grid.id}/"
+    grid = _unit("S1-C1-G1")
+    assert grid.street_id == _unit("S1").id
+    assert grid.path == f"/{org.ids['D']}/{org.ids['S1']}/{org.ids['S1-C1']}/{grid.id}/"
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_level_must_sit_under_level_above(app, org):
     import pytest
 
     from trainer.errors import Invalid
 
-    with app.app_context():
-        with pytest.raises(Invalid):
-            services.create_unit("X", "x", "grid", _unit("S1"))
-        with pytest.raises(Invalid):
-            services.create_unit("S1", "dup", "street", _unit("D"))
+    with pytest.raises(Invalid):
+        services.create_unit("X", "x", "grid", _unit("S1"))
+    with pytest.raises(Invalid):
+        services.create_unit("S1", "dup", "street", _unit("D"))
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_moving_community_moves_its_grids_to_the_new_street(app, org):
-    with app.app_context():
-        services.move_unit(_unit("S1-C1"), _unit("S2"))
-        db.session.commit()
-        grid = _unit("S1-C1-G2")
-        assert grid.street_id == _unit("S2").id
-        assert grid.path.startswith(_unit("S2").path)
+    services.move_unit(_unit("S1-C1"), _unit("S2"))
+    db.session.commit()
+    grid = _unit("S1-C1-G2")
+    assert grid.street_id == _unit("S2").id
+    assert grid.path.startswith(_unit("S2").path)
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_deactivating_unit_deactivates_subtree(app, org):
-    with app.app_context():
-        services.set_unit_active(_unit("S1"), False)
-        db.session.commit()
-        assert not _unit("S1-C1-G1").active
-        assert _unit("S2-C1-G1").active
+    services.set_unit_active(_unit("S1"), False)
+    db.session.commit()
+    assert not _unit("S1-C1-G1").active
+    assert _unit("S2-C1-G1").active
 
 
 def test_admin_creates_renames_and_moves_units_in_browser(client, auth, users):

@@ -6,6 +6,7 @@ worker's calendar token (``feed``) and a current sign-in code (``code``).
 """
 
 from tests.authz_specs import expect, fixed
+from tests.conftest import app_ctx
 
 STAFF_PAGE = expect(302, 403, 200, 200, 200)
 LOGGED_IN = expect(302, 200, 200, 200, 200)
@@ -103,7 +104,7 @@ def build(app, users) -> dict:
     from trainer.plans.models import TrainingSession
 
     session_id = factories.live_session(app)
-    with app.app_context():
+    with app_ctx(app):
         session = db.session.get(TrainingSession, session_id)
         feed = calendar.create_feed(factories.user("worker"))
         plan_id = session.plan_id

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -19,7 +20,7 @@ def user(username: str) -> User:
 
 
 def make_plan(app, street="S1", year=2026, by="organiser", **priorities) -> int:
-    with app.app_context():
+    with app_ctx(app):
         plan = services.create_plan(user(by), unit_by_code(street), year,
                                     services.Priorities(**priorities))
         db.session.commit()
@@ -36,7 +37,7 @@ def session_input(starts_at: datetime, hours: float = 2, **kw) -> scheduling.Ses
 
 
 def make_session(app, plan_id: int, starts_at: datetime, by="organiser", **kw) -> int:
-    with app.app_context():
+    with app_ctx(app):
         from trainer.plans.models import Plan
 
         plan = db.session.get(Plan, plan_id)
@@ -48,7 +49,7 @@ def make_session(app, plan_id: int, starts_at: datetime, by="organiser", **kw) -
 def plan_for(app, moment: datetime, street="S1") -> int:
     """The plan of ``street`` for the year ``moment`` falls in (made when missing)."""
     year = halves.half_of(moment).year
-    with app.app_context():
+    with app_ctx(app):
         from trainer.plans.models import Plan
 
         plan_id = db.session.scalar(sa.select(Plan.id).where(
@@ -79,10 +80,10 @@ def rows(app, model=None) -> list:
     """Every stored row of ``model`` (attendance by default)."""
     from trainer.plans.models import Attendance
 
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalars(sa.select(model or Attendance)).all()
 
 
 def uid(app, username: str) -> int:
-    with app.app_context():
+    with app_ctx(app):
         return user(username).id

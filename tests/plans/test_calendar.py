@@ -20,7 +20,7 @@ def _feed_url(client, auth, who="worker") -> str:
     return match.group(2)
 
 
-def test_feed_lists_my_sessions_without_login(app, client, auth, users):
+def test_feed_lists_my_sessions_without_login(app, fresh, client, auth, users):
     start = utcnow().replace(microsecond=0) + timedelta(days=1)
     mine = factories.session_at(app, start, title="我的场次", audience={"grids": ["S1-C1-G1"]})
     factories.session_at(app, start, title="别人的场次", place="别处",
@@ -31,8 +31,7 @@ def test_feed_lists_my_sessions_without_login(app, client, auth, users):
     text = resp.get_data(as_text=True)
     assert text.count("BEGIN:VEVENT") == 1
     assert "SUMMARY:我的场次" in text and "别人的场次" not in text
-    with app.app_context():
-        starts = db.session.get(TrainingSession, mine).starts_at
+    starts = fresh.get(TrainingSession, mine).starts_at
     assert f"UID:session-{mine}@grid-trainer.local" in text
     assert starts.strftime("DTSTART:%Y%m%dT%H%M%SZ") in text
     with app.app_context():

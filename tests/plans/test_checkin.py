@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.plans import factories
 from tests.plans.factories import user
 from trainer.errors import Conflict, DomainError, Forbidden
@@ -21,12 +22,12 @@ def sid(app, plan):
 
 
 def _code_at(app, sid, moment):
-    with app.app_context():
+    with app_ctx(app):
         return signin.current_code(db.session.get(TrainingSession, sid), moment).code
 
 
 def _check_in(app, sid, code, moment, who="worker"):
-    with app.app_context():
+    with app_ctx(app):
         session = db.session.get(TrainingSession, sid)
         row = signin.check_in(session, user(who), code, now=moment)
         db.session.commit()
@@ -52,13 +53,13 @@ def test_already_present_worker_gets_present_whatever_the_code(app, sid):
     assert len(factories.rows(app)) == 1 and len(factories.rows(app, AttendanceChange)) == 1
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_code_rotates_every_thirty_seconds(app, sid):
     t = START + timedelta(minutes=1)
     t = t.replace(second=0)
     assert _code_at(app, sid, t) == _code_at(app, sid, t + timedelta(seconds=29))
     assert _code_at(app, sid, t) != _code_at(app, sid, t + timedelta(seconds=30))
-    with app.app_context():
-        code = signin.current_code(db.session.get(TrainingSession, sid), t)
+    code = signin.current_code(db.session.get(TrainingSession, sid), t)
     assert code.rotates_at == t + timedelta(seconds=30)
     assert code.expires_at == t + timedelta(seconds=60)
 
@@ -80,10 +81,11 @@ def test_code_of_another_session_is_refused(app, plan, sid):
         _check_in(app, sid, _code_at(app, other, moment), moment)
 
 
+@pytest.mark.usefixtures("db_ctx")
 @pytest.mark.parametrize("offset", [timedelta(minutes=-31), timedelta(hours=2, seconds=1)])
 def test_outside_the_window_no_code_and_no_checkin(app, sid, offset):
     moment = START + offset
-    with app.app_context(), pytest.raises(Conflict) as exc:
+    with pytest.raises(Conflict) as exc:
         signin.current_code(db.session.get(TrainingSession, sid), moment)
     assert exc.value.code == "checkin_closed"
     # A code from inside the window replayed after it closes is refused too.
@@ -119,13 +121,13 @@ def test_someone_outside_the_audience_cannot_check_in(app, make_user, sid):
 
 
 def _pending(app, sid, code, moment, by=None):
-    with app.app_context():
+    with app_ctx(app):
         session = db.session.get(TrainingSession, sid)
         return signin.start_pending(session, code, user(by) if by else None, now=moment)
 
 
 def _check_in_pending(app, sid, token, moment, who="worker"):
-    with app.app_context():
+    with app_ctx(app):
         session = db.session.get(TrainingSession, sid)
         row = signin.check_in_pending(session, user(who), token, now=moment)
         db.session.commit()
@@ -152,13 +154,13 @@ def test_pending_signin_is_refused_once_the_session_is_over(app, sid):
     assert factories.rows(app) == []
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_pending_signin_belongs_to_the_first_account_that_uses_it(app, make_user, sid):
     make_user("w2", role="worker", unit="S1-C1-G2")
     moment = START + timedelta(minutes=3)
     token = _pending(app, sid, _code_at(app, sid, moment), moment)
-    with app.app_context():
-        session = db.session.get(TrainingSession, sid)
-        claimed = signin.claim_pending(session, user("worker"), token, now=moment)
+    session = db.session.get(TrainingSession, sid)
+    claimed = signin.claim_pending(session, user("worker"), token, now=moment)
     with pytest.raises(DomainError) as other:
         _check_in_pending(app, sid, claimed, moment, who="w2")
     assert other.value.code == "code_invalid"
@@ -206,22 +208,22 @@ def test_roll_call_marks_by_hand_with_audit_trail(app, client, auth, make_user, 
     assert "by hand" in html and "Absent" in html
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_feedback_after_the_session_for_attendees_only(app, make_user, sid):
     make_user("w2", role="worker", unit="S1-C1-G2")
     during, after = START + timedelta(minutes=10), START + timedelta(hours=3)
     _check_in(app, sid, _code_at(app, sid, during), during)
-    with app.app_context():
-        session = db.session.get(TrainingSession, sid)
-        with pytest.raises(Conflict):
-            attendance.give_feedback(session, user("worker"), 5, "", now=during)
-        with pytest.raises(Forbidden):
-            attendance.give_feedback(session, user("w2"), 5, "", now=after)
-        with pytest.raises(DomainError):
-            attendance.give_feedback(session, user("worker"), 6, "", now=after)
-        attendance.give_feedback(session, user("worker"), 3, "好", now=after)
-        attendance.give_feedback(session, user("worker"), 4, "很好", now=after)
-        db.session.commit()
-        assert attendance.feedback_summary([sid]) == {sid: (4.0, 1)}
+    session = db.session.get(TrainingSession, sid)
+    with pytest.raises(Conflict):
+        attendance.give_feedback(session, user("worker"), 5, "", now=during)
+    with pytest.raises(Forbidden):
+        attendance.give_feedback(session, user("w2"), 5, "", now=after)
+    with pytest.raises(DomainError):
+        attendance.give_feedback(session, user("worker"), 6, "", now=after)
+    attendance.give_feedback(session, user("worker"), 3, "好", now=after)
+    attendance.give_feedback(session, user("worker"), 4, "很好", now=after)
+    db.session.commit()
+    assert attendance.feedback_summary([sid]) == {sid: (4.0, 1)}
     assert [(f.rating, f.comment) for f in factories.rows(app, Feedback)] == [(4, "很好")]
 
 
@@ -262,15 +264,15 @@ def test_qr_signin_stops_at_capacity_roll_call_may_exceed_it(app, client, auth, 
         f"/sessions/{sid}/rollcall").get_data(as_text=True)
 
 
+@pytest.mark.usefixtures("db_ctx")
 @pytest.mark.parametrize("offset,open_", [
     (timedelta(minutes=-31), False), (timedelta(minutes=-30), True), (timedelta(hours=1), True),
     (timedelta(hours=2), True), (timedelta(hours=2, seconds=1), False)])
 def test_the_screen_shows_a_code_exactly_while_sign_in_is_open(app, sid, offset, open_):
-    with app.app_context():
-        session = db.session.get(TrainingSession, sid)
-        assert signin.is_open(session, START + offset) is open_
-        if open_:
-            assert signin.current_code(session, START + offset).code
-        else:
-            with pytest.raises(Conflict):
-                signin.current_code(session, START + offset)
+    session = db.session.get(TrainingSession, sid)
+    assert signin.is_open(session, START + offset) is open_
+    if open_:
+        assert signin.current_code(session, START + offset).code
+    else:
+        with pytest.raises(Conflict):
+            signin.current_code(session, START + offset)

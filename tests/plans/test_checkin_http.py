@@ -3,6 +3,7 @@
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+from tests.conftest import app_ctx
 from tests.plans import factories
 from trainer.extensions import db
 from trainer.plans.models import AttendanceChange, TrainingSession
@@ -111,7 +112,7 @@ def test_signin_link_cannot_be_passed_on(app, client, auth, make_user, live):
 def _end_session_now(app, sid):
     from trainer.models import utcnow
 
-    with app.app_context():
+    with app_ctx(app):
         session = db.session.get(TrainingSession, sid)
         session.starts_at = utcnow() - timedelta(hours=2)
         session.ends_at = utcnow() - timedelta(seconds=1)

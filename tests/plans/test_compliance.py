@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from tests.conftest import app_ctx
 from tests.plans import factories
 from tests.plans.factories import user
 from trainer.errors import Forbidden
@@ -16,7 +17,7 @@ NOW = datetime(2026, 9, 10, 12, 0, tzinfo=LOCAL)
 
 
 def _attend(app, sid, who="worker"):
-    with app.app_context():
+    with app_ctx(app):
         s = db.session.get(TrainingSession, sid)
         attendance.mark_attendance(s, user(who), "present", user("organiser"),
                                    now=s.ends_at)
@@ -24,7 +25,7 @@ def _attend(app, sid, who="worker"):
 
 
 def _table(app, who="organiser", year=2026, now=NOW):
-    with app.app_context():
+    with app_ctx(app):
         return {(r["street"], r["half"]): r for r in
                 (row.as_json() for row in compliance(user(who), year, now))}
 
@@ -58,24 +59,25 @@ def test_next_half_with_nothing_planned_is_flagged(app, users, plan):
     assert later[("S1", 2)]["ok"] and later[("S1", 2)]["period"] == "later"
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_attendance_rate_and_feedback_average(app, make_user, users, plan):
     make_user("w2", role="worker", unit="S1-C1-G2")
     sid = factories.make_session(app, plan, datetime(2026, 3, 3, 9, tzinfo=LOCAL))
     _attend(app, sid)
-    with app.app_context():
-        attendance.give_feedback(db.session.get(TrainingSession, sid), user("worker"), 4, "",
-                                 now=NOW)
-        db.session.commit()
+    attendance.give_feedback(db.session.get(TrainingSession, sid), user("worker"), 4, "",
+                             now=NOW)
+    db.session.commit()
     row = _table(app)[("S1", 1)]
     assert row["attendance_rate"] == 0.5 and row["feedback_average"] == 4.0
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_street_organiser_sees_own_street_others_forbidden(app, make_user, users):
     make_user("org_s2", role="organiser", unit="S2")
     assert {street for street, _h in _table(app, "org_s2")} == {"S2"}
     assert {street for street, _h in _table(app, "admin")} == {"S1", "S2"}
     for who in ("worker", "trainer"):
-        with app.app_context(), pytest.raises(Forbidden):
+        with pytest.raises(Forbidden):
             compliance(user(who), 2026, NOW)
 
 
@@ -97,7 +99,8 @@ def test_compliance_api_and_page(app, client, api, auth, make_user, users):
     assert "S1街道" in html and "S2街道" not in html and "No session held" in html
 
 
-def test_demo_data_flags_the_street_that_held_nothing_last_half_year(app, runner, client, api):
+def test_demo_data_flags_the_street_that_held_nothing_last_half_year(app, fresh, runner, client,
+                                                                     api):
     assert runner.invoke(args=["demo", "seed", "--password", "Demo-pass-2026"]).exit_code == 0
     from trainer.models import utcnow
     from trainer.plans.halves import half_of
@@ -118,9 +121,8 @@ def test_demo_data_flags_the_street_that_held_nothing_last_half_year(app, runner
 
         count = db.session.scalar(sa.select(sa.func.count()).select_from(TrainingSession))
     assert runner.invoke(args=["demo", "seed", "--password", "Demo-pass-2026"]).exit_code == 0
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) \
-            == count
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) \
+        == count
 
 
 def _token(client):
@@ -145,7 +147,7 @@ def test_demo_worker_has_hours_on_the_record(app, runner, client):
 def _rolling(app, now, who="organiser"):
     from trainer.plans.compliance import around, compliance_for
 
-    with app.app_context():
+    with app_ctx(app):
         return [(r["street"], r["year"], r["half"], r["period"], r["planned"], r["held"],
                  r["flag"]) for r in (row.as_json() for row in compliance_for(
                      user(who), around(now), now))]

@@ -5,6 +5,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from tests.conftest import app_ctx
 from tests.plans import factories
 from trainer.extensions import db
 from trainer.plans.halves import LOCAL
@@ -14,7 +15,7 @@ CALC = "=cmd|' /C calc'!A0"
 
 
 def _plans(app):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.execute(sa.select(Plan.street_id, Plan.year, Plan.status)).all()
 
 
@@ -119,11 +120,9 @@ def test_another_streets_plan_is_not_found(app, client, auth, api, make_user, us
     assert resp.status_code == 404
 
 
-def test_workers_see_only_their_streets_approved_plans(app, client, api, users):
+def test_workers_see_only_their_streets_approved_plans(app, fresh, client, api, users):
     draft = factories.make_plan(app, street="S1")
-    with app.app_context():
-        db.session.get(Plan, draft).status = "approved"
-        db.session.commit()
+    fresh.update(Plan, draft, status='approved')
     factories.make_plan(app, street="S2")
     listed = client.get("/api/v1/plans", headers=api("worker")).get_json()
     assert [p["id"] for p in listed] == [draft]
@@ -187,22 +186,19 @@ def test_submit_return_resubmit_and_approve(app, client, auth, plan, make_user):
     ("approved", "approved and can no longer be changed"),
     ("submitted", "under review"),
 ])
-def test_plan_under_review_or_approved_cannot_be_edited(app, client, auth, plan, status,
+def test_plan_under_review_or_approved_cannot_be_edited(app, fresh, client, auth, plan, status,
                                                         words):
-    with app.app_context():
-        db.session.get(Plan, plan).status = status
-        db.session.commit()
+    fresh.update(Plan, plan, status=status)
     client.set_cookie("lang", "en")
     auth.login("organiser")
     resp = auth.post(f"/plans/{plan}", {"priorities": "改动"}, page="/plans")
     assert resp.status_code == 409
     assert words in resp.get_data(as_text=True)  # said on the page, not only in the status
-    with app.app_context():
-        assert db.session.get(Plan, plan).priorities == ""
+    assert fresh.get(Plan, plan).priorities == ""
     assert 'name="priorities"' not in client.get(f"/plans/{plan}").get_data(as_text=True)
 
 
-def test_plain_comment_joins_the_review_trail(app, client, auth, plan, make_user):
+def test_plain_comment_joins_the_review_trail(app, fresh, client, auth, plan, make_user):
     client.set_cookie("lang", "en")
     auth.login("organiser")
     page = f"/plans/{plan}"
@@ -223,8 +219,7 @@ def test_plain_comment_joins_the_review_trail(app, client, auth, plan, make_user
     make_user("org_s2", role="organiser", unit="S2")  # another street's organiser
     auth.login("org_s2")
     assert auth.post(f"{page}/comments", {"remark": "越权"}, page="/plans").status_code == 404
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanComment)) == 1
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(PlanComment)) == 1
 
 
 def test_export_is_xlsx_with_neutralised_cells(app, client, auth, users):
@@ -274,20 +269,17 @@ def test_worker_cannot_open_plan_pages(client, auth, plan):
     assert client.get(f"/plans/{plan}").status_code == 403
 
 
-def test_plans_index_lists_the_years_plans(app, client, auth, plan):
+def test_plans_index_lists_the_years_plans(app, fresh, client, auth, plan):
     auth.login("trainer")
     html = client.get("/plans?year=2026").get_data(as_text=True)
     assert "S1街道" in html
     assert "S1街道" not in client.get("/plans?year=2025").get_data(as_text=True)
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) == 0
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(TrainingSession)) == 0
 
 
-def test_a_plan_refusal_without_a_field_is_said_above_the_form_not_flashed(app, client, auth,
+def test_a_plan_refusal_without_a_field_is_said_above_the_form_not_flashed(app, fresh, client, auth,
                                                                           plan):
-    with app.app_context():
-        db.session.get(Plan, plan).status = "approved"
-        db.session.commit()
+    fresh.update(Plan, plan, status='approved')
     client.set_cookie("lang", "en")
     auth.login("organiser")
     resp = auth.post(f"/plans/{plan}", {"priorities": "改动"}, page="/plans")

@@ -55,7 +55,7 @@ FORM = {"title": "课", "kind": "lecture", "half": "1", "starts_at": "2026-04-08
     ({"quizzes": "²"}, "List quizzes by their numbers"),
     ({"quizzes": "١"}, "List quizzes by their numbers"),
 ])
-def test_session_forms_refuse_numbers_that_are_not_plain_digits(app, client, auth, plan,
+def test_session_forms_refuse_numbers_that_are_not_plain_digits(app, fresh, client, auth, plan,
                                                                 changes, words):
     sid = factories.make_session(app, plan, datetime(2026, 4, 9, 9, tzinfo=LOCAL), hours=1)
     client.set_cookie("lang", "en")
@@ -65,8 +65,7 @@ def test_session_forms_refuse_numbers_that_are_not_plain_digits(app, client, aut
         assert resp.status_code == 422, path
         assert words in resp.get_data(as_text=True)
     assert _count(app) == 1
-    with app.app_context():
-        assert db.session.get(TrainingSession, sid).hours == 1
+    assert fresh.get(TrainingSession, sid).hours == 1
 
 
 def test_full_width_digits_are_read_as_numbers(app, client, auth, plan):

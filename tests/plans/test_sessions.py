@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.plans import factories
 from trainer.extensions import db
 from trainer.plans.halves import LOCAL
@@ -14,7 +15,7 @@ BODY = {"title": "消防安全隐患排查", "kind": "field", "starts_at": "2026
 
 
 def _count(app, model=TrainingSession):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
@@ -37,12 +38,11 @@ def test_organiser_schedules_a_session(app, client, api, plan):
         assert [a.unit.code for a in s.audience] == ["S1"]
 
 
-def test_trainer_scheduling_without_lecturer_teaches_it(app, client, api, plan):
+def test_trainer_scheduling_without_lecturer_teaches_it(app, fresh, client, api, plan):
     resp = _post(client, api, plan, who="trainer")
     assert resp.status_code == 201
-    with app.app_context():
-        assert db.session.get(TrainingSession, resp.get_json()["id"]).lecturer.username \
-            == "trainer"
+    assert fresh.get(TrainingSession, resp.get_json()["id"]).lecturer.username \
+        == "trainer"
 
 
 @pytest.mark.parametrize("changes,field,words", [
@@ -210,7 +210,7 @@ def test_session_edit_keeps_checks(app, client, auth, plan):
         assert (s.title, s.kind, s.hours) == ("改名", "drill", 3.0)
 
 
-def test_changing_hours_recredits_attendees(app, client, auth, plan):
+def test_changing_hours_recredits_attendees(app, fresh, client, auth, plan):
     from trainer.plans.models import Attendance
 
     sid = factories.make_session(app, plan, datetime(2026, 4, 8, 9, tzinfo=LOCAL), hours=2)
@@ -223,11 +223,10 @@ def test_changing_hours_recredits_attendees(app, client, auth, plan):
             "ends_at": "2026-04-08T12:00", "place": "会议室", "department": "fire",
             "lecturer": "", "hours": "3", "audience_kind": "street", "audience_codes": "S1"}
     assert auth.post(f"/sessions/{sid}/edit", form).status_code == 302
-    with app.app_context():
-        assert db.session.scalar(sa.select(Attendance.hours_credited)) == 3
+    assert fresh.scalar(sa.select(Attendance.hours_credited)) == 3
 
 
-def test_session_with_attendance_cannot_be_deleted(app, client, auth, plan):
+def test_session_with_attendance_cannot_be_deleted(app, fresh, client, auth, plan):
     from trainer.plans.models import Attendance
 
     kept = factories.make_session(app, plan, datetime(2026, 4, 8, 9, tzinfo=LOCAL))
@@ -249,11 +248,10 @@ def test_session_with_attendance_cannot_be_deleted(app, client, auth, plan):
     assert auth.post(f"/sessions/{gone}/delete", {"confirm": "y"},
                      page=f"/sessions/{gone}").headers[
         "Location"] == f"/plans/{plan}"
-    with app.app_context():
-        assert db.session.scalars(sa.select(TrainingSession.id)).all() == [kept]
+    assert fresh.scalars(sa.select(TrainingSession.id)) == [kept]
 
 
-def test_capacity_cannot_drop_below_the_people_present(app, client, auth, make_user, plan):
+def test_capacity_cannot_drop_below_the_people_present(app, fresh, client, auth, make_user, plan):
     make_user("w2", role="worker", unit="S1-C1-G2")
     from trainer.plans.models import Attendance
 
@@ -273,8 +271,7 @@ def test_capacity_cannot_drop_below_the_people_present(app, client, auth, make_u
     resp = auth.post(f"/sessions/{sid}/edit", {**form, "capacity": "0"})
     assert resp.status_code == 422 and "no limit" in resp.get_data(as_text=True)
     assert auth.post(f"/sessions/{sid}/edit", {**form, "capacity": "2"}).status_code == 302
-    with app.app_context():
-        assert db.session.get(TrainingSession, sid).capacity == 2
+    assert fresh.get(TrainingSession, sid).capacity == 2
 
 
 def test_same_outside_expert_typed_by_name_is_flagged(app, client, api, plan):

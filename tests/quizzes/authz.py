@@ -5,6 +5,7 @@ the worker's open attempt at it, and a clean import draft of the trainer's.
 """
 
 from tests.authz_specs import expect
+from tests.conftest import app_ctx
 
 LOGGED_IN = expect(302, 200, 200, 200, 200)
 STAFF_PAGE = expect(302, 403, 200, 200, 200)
@@ -91,7 +92,7 @@ def build(app, users) -> dict:
     from trainer.quizzes.items import QuestionData
     from trainer.quizzes.models import Quiz
 
-    with app.app_context():
+    with app_ctx(app):
         dept = department_by_code("public-security")
         question = bank.create_question(QuestionData("truefalse", "矩阵测试题", truth=True),
                                         bank.ensure_bank("矩阵"), department_id=dept.id)

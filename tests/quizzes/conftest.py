@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.extensions import db
 from trainer.quizzes.items import NumericAnswer, Option, QuestionData
 
@@ -37,7 +38,7 @@ def make_question(app, org):
 
     def make(data: QuestionData | None = None, *, department="public-security",
              bank_name="测试题库", street=None, status="active"):
-        with app.app_context():
+        with app_ctx(app):
             from trainer.org.services import unit_by_code
 
             dept = department_by_code(department) if department else None
@@ -65,7 +66,7 @@ def make_quiz(app, org):
 
     def make(question_ids, *, title="综合测验", street=None, published=True,
              shuffle=False, **settings):
-        with app.app_context():
+        with app_ctx(app):
             quiz = Quiz(title=title, published=published, shuffle_questions=shuffle,
                         shuffle_options=shuffle,
                         street_id=unit_by_code(street).id if street else None, **settings)
@@ -91,7 +92,7 @@ def shift_deadline(app):
     from trainer.quizzes.models import Attempt
 
     def shift(attempt_id: int, seconds: float):
-        with app.app_context():
+        with app_ctx(app):
             db.session.execute(sa.update(Attempt).where(Attempt.id == attempt_id).values(
                 deadline=utcnow() + timedelta(seconds=seconds)))
             db.session.commit()

@@ -103,7 +103,7 @@ def test_starting_beyond_allowed_attempts_is_409(api, make_quiz, sample_question
     assert again.get_json()["error"]["code"] == "no_attempts_left"
 
 
-def test_malformed_answers_are_422_and_change_nothing(app, api, quiz_id):
+def test_malformed_answers_are_422_and_change_nothing(app, fresh, api, quiz_id):
     caller, resp = start(api, quiz_id)
     body = resp.get_json()
     url = f"/api/v1/attempts/{body['attempt_id']}/answers/"
@@ -115,8 +115,7 @@ def test_malformed_answers_are_422_and_change_nothing(app, api, quiz_id):
         assert resp.status_code in (400, 422), (qid, bad)
     assert caller.put(url + str(ids[0]), json={}).status_code == 422
     assert caller.put(url + str(ids[0]), json={"answer": "A", "seq": "x"}).status_code == 422
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(AttemptAnswer)) == 0
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(AttemptAnswer)) == 0
 
 
 def _json(value):
@@ -133,14 +132,13 @@ def test_question_outside_the_attempt_is_404(api, quiz_id, make_question):
                       json={"answer": "A"}).status_code == 404
 
 
-def test_cleared_answer_is_stored_as_none(app, api, quiz_id):
+def test_cleared_answer_is_stored_as_none(app, fresh, api, quiz_id):
     caller, resp = start(api, quiz_id)
     body = resp.get_json()
     url = f"/api/v1/attempts/{body['attempt_id']}/answers/{body['questions'][1]['id']}"
     caller.put(url, json={"answer": ["A", "B"]})
     assert caller.put(url, json={"answer": []}).get_json()["answer"] is None
-    with app.app_context():
-        assert db.session.scalar(sa.select(AttemptAnswer.answer)) is None
+    assert fresh.scalar(sa.select(AttemptAnswer.answer)) is None
 
 
 def test_another_workers_attempt_answers_404_everywhere(api, make_user, quiz_id):

@@ -4,6 +4,7 @@ import re
 
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.extensions import db
 from trainer.quizzes.models import AttemptAnswer
 
@@ -19,7 +20,7 @@ def put(caller, body, qid, answer, seq=None):
 
 
 def stored(app):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.execute(sa.select(AttemptAnswer.answer, AttemptAnswer.seq)).one()
 
 

@@ -6,7 +6,7 @@ on someone else's attempt is a 404; nothing is stored in either case."""
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import TOKEN_ENDINGS, bearer
+from tests.conftest import TOKEN_ENDINGS, app_ctx, bearer
 from trainer.extensions import db
 from trainer.quizzes.models import AttemptAnswer
 
@@ -22,12 +22,12 @@ def session(client, auth, users, quiz_id):
 
 
 def saved_count(app) -> int:
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(sa.func.count()).select_from(AttemptAnswer))
 
 
 def change(app, model, values):
-    with app.app_context():
+    with app_ctx(app):
         db.session.execute(sa.update(model).values(**values))
         db.session.commit()
 

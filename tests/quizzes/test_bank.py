@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.conftest import SAMPLE
 from trainer.extensions import db
 from trainer.quizzes.bank import question_data
@@ -15,13 +16,13 @@ FORM = {"type": "single", "stem": "谁负责**治安**？<script>alert(1)</scrip
 
 
 def only_question(app) -> Question:
-    with app.app_context():
+    with app_ctx(app):
         question = db.session.scalar(sa.select(Question))
         db.session.expunge(question)
         return question
 
 
-def test_trainer_creates_a_question_for_their_department(app, client, auth, users):
+def test_trainer_creates_a_question_for_their_department(app, fresh, client, auth, users):
     auth.login("trainer")
     resp = auth.post("/bank/new", data=FORM)
     assert resp.status_code == 302
@@ -31,19 +32,17 @@ def test_trainer_creates_a_question_for_their_department(app, client, auth, user
     assert question.body["options"][0]["fraction"] == 1.0
     assert "<strong>治安</strong>" in question.stem_html and "<script" not in question.stem_html
     assert "javascript:" not in question.explanation_html
-    with app.app_context():
-        assert db.session.get(Question, question.id).department.code == "public-security"
+    assert fresh.get(Question, question.id).department.code == "public-security"
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "谁负责" in page
 
 
-def test_a_bad_answer_is_shown_on_the_form_and_nothing_is_stored(app, client, auth, users):
+def test_a_bad_answer_is_shown_on_the_form_and_nothing_is_stored(app, fresh, client, auth, users):
     auth.login("trainer")
     resp = auth.post("/bank/new", data={**FORM, "answer": "G"})
     assert resp.status_code == 422
     assert "答案“G”不是已有的选项" in resp.get_data(as_text=True)
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
 
 
 def test_editing_bumps_the_version_but_started_attempts_keep_theirs(app, client, auth, api,
@@ -63,7 +62,8 @@ def test_editing_bumps_the_version_but_started_attempts_keep_theirs(app, client,
     assert "首要" in result["review"][0]["html"]
 
 
-def test_editing_the_text_keeps_weights_and_feedback_the_form_does_not_show(app, client, auth,
+def test_editing_the_text_keeps_weights_and_feedback_the_form_does_not_show(app, fresh, client,
+                                                                            auth,
                                                                            users, make_question):
     (weighted,), _ = parse_gift("题{~%70%甲#好 ~%30%乙 ~%-100%丙}")
     qid = make_question(weighted)
@@ -73,8 +73,7 @@ def test_editing_the_text_keeps_weights_and_feedback_the_form_does_not_show(app,
     auth.post(f"/bank/{qid}/edit", data={
         "type": "multiple", "stem": "新题干", "option_a": "甲", "option_b": "乙",
         "option_c": "丙", "answer": "AB", "partial": "y", "difficulty": "3", "points": "1"})
-    with app.app_context():
-        data = question_data(db.session.get(Question, qid))
+    data = question_data(fresh.get(Question, qid))
     assert data.stem == "新题干"
     assert [(o.fraction, o.feedback) for o in data.options] == [(0.7, "好"), (0.3, ""),
                                                                (-1.0, "")]

@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.test_bank import FORM
 from trainer.extensions import db
 from trainer.quizzes.bank import question_data
@@ -12,7 +13,7 @@ from trainer.quizzes.sheets import parse_csv
 
 
 def stored(app, qid):
-    with app.app_context():
+    with app_ctx(app):
         return question_data(db.session.get(Question, qid))
 
 
@@ -43,13 +44,13 @@ def test_changing_the_right_answer_takes_the_forms_weights(app, client, auth, us
     assert [o.fraction for o in stored(app, qid).options] == [0.0, 0.0, 1.0]
 
 
-def test_editing_a_plain_text_question_keeps_it_plain(app, client, auth, users, make_question):
+def test_editing_a_plain_text_question_keeps_it_plain(app, fresh, client, auth, users,
+                                                      make_question):
     (question,), _ = parse_csv("题型,题干,选项A,选项B,答案\n单选,1*2*3 = 6,a,b,A\n".encode())
     qid = make_question(question)
     auth.login("trainer")
     edit(auth, qid, stem="2*3*4 = 24", option_a="a", option_b="b", option_c="")
-    with app.app_context():
-        assert db.session.get(Question, qid).stem_html == "<p>2*3*4 = 24</p>"
+    assert fresh.get(Question, qid).stem_html == "<p>2*3*4 = 24</p>"
 
 
 @pytest.mark.parametrize("query", ["difficulty=²", "difficulty=٣", "bank=²", "bank=" + "9" * 30,
@@ -65,13 +66,12 @@ def test_odd_bank_filters_are_ignored_not_a_500(client, auth, users, query):
     {"option_b": None}, {"points": "sNaN"}, {"points": "NaN"}, {"points": "Infinity"},
     {"points": "1e999"}, {"difficulty": "²"}, {"type": None}, {"answer": None},
 ])
-def test_missing_or_odd_question_fields_get_a_form_answer(app, client, auth, users, changes):
+def test_missing_or_odd_question_fields_get_a_form_answer(app, fresh, client, auth, users, changes):
     auth.login("trainer")
     form = {key: value for key, value in {**FORM, **changes}.items() if value is not None}
     resp = auth.post("/bank/new", data=form)
     assert resp.status_code in (302, 422)
-    with app.app_context():
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(Question))
+    count = fresh.scalar(sa.select(sa.func.count()).select_from(Question))
     assert count == (1 if resp.status_code == 302 else 0)
     if "points" in changes:
         assert resp.status_code == 422

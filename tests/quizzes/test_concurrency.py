@@ -33,7 +33,7 @@ def run_together(app, n, call):
     return results
 
 
-def test_one_attempt_quiz_gives_one_attempt_under_ten_concurrent_starts(app, auth, users,
+def test_one_attempt_quiz_gives_one_attempt_under_ten_concurrent_starts(app, fresh, auth, users,
                                                                        make_quiz,
                                                                        sample_questions):
     quiz = make_quiz(sample_questions, max_attempts=1)
@@ -46,11 +46,10 @@ def test_one_attempt_quiz_gives_one_attempt_under_ten_concurrent_starts(app, aut
     results = run_together(app, N, start)
     assert sorted(status for status, _ in results) == [200] * (N - 1) + [201]
     assert len({attempt_id for _, attempt_id in results}) == 1
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
 
 
-def test_concurrent_submits_grade_once_and_agree(app, auth, users, quiz_id):
+def test_concurrent_submits_grade_once_and_agree(app, fresh, auth, users, quiz_id):
     headers = bearer(auth.token("worker"))
     client = app.test_client()
     body = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=headers).get_json()
@@ -65,8 +64,7 @@ def test_concurrent_submits_grade_once_and_agree(app, auth, users, quiz_id):
     results = run_together(app, N, submit)
     assert {status for status, _ in results} == {200}
     assert all(result == results[0][1] for _, result in results)
-    with app.app_context():
-        counts = db.session.scalars(sa.select(Mistake.wrong_count)).all()
+    counts = fresh.scalars(sa.select(Mistake.wrong_count))
     assert counts == [1] * 5  # the notebook saw one grading, not ten
 
 
@@ -90,26 +88,26 @@ def test_submits_in_two_sessions_grade_once(app, users, quiz_id):
         assert db.session.scalar(sa.select(Mistake.wrong_count).limit(1)) == 1
 
 
-def test_a_lost_start_race_returns_the_winners_attempt(app, users, quiz_id, monkeypatch):
+@pytest.mark.usefixtures("db_ctx")
+def test_a_lost_start_race_returns_the_winners_attempt(app, account, quiz_id, monkeypatch):
     """As on PostgreSQL, where both starts see no open attempt and the unique constraint
     stops the second insert: the loser answers with the winner's attempt."""
-    with app.app_context():
-        user = db.session.get(User, users["worker"])
-        quiz = db.session.get(Quiz, quiz_id)
-        winner, created = services.start_attempt(user, quiz)
-        db.session.commit()
-        real, calls = queries.open_attempt, []
+    user = account("worker")
+    quiz = db.session.get(Quiz, quiz_id)
+    winner, created = services.start_attempt(user, quiz)
+    db.session.commit()
+    real, calls = queries.open_attempt, []
 
-        def blind_first(*args):
-            calls.append(args)
-            return None if len(calls) == 1 else real(*args)
+    def blind_first(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
 
-        monkeypatch.setattr(queries, "open_attempt", blind_first)
-        monkeypatch.setattr(services.db.session, "scalar", _stale_max(db.session.scalar))
-        loser, created_again = services.start_attempt(user, quiz)
-        db.session.commit()
-        assert (created, created_again, loser.id) == (True, False, winner.id)
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
+    monkeypatch.setattr(queries, "open_attempt", blind_first)
+    monkeypatch.setattr(services.db.session, "scalar", _stale_max(db.session.scalar))
+    loser, created_again = services.start_attempt(user, quiz)
+    db.session.commit()
+    assert (created, created_again, loser.id) == (True, False, winner.id)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
 
 
 def _stale_max(scalar):
@@ -125,14 +123,14 @@ def _stale_max(scalar):
     return patched
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_the_attempt_number_is_unique_per_user_quiz_and_series(app, users, quiz_id):
-    with app.app_context():
-        for _ in range(2):
-            db.session.add(Attempt(quiz_id=quiz_id, user_id=users["worker"], series="quiz",
-                                   attempt_no=1, questions=[]))
-        with pytest.raises(sa.exc.IntegrityError):
-            db.session.flush()
-        db.session.rollback()
+    for _ in range(2):
+        db.session.add(Attempt(quiz_id=quiz_id, user_id=users["worker"], series="quiz",
+                               attempt_no=1, questions=[]))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
 
 
 @pytest.mark.parametrize("round_no", range(4))

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.conftest import RIGHT
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -31,7 +32,7 @@ def put(caller, body, index, answer):
 
 
 def attempt_row(app, attempt_id):
-    with app.app_context():
+    with app_ctx(app):
         attempt = db.session.get(Attempt, attempt_id)
         db.session.expunge(attempt)
         return attempt
@@ -45,10 +46,8 @@ def test_server_sets_the_deadline_from_the_time_limit(api, timed):
     assert timedelta(minutes=14) < deadline - utcnow() <= timedelta(minutes=15)
 
 
-def test_deadline_never_runs_past_the_quiz_closing(app, api, timed):
-    with app.app_context():
-        db.session.get(Quiz, timed).closes_at = utcnow() + timedelta(minutes=5)
-        db.session.commit()
+def test_deadline_never_runs_past_the_quiz_closing(app, fresh, api, timed):
+    fresh.update(Quiz, timed, closes_at=utcnow() + timedelta(minutes=5))
     _caller, body = started(api, timed)
     attempt = attempt_row(app, body["attempt_id"])
     assert attempt.deadline - utcnow() <= timedelta(minutes=5)
@@ -71,7 +70,7 @@ def test_api_save_past_grace_is_409_and_not_stored(app, api, timed, shift_deadli
     assert attempt_row(app, body["attempt_id"]).timed_out is True
 
 
-def test_form_submit_past_grace_grades_only_what_was_saved(app, client, auth, api, timed,
+def test_form_submit_past_grace_grades_only_what_was_saved(app, fresh, client, auth, api, timed,
                                                           shift_deadline):
     caller, body = started(api, timed)
     put(caller, body, 0, "A")
@@ -82,8 +81,7 @@ def test_form_submit_past_grace_grades_only_what_was_saved(app, client, auth, ap
         f"q{ids[3]}": "110", f"q{ids[2]}": "false", "action": "submit"})
     assert resp.status_code == 302
     assert resp.headers["Location"].endswith(f"/attempts/{body['attempt_id']}/result")
-    with app.app_context():
-        stored = db.session.scalars(sa.select(AttemptAnswer.question_id)).all()
+    stored = fresh.scalars(sa.select(AttemptAnswer.question_id))
     assert stored == [ids[0]]
     assert attempt_row(app, body["attempt_id"]).score == 1.0
 

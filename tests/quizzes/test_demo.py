@@ -1,5 +1,6 @@
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.extensions import db
 from trainer.quizzes.demo import QUIZ_TITLE
 from trainer.quizzes.models import Attempt, Mistake, Question, Quiz
@@ -10,7 +11,7 @@ def counts(app):
     from trainer.auth.models import User
     from trainer.quizzes.models import QuestionBank
 
-    with app.app_context():
+    with app_ctx(app):
         worker = sa.select(User.id).where(User.username == "worker").scalar_subquery()
         stmts = (sa.select(Question).join(QuestionBank).where(QuestionBank.name == "示例题库"),
                  sa.select(Quiz).where(Quiz.title == QUIZ_TITLE),
@@ -35,14 +36,13 @@ def test_demo_seed_builds_a_quiz_and_practice_history_once(app, runner):
     assert counts(app) == (questions, quizzes, attempts, mistakes)
 
 
-def test_demo_quiz_can_be_taken(app, runner, client, auth):
+def test_demo_quiz_can_be_taken(app, fresh, runner, client, auth):
     runner.invoke(args=["demo", "seed", "--password", "Demo-pass-2026"])
     from tests.conftest import bearer
 
     token = client.post("/api/v1/tokens", json={"username": "w001",
                                                 "password": "Demo-pass-2026"}).get_json()
     headers = bearer(token["token"])
-    with app.app_context():
-        quiz_id = db.session.scalar(sa.select(Quiz.id).where(Quiz.title == QUIZ_TITLE))
+    quiz_id = fresh.scalar(sa.select(Quiz.id).where(Quiz.title == QUIZ_TITLE))
     body = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=headers).get_json()
     assert len(body["questions"]) == 10 and body["deadline"] is not None

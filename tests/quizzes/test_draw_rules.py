@@ -6,6 +6,7 @@ import logging
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.test_quiz_admin import BASE, only_quiz
 from trainer.errors import Invalid
 from trainer.extensions import db
@@ -26,7 +27,7 @@ def police(app, make_question):
 def department_id(app, code="public-security"):
     from trainer.org.services import department_by_code
 
-    with app.app_context():
+    with app_ctx(app):
         return department_by_code(code).id
 
 

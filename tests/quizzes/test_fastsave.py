@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import TOKEN_ENDINGS, bearer
+from tests.conftest import TOKEN_ENDINGS, app_ctx, bearer
 from tests.quizzes.test_practice import attempt_questions, practise
 from trainer.database import set_write_intent
 from trainer.extensions import db
@@ -43,7 +43,7 @@ def statements(app, client, *request):
         seen.append(" ".join(words).upper() if words[0] == "BEGIN" else words[0].upper())
         options.append(conn.get_execution_options().get("isolation_level"))
 
-    with app.app_context():
+    with app_ctx(app):
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", note)
     try:
@@ -54,7 +54,7 @@ def statements(app, client, *request):
 
 
 def stored(app, attempt_id):
-    with app.app_context():
+    with app_ctx(app):
         return {row.question_id: (row.answer, row.seq) for row in db.session.execute(
             sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt_id)).scalars()}
 

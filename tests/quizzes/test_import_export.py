@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.test_gift import ERRORS
 from trainer.extensions import db
 from trainer.quizzes.bank import question_data
@@ -24,7 +25,7 @@ CSV_PROBLEMS = [(2, "未知题型“排序”"), (3, "答案“G”不是已有�
 
 
 def count(app, model=Question):
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 

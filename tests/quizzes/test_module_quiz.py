@@ -4,6 +4,7 @@ idempotently; passing one completes the module."""
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.extensions import db
 from trainer.quizzes.models import Attempt, Question, Quiz
 
@@ -46,7 +47,7 @@ def load(runner, course_dir):
 
 
 def snapshot_db(app):
-    with app.app_context():
+    with app_ctx(app):
         quiz = db.session.scalar(sa.select(Quiz))
         questions = db.session.execute(sa.select(
             Question.id, Question.version, Question.status, Question.content_hash,
@@ -85,11 +86,10 @@ def test_loading_the_same_course_again_changes_nothing(app, runner, course_dir):
 
 
 def test_edited_question_keeps_its_id_and_old_attempts_keep_their_grade(
-        app, runner, course_dir, api, users):
+        app, fresh, runner, course_dir, api, users):
     load(runner, course_dir)
     caller = api("worker")
-    with app.app_context():
-        quiz_id = db.session.scalar(sa.select(Quiz.id))
+    quiz_id = fresh.scalar(sa.select(Quiz.id))
     body = caller.post(f"/api/v1/quizzes/{quiz_id}/attempts").get_json()
     save_right_answers(caller, body)
     graded = caller.post(f"/api/v1/attempts/{body['attempt_id']}/submit").get_json()
@@ -118,6 +118,7 @@ def test_question_removed_from_the_file_retires(app, runner, course_dir):
         assert len(quiz.items) == 2
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_module_quiz_queries_and_upsert_refusals(app, org):
     from trainer.errors import Invalid
     from trainer.learning.models import Course
@@ -126,25 +127,24 @@ def test_module_quiz_queries_and_upsert_refusals(app, org):
     from trainer.quizzes.queries import has_passed, module_quiz_for
     from trainer.quizzes.services import upsert_module_quiz
 
-    with app.app_context():
-        course = Course(slug="c", title="课", department=department_by_code("fire"),
-                        status="published")
-        db.session.add(course)
-        db.session.flush()
-        assert module_quiz_for(course.id) is None
-        with pytest.raises(Invalid):
-            upsert_module_quiz(course, {}, [], "courses/c")
-        with pytest.raises(Invalid):
-            upsert_module_quiz(course, {"pick": 3},
-                               [QuestionData("truefalse", "对吗", truth=True)], "courses/c")
-        quiz = upsert_module_quiz(course, {}, [QuestionData("truefalse", "对吗", truth=True)],
-                                  "courses/c")
-        assert module_quiz_for(course.id) is quiz and quiz.pick is None
-        assert quiz.max_attempts is None and quiz.pass_percent == 60
-        assert not has_passed(1, quiz.id)
+    course = Course(slug="c", title="课", department=department_by_code("fire"),
+                    status="published")
+    db.session.add(course)
+    db.session.flush()
+    assert module_quiz_for(course.id) is None
+    with pytest.raises(Invalid):
+        upsert_module_quiz(course, {}, [], "courses/c")
+    with pytest.raises(Invalid):
+        upsert_module_quiz(course, {"pick": 3},
+                           [QuestionData("truefalse", "对吗", truth=True)], "courses/c")
+    quiz = upsert_module_quiz(course, {}, [QuestionData("truefalse", "对吗", truth=True)],
+                              "courses/c")
+    assert module_quiz_for(course.id) is quiz and quiz.pick is None
+    assert quiz.max_attempts is None and quiz.pass_percent == 60
+    assert not has_passed(1, quiz.id)
 
 
-def test_passing_the_module_quiz_completes_the_course(app, runner, course_dir, api, users):
+def test_passing_the_module_quiz_completes_the_course(app, fresh, runner, course_dir, api, users):
     from trainer.learning.models import Course, Enrollment, Lesson
 
     load(runner, course_dir)
@@ -154,8 +154,7 @@ def test_passing_the_module_quiz_completes_the_course(app, runner, course_dir, a
         lesson_id = db.session.scalar(sa.select(Lesson.id))
         quiz_id = db.session.scalar(sa.select(Quiz.id))
     assert caller.post(f"/api/v1/lessons/{lesson_id}/complete").status_code == 200
-    with app.app_context():
-        assert db.session.scalar(sa.select(Enrollment.completed_at)) is None
+    assert fresh.scalar(sa.select(Enrollment.completed_at)) is None
     body = caller.post(f"/api/v1/quizzes/{quiz_id}/attempts").get_json()
     save_right_answers(caller, body)
     assert caller.post(f"/api/v1/attempts/{body['attempt_id']}/submit").get_json()["passed"]

@@ -93,24 +93,19 @@ def test_review_never_shows_nothing_after_submit(client, auth, api, secret_quiz)
     assert_clean(caller.get(f"/api/v1/attempts/{body['attempt_id']}").get_data(as_text=True))
 
 
-def test_review_after_close_waits_for_the_close(app, api, secret_quiz):
+def test_review_after_close_waits_for_the_close(app, fresh, api, secret_quiz):
     from datetime import timedelta
 
-    from trainer.extensions import db
     from trainer.models import utcnow
     from trainer.quizzes.models import Quiz
 
     quiz = secret_quiz(review="after_close")
-    with app.app_context():
-        db.session.get(Quiz, quiz).closes_at = utcnow() + timedelta(hours=1)
-        db.session.commit()
+    fresh.update(Quiz, quiz, closes_at=utcnow() + timedelta(hours=1))
     caller = api("worker")
     body = caller.post(f"/api/v1/quizzes/{quiz}/attempts").get_json()
     result = caller.post(f"/api/v1/attempts/{body['attempt_id']}/submit").get_json()
     assert result["review"] == [] and "score" in result
-    with app.app_context():
-        db.session.get(Quiz, quiz).closes_at = utcnow() - timedelta(seconds=1)
-        db.session.commit()
+    fresh.update(Quiz, quiz, closes_at=utcnow() - timedelta(seconds=1))
     again = caller.post(f"/api/v1/attempts/{body['attempt_id']}/submit").get_json()
     assert len(again["review"]) == 5
 

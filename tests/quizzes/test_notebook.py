@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.conftest import WRONG
 from tests.quizzes.test_practice import notebook_ids, submit
 from trainer.extensions import db
@@ -21,7 +22,7 @@ def take_wrong(api, quiz):
 
 
 def close(app, quiz):
-    with app.app_context():
+    with app_ctx(app):
         db.session.get(Quiz, quiz).closes_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
 

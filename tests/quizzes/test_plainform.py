@@ -5,6 +5,7 @@ import re
 
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.extensions import db
 from trainer.quizzes.models import AttemptAnswer
 
@@ -22,7 +23,7 @@ def page_fields(client, attempt_id) -> dict[str, str]:
 
 
 def answers(app) -> dict[int, object]:
-    with app.app_context():
+    with app_ctx(app):
         return dict(db.session.execute(sa.select(AttemptAnswer.question_id,
                                                  AttemptAnswer.answer)).all())
 

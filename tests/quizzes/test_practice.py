@@ -4,6 +4,7 @@ import re
 
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.conftest import SAMPLE, WRONG
 from trainer.extensions import db
 from trainer.quizzes.items import QuestionData
@@ -17,7 +18,7 @@ def practise(client, auth, topic):
 
 
 def attempt_questions(app, url):
-    with app.app_context():
+    with app_ctx(app):
         attempt = db.session.get(Attempt, int(url.rsplit("/", 1)[1]))
         return attempt.id, attempt.context, [entry["id"] for entry in attempt.questions]
 

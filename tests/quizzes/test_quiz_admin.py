@@ -6,6 +6,7 @@ from collections import Counter
 
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.conftest import SAMPLE
 from trainer.extensions import db
 from trainer.quizzes.items import Option, QuestionData
@@ -16,7 +17,7 @@ BASE = {"title": "七月知识测验", "mode": "fixed", "pass_percent": "60", "r
 
 
 def only_quiz(app) -> Quiz:
-    with app.app_context():
+    with app_ctx(app):
         quiz = db.session.scalar(sa.select(Quiz).order_by(Quiz.id.desc()))
         db.session.expunge(quiz)
         return quiz
@@ -66,7 +67,8 @@ def test_draw_by_rules_draws_per_department_and_difficulty(app, client, auth, ap
     assert re.findall(r"(\d+) questions available", edit) == ["7", "6"]
 
 
-def test_bad_settings_are_refused_with_the_reason(app, client, auth, users, sample_questions):
+def test_bad_settings_are_refused_with_the_reason(app, fresh, client, auth, users,
+                                                  sample_questions):
     auth.login("trainer")
     client.set_cookie("lang", "en")
     cases = [({"question_ids": "99999"}, "Unknown or retired questions: 99999"),
@@ -77,8 +79,7 @@ def test_bad_settings_are_refused_with_the_reason(app, client, auth, users, samp
     for fields, message in cases:
         resp = auth.post("/quizzes/new", data={**BASE, **fields})
         assert resp.status_code == 422 and message in resp.get_data(as_text=True), message
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Quiz)) == 0
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Quiz)) == 0
 
 
 def test_editing_a_quiz_changes_its_settings(app, client, auth, users, sample_questions):
@@ -156,7 +157,7 @@ def test_module_quizzes_are_not_edited_in_the_browser(app, client, auth, users, 
     assert client.get(f"/quizzes/{quiz_id}/results").status_code == 200
 
 
-def test_shuffled_options_are_rekeyed_per_attempt_and_graded_right(app, api, make_quiz,
+def test_shuffled_options_are_rekeyed_per_attempt_and_graded_right(app, fresh, api, make_quiz,
                                                                   make_question, make_user):
     qid = make_question(QuestionData("single", "选丙", options=[
         Option(k, t, f) for k, t, f in (("A", "甲", 0), ("B", "乙", 0), ("C", "丙", 1),
@@ -175,5 +176,4 @@ def test_shuffled_options_are_rekeyed_per_attempt_and_graded_right(app, api, mak
         assert caller.post(f"/api/v1/attempts/{body['attempt_id']}/submit").get_json()[
             "score"] == 1.0
     assert len(seen) > 1
-    with app.app_context():
-        assert db.session.get(Question, qid).body["options"][2]["text"] == "丙"
+    assert fresh.get(Question, qid).body["options"][2]["text"] == "丙"

@@ -4,6 +4,7 @@ course pages show what it decides; graded quiz attempts are part of the record."
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.test_module_quiz import course_dir, load, save_right_answers  # noqa: F401
 from trainer.extensions import db
 from trainer.quizzes.models import Attempt, Quiz
@@ -29,7 +30,7 @@ def overdue(app, runner, course_dir, api, users, shift_deadline):  # noqa: F811
 
 
 def graded(app) -> bool:
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(Attempt.submitted_at)) is not None
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.quizzes.test_bank import FORM
 from tests.quizzes.test_import_export import FIXTURES, upload
 from trainer.extensions import db
@@ -20,7 +21,7 @@ def flashes(client) -> list:
 
 
 def count(app, model) -> int:
-    with app.app_context():
+    with app_ctx(app):
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
@@ -41,13 +42,12 @@ def test_starting_a_quiz_that_is_not_there_stays_a_404(client, auth, users, quiz
     assert flashes(client) == []
 
 
-def test_confirming_a_draft_with_problems_flashes_and_stores_nothing(app, client, auth,
+def test_confirming_a_draft_with_problems_flashes_and_stores_nothing(app, fresh, client, auth,
                                                                      users):
     auth.login("trainer")
     client.set_cookie("lang", "en")
     assert upload(auth, FIXTURES / "errors.gift").status_code == 422
-    with app.app_context():
-        token = db.session.scalar(sa.select(ImportDraft.token))
+    token = fresh.scalar(sa.select(ImportDraft.token))
     resp = auth.post(f"/bank/import/{token}", page="/bank/import")
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/bank/import")
     assert ("error", "Nothing was imported: fix the problems listed and upload again.") \

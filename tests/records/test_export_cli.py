@@ -54,7 +54,7 @@ def test_records_export_xlsx_writes_names_as_text(app, runner, users, make_user,
     assert (name.value, name.data_type) == (CALC, "s")
 
 
-def test_records_export_xlsx_by_street_and_half(app, runner, users, make_user, tmp_path):
+def test_records_export_xlsx_by_street_and_half(app, fresh, runner, users, make_user, tmp_path):
     make_user("w2", unit="S2-C1-G1")
     out = tmp_path / "r.xlsx"
     result = runner.invoke(args=["records", "export", "--year", "2026", "--half", "2",
@@ -63,8 +63,7 @@ def test_records_export_xlsx_by_street_and_half(app, runner, users, make_user, t
     sheet = openpyxl.load_workbook(out).active
     rows = list(sheet.iter_rows(values_only=True))
     assert [r[4] for r in rows[1:]] == ["w2"] and rows[1][6] == 2
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) >= 5
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(User)) >= 5
 
 
 def test_records_export_refuses_bad_options(runner, tmp_path):

@@ -3,6 +3,7 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from tests.plans import factories
 from trainer.extensions import db
 from trainer.plans.halves import LOCAL
@@ -12,7 +13,7 @@ PLACEHOLDERS = ("attempts", "competitions", "honours")
 
 
 def _attend(app, sid, user_id, status="present", hours=2):
-    with app.app_context():
+    with app_ctx(app):
         db.session.add(Attendance(session_id=sid, user_id=user_id, status=status,
                                   method="manual", hours_credited=hours if status == "present"
                                   else 0))
@@ -23,7 +24,7 @@ def _complete_course(app, user_id, when, hours, slug="ruhu"):
     from trainer.learning.models import Course, Enrollment
     from trainer.org.models import Department
 
-    with app.app_context():
+    with app_ctx(app):
         dept = db.session.scalar(sa.select(Department).where(Department.code == "civil-affairs"))
         course = Course(slug=slug, title="入户走访", department=dept, status="published",
                         hours=hours, competencies=[])
@@ -47,7 +48,7 @@ def _noise_scenario(app) -> None:
     from trainer.simulation.loader import upsert_scenario
     from trainer.simulation.validate import parse_yaml
 
-    with app.app_context():
+    with app_ctx(app):
         graph, problems = parse_yaml(NOISE, "noise.yml", "noise", known_departments())
         assert problems == []
         upsert_scenario(graph)
@@ -130,6 +131,7 @@ def test_record_page_shows_sessions_and_hours(app, client, auth, users):
     assert "矛盾纠纷调解演练" not in client.get("/me/record?year=2025").get_data(as_text=True)
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_a_domain_contributes_a_section_by_registering_one_function(app, users,
                                                                      monkeypatch):
     from trainer.records import services
@@ -142,10 +144,9 @@ def test_a_domain_contributes_a_section_by_registering_one_function(app, users,
         return [{"title": "业务能手", "date": "2026-12-01", "hours": 1}]
 
     monkeypatch.setitem(sections._items, "honours", fake_honours)
-    with app.app_context():
-        from tests.plans.factories import user
+    from tests.plans.factories import user
 
-        record = services.build_record(user("worker"), 2026)
+    record = services.build_record(user("worker"), 2026)
     assert record["honours"][0]["title"] == "业务能手" and calls == [("worker", 2026)]
     assert record["hours"]["honours"] == 1 and record["total_hours"] == 1
 

@@ -6,6 +6,7 @@ scenario: the public-security trainer is not that worker's trainer for it, so ge
 """
 
 from tests.authz_specs import expect, fixed
+from tests.conftest import app_ctx
 from tests.simulation.conftest import NOISE
 
 PAGE = expect(302, 200, 200, 200, 200)
@@ -62,7 +63,7 @@ def build(app, users) -> dict:
     from trainer.simulation.loader import upsert_scenario
     from trainer.simulation.validate import parse_yaml
 
-    with app.app_context():
+    with app_ctx(app):
         ensure_departments()
         for slug, dept in (("authz-scenario", "public-security"), ("authz-other", None)):
             text = NOISE.replace("civil-affairs", dept) if dept else NOISE

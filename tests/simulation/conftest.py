@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.extensions import db
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -29,7 +30,7 @@ def make_scenario(app, org):
     def make(slug="noise", text=NOISE, status="published", street=None, department=None):
         if department:
             text = text.replace("department: civil-affairs", f"department: {department}")
-        with app.app_context():
+        with app_ctx(app):
             graph, problems = parse_yaml(text, f"{slug}.yml", slug, known_departments())
             assert problems == []
             upsert_scenario(graph)
@@ -48,7 +49,7 @@ def load_folder(app, org):
     from trainer.simulation.loader import load_scenarios
 
     def load(folder: Path, dry_run: bool = False):
-        with app.app_context():
+        with app_ctx(app):
             report = load_scenarios(folder, dry_run=dry_run,
                                     known_departments=known_departments())
             db.session.commit()
@@ -62,7 +63,7 @@ def db_count(app):
     """Rows in a model's table (read in a fresh app context)."""
 
     def count(model, *where) -> int:
-        with app.app_context():
+        with app_ctx(app):
             return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
     return count
@@ -73,7 +74,7 @@ def run_paths(app):
     """Every run's path, compared in Python (JSON has no portable SQL equality)."""
 
     def paths(model) -> list:
-        with app.app_context():
+        with app_ctx(app):
             return [run.path for run in db.session.scalars(sa.select(model))]
 
     return paths

@@ -148,7 +148,7 @@ def test_export_downloads_yaml_that_loads_back_the_same(trainer, make_scenario, 
 
 
 def test_withdrawn_scenario_keeps_runs_in_progress_playable(client, auth, users,
-                                                            make_scenario, app):
+                                                            make_scenario, app, fresh):
     make_scenario(department="public-security")
     auth.login("worker")
     page = client.get("/scenarios/noise").get_data(as_text=True)
@@ -158,13 +158,11 @@ def test_withdrawn_scenario_keeps_runs_in_progress_playable(client, auth, users,
     page = client.get("/author/scenarios/noise").get_data(as_text=True)
     client.post("/author/scenarios/noise/status", data={"csrf_token": csrf_from(page),
                                                         "status": "draft"})
-    with app.app_context():  # no confirmation: still published
-        assert db.session.scalar(sa.select(Scenario.status).where(
-            Scenario.slug == "noise")) == "published"
+    # no confirmation: still published
+    assert fresh.scalar(sa.select(Scenario.status).where(Scenario.slug == "noise")) == "published"
     client.post("/author/scenarios/noise/status", data={"csrf_token": csrf_from(page),
                                                         "status": "draft", "confirm": "y"})
-    with app.app_context():
-        assert db.session.scalar(sa.select(Scenario.status)) == "draft"
+    assert fresh.scalar(sa.select(Scenario.status)) == "draft"
     auth.login("worker")
     token = csrf_from(client.get(run_url).get_data(as_text=True))
     assert client.post(f"{run_url}/choices", data={"choice": "listen",

@@ -1,5 +1,6 @@
 import sqlalchemy as sa
 
+from tests.conftest import app_ctx
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.simulation import demo
@@ -9,7 +10,7 @@ from .conftest import SHIPPED
 
 
 def seed(app, users):
-    with app.app_context():
+    with app_ctx(app):
         ordered = [db.session.get(User, users[r])
                    for r in ("admin", "organiser", "trainer", "worker")]
         demo.seed(ordered)

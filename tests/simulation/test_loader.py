@@ -1,5 +1,6 @@
 import shutil
 
+import pytest
 import sqlalchemy as sa
 
 from trainer.extensions import db
@@ -14,17 +15,17 @@ def copy(tmp_path, *names):
     return tmp_path
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_shipped_folder_loads_every_scenario_published(load_folder, app, db_count):
     report = load_folder(SHIPPED)
     assert report.problems == []
     slugs = sorted(p.stem for p in SHIPPED.glob("*.yml"))
     assert len(slugs) >= 8
     assert sorted(report.created) == slugs
-    with app.app_context():
-        rows = db.session.scalars(sa.select(Scenario)).all()
-        assert {s.status for s in rows} == {"published"}
-        assert all(s.department is not None and s.source == "file" for s in rows)
-        assert all(s.current_version.number == 1 for s in rows)
+    rows = db.session.scalars(sa.select(Scenario)).all()
+    assert {s.status for s in rows} == {"published"}
+    assert all(s.department is not None and s.source == "file" for s in rows)
+    assert all(s.current_version.number == 1 for s in rows)
     assert db_count(ScenarioVersion) == len(slugs)
 
 
@@ -41,6 +42,7 @@ def test_check_only_loads_nothing(load_folder, db_count):
     assert db_count(Scenario) == 0
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_changed_file_adds_a_version_and_keeps_the_old_one(load_folder, tmp_path, app,
                                                             db_count):
     (tmp_path / "noise.yml").write_text(NOISE, encoding="utf-8")
@@ -49,10 +51,9 @@ def test_changed_file_adds_a_version_and_keeps_the_old_one(load_folder, tmp_path
     report = load_folder(tmp_path)
     assert report.updated == ["noise"]
     assert db_count(ScenarioVersion) == 2
-    with app.app_context():
-        scenario = db.session.scalar(sa.select(Scenario))
-        assert scenario.current_version.number == 2
-        assert "拍球" in scenario.current_version.html["arrive"]
+    scenario = db.session.scalar(sa.select(Scenario))
+    assert scenario.current_version.number == 2
+    assert "拍球" in scenario.current_version.html["arrive"]
 
 
 def test_layout_only_change_is_unchanged(load_folder, tmp_path):
@@ -86,16 +87,16 @@ def test_broken_edit_of_a_loaded_file_keeps_the_loaded_version(load_folder, tmp_
     assert db_count(ScenarioVersion) == 1
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_twee_and_twine_html_import_without_department(load_folder, tmp_path, app):
     shutil.copy(FIXTURES / "parking.twee", tmp_path / "parking.twee")
     shutil.copy(FIXTURES / "parking.html", tmp_path / "parking-html.html")
     report = load_folder(tmp_path)
     assert report.problems == []
     assert sorted(report.created) == ["parking", "parking-html"]
-    with app.app_context():
-        scenario = db.session.scalar(sa.select(Scenario).where(Scenario.slug == "parking"))
-        assert (scenario.title, scenario.department, scenario.status) == (
-            "小区停车纠纷", None, "published")
+    scenario = db.session.scalar(sa.select(Scenario).where(Scenario.slug == "parking"))
+    assert (scenario.title, scenario.department, scenario.status) == (
+        "小区停车纠纷", None, "published")
 
 
 def test_two_files_with_one_slug_load_neither(load_folder, tmp_path, db_count):

@@ -2,7 +2,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import bearer
+from tests.conftest import app_ctx, bearer
 from trainer.auth.models import User
 from trainer.errors import Conflict, DomainError, Invalid, NotFound
 from trainer.extensions import db
@@ -39,7 +39,7 @@ def api(client, auth, users, make_scenario):
 
 
 def run_row(app, run_id) -> tuple:
-    with app.app_context():
+    with app_ctx(app):
         run = db.session.get(Run, run_id)
         return list(run.path), run.finished, run.outcome, run.scores
 
@@ -180,48 +180,48 @@ def test_competition_run_hides_feedback_until_a_rule_reveals_it(app, users, make
     assert debrief["feedback"] == ["命令式的语气容易激化矛盾。"]
 
 
-def test_start_run_refuses_contexts_it_does_not_record(app, users, make_scenario):
+@pytest.mark.usefixtures("db_ctx")
+def test_start_run_refuses_contexts_it_does_not_record(app, account, make_scenario):
     make_scenario()
-    with app.app_context():
-        worker = db.session.get(User, users["worker"])
-        scenario = db.session.scalar(sa.select(Scenario))
-        with pytest.raises(DomainError):
-            services.start_run(worker, scenario, context="preview")
-        with pytest.raises(Invalid):
-            services.start_run(worker, scenario, context="competition")
-        with pytest.raises(Invalid):
-            services.start_run(worker, scenario, round_id=3)
-        scenario.current_version_id = None
-        with pytest.raises(Conflict):
-            services.start_run(worker, scenario)
+    worker = account("worker")
+    scenario = db.session.scalar(sa.select(Scenario))
+    with pytest.raises(DomainError):
+        services.start_run(worker, scenario, context="preview")
+    with pytest.raises(Invalid):
+        services.start_run(worker, scenario, context="competition")
+    with pytest.raises(Invalid):
+        services.start_run(worker, scenario, round_id=3)
+    scenario.current_version_id = None
+    with pytest.raises(Conflict):
+        services.start_run(worker, scenario)
 
 
-def test_service_errors_leave_the_run_as_it_was(app, users, make_scenario):
+@pytest.mark.usefixtures("db_ctx")
+def test_service_errors_leave_the_run_as_it_was(app, account, make_scenario):
     make_scenario()
-    with app.app_context():
-        worker = db.session.get(User, users["worker"])
-        run = services.start_run(worker, db.session.scalar(sa.select(Scenario)))
-        with pytest.raises(Invalid):
-            services.choose(run, "agree")
-        services.choose(run, "listen")
+    worker = account("worker")
+    run = services.start_run(worker, db.session.scalar(sa.select(Scenario)))
+    with pytest.raises(Invalid):
         services.choose(run, "agree")
-        with pytest.raises(Conflict):
-            services.choose(run, "agree")
-        assert run.path == ["listen", "agree"] and run.outcome == "success"
-        with pytest.raises(NotFound):
-            services.run_to_play(db.session.get(User, users["trainer"]), run.id)
+    services.choose(run, "listen")
+    services.choose(run, "agree")
+    with pytest.raises(Conflict):
+        services.choose(run, "agree")
+    assert run.path == ["listen", "agree"] and run.outcome == "success"
+    with pytest.raises(NotFound):
+        services.run_to_play(account("trainer"), run.id)
 
 
+@pytest.mark.usefixtures("db_ctx")
 def test_schema_refuses_an_outcome_without_finishing(app, users, make_scenario):
     make_scenario()
-    with app.app_context():
-        version_id = db.session.scalar(sa.select(Scenario.current_version_id))
-        db.session.add(Run(user_id=users["worker"], scenario_version_id=version_id,
-                           path=[], outcome="success"))
-        with pytest.raises(IntegrityError):
-            db.session.flush()
-        db.session.rollback()
-        db.session.add(Run(user_id=users["worker"], scenario_version_id=version_id,
-                           path=[], context="competition"))
-        with pytest.raises(IntegrityError):
-            db.session.flush()
+    version_id = db.session.scalar(sa.select(Scenario.current_version_id))
+    db.session.add(Run(user_id=users["worker"], scenario_version_id=version_id,
+                       path=[], outcome="success"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.add(Run(user_id=users["worker"], scenario_version_id=version_id,
+                       path=[], context="competition"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
