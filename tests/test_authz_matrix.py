@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from tests.authz_specs import ANON, ROLES, SPECS
+from tests.authz_specs import ANON, ROLES, SPECS, STREET_TRAINER, TRAINER, street_trainer_differs
 from tests.conftest import csrf_from
 from trainer.extensions import db
 
@@ -60,6 +60,9 @@ def ctx(request, app):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if url not in _SNAPSHOTS:
         users, org = request.getfixturevalue("users"), request.getfixturevalue("org")
+        # A trainer of the same department as "trainer", limited to street S1.
+        users = {**users, STREET_TRAINER: request.getfixturevalue("make_user")(
+            STREET_TRAINER, role="trainer", unit="S1")}
         objects = request.getfixturevalue("matrix_objects")
         with app.app_context():
             _SNAPSHOTS[url] = ({**users, **org.ids, **objects}, _dump_rows())
@@ -100,6 +103,17 @@ def test_role_gets_expected_status(client, auth, ctx, route, role):
     build_path, expected = SPECS[route]
     resp = _call(client, auth, role, method, build_path(ctx))
     assert resp.status_code == expected[role], resp.get_data(as_text=True)[:300]
+
+
+@pytest.mark.parametrize("route", sorted(SPECS), ids=lambda r: f"{r[0]} {r[1]}")
+def test_a_street_limited_trainer_gets_expected_status(client, auth, ctx, route):
+    """The trainer's column again, for a trainer limited to street S1: the same except
+    where district-wide objects are at stake (``street_trainer_differs``)."""
+    method, _rule = route
+    build_path, expected = SPECS[route]
+    want = street_trainer_differs().get(route, expected[TRAINER])
+    resp = _call(client, auth, STREET_TRAINER, method, build_path(ctx))
+    assert resp.status_code == want, resp.get_data(as_text=True)[:300]
 
 
 FORM_POSTS = sorted(r for r in SPECS if r[0] in WRITE and not r[1].startswith("/api/"))

@@ -85,3 +85,30 @@ def users_query(user) -> sa.Select:
             Unit.street_id == street_id_of(user)
         )
     return stmt
+
+
+def can_author(user, item) -> bool:
+    """The one rule for editing authored content (a course, a question, a scenario: any
+    object with ``department_id`` and ``street_id``). Admins edit everything; a trainer
+    edits their department's content, and a trainer limited to a street only that
+    street's own content (district-wide content, the shipped library included, stays
+    with district trainers and admins). ``authorable_clause`` is the same rule in SQL."""
+    if user.role == "admin":
+        return True
+    if user.role != "trainer" or user.department_id is None:
+        return False
+    if item.department_id != user.department_id:
+        return False
+    street = street_id_of(user)
+    return street is None or item.street_id == street
+
+
+def authorable_clause(user, model):
+    """``can_author`` as an SQL condition over ``model``'s columns."""
+    if user.role == "admin":
+        return sa.true()
+    if user.role != "trainer" or user.department_id is None:
+        return sa.false()
+    street = street_id_of(user)
+    return (model.department_id == user.department_id) & (
+        sa.true() if street is None else model.street_id == street)

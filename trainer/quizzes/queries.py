@@ -9,7 +9,7 @@ from flask import current_app
 
 from trainer.extensions import db
 from trainer.models import utcnow
-from trainer.org.scope import is_district_wide, street_id_of
+from trainer.org.scope import can_author, is_district_wide, street_id_of
 from trainer.quizzes.models import Attempt, Mistake, Question, Quiz
 from trainer.quizzes.policies import course_scopes
 
@@ -35,13 +35,8 @@ def visible_questions(user) -> sa.Select:
 
 
 def can_edit_question(user, question: Question) -> bool:
-    """Admins edit every question; a trainer their department's (in their street)."""
-    if user.role == "admin":
-        return True
-    if user.role != "trainer" or question.department_id != user.department_id:
-        return False
-    street = street_id_of(user)
-    return street is None or question.street_id in (None, street)
+    """Edit or retire a question: the rule of ``org.scope.can_author``."""
+    return can_author(user, question)
 
 
 def json_list_has(column, value: str):

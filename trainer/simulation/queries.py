@@ -5,7 +5,13 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 
 from trainer.auth.models import User
 from trainer.org.models import Unit
-from trainer.org.scope import in_scope, is_district_wide, street_id_of
+from trainer.org.scope import (
+    authorable_clause,
+    can_author,
+    in_scope,
+    is_district_wide,
+    street_id_of,
+)
 from trainer.simulation.models import Run, Scenario, ScenarioVersion
 
 
@@ -30,12 +36,8 @@ def playable_scenarios(user) -> sa.Select:
 
 
 def editable_clause(user):
-    """SQL condition: scenarios ``user`` may edit (admins all; trainers their department)."""
-    if user.role == "admin":
-        return sa.true()
-    if user.role == "trainer" and user.department_id is not None:
-        return (Scenario.department_id == user.department_id) & _street_clause(user)
-    return sa.false()
+    """SQL condition: scenarios ``user`` may edit (the rule of ``org.scope.can_author``)."""
+    return authorable_clause(user, Scenario)
 
 
 def editable_scenarios(user) -> sa.Select:
@@ -50,13 +52,7 @@ def _runs_listed(stmt: sa.Select) -> sa.Select:
 
 
 def can_edit(user, scenario: Scenario) -> bool:
-    if user.role == "admin":
-        return True
-    if user.role != "trainer" or user.department_id is None:
-        return False
-    street = street_id_of(user)
-    return (scenario.department_id == user.department_id
-            and (street is None or scenario.street_id in (None, street)))
+    return can_author(user, scenario)
 
 
 def can_read_run(user, run: Run) -> bool:
