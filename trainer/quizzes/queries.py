@@ -10,7 +10,7 @@ from flask import current_app
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.scope import can_author, is_district_wide, street_id_of
-from trainer.quizzes.models import Attempt, Mistake, Question, Quiz
+from trainer.quizzes.models import Attempt, Mistake, Question, QuestionBank, Quiz
 from trainer.quizzes.policies import course_scopes
 
 STAFF = ("trainer", "organiser", "admin")
@@ -37,6 +37,14 @@ def visible_questions(user) -> sa.Select:
 def can_edit_question(user, question: Question) -> bool:
     """Edit or retire a question: the rule of ``org.scope.can_author``."""
     return can_author(user, question)
+
+
+def visible_banks(user) -> sa.Select:
+    """Banks holding at least one question the user may see (the bank page's filter):
+    a bank only another street's questions are in stays unnamed."""
+    held = visible_questions(user).with_only_columns(Question.bank_id)
+    return (sa.select(QuestionBank).where(QuestionBank.id.in_(held))
+            .order_by(QuestionBank.name))
 
 
 def json_list_has(column, value: str):
