@@ -31,7 +31,8 @@ def test_importing_every_module_connects_and_registers_nothing():
     assert connected == [] and registered == []
     assert names == ["quizzes.course_scopes", "quizzes.graded_first",
                      "quizzes.review_policies", "quizzes.withheld_sources", "records.sections",
-                     "simulation.choice_guards", "simulation.reveal_policies"]
+                     "simulation.choice_guards", "simulation.reveal_policies",
+                     "simulation.withheld_scenarios"]
 
 
 def test_the_factory_connects_every_signal_and_fills_every_registry(app):

@@ -33,6 +33,8 @@ Registries (owner: key <- who registers):
   records (the record), graded before they render.
 - ``simulation.policies.reveal_policies``: "competition" <- competitions.
 - ``simulation.policies.choice_guards``: "competition-round-open" <- competitions.
+- ``simulation.policies.withheld_scenarios``: "competition-rounds" <- competitions (the
+  scenarios of scenario rounds not yet closed: practice refuses them, 409).
 - ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" <-
   quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions.
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
