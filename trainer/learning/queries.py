@@ -6,14 +6,20 @@ import sqlalchemy as sa
 
 from trainer.learning.models import Course
 from trainer.org.models import Department
-from trainer.org.scope import authorable_clause, can_author, is_district_wide, street_id_of
+from trainer.org.scope import (
+    authorable_clause,
+    can_author,
+    district_clause,
+    is_district_wide,
+    street_id_of,
+)
 
 COMPETENCIES = ("communication", "coordination", "mediation", "information", "public_opinion")
 
 
 def visible_courses(user) -> sa.Select:
     """Published courses in the caller's scope (plus, for staff, drafts they may edit)."""
-    stmt = sa.select(Course)
+    stmt = sa.select(Course).where(district_clause(user, Course.district_id, library=True))
     if not is_district_wide(user):
         stmt = stmt.where(sa.or_(Course.street_id.is_(None),
                                  Course.street_id == street_id_of(user)))

@@ -9,7 +9,7 @@ from flask import current_app
 
 from trainer.extensions import db
 from trainer.models import utcnow
-from trainer.org.scope import can_author, is_district_wide, street_id_of
+from trainer.org.scope import can_author, district_clause, is_district_wide, street_id_of
 from trainer.quizzes.models import Attempt, Mistake, Question, QuestionBank, Quiz
 from trainer.quizzes.policies import course_scopes
 
@@ -21,17 +21,20 @@ def grace() -> timedelta:
     return timedelta(seconds=current_app.config.get("QUIZ_GRACE_SECONDS", 20))
 
 
-def _street_clause(column, user):
+def _street_clause(model, user):
+    """The library's rows and those of the user's districts (and street, when limited)."""
+    in_district = district_clause(user, model.district_id, library=True)
     if is_district_wide(user):
-        return sa.true()
-    return sa.or_(column.is_(None), column == street_id_of(user))
+        return in_district
+    return in_district & sa.or_(model.street_id.is_(None),
+                                model.street_id == street_id_of(user))
 
 
 def visible_questions(user) -> sa.Select:
     """Questions staff may browse and use: district-wide ones and their street's."""
     if user.role not in STAFF:
         return sa.select(Question).where(sa.false())
-    return sa.select(Question).where(_street_clause(Question.street_id, user))
+    return sa.select(Question).where(_street_clause(Question, user))
 
 
 def can_edit_question(user, question: Question) -> bool:
@@ -56,7 +59,7 @@ def visible_quizzes(user) -> sa.Select:
     """Quizzes the user may open: staff every quiz in scope (drafts too, to use in a
     round); workers the published ones of their street or district, and module quizzes
     of courses they can see."""
-    stmt = sa.select(Quiz).where(_street_clause(Quiz.street_id, user))
+    stmt = sa.select(Quiz).where(_street_clause(Quiz, user))
     if user.role in STAFF:
         return stmt
     in_courses = [Quiz.course_id.in_(scope(user)) for scope in course_scopes]

@@ -8,6 +8,7 @@ from trainer.org.models import Unit
 from trainer.org.scope import (
     authorable_clause,
     can_author,
+    district_clause,
     in_scope,
     is_district_wide,
     street_id_of,
@@ -16,9 +17,12 @@ from trainer.simulation.models import Run, Scenario, ScenarioVersion
 
 
 def _street_clause(user):
+    """The library's scenarios, the user's districts' (and street's, when limited)."""
+    in_district = district_clause(user, Scenario.district_id, library=True)
     if is_district_wide(user):
-        return sa.true()
-    return sa.or_(Scenario.street_id.is_(None), Scenario.street_id == street_id_of(user))
+        return in_district
+    return in_district & sa.or_(Scenario.street_id.is_(None),
+                                Scenario.street_id == street_id_of(user))
 
 
 # Lists show a version's number and step count, never its graph: leave the JSON unread.
@@ -84,10 +88,12 @@ def runs_of_scenario(user, scenario: Scenario) -> sa.Select:
         sa.select(Run).join(ScenarioVersion, Run.scenario_version_id == ScenarioVersion.id)
         .where(ScenarioVersion.scenario_id == scenario.id)
         .order_by(Run.started_at.desc(), Run.id.desc()))
+    if user.role == "admin":
+        return stmt
+    stmt = stmt.join(User, Run.user_id == User.id).join(Unit, User.unit_id == Unit.id)
     if not is_district_wide(user):
-        stmt = (stmt.join(User, Run.user_id == User.id).join(Unit, User.unit_id == Unit.id)
-                .where(Unit.street_id == street_id_of(user)))
-    return stmt
+        return stmt.where(Unit.street_id == street_id_of(user))
+    return stmt.where(district_clause(user, Unit.district_id))
 
 
 def my_runs(user) -> sa.Select:
