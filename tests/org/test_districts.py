@@ -78,6 +78,11 @@ def test_workers_and_trainers_stay_in_their_district(app, client, auth, second):
                           headers=bearer(token)).status_code == 200
         assert client.get(f"/api/v1/competitions/{comp}/leaderboard",
                           headers=bearer(token)).status_code == 404
+    # a district contest's standings have one table per street of its own district only
+    auth.login("organiser")
+    page = client.get(f"/competitions/{comp}/standings").get_data(as_text=True)
+    assert "S1街道" in page and "T1街道" not in page
+    assert client.get(f"/competitions/{comp}/standings?street=T1").status_code == 404
     # the first district's worker does not see the second's contest either
     assert client.get(f"/api/v1/competitions/{own}",
                       headers=bearer(auth.token("worker"))).status_code == 404
