@@ -7,6 +7,9 @@ must appear here; each domain adds its own block as it lands.
 
 ANON, WORKER, TRAINER, ORGANISER, ADMIN = "anonymous", "worker", "trainer", "organiser", "admin"
 ROLES = (ANON, WORKER, TRAINER, ORGANISER, ADMIN)
+# A second pass of the matrix (tests/test_authz_matrix.py) runs the trainer's column as a
+# trainer of the same department limited to street S1: see ``street_trainer_differs``.
+STREET_TRAINER = "street_trainer"
 
 
 def expect(anonymous, worker, trainer, organiser, admin):
@@ -81,6 +84,21 @@ SPECS = {
     ("GET", "/api/v1/me"): (fixed("/api/v1/me"), API_ANY),
     ("DELETE", "/api/v1/tokens"): (fixed("/api/v1/tokens"), expect(401, 204, 204, 204, 204)),
 }
+
+
+def street_trainer_differs() -> dict:
+    """Routes where the street-limited trainer's status differs from the trainer's: each
+    domain's ``STREET_TRAINER`` dict in tests/<domain>/authz.py, {route: status}."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from trainer.domains import FEATURES
+
+    found: dict = {}
+    for domain in FEATURES:
+        if find_spec(f"tests.{domain}") and find_spec(f"tests.{domain}.authz"):
+            found.update(getattr(import_module(f"tests.{domain}.authz"), "STREET_TRAINER", {}))
+    return found
 
 
 def _merge_domain_specs() -> None:

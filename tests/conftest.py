@@ -310,7 +310,7 @@ def make_user(app, org):
     from trainer.auth import services
     from trainer.org.services import department_by_code, unit_by_code
 
-    defaults = {"worker": "S1-C1-G1", "organiser": "D", "trainer": None, "admin": None}
+    defaults = {"worker": "S1-C1-G1", "organiser": "D", "trainer": "D", "admin": None}
 
     def make(username=None, role="worker", unit="default", department=None, password=PASSWORD,
              name=None):

@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from tests.authz_specs import ANON, ROLES, SPECS
+from tests.authz_specs import ANON, ROLES, SPECS, STREET_TRAINER, TRAINER, street_trainer_differs
 from tests.conftest import csrf_from
 from trainer.extensions import db
 
@@ -60,6 +60,13 @@ def ctx(request, app):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     if url not in _SNAPSHOTS:
         users, org = request.getfixturevalue("users"), request.getfixturevalue("org")
+        # A trainer of the same department as "trainer", limited to street S1.
+        make_user = request.getfixturevalue("make_user")
+        users = {**users, STREET_TRAINER: make_user(STREET_TRAINER, role="trainer", unit="S1")}
+        # A second district (D2 > T1 > T1-C1 > T1-C1-G1) with its organiser and worker.
+        _second_district(app)
+        users.update({name: make_user(name, role=role, unit=unit)
+                      for name, (role, unit) in OTHER_DISTRICT.items()})
         objects = request.getfixturevalue("matrix_objects")
         with app.app_context():
             _SNAPSHOTS[url] = ({**users, **org.ids, **objects}, _dump_rows())
@@ -67,6 +74,33 @@ def ctx(request, app):
         with app.app_context():
             _restore_rows(_SNAPSHOTS[url][1])
     return _SNAPSHOTS[url][0]
+
+
+# Accounts of the second district, each checked against the column of the same role.
+OTHER_DISTRICT = {"org2": ("organiser", "D2"), "worker2": ("worker", "T1-C1-G1")}
+# Context keys of objects that belong to district D (the first one).
+# (A calendar feed's token is its owner's key, not an object of the caller's scope.)
+DISTRICT_OBJECTS = ("plan", "session", "comp", "appeal", "certificate", "sim_run",
+                    "quiz_attempt")
+# Pages anyone holding the link may open, whatever their district: the certificate's
+# public verification (its code is the key).
+PUBLIC_BY_KEY = {("GET", "/certificates/<code>")}
+# Routes on shared objects where the second district's people answer otherwise, and why.
+OTHER_DISTRICT_DIFFERS = {
+    # the library quiz: worker2 starts an attempt where the worker resumes theirs
+    (("POST", "/api/v1/quizzes/<int:quiz_id>/attempts"), "worker2"): 201,
+}
+
+
+def _second_district(app) -> None:
+    from trainer.org import services
+
+    with app.app_context():
+        d2 = services.create_unit("D2", "第二区", "district", None)
+        street = services.create_unit("T1", "T1街道", "street", d2)
+        comm = services.create_unit("T1-C1", "T1社区", "community", street)
+        services.create_unit("T1-C1-G1", "T1网格", "grid", comm)
+        db.session.commit()
 
 
 @pytest.fixture
@@ -100,6 +134,46 @@ def test_role_gets_expected_status(client, auth, ctx, route, role):
     build_path, expected = SPECS[route]
     resp = _call(client, auth, role, method, build_path(ctx))
     assert resp.status_code == expected[role], resp.get_data(as_text=True)[:300]
+
+
+@pytest.mark.parametrize("route", sorted(SPECS), ids=lambda r: f"{r[0]} {r[1]}")
+def test_a_street_limited_trainer_gets_expected_status(client, auth, ctx, route):
+    """The trainer's column again, for a trainer limited to street S1: the same except
+    where district-wide objects are at stake (``street_trainer_differs``)."""
+    method, _rule = route
+    build_path, expected = SPECS[route]
+    want = street_trainer_differs().get(route, expected[TRAINER])
+    resp = _call(client, auth, STREET_TRAINER, method, build_path(ctx))
+    assert resp.status_code == want, resp.get_data(as_text=True)[:300]
+
+
+def _targets_district_objects(build_path, ctx) -> bool:
+    """Whether the route's path names one of district D's objects."""
+    moved = {**ctx, **{key: f"x{key}x" for key in DISTRICT_OBJECTS if key in ctx}}
+    try:
+        return build_path(moved) != build_path(ctx)
+    except (TypeError, ValueError, AttributeError):
+        return True
+
+
+@pytest.mark.parametrize("account", sorted(OTHER_DISTRICT))
+@pytest.mark.parametrize("route", sorted(SPECS), ids=lambda r: f"{r[0]} {r[1]}")
+def test_another_districts_people_reach_none_of_its_objects(client, auth, ctx, route,
+                                                            account):
+    """Every route again for the second district's organiser and worker: district D's
+    plans, sessions, competitions, runs and attempts are out of sight (403 or 404, never
+    a page or a change); every other route answers as for the same role in D."""
+    method, _rule = route
+    build_path, expected = SPECS[route]
+    resp = _call(client, auth, account, method, build_path(ctx))
+    role = OTHER_DISTRICT[account][0]
+    if route in PUBLIC_BY_KEY or not _targets_district_objects(build_path, ctx):
+        want = OTHER_DISTRICT_DIFFERS.get((route, account), expected[role])
+        assert resp.status_code == want, resp.get_data(as_text=True)[:300]
+    elif resp.status_code == 302:  # a page's refusal: flashed, back to a page it cannot see
+        assert client.get(resp.headers["Location"]).status_code in (403, 404)
+    else:
+        assert resp.status_code in (403, 404), resp.get_data(as_text=True)[:300]
 
 
 FORM_POSTS = sorted(r for r in SPECS if r[0] in WRITE and not r[1].startswith("/api/"))

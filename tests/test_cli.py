@@ -20,7 +20,7 @@ def test_demo_seed_builds_district_and_accounts(app, runner):
         worker = db.session.scalar(sa.select(User).where(User.username == "worker"))
         assert worker.unit.street.code == "S01"
         trainer = db.session.scalar(sa.select(User).where(User.username == "trainer"))
-        assert trainer.unit is None and trainer.department is not None
+        assert trainer.unit.level == "district" and trainer.department is not None
         workers = db.session.scalar(sa.select(sa.func.count()).where(User.role == "worker"))
         assert workers > 18
 

@@ -32,7 +32,7 @@ def test_importing_every_module_connects_and_registers_nothing():
     assert names == ["learning.lesson_asides", "quizzes.course_scopes", "quizzes.graded_first",
                      "quizzes.review_policies", "quizzes.withheld_sources", "records.sections",
                      "search.sources", "simulation.choice_guards", "simulation.debrief_asides",
-                     "simulation.reveal_policies"]
+                     "simulation.reveal_policies", "simulation.withheld_scenarios"]
 
 
 def test_the_factory_connects_every_signal_and_fills_every_registry(app):

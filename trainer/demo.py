@@ -107,7 +107,8 @@ def seed_accounts(password: str, district, grids, extra_workers: int = 2) -> lis
     users = [
         _ensure_user("admin", "系统管理员", "admin", password),
         _ensure_user("organiser", "区培训办", "organiser", password, unit=district),
-        _ensure_user("trainer", "公安业务讲师", "trainer", password, department=dept),
+        _ensure_user("trainer", "公安业务讲师", "trainer", password, unit=district,
+                     department=dept),
         _ensure_user("worker", "王晓明", "worker", password, unit=grids[0]),
     ]
     for i in range(len(grids) * (1 + extra_workers)):

@@ -41,6 +41,8 @@ Registries (owner: key <- who registers):
 - ``simulation.policies.choice_guards``: "competition-round-open" <- competitions.
 - ``simulation.policies.debrief_asides``: "guide" <- guide (the box beside a finished run's
   debrief: the situations that list the scenario).
+- ``simulation.policies.withheld_scenarios``: "competition-rounds" <- competitions (the
+  scenarios of scenario rounds not yet closed: practice refuses them, 409).
 - ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" <-
   quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions.
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the

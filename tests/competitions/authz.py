@@ -109,6 +109,14 @@ SPECS = {
         c("/api/v1/competitions/{comp}/leaderboard"), API),
 }
 
+# The judge of the round is the other trainer: a trainer limited to street S1 is none.
+STREET_TRAINER = {
+    ("GET", "/competitions/<int:comp_id>/rounds/<int:n>/judge"): 403,
+    ("GET", "/competitions/<int:comp_id>/rounds/<int:n>/judge/<int:number>"): 403,
+    ("POST", "/competitions/<int:comp_id>/rounds/<int:n>/judge/<int:number>"): 403,
+    ("PUT", "/api/v1/competitions/<int:comp_id>/rounds/<int:n>/scores/<username>"): 403,
+}
+
 
 def build(app, users) -> dict:
     from trainer.auth.models import User

@@ -49,6 +49,19 @@ SPECS = {
         lambda c: f"/api/v1/lessons/{c['lesson']}/complete", API),
 }
 
+# A trainer limited to street S1 may not open the district-wide course for editing: 404.
+STREET_TRAINER = {
+    ("GET", "/author/courses/<slug>"): 404,
+    ("POST", "/author/courses/<slug>"): 404,
+    ("GET", "/author/courses/<slug>/lessons/new"): 404,
+    ("POST", "/author/courses/<slug>/lessons/new"): 404,
+    ("GET", "/author/courses/<slug>/lessons/<int:lesson_id>"): 404,
+    ("POST", "/author/courses/<slug>/lessons/<int:lesson_id>"): 404,
+    ("POST", "/author/courses/<slug>/lessons/<int:lesson_id>/<action>"): 404,
+    ("POST", "/author/courses/<slug>/status"): 404,
+    ("POST", "/author/courses/<slug>/images"): 404,
+}
+
 
 def build(app, users) -> dict:
     from tests.learning.pictures import png

@@ -30,7 +30,8 @@ def test_good_csv_imports_everyone_with_initial_passwords(app, client, auth, use
     assert "zhangsan" in resp.get_data(as_text=True)
     with app.app_context():
         lisi = db.session.scalar(sa.select(User).where(User.username == "lisi"))
-        assert lisi.role == "trainer" and lisi.unit is None and lisi.department.code == "fire"
+        # a district trainer belongs to the district (districts are tenants)
+        assert lisi.role == "trainer" and lisi.unit.code == "D" and lisi.department.code == "fire"
 
 
 def test_any_bad_row_imports_nothing_and_names_rows(app, client, auth, users):

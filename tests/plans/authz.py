@@ -96,6 +96,17 @@ class CurrentCode:
         with self.app.app_context():
             return signin.current_code(db.session.get(TrainingSession, self.session_id)).code
 
+# The sessions are the other trainer's: a trainer limited to street S1 does not run them.
+STREET_TRAINER = {
+    ("GET", "/sessions/<int:session_id>/edit"): 403,
+    ("POST", "/sessions/<int:session_id>/edit"): 403,
+    ("GET", "/sessions/<int:session_id>/rollcall"): 403,
+    ("POST", "/sessions/<int:session_id>/rollcall"): 403,
+    ("GET", "/sessions/<int:session_id>/signin"): 403,
+    ("GET", "/sessions/<int:session_id>/signin/code"): 403,
+    ("GET", "/api/v1/sessions/<int:session_id>/checkin-code"): 403,
+}
+
 
 def build(app, users) -> dict:
     from tests.plans import factories

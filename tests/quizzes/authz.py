@@ -82,6 +82,15 @@ SPECS = {
     ("GET", "/api/v1/me/mistakes"): (lambda c: "/api/v1/me/mistakes", API_ANY),
 }
 
+# A trainer limited to street S1 sees the district-wide question but may not edit or retire
+# it (403); the import draft is the other trainer's (404).
+STREET_TRAINER = {
+    ("GET", "/bank/<int:question_id>/edit"): 403,
+    ("POST", "/bank/<int:question_id>/edit"): 403,
+    ("POST", "/bank/<int:question_id>/status"): 403,
+    ("POST", "/bank/import/<token>"): 404,
+}
+
 
 def build(app, users) -> dict:
     from trainer.auth.models import User

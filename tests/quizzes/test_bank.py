@@ -147,3 +147,33 @@ def test_street_trainer_sees_district_and_own_street_questions_only(app, client,
     with app.app_context():
         created = db.session.scalar(sa.select(Question).where(Question.stem.contains("治安")))
         assert created.street_id == unit_by_code("S1").id
+
+
+def test_the_bank_filter_names_only_banks_with_questions_in_the_users_scope(
+        client, auth, users, make_user, make_question):
+    make_question(SAMPLE[0], bank_name="区级题库")
+    make_question(SAMPLE[2], bank_name="一街题库", street="S1")
+    make_question(SAMPLE[3], bank_name="二街内部题库", street="S2")
+    make_user("s1trainer", role="trainer", unit="S1")
+    make_user("s1org", role="organiser", unit="S1")
+    for username in ("s1trainer", "s1org"):
+        auth.login(username)
+        page = client.get("/bank").get_data(as_text=True)
+        assert "区级题库" in page and "一街题库" in page
+        assert "二街内部题库" not in page
+        auth.logout()
+    auth.login("trainer")  # district-wide: every bank
+    assert "二街内部题库" in client.get("/bank").get_data(as_text=True)
+
+
+def test_a_street_trainer_may_not_edit_or_retire_a_district_question(
+        client, auth, users, make_user, make_question):
+    shared = make_question(SAMPLE[0])
+    mine = make_question(SAMPLE[2], street="S1")
+    make_user("s1trainer", role="trainer", unit="S1")
+    auth.login("s1trainer")
+    assert client.get(f"/bank/{shared}/edit").status_code == 403
+    page = f"/bank/{mine}"
+    assert auth.post(f"/bank/{shared}/status", page=page).status_code == 403
+    assert client.get(f"/bank/{mine}/edit").status_code == 200
+    assert auth.post(f"/bank/{mine}/status", page=page).status_code == 302

@@ -54,6 +54,15 @@ SPECS = {
                                            expect(401, 200, 404, 200, 200)),
 }
 
+# A trainer limited to street S1 may not edit or unpublish the district-wide scenario: 404.
+STREET_TRAINER = {
+    ("GET", "/author/scenarios/<slug>"): 404,
+    ("POST", "/author/scenarios/<slug>"): 404,
+    ("POST", "/author/scenarios/<slug>/status"): 404,
+    ("GET", "/author/scenarios/<slug>/preview"): 404,
+    ("GET", "/author/scenarios/<slug>/export"): 404,
+}
+
 
 def build(app, users) -> dict:
     from trainer.auth.models import User

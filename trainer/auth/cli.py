@@ -17,15 +17,16 @@ users_cli = AppGroup("users", help="Manage accounts.")
                                                           "admin"]))
 @click.option("--grid", help="Grid code (workers).")
 @click.option("--street", help="Street code (organisers, or a trainer's street limit).")
+@click.option("--unit", "unit_code", help="Any unit's code: a city, a district, a street, ...")
 @click.option("--department", help="Department code (trainers).")
 @click.option("--name", help="Display name (defaults to the username).")
 @click.option("--password", required=True)
-def create_command(username, role, grid, street, department, name, password):
+def create_command(username, role, grid, street, unit_code, department, name, password):
     """Create an account."""
     try:
-        unit = _unit(grid or street)
-        if role == "organiser" and unit is None:
-            unit = _district()
+        unit = _unit(unit_code or grid or street)
+        if role in ("organiser", "trainer") and unit is None:
+            unit = _only_district()
         dept = None
         if department:
             dept = department_by_code(department)
@@ -49,9 +50,14 @@ def _unit(code):
     return unit
 
 
-def _district():
+def _only_district():
+    """The district, when there is exactly one; with several, the unit must be named."""
     import sqlalchemy as sa
 
     from trainer.org.models import Unit
 
-    return db.session.scalar(sa.select(Unit).where(Unit.level == "district").limit(1))
+    districts = db.session.scalars(sa.select(Unit).where(Unit.level == "district")
+                                   .limit(2)).all()
+    if len(districts) > 1:
+        raise Invalid("several districts exist: name the unit with --unit CODE")
+    return districts[0] if districts else None

@@ -177,13 +177,16 @@ def validate_scope(role: str, unit: Unit | None, department: Department | None) 
         raise Invalid(_("Unknown role."), field="role")
     if role == "worker" and (unit is None or unit.level not in GRID_LEVELS):
         raise Invalid(_("A grid worker must belong to a grid."), field="unit")
-    if role == "organiser" and (unit is None or unit.level not in ("district", "street")):
-        raise Invalid(_("An organiser belongs to a street or the whole district."), field="unit")
+    if role == "organiser" and (unit is None
+                                or unit.level not in ("city", "district", "street")):
+        raise Invalid(_("An organiser belongs to a street, a district or a city."),
+                      field="unit")
     if role == "trainer":
         if department is None:
             raise Invalid(_("A trainer must belong to a department."), field="department")
-        if unit is not None and unit.level != "street":
-            raise Invalid(_("A trainer may only be limited to a street."), field="unit")
+        if unit is None or unit.level not in ("district", "street"):
+            raise Invalid(_("A trainer belongs to a district, or to a street to be limited "
+                            "to it."), field="unit")
     if unit is not None and not unit.active:
         raise Invalid(_("This unit is deactivated."), field="unit")
 

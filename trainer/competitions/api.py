@@ -189,6 +189,7 @@ def _street_arg(comp: Competition) -> int | None:
         return None
 
     street = street_by_code(code)
-    if street is None or (comp.street_id is not None and comp.street_id != street.id):
+    if street is None or street.district_id != comp.district_id or (
+            comp.street_id is not None and comp.street_id != street.id):
         raise DomainError(_("Unknown street."), code="not_found", status=404)
     return street.id

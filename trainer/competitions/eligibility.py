@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from trainer.competitions.spec import bad
 from trainer.extensions import db
 from trainer.learning.models import Course, Enrollment
+from trainer.learning.queries import visible_courses
 from trainer.learning.services import progress_percent
 from trainer.models import utcnow
 from trainer.quizzes.models import Attempt, AttemptAnswer, Quiz
@@ -41,25 +42,36 @@ def _url(endpoint: str, **values) -> str | None:
 
 
 def check_references(actor, rules: list[dict], street) -> None:
-    """Every course and quiz a rule names exists, and each quiz can be taken by the
-    contest's entrants (``street``: the contest's street, None for the district), so the
-    checklist never links a worker to a quiz they cannot open (422 naming the rule)."""
-
+    """Every course and quiz a rule names exists in the organiser's scope, and can be
+    opened by the contest's entrants (``street``: the contest's street, None for the
+    district), so the checklist never links a worker to something they cannot open (422
+    naming the rule). A course or quiz outside the organiser's scope gets the same answer
+    as a missing one: its name is not probed through a competition."""
+    street_id = street.id if street is not None else None
     for i, rule in enumerate(rules):
-        if rule["rule"] == "course" and db.session.scalar(
-                sa.select(Course.id).where(Course.slug == rule["course"])) is None:
-            raise bad(f"eligibility[{i}].course", _("Unknown course “%(slug)s”.",
-                                                    slug=rule["course"]))
+        if rule["rule"] == "course":
+            course = db.session.scalar(visible_courses(actor).where(
+                Course.slug == rule["course"]))
+            if course is None or course.street_id not in (None, street_id):
+                raise bad(f"eligibility[{i}].course", _("Unknown course “%(slug)s”.",
+                                                        slug=rule["course"]))
         if rule["rule"] != "quiz_passed":
             continue
         quiz = db.session.scalar(visible_quizzes(actor).where(Quiz.id == rule["quiz"]))
-        if quiz is None:
+        if quiz is None or not in_reach(actor, quiz):
             raise bad(f"eligibility[{i}].quiz", _("Unknown quiz."))
-        if not open_to_entrants(quiz, street.id if street is not None else None):
+        if not open_to_entrants(quiz, street_id):
             raise bad(f"eligibility[{i}].quiz", _(
                 "Entrants cannot take the quiz “%(title)s”: choose a published quiz (or a "
                 "module quiz of a published course) open to the whole competition's scope.",
                 title=quiz.title))
+
+
+def in_reach(actor, quiz) -> bool:
+    """Whether the organiser may name the quiz at all: a module quiz counts as its
+    course, which must be in the organiser's scope too."""
+    return quiz.course_id is None or db.session.scalar(
+        visible_courses(actor).where(Course.id == quiz.course_id)) is not None
 
 
 def open_to_entrants(quiz, street_id: int | None) -> bool:

@@ -47,14 +47,14 @@ def competition_form(form, user, comp: Competition | None = None):
 
 def judge_choices(user, comp: Competition) -> list[tuple[str, str]]:
     """Trainers and organisers who may judge in the competition's scope."""
-    stmt = (sa.select(User).outerjoin(Unit, Unit.id == User.unit_id)
-            .where(User.role.in_(("trainer", "organiser")), User.active.is_(True))
+    stmt = (sa.select(User).join(Unit, Unit.id == User.unit_id)
+            .where(User.role.in_(("trainer", "organiser")), User.active.is_(True),
+                   Unit.district_id == comp.district_id)
             .order_by(User.role, User.username))
     street = comp.street_id if comp.street_id is not None else (
         None if is_district_wide(user) else street_id_of(user))
     if street is not None:
-        stmt = stmt.where(sa.or_(User.unit_id.is_(None), Unit.street_id.is_(None),
-                                 Unit.street_id == street))
+        stmt = stmt.where(sa.or_(Unit.street_id.is_(None), Unit.street_id == street))
     return [(u.username, f"{u.name}（{u.username}）") for u in db.session.scalars(stmt.limit(500))]
 
 

@@ -68,11 +68,12 @@ def detail(user, comp: Competition) -> dict:
 
 
 def streets_of(comp: Competition) -> list:
-    """The streets of the district, for one table per street beside a district contest's
-    overall table (none for a street contest)."""
+    """The streets of the contest's district, for one table per street beside a district
+    contest's overall table (none for a street contest)."""
 
     if comp.street_id is not None:
         return []
     return list(db.session.scalars(sa.select(Unit).where(Unit.level == "street",
+                                                         Unit.district_id == comp.district_id,
                                                          Unit.active.is_(True))
                                    .order_by(Unit.code)))

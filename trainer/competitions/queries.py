@@ -1,4 +1,5 @@
-"""Who sees and manages which competition (a street is a tenant), and lookups by id."""
+"""Who sees and manages which competition (a street is a tenant, and so is a district),
+and lookups by id."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -7,32 +8,38 @@ from trainer.competitions.models import Competition, Entry, Round, RoundJudge
 from trainer.errors import Forbidden, NotFound
 from trainer.extensions import db
 from trainer.org.models import Unit
-from trainer.org.scope import is_district_wide, street_id_of
+from trainer.org.scope import district_clause, in_reach, is_district_wide, street_id_of
 
 MANAGERS = ("organiser", "admin")
 
 
 def can_manage(user, comp: Competition) -> bool:
-    """Admins; district organisers every contest; street organisers their street's."""
+    """Admins; district organisers their districts' contests; street organisers their
+    street's."""
     if user.role == "admin":
         return True
     if user.role != "organiser":
         return False
-    return is_district_wide(user) or (comp.street_id is not None
-                                      and comp.street_id == street_id_of(user))
+    if is_district_wide(user):
+        return in_reach(user, comp.district_id)
+    return comp.street_id is not None and comp.street_id == street_id_of(user)
 
 
 def can_create_in(user, street: Unit | None) -> bool:
     """An organiser creates contests in their scope (the district only district-wide)."""
-    if user.role == "admin" or (user.role == "organiser" and is_district_wide(user)):
+    if user.role == "admin":
         return True
+    if user.role == "organiser" and is_district_wide(user):
+        return street is None or in_reach(user, street.district_id)
     return user.role == "organiser" and street is not None and street.id == street_id_of(user)
 
 
 def _scope_clause(user):
+    in_district = district_clause(user, Competition.district_id)
     if is_district_wide(user):
-        return sa.true()
-    return sa.or_(Competition.street_id.is_(None), Competition.street_id == street_id_of(user))
+        return in_district
+    return in_district & sa.or_(Competition.street_id.is_(None),
+                                Competition.street_id == street_id_of(user))
 
 
 def visible_competitions(user) -> sa.Select:
@@ -84,7 +91,7 @@ def entered_ids(user_id: int, comp_ids: list[int]) -> set[int]:
 
 def community_of(unit: Unit | None) -> Unit | None:
     """The community a unit lies in (itself for a community), or None above that level."""
-    if unit is None or unit.level in ("district", "street"):
+    if unit is None or unit.level in ("city", "district", "street"):
         return None
     if unit.level == "community":
         return unit

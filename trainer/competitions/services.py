@@ -22,7 +22,13 @@ from trainer.errors import Conflict, Forbidden
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Unit
-from trainer.org.scope import street_by_code, street_id_of, unit_street_id
+from trainer.org.scope import (
+    district_for,
+    in_reach,
+    street_by_code,
+    street_id_of,
+    unit_street_id,
+)
 from trainer.quizzes.models import Attempt
 from trainer.quizzes.services import submit_attempt
 
@@ -37,7 +43,7 @@ def resolve_street(actor, code: str | None) -> Unit | None:
     street = None
     if code:
         street = street_by_code(code)
-        if street is None:
+        if street is None or not in_reach(actor, street.district_id):
             raise bad("street", _("Unknown street code “%(code)s”.", code=code))
     if not can_create_in(actor, street):
         raise Forbidden(_("You may create competitions in your own street only."))
@@ -48,8 +54,12 @@ def create_competition(actor, spec: CompetitionSpec, *, status: str = "open") ->
     """A competition with its rounds (open at once by default, as the API creates them)."""
     street = resolve_street(actor, spec.street)
     eligibility.check_references(actor, spec.eligibility, street)
-    comp = Competition(street_id=street.id if street else None, status=status,
-                       created_by_id=actor.id,
+    district = district_for(actor, street)
+    if district is None:
+        raise bad("street", _("Name the street, or create the competition as an organiser "
+                              "of its district."))
+    comp = Competition(street_id=street.id if street else None, district_id=district,
+                       status=status, created_by_id=actor.id,
                        **{name: getattr(spec, name) for name in FIELDS})
     db.session.add(comp)
     db.session.flush()
@@ -162,6 +172,9 @@ def _set_judges(rnd: Round, spec: RoundSpec, comp: Competition, name: str) -> No
         judge = users.get(username)
         if judge is None or not judge.active or judge.role not in ("trainer", "organiser"):
             raise bad(name, _("“%(name)s” cannot judge: judges are trainers or organisers.",
+                              name=username))
+        if judge.unit is None or judge.unit.district_id != comp.district_id:
+            raise bad(name, _("“%(name)s” works outside this competition's district.",
                               name=username))
         if comp.street_id is not None and street_id_of(judge) not in (None, comp.street_id):
             raise bad(name, _("“%(name)s” works outside this competition's street.",

@@ -4,6 +4,8 @@
   round has closed (quizzes.review_policies, simulation.reveal_policies);
 - the questions of an open quiz round are withheld from everyone's practice
   (quizzes.withheld_sources);
+- the scenarios of open scenario rounds are withheld from everyone's practice
+  (simulation.withheld_scenarios);
 - a choice in a competition run is refused once the round closed or its time ran out
   (simulation.choice_guards);
 - grading a competition attempt, or finishing a competition run, updates the standings
@@ -20,7 +22,7 @@ from trainer.competitions.kinds import scenario as scenario_kind
 from trainer.competitions.standings import scoring
 from trainer.quizzes.policies import review_policies, withheld_sources
 from trainer.records.sections import sections
-from trainer.simulation.policies import choice_guards, reveal_policies
+from trainer.simulation.policies import choice_guards, reveal_policies, withheld_scenarios
 
 
 def _review_after_close(attempt) -> bool:
@@ -35,6 +37,7 @@ def init_app(app: Flask) -> None:
     review_policies.register("competition", _review_after_close)
     reveal_policies.register("competition", _reveal_after_close)
     withheld_sources.register("competition-rounds", quiz_kind.withheld_question_ids)
+    withheld_scenarios.register("competition-rounds", scenario_kind.withheld_scenario_ids)
     choice_guards.register("competition-round-open", scenario_kind.guard_choice)
     signals.attempt_graded.connect(quiz_kind.on_attempt_graded)
     signals.run_finished.connect(scenario_kind.on_run_finished)

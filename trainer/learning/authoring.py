@@ -23,7 +23,7 @@ from trainer.learning.queries import can_edit
 from trainer.learning.rendering import lesson_html
 from trainer.learning.search import announce, announce_lessons
 from trainer.org.models import Department
-from trainer.org.scope import street_id_of
+from trainer.org.scope import district_id_of, street_id_of
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
 MAX_LESSON_CHARS = 100_000
@@ -62,7 +62,8 @@ def create_course(user, slug: str, title: str, department: Department, summary: 
         raise Invalid(_("You may only create courses for your own department."),
                       field="department")
     course = Course(slug=slug, department=department, status="draft",
-                    street_id=street_id_of(user) if user.role == "trainer" else None)
+                    street_id=street_id_of(user) if user.role == "trainer" else None,
+                    district_id=district_id_of(user))
     db.session.add(course)
     _apply_meta(course, title, summary, hours, competencies, lecturer)
     db.session.flush()

@@ -37,6 +37,8 @@ class Course(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="draft")
     # A street's private course is visible in that street only; None: district-wide.
     street_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # Its district (None: the shipped library, read by every district).
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     source: Mapped[str] = mapped_column(String(10), default="web")  # "file" or "web"
     # The course.yml `quiz:` section as loaded (its question file is a CourseAsset).
     quiz_spec: Mapped[dict | None] = mapped_column(JSON)

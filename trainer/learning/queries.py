@@ -6,14 +6,20 @@ import sqlalchemy as sa
 
 from trainer.learning.models import Course
 from trainer.org.models import Department
-from trainer.org.scope import is_district_wide, street_id_of
+from trainer.org.scope import (
+    authorable_clause,
+    can_author,
+    district_clause,
+    is_district_wide,
+    street_id_of,
+)
 
 COMPETENCIES = ("communication", "coordination", "mediation", "information", "public_opinion")
 
 
 def visible_courses(user) -> sa.Select:
     """Published courses in the caller's scope (plus, for staff, drafts they may edit)."""
-    stmt = sa.select(Course)
+    stmt = sa.select(Course).where(district_clause(user, Course.district_id, library=True))
     if not is_district_wide(user):
         stmt = stmt.where(sa.or_(Course.street_id.is_(None),
                                  Course.street_id == street_id_of(user)))
@@ -23,26 +29,13 @@ def visible_courses(user) -> sa.Select:
 
 
 def editable_clause(user):
-    """SQL condition: courses ``user`` may edit. Admins all; a trainer their department's,
-    and a trainer limited to one street only that street's private courses (district-wide
-    content, the shipped library included, stays with district trainers and admins)."""
-    if user.role == "admin":
-        return sa.true()
-    if user.role == "trainer" and user.department_id is not None:
-        street = street_id_of(user)
-        return (Course.department_id == user.department_id) & (
-            sa.true() if street is None else Course.street_id == street)
-    return sa.false()
+    """SQL condition: courses ``user`` may edit (the rule of ``org.scope.can_author``)."""
+    return authorable_clause(user, Course)
 
 
 def can_edit(user, course: Course) -> bool:
     """The Python twin of ``editable_clause`` for one course."""
-    if user.role == "admin":
-        return True
-    if user.role != "trainer" or user.department_id != course.department_id:
-        return False
-    street = street_id_of(user)
-    return street is None or course.street_id == street
+    return can_author(user, course)
 
 
 def catalogue_query(user, department: str, competency: str, q: str) -> sa.Select:

@@ -45,7 +45,9 @@ def _check_parent(level: str, parent: Unit | None) -> None:
         raise Invalid(_("Unknown level."), field="level")
     expected = PARENT_LEVEL.get(level)
     if expected is None and parent is not None:
-        raise Invalid(_("A district has no parent unit."), field="parent")
+        raise Invalid(_("A city has no parent unit."), field="parent")
+    if level == "district" and parent is None:
+        return  # a district without a city
     if expected is not None and (parent is None or parent.level != expected):
         raise Invalid(_("This level must sit under a unit of the level above it."),
                       field="parent")
@@ -58,6 +60,10 @@ def _place(unit: Unit, parent: Unit | None) -> None:
         unit.street_id = unit.id
     else:
         unit.street_id = parent.street_id if parent else None
+    if unit.level == "district":
+        unit.district_id = unit.id
+    else:
+        unit.district_id = parent.district_id if parent else None
 
 
 def create_unit(code: str, name: str, level: str, parent: Unit | None) -> Unit:
@@ -97,6 +103,8 @@ def move_unit(unit: Unit, new_parent: Unit) -> None:
         child.path = unit.path + child.path[len(old_path):]
         if child.level != "street":
             child.street_id = unit.street_id
+        if child.level != "district":
+            child.district_id = unit.district_id
     db.session.flush()
 
 
@@ -148,12 +156,9 @@ def prepare_people(rows, actor, problems=()) -> tuple[list, list]:
     depts = {d.code: d for d in db.session.scalars(sa.select(Department))}
     problems, checked = list(problems), []
     for row in rows:
-        found = units.get(row.unit_code.strip())
-        unit = found
+        unit = units.get(row.unit_code.strip())
         dept = depts.get(row.department_code.strip()) if row.department_code else None
-        if row.role == "trainer" and unit is not None and unit.level == "district":
-            unit = None  # a district-wide trainer has no street limit
-        msg = _row_problem(row, unit, found, dept, taken, actor, in_scope)
+        msg = _row_problem(row, unit, dept, taken, actor, in_scope)
         if msg:
             problems.append(RowProblem(row.row, msg))
         else:
@@ -184,16 +189,16 @@ def create_people(plan) -> list[tuple[object, str]]:
     return [(user, entry[3]) for user, entry in zip(users, plan, strict=True)]
 
 
-def _row_problem(row, unit, found, dept, taken, actor, in_scope) -> str | None:
+def _row_problem(row, unit, dept, taken, actor, in_scope) -> str | None:
     from trainer.auth.services import validate_scope
 
     if row.username.lower() in taken:
         return _("Username “%(name)s” already exists.", name=row.username)
-    if found is None:
+    if unit is None:
         return _("Unknown unit code “%(code)s”.", code=row.unit_code)
     if row.department_code and dept is None:
         return _("Unknown department code “%(code)s”.", code=row.department_code)
-    if not in_scope(actor, found):
+    if not in_scope(actor, unit):
         return _("Unit “%(code)s” is outside your scope.", code=row.unit_code)
     try:
         validate_scope(row.role, unit, dept)

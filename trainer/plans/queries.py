@@ -1,10 +1,11 @@
-"""Read helpers returning Select objects, and who may do what. Scope: a street is a tenant."""
+"""Read helpers returning Select objects, and who may do what. Scope: a street is a tenant,
+and so is a district (a plan lies in its street's district)."""
 
 import sqlalchemy as sa
 
 from trainer.extensions import db
 from trainer.org.models import Unit
-from trainer.org.scope import in_scope, is_district_wide, street_id_of
+from trainer.org.scope import in_scope, is_district_wide, street_id_of, streets_in_reach
 from trainer.plans.models import Plan, SessionAudience, TrainingSession
 
 
@@ -19,16 +20,16 @@ def plans_query(user) -> sa.Select:
     if user.role == "worker":
         return stmt.where(Plan.street_id == street_id_of(user), Plan.status == "approved")
     if not is_district_wide(user):
-        stmt = stmt.where(Plan.street_id == street_id_of(user))
-    return stmt
+        return stmt.where(Plan.street_id == street_id_of(user))
+    return stmt.where(Plan.street_id.in_(streets_in_reach(user)))
 
 
 def scoped_sessions(user) -> sa.Select:
     """Sessions of plans in the caller's scope (for workers: their street)."""
     stmt = sa.select(TrainingSession).join(Plan, TrainingSession.plan_id == Plan.id)
     if not is_district_wide(user):
-        stmt = stmt.where(Plan.street_id == street_id_of(user))
-    return stmt
+        return stmt.where(Plan.street_id == street_id_of(user))
+    return stmt.where(Plan.street_id.in_(streets_in_reach(user)))
 
 
 def _ancestor_ids(user) -> list[int]:
@@ -83,6 +84,8 @@ def streets_in_scope(user) -> list[Unit]:
     stmt = sa.select(Unit).where(Unit.level == "street", Unit.active).order_by(Unit.code)
     if not is_district_wide(user):
         stmt = stmt.where(Unit.id == street_id_of(user))
+    else:
+        stmt = stmt.where(Unit.id.in_(streets_in_reach(user)))
     return list(db.session.scalars(stmt))
 
 

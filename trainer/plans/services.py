@@ -10,7 +10,7 @@ from trainer.errors import Conflict, Forbidden, Invalid, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Department, Unit
-from trainer.org.scope import COMPETENCY_LABELS
+from trainer.org.scope import COMPETENCY_LABELS, in_reach
 from trainer.org.scope import street_by_code as find_street
 from trainer.plans import halves
 from trainer.plans.models import Plan, PlanComment, SessionAudience, TrainingSession
@@ -47,7 +47,7 @@ def department_names(codes: list[str]) -> list[str]:
 def street_by_code(user, code: str) -> Unit:
     """A street the caller may plan for, by code (422 naming the field otherwise)."""
     street = find_street(code, active_only=True)
-    if street is None:
+    if street is None or not in_reach(user, street.district_id):  # another district's too
         raise Invalid(_("Unknown street code."), field="street")
     if not can_create_plan(user, street):
         raise Forbidden(_("You may only plan for streets in your scope."))

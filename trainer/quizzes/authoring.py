@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from trainer.errors import Forbidden, Invalid
 from trainer.extensions import db
 from trainer.org.models import Department, Unit
-from trainer.org.scope import in_scope, street_id_of
+from trainer.org.scope import district_for, in_scope, street_id_of
 from trainer.quizzes import rules
 from trainer.quizzes.models import REVIEWS, Question, Quiz, QuizQuestion, QuizRule
 from trainer.quizzes.queries import MAX_ID, visible_questions
@@ -59,8 +59,12 @@ def save_quiz(author, settings: QuizSettings, quiz: Quiz | None = None) -> Quiz:
         raise Forbidden(_("A module quiz is edited in its course folder."))
     _check(settings)
     street = _street(author, settings.street_id)
+    # the quiz's district: its street's; else the one it had; else the author's
+    district = (district_for(author, db.session.get(Unit, street)) if street
+                else quiz.district_id if quiz is not None else district_for(author, None))
     ids = _question_ids(author, settings, street) if settings.mode == "fixed" else []
-    if settings.mode == "draw" and (reason := rules.shortfall(street, settings.rules)):
+    if settings.mode == "draw" and (reason := rules.shortfall(street, district,
+                                                              settings.rules)):
         raise Invalid(reason, field="rules")
     if quiz is None:
         quiz = Quiz(created_by_id=author.id, department_id=author.department_id
@@ -69,7 +73,7 @@ def save_quiz(author, settings: QuizSettings, quiz: Quiz | None = None) -> Quiz:
     for name in SIMPLE:
         value = getattr(settings, name)
         setattr(quiz, name, value.strip() if isinstance(value, str) else value)
-    quiz.street_id = street
+    quiz.street_id, quiz.district_id = street, district
     db.session.flush()
     set_quiz_questions(quiz, ids)
     set_rules(quiz, settings.rules if settings.mode == "draw" else [])

@@ -14,7 +14,7 @@ from trainer import signals
 from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.markup import render_inline, render_markdown
-from trainer.org.scope import street_id_of
+from trainer.org.scope import district_id_of, street_id_of
 from trainer.quizzes.gift import dump_gift, parse_gift
 from trainer.quizzes.items import (
     COMPETENCIES,
@@ -118,6 +118,7 @@ def create_question(data: QuestionData, bank: QuestionBank, *, department_id: in
     question = Question(bank=bank, department_id=department_id, source=source,
                         source_key=source_key[:120], content_hash="",
                         street_id=street_id_of(author) if author is not None else None,
+                        district_id=district_id_of(author) if author is not None else None,
                         created_by_id=author.id if author is not None else None)
     apply_data(question, data)
     db.session.add(question)

@@ -18,7 +18,7 @@ _random = secrets.SystemRandom()  # workers must not be able to predict the draw
 
 def available(quiz: Quiz, rule: QuizRule) -> int:
     """How many questions a rule can draw from now."""
-    stmt = rules.rule_filter(rules.in_scope(quiz.street_id), rule)
+    stmt = rules.rule_filter(rules.in_scope(quiz.street_id, quiz.district_id), rule)
     return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
 
 
@@ -30,7 +30,7 @@ def draw_ids(quiz: Quiz) -> list[int]:
     quiz page warns the people who manage it (shortfall_now)."""
     if quiz.mode == "draw":
         candidates = [_random.sample(ids, len(ids))
-                      for ids in rules.matches(quiz.street_id, quiz.rules)]
+                      for ids in rules.matches(quiz.street_id, quiz.district_id, quiz.rules)]
         counts = [rule.count for rule in quiz.rules]
         chosen = [qid for drawn in rules.assign(candidates, counts) for qid in drawn]
         if len(chosen) < sum(counts):
@@ -49,7 +49,7 @@ def draw_ids(quiz: Quiz) -> list[int]:
 def shortfall_now(quiz: Quiz) -> str | None:
     """Why a new attempt would get fewer questions than the quiz asks for, or None."""
     if quiz.mode == "draw":
-        return rules.shortfall(quiz.street_id, quiz.rules)
+        return rules.shortfall(quiz.street_id, quiz.district_id, quiz.rules)
     active = sum(item.question.status == "active" for item in quiz.items)
     if quiz.pick and active < quiz.pick:
         return _("The quiz draws %(pick)s questions, but only %(n)s of its list are still "

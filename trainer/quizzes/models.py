@@ -65,6 +65,8 @@ class Question(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="active")
     # A street-limited trainer's questions stay in that street; None: district-wide.
     street_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # Its district (None: the shipped library, read by every district).
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     # Where it came from ("web", "import", "courses/<slug>") and its key there.
     source: Mapped[str] = mapped_column(String(120), default="web")
     source_key: Mapped[str] = mapped_column(String(120), default="")
@@ -99,6 +101,8 @@ class Quiz(db.Model):
     course_id: Mapped[int | None] = mapped_column(
         ForeignKey("courses.id", ondelete="SET NULL"), unique=True)
     street_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # Its district (set for a street's too: the district is the tenant).
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     mode: Mapped[str] = mapped_column(String(8), default="fixed")

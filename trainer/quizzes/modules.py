@@ -37,6 +37,7 @@ def upsert_module_quiz(course, spec: dict, questions: list[QuestionData], source
                     shuffle_questions=True, shuffle_options=True, published=True)
         db.session.add(quiz)
     wanted = {"title": course.title[:120], "street_id": course.street_id,
+              "district_id": course.district_id,
               "department_id": course.department_id, "pick": pick,
               "time_limit": spec.get("time_limit"), "pass_percent": spec.get("pass_percent", 60),
               "max_attempts": spec.get("attempts"), "published": True}
@@ -65,7 +66,7 @@ def _sync_questions(course, questions: list[QuestionData], source: str) -> list[
         else:
             apply_data(question, data)
         _set_if_changed(question, status="active", department_id=course.department_id,
-                        street_id=course.street_id)
+                        street_id=course.street_id, district_id=course.district_id)
         stored.append(question)
     for question in existing.values():
         _set_if_changed(question, status="retired")

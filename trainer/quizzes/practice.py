@@ -10,7 +10,7 @@ from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.localtime import local_zone
 from trainer.models import utcnow
-from trainer.org.scope import competency_label, street_id_of
+from trainer.org.scope import competency_label, district_clause, street_id_of
 from trainer.quizzes.drawing import snapshot
 from trainer.quizzes.models import Attempt, AttemptAnswer, Mistake, Question, Quiz
 from trainer.quizzes.queries import json_list_has
@@ -27,6 +27,7 @@ def practice_pool(user, *, department_id: int | None = None,
     street = street_id_of(user)
     stmt = sa.select(Question.id).where(
         Question.status == "active",
+        district_clause(user, Question.district_id, library=True),
         sa.or_(Question.street_id.is_(None), Question.street_id == street))
     if department_id is not None:
         stmt = stmt.where(Question.department_id == department_id)

@@ -9,8 +9,8 @@ from flask import current_app
 
 from trainer.extensions import db
 from trainer.models import utcnow
-from trainer.org.scope import is_district_wide, street_id_of
-from trainer.quizzes.models import Attempt, Mistake, Question, Quiz
+from trainer.org.scope import can_author, district_clause, is_district_wide, street_id_of
+from trainer.quizzes.models import Attempt, Mistake, Question, QuestionBank, Quiz
 from trainer.quizzes.policies import course_scopes
 
 STAFF = ("trainer", "organiser", "admin")
@@ -21,27 +21,33 @@ def grace() -> timedelta:
     return timedelta(seconds=current_app.config.get("QUIZ_GRACE_SECONDS", 20))
 
 
-def _street_clause(column, user):
+def _street_clause(model, user):
+    """The library's rows and those of the user's districts (and street, when limited)."""
+    in_district = district_clause(user, model.district_id, library=True)
     if is_district_wide(user):
-        return sa.true()
-    return sa.or_(column.is_(None), column == street_id_of(user))
+        return in_district
+    return in_district & sa.or_(model.street_id.is_(None),
+                                model.street_id == street_id_of(user))
 
 
 def visible_questions(user) -> sa.Select:
     """Questions staff may browse and use: district-wide ones and their street's."""
     if user.role not in STAFF:
         return sa.select(Question).where(sa.false())
-    return sa.select(Question).where(_street_clause(Question.street_id, user))
+    return sa.select(Question).where(_street_clause(Question, user))
 
 
 def can_edit_question(user, question: Question) -> bool:
-    """Admins edit every question; a trainer their department's (in their street)."""
-    if user.role == "admin":
-        return True
-    if user.role != "trainer" or question.department_id != user.department_id:
-        return False
-    street = street_id_of(user)
-    return street is None or question.street_id in (None, street)
+    """Edit or retire a question: the rule of ``org.scope.can_author``."""
+    return can_author(user, question)
+
+
+def visible_banks(user) -> sa.Select:
+    """Banks holding at least one question the user may see (the bank page's filter):
+    a bank only another street's questions are in stays unnamed."""
+    held = visible_questions(user).with_only_columns(Question.bank_id)
+    return (sa.select(QuestionBank).where(QuestionBank.id.in_(held))
+            .order_by(QuestionBank.name))
 
 
 def json_list_has(column, value: str):
@@ -53,7 +59,7 @@ def visible_quizzes(user) -> sa.Select:
     """Quizzes the user may open: staff every quiz in scope (drafts too, to use in a
     round); workers the published ones of their street or district, and module quizzes
     of courses they can see."""
-    stmt = sa.select(Quiz).where(_street_clause(Quiz.street_id, user))
+    stmt = sa.select(Quiz).where(_street_clause(Quiz, user))
     if user.role in STAFF:
         return stmt
     in_courses = [Quiz.course_id.in_(scope(user)) for scope in course_scopes]

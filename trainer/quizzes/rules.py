@@ -38,17 +38,21 @@ def rule_filter(stmt: sa.Select, rule) -> sa.Select:
     return stmt
 
 
-def in_scope(street_id: int | None) -> sa.Select:
-    """Ids of the questions a quiz of this street (None: the district) may use."""
-    stmt = sa.select(Question.id)
+def in_scope(street_id: int | None, district_id: int | None) -> sa.Select:
+    """Ids of the questions a quiz of this street (None: the whole district) in this
+    district (None: the shipped library's, for every district) may use: the library's,
+    the district's own and the street's."""
+    stmt = sa.select(Question.id).where(sa.or_(Question.district_id.is_(None),
+                                               Question.district_id == district_id))
     if street_id is None:
         return stmt.where(Question.street_id.is_(None))
     return stmt.where(sa.or_(Question.street_id.is_(None), Question.street_id == street_id))
 
 
-def matches(street_id: int | None, rules: Sequence) -> list[list[int]]:
+def matches(street_id: int | None, district_id: int | None,
+            rules: Sequence) -> list[list[int]]:
     """For each rule, the ids of the questions it may draw (in id order)."""
-    return [list(db.session.scalars(rule_filter(in_scope(street_id), rule)
+    return [list(db.session.scalars(rule_filter(in_scope(street_id, district_id), rule)
                                     .order_by(Question.id))) for rule in rules]
 
 
@@ -99,9 +103,10 @@ def _shift(free: int, parent: dict, slot: int, taken: dict, given: dict) -> None
     taken[current], given[slot] = slot, current
 
 
-def shortfall(street_id: int | None, rules: Sequence) -> str | None:
+def shortfall(street_id: int | None, district_id: int | None,
+              rules: Sequence) -> str | None:
     """Why these rules cannot all be drawn in full from the bank now, or None."""
-    candidates = matches(street_id, rules)
+    candidates = matches(street_id, district_id, rules)
     counts = [rule.count for rule in rules]
     if sum(map(len, assign(candidates, counts))) == sum(counts):
         return None

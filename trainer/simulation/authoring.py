@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from trainer.errors import Forbidden, Invalid
 from trainer.extensions import db
 from trainer.org.models import Department
-from trainer.org.scope import street_id_of
+from trainer.org.scope import district_id_of, street_id_of
 from trainer.simulation.graph import Problem, dump_yaml
 from trainer.simulation.graph import Scenario as Graph
 from trainer.simulation.models import Scenario, ScenarioVersion
@@ -69,7 +69,8 @@ def create_scenario(user, slug: str, text: str) -> Scenario:
         raise Invalid(_("This short name is already used."), field="slug")
     graph = _accept(user, slug, text)
     scenario = Scenario(slug=slug, status="draft", source="web",
-                        street_id=street_id_of(user) if user.role == "trainer" else None)
+                        street_id=street_id_of(user) if user.role == "trainer" else None,
+                        district_id=district_id_of(user))
     apply_meta(scenario, graph)
     db.session.add(scenario)
     db.session.flush()

@@ -40,6 +40,8 @@ class Scenario(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="draft")
     # A street's private scenario is seen in that street only; None: district-wide.
     street_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # Its district (None: the shipped library, read by every district).
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("scenario_versions.id", use_alter=True, ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(10), default="web")

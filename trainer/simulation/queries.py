@@ -5,14 +5,24 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 
 from trainer.auth.models import User
 from trainer.org.models import Unit
-from trainer.org.scope import in_scope, is_district_wide, street_id_of
+from trainer.org.scope import (
+    authorable_clause,
+    can_author,
+    district_clause,
+    in_scope,
+    is_district_wide,
+    street_id_of,
+)
 from trainer.simulation.models import Run, Scenario, ScenarioVersion
 
 
 def _street_clause(user):
+    """The library's scenarios, the user's districts' (and street's, when limited)."""
+    in_district = district_clause(user, Scenario.district_id, library=True)
     if is_district_wide(user):
-        return sa.true()
-    return sa.or_(Scenario.street_id.is_(None), Scenario.street_id == street_id_of(user))
+        return in_district
+    return in_district & sa.or_(Scenario.street_id.is_(None),
+                                Scenario.street_id == street_id_of(user))
 
 
 # Lists show a version's number and step count, never its graph: leave the JSON unread.
@@ -30,12 +40,8 @@ def playable_scenarios(user) -> sa.Select:
 
 
 def editable_clause(user):
-    """SQL condition: scenarios ``user`` may edit (admins all; trainers their department)."""
-    if user.role == "admin":
-        return sa.true()
-    if user.role == "trainer" and user.department_id is not None:
-        return (Scenario.department_id == user.department_id) & _street_clause(user)
-    return sa.false()
+    """SQL condition: scenarios ``user`` may edit (the rule of ``org.scope.can_author``)."""
+    return authorable_clause(user, Scenario)
 
 
 def editable_scenarios(user) -> sa.Select:
@@ -50,13 +56,7 @@ def _runs_listed(stmt: sa.Select) -> sa.Select:
 
 
 def can_edit(user, scenario: Scenario) -> bool:
-    if user.role == "admin":
-        return True
-    if user.role != "trainer" or user.department_id is None:
-        return False
-    street = street_id_of(user)
-    return (scenario.department_id == user.department_id
-            and (street is None or scenario.street_id in (None, street)))
+    return can_author(user, scenario)
 
 
 def can_read_run(user, run: Run) -> bool:
@@ -88,10 +88,12 @@ def runs_of_scenario(user, scenario: Scenario) -> sa.Select:
         sa.select(Run).join(ScenarioVersion, Run.scenario_version_id == ScenarioVersion.id)
         .where(ScenarioVersion.scenario_id == scenario.id)
         .order_by(Run.started_at.desc(), Run.id.desc()))
+    if user.role == "admin":
+        return stmt
+    stmt = stmt.join(User, Run.user_id == User.id).join(Unit, User.unit_id == Unit.id)
     if not is_district_wide(user):
-        stmt = (stmt.join(User, Run.user_id == User.id).join(Unit, User.unit_id == Unit.id)
-                .where(Unit.street_id == street_id_of(user)))
-    return stmt
+        return stmt.where(Unit.street_id == street_id_of(user))
+    return stmt.where(district_clause(user, Unit.district_id))
 
 
 def my_runs(user) -> sa.Select:

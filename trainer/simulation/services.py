@@ -12,7 +12,7 @@ from trainer.models import utcnow
 from trainer.simulation import engine, playback
 from trainer.simulation.graph import Choice, Node
 from trainer.simulation.models import Run, Scenario
-from trainer.simulation.policies import choice_guards, reveal_policies
+from trainer.simulation.policies import choice_guards, reveal_policies, withheld_scenarios
 from trainer.simulation.queries import can_read_run, playable_scenarios
 from trainer.simulation.versions import graph_of
 
@@ -26,6 +26,15 @@ def reveals_feedback(run: Run) -> bool:
         return True
     policy = reveal_policies.get(run.context)
     return policy is not None and bool(policy(run))
+
+
+def withheld_scenario_ids() -> set[int]:
+    """Scenarios nobody may practise now (``policies.withheld_scenarios``): an entrant
+    would rehearse a graded scenario with full feedback."""
+    found: set[int] = set()
+    for source in withheld_scenarios:
+        found |= set(db.session.scalars(source()))
+    return found
 
 
 def playable_scenario(user, slug: str) -> Scenario:
@@ -47,6 +56,9 @@ def start_run(user, scenario: Scenario, *, context: str = "practice",
     if (context == "competition") != (round_id is not None):
         raise Invalid(_("A competition run needs its round, and only it has one."),
                       field="round_id")
+    if context == "practice" and scenario.id in withheld_scenario_ids():
+        raise Conflict(_("This scenario is used in a competition round that has not closed: "
+                         "practise it once the round closes."), code="in_competition")
     if scenario.current_version_id is None or scenario.current_version.steps == 0:
         # steps 0: the start is an ending (a version stored before the validator said so)
         raise Conflict(_("This scenario has no playable version yet."))

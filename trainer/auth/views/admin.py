@@ -36,8 +36,6 @@ def _resolve(form):
     if form.unit.data and unit is None:
         raise Invalid(_("Unknown unit code."), field="unit")
     dept = department_by_code(form.department.data) if form.department.data else None
-    if form.role.data == "trainer" and unit is not None and unit.level == "district":
-        unit = None
     return unit, dept
 
 

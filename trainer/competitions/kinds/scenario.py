@@ -11,7 +11,7 @@ from trainer.competitions import flags, phases
 from trainer.competitions.fields import bad, text
 from trainer.competitions.flags import Flag
 from trainer.competitions.kinds.base import RoundKind
-from trainer.competitions.models import Round, RoundResult
+from trainer.competitions.models import Competition, Round, RoundResult
 from trainer.competitions.standings import ranking, scoring
 from trainer.errors import Conflict
 from trainer.extensions import db
@@ -85,6 +85,16 @@ class ScenarioKind(RoundKind):
                 found.append(Flag("fast", rnd.n, (run_ids[run.id],),
                                   {"seconds": round(seconds), "answers": len(run.path)}))
         return found
+
+
+def withheld_scenario_ids() -> sa.Select:
+    """The scenarios of scenario rounds that have not closed
+    (simulation.withheld_scenarios): not practised while entrants may still play them."""
+    return (sa.select(Round.scenario_id)
+            .join(Competition, Competition.id == Round.competition_id)
+            .where(Round.kind == "scenario", Round.closed_at.is_(None),
+                   Round.closes_at > utcnow(),
+                   Competition.status.not_in(("closed", "published"))))
 
 
 def on_run_finished(run) -> None:

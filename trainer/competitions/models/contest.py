@@ -50,6 +50,8 @@ class Competition(db.Model):
     kind: Mapped[str] = mapped_column(String(12), default="knowledge")
     description: Mapped[str] = mapped_column(Text, default="")
     street_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # Its district (set for a street's too: the district is the tenant).
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     status: Mapped[str] = mapped_column(String(12), default="draft")
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -71,7 +73,7 @@ class Competition(db.Model):
     closed_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
 
-    street: Mapped[Unit | None] = relationship(lazy="joined")
+    street: Mapped[Unit | None] = relationship(foreign_keys=[street_id], lazy="joined")
     rounds: Mapped[list["Round"]] = relationship(
         order_by="Round.n", back_populates="competition", cascade="all, delete-orphan")
 

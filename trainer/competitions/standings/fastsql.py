@@ -15,14 +15,21 @@ from trainer.competitions.models import Competition, Entry, Tally
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Unit
-from trainer.org.scope import is_district_wide, street_id_of, unit_street_id_sql
+from trainer.org.scope import (
+    district_ids_of,
+    is_district_wide,
+    street_id_of,
+    unit_street_id_sql,
+)
 
 C, E, T = Competition.__table__.c, Entry.__table__.c, Tally.__table__.c
-COMP_COLUMNS = (C.id, C.street_id, C.status, C.freeze_at, C.visibility, C.visible_top,
-                C.team_by, C.team_size)
+COMP_COLUMNS = (C.id, C.street_id, C.district_id, C.status, C.freeze_at, C.visibility,
+                C.visible_top, C.team_by, C.team_size)
 MINE_COLUMNS = (E.id, E.competition_id, E.street_id, E.number, E.total_centi, E.seconds,
                 E.rank_key, E.frozen_total_centi, E.frozen_rank_key)
 _in_street = sa.or_(C.street_id.is_(None), C.street_id == sa.bindparam("street"))
+# The districts within the caller's reach (scope.district_ids_of): a district is a tenant.
+_in_reach = C.district_id.in_(sa.bindparam("districts", expanding=True))
 # The caller's own entry comes with the competition (an outer join on the unique
 # (competition, user) pair): one statement, one round trip, instead of two.
 _mine = tuple(column.label(f"mine_{column.name}") for column in MINE_COLUMNS)
@@ -33,10 +40,11 @@ _comp = (sa.select(*COMP_COLUMNS, *_mine)
          .where(C.id == sa.bindparam("comp")))
 COMP = {
     "all": _comp,
-    "published": _comp.where(C.status != "draft"),
-    "street_organiser": _comp.where(_in_street, sa.or_(C.status != "draft",
-                                                       C.street_id == sa.bindparam("street"))),
-    "street": _comp.where(_in_street, C.status != "draft"),
+    "district": _comp.where(_in_reach),
+    "published": _comp.where(_in_reach, C.status != "draft"),
+    "street_organiser": _comp.where(_in_reach, _in_street, sa.or_(
+        C.status != "draft", C.street_id == sa.bindparam("street"))),
+    "street": _comp.where(_in_reach, _in_street, C.status != "draft"),
 }
 
 # A worker's leaderboard request in one statement: the bearer token checked by the rule of
@@ -56,6 +64,7 @@ def _for_token() -> sa.Select:
             .outerjoin(Unit.__table__, _UNIT.id == _U.unit_id)
             .outerjoin(Competition.__table__, sa.and_(
                 C.id == sa.bindparam("comp"), C.status != "draft",
+                C.district_id == _UNIT.district_id,
                 sa.or_(C.street_id.is_(None), C.street_id == _callers_street)))
             .outerjoin(Entry.__table__, sa.and_(E.competition_id == C.id,
                                                 E.user_id == _U.id)))
@@ -101,8 +110,10 @@ MINE = sa.select(*MINE_COLUMNS).where(E.competition_id == sa.bindparam("comp"),
 
 def _scope(user) -> str:
     """Which visibility rule of queries.visible_competitions applies to ``user``."""
-    if user.role == "admin" or (user.role == "organiser" and is_district_wide(user)):
+    if user.role == "admin":
         return "all"
+    if user.role == "organiser" and is_district_wide(user):
+        return "district"
     if is_district_wide(user):
         return "published"
     return "street_organiser" if user.role == "organiser" else "street"
@@ -120,7 +131,7 @@ def competition(user, comp_id: int):
     """The leaderboard's columns of a competition the user may see, with the user's own
     entry in ``mine_*`` columns (None when not entered), or None."""
     return run(COMP[_scope(user)], comp=comp_id, street=street_id_of(user),
-               user=user.id).first()
+               districts=district_ids_of(user) or [], user=user.id).first()
 
 
 def own_entry(row):

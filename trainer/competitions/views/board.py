@@ -36,6 +36,8 @@ def _standings_context(comp_id: int) -> dict:
     tab = request.args.get("tab", "individual")
     page = page_arg()
     street = _street(request.args.get("street")) if comp.street_id is None else None
+    if street is not None and street.district_id != comp.district_id:
+        abort(404)  # another district's street: as unknown as a made-up code
     args = {k: v for k, v in request.args.items() if k in ("tab", "street")}
     context = {"comp": comp, "tab": tab, "page": page, "street": street,
                "manage": can_manage(current_user, comp), "refresh": LIVE_SECONDS,
@@ -119,9 +121,8 @@ def certificate(code: str):
 
 
 def _issuer(comp) -> str:
-    """The unit that awards the honour: the contest's street, else the district."""
+    """The unit that awards the honour: the contest's street, else its district."""
 
     if comp.street is not None:
         return comp.street.name
-    return db.session.scalar(sa.select(Unit.name).where(Unit.level == "district")
-                             .order_by(Unit.id).limit(1)) or ""
+    return db.session.scalar(sa.select(Unit.name).where(Unit.id == comp.district_id)) or ""

@@ -20,6 +20,7 @@ from trainer.competitions.spec import parse_competition, parse_round
 from trainer.competitions.views.blueprint import bp
 from trainer.competitions.views.common import page_arg
 from trainer.confirmation import confirmed, refused
+from trainer.errors import Conflict, Invalid
 from trainer.extensions import db
 from trainer.unit_of_work import refusal_on, refusal_redirects
 
@@ -127,7 +128,7 @@ def change_status(comp_id: int):
 
 @bp.route("/competitions/<int:comp_id>/publish", methods=["GET", "POST"])
 @organisers
-@refusal_redirects(".publish", "comp_id")
+@refusal_redirects(".publish", "comp_id", only=(Conflict, Invalid))  # a 404 stays a 404
 def publish(comp_id: int):
     """The review page: what is still outstanding and who would be honoured; publishing
     needs the confirmation box ticked (open appeals always refuse)."""

@@ -14,7 +14,7 @@ from trainer.extensions import db
 from trainer.org.models import Department
 from trainer.quizzes import bank, imports, queries
 from trainer.quizzes.forms import ImportForm, QuestionForm, competency_choices, type_choices
-from trainer.quizzes.models import Question, QuestionBank
+from trainer.quizzes.models import Question
 from trainer.quizzes.views.blueprint import bp
 from trainer.unit_of_work import refusal_on, refusal_redirects
 
@@ -36,7 +36,7 @@ def bank_index():
     args = filters()
     page = db.paginate(queries.filtered_questions(current_user, args), per_page=20,
                        error_out=False)
-    banks = db.session.scalars(sa.select(QuestionBank).order_by(QuestionBank.name)).all()
+    banks = db.session.scalars(queries.visible_banks(current_user)).all()
     return render_template("quizzes/bank.html", page=page, args=args, banks=banks,
                            departments=departments(), types=type_choices(),
                            competencies=competency_choices(""))

@@ -23,7 +23,8 @@ from trainer.unit_of_work import refusal_kept
 @login_required
 def index():
     page = db.paginate(playable_scenarios(current_user), per_page=PER_PAGE, error_out=False)
-    return render_template("simulation/index.html", page=page)
+    return render_template("simulation/index.html", page=page,
+                           withheld=services.withheld_scenario_ids())
 
 
 @bp.route("/scenarios/<slug>")
@@ -34,7 +35,8 @@ def scenario(slug: str):
         ScenarioVersion.scenario_id == scenario.id)
     return render_template("simulation/scenario.html", scenario=scenario,
                            runs=db.session.scalars(mine.limit(10)).all(),
-                           results=can_see_results(current_user, scenario))
+                           results=can_see_results(current_user, scenario),
+                           withheld=scenario.id in services.withheld_scenario_ids())
 
 
 @bp.post("/scenarios/<slug>/runs")
