@@ -88,11 +88,16 @@ def _known_objects(app, client) -> dict[str, dict]:
                  "lesson_id": first(Lesson).id, "plan_id": first(Plan).id,
                  "session_id": first(TrainingSession).id}
         quiz_id = first(Quiz, Quiz.published.is_(True)).id
-        course_slug, scenario_slug = course.slug, first(Scenario).slug
+        course_slug = course.slug
+        slugs = list(db.session.scalars(sa.select(Scenario.slug).order_by(Scenario.id)))
         asset_course = db.session.get(Course, asset.course_id).slug if asset else course_slug
         asset_name = asset.name if asset else "none.png"
     attempt = client.post(f"/api/v1/quizzes/{quiz_id}/attempts", headers=worker).get_json()
-    run = client.post(f"/api/v1/scenarios/{scenario_slug}/runs", headers=worker).get_json()
+    for scenario_slug in slugs:  # the first the worker may practise (not in an open round)
+        resp = client.post(f"/api/v1/scenarios/{scenario_slug}/runs", headers=worker)
+        if resp.status_code == 201:
+            run = resp.get_json()
+            break
     known.update(quiz_id=quiz_id, attempt_id=attempt["attempt_id"], run_id=run["run_id"],
                  question_id=attempt["questions"][0]["id"])
     return {"/api/v1/courses/{slug}/assets": {"slug": asset_course, "name": asset_name},
