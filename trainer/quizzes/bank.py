@@ -40,7 +40,7 @@ from trainer.sheet_reading import nul_problem
 
 BODY_FIELDS = ("options", "truth", "accepted", "numeric", "partial", "feedback_true",
                "feedback_false", "accepted_feedback", "feedback_other", "markup",
-               "accepted_credit")
+               "accepted_credit", "idnumber")
 FORMATS = {".gift": "gift", ".txt": "gift", ".xlsx": "xlsx", ".csv": "csv"}
 
 

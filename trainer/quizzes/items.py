@@ -89,12 +89,13 @@ class QuestionData:
     feedback_other: str = ""
     markup: str = "markdown"
     accepted_credit: list[float] = field(default_factory=list)  # per accepted text; [] = all 1
+    idnumber: str = ""  # Moodle's question ID number (GIFT "// [id:...]"), kept for export
 
 
 # Fields added after the first release, left out of content hashes while at these
 # defaults so that questions stored before keep their hash (no new version on reload).
 LATER_DEFAULTS = {"accepted_feedback": [], "feedback_other": "", "markup": "markdown",
-                  "accepted_credit": []}
+                  "accepted_credit": [], "idnumber": ""}
 MARKUPS = ("markdown", "plain")
 
 
@@ -188,10 +189,12 @@ def from_dict(data: dict) -> QuestionData:
 
 def merge_details(old: QuestionData, new: QuestionData) -> QuestionData:
     """``new`` (from the web form, which shows no weights, feedback, title or text format)
-    keeping the details of ``old`` that the edit did not touch: the title and the text
-    format; option weights and feedback while the options and the right answer stay the
-    same; the feedback of accepted texts and numbers that stay; true/false feedback."""
+    keeping the details of ``old`` that the edit did not touch: the title, the text
+    format and the Moodle ID number; option weights and feedback while the options and the
+    right answer stay the same; the feedback of accepted texts and numbers that stay;
+    true/false feedback."""
     new.title, new.markup = new.title or old.title, old.markup
+    new.idnumber = new.idnumber or old.idnumber
     if new.type != old.type:
         return new
     if new.type in ("single", "multiple") and _same_choices(old, new):

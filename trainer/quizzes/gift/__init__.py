@@ -3,7 +3,9 @@ Moodle's qformat_gift.
 
 Questions are separated by blank lines; lines starting with // are comments, and Moodle's
 `// [tag:...]` comments in a question's block give its tags (`difficulty:N`,
-`competency:CODE`, `points:N`, `grading:all-or-nothing` are read as those fields).
+`competency:CODE`, `points:N`, `grading:all-or-nothing` are read as those fields), and
+its `// [id:...]` gives Moodle's question ID number (also read from `[id:...]` right after
+the title); the writer puts the ID number first in that comment, as Moodle does.
 Where Moodle is lax, this parser reports a problem instead of guessing: two `=` answers in
 a choice question, several answer blocks, weights that do not add up. Partial-credit short
 answers (`=%50%...`) are read with their credit. Matching, essay and description questions

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from trainer.quizzes.gift.lexer import (
+    FORMAT,
     Block,
     Problem,
     Text,
@@ -33,6 +34,8 @@ __all__ = ["BLANK", "parse_gift"]
 BLANK = "_____"  # Moodle's blank for the missing-word format
 _WEIGHT = re.compile(r"%(-?\d+(?:\.\d+)?)%")
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]\n])+)\]")
+_ID = re.compile(r"\[id:((?:\\\]|[^\]\n])+)\]")
+_ID_SIZE = 100  # Moodle's question.idnumber column
 _TRUE, _FALSE = ("T", "TRUE"), ("F", "FALSE")
 
 
@@ -61,6 +64,7 @@ def parse_gift(text: str) -> tuple[list[QuestionData], list[ImportProblem]]:
 def _read(block: Block, category: str) -> QuestionData:
     text = Text.decode("\n".join(line for _, line in block.lines)).strip()
     title, text = _title(text)
+    idnumber, text = _inline_id(text)
     # Moodle's text is plain unless the question says otherwise: "# 1" or "*" in a Moodle
     # bank is text, not a heading or emphasis. [html] text is read as Markdown (which keeps
     # inline HTML out: the renderer sanitises it) rather than shown with its tags.
@@ -77,8 +81,9 @@ def _read(block: Block, category: str) -> QuestionData:
     partial = meta.pop("partial")
     if fields["type"] == "multiple":
         fields["partial"] = partial
+    idnumber = idnumber or _comment_id(block.comments)
     return QuestionData(stem=stem, explanation=explanation, title=title, category=category,
-                        markup=markup, **fields, **meta)
+                        markup=markup, idnumber=idnumber, **fields, **meta)
 
 
 def _title(text: Text) -> tuple[str, Text]:
@@ -88,6 +93,39 @@ def _title(text: Text) -> tuple[str, Text]:
     if end < 0:
         raise Problem(_("The question name lacks its closing “::”."))
     return text[2:end].raw.strip(), text[end + 2 :].strip()
+
+
+def _inline_id(text: Text) -> tuple[str, Text]:
+    """An ID number written after the title ("[id:Q1]", before or after a [format]
+    marker) and the text without it. Moodle itself writes and reads the ID number in the
+    question's comment (see _comment_id); this form is accepted so that it never ends up
+    in the question text."""
+    found = FORMAT.match(text.mask)
+    head, body = (text[: found.end()], text[found.end() :].strip()) if found \
+        else (Text("", ""), text)
+    if not body.mask.startswith("[id:"):
+        return "", text
+    if not (match := _ID.match(body.mask)):
+        raise Problem(_("The ID number “[id:…” lacks its closing “]”."))
+    return _id_value(body[match.start(1) : match.end(1)].raw), head + body[match.end() :].strip()
+
+
+def _comment_id(comments: str) -> str:
+    """The ID number of Moodle's "// [id:Q1] [tag:...]" comment ("" when none)."""
+    if not (found := _ID.search(comments)):
+        if "[id:" in comments:
+            raise Problem(_("The ID number “[id:…” lacks its closing “]”."))
+        return ""
+    return _id_value(found.group(1))
+
+
+def _id_value(text: str) -> str:
+    value = text.replace("\\]", "]").strip()
+    if not value:
+        raise Problem(_("The ID number in “[id:…]” is empty."))
+    if len(value) > _ID_SIZE:
+        raise Problem(_("The ID number is longer than %(n)s characters.", n=_ID_SIZE))
+    return value
 
 
 def _split_answer(text: Text) -> tuple[str, Text]:

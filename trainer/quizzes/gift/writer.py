@@ -26,7 +26,9 @@ def dump_gift(questions: Iterable[QuestionData]) -> str:
 
 
 def _write(question: QuestionData) -> str:
-    tags = " ".join(f"[tag:{_tag_text(tag)}]" for tag in _tags(question))
+    # the ID number first, in the comment, as Moodle's own export writes and reads it
+    marks = [f"[id:{_tag_text(question.idnumber)}]"] if question.idnumber else []
+    tags = " ".join(marks + [f"[tag:{_tag_text(tag)}]" for tag in _tags(question)])
     head = f"::{question.title.translate(_ESCAPE)}::" if question.title else ""
     explanation = _out(question.explanation)
     if question.type == "truefalse":
