@@ -2,6 +2,8 @@
 trainer and worker see only their district; a city organiser sees every district under the
 city; the shipped library (no district) is read everywhere."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -167,3 +169,56 @@ def test_flask_users_create_places_an_account_in_any_unit(app, runner, second):
     result = runner.invoke(args=["users", "create", "nowhere", "--role", "organiser",
                                  "--password", PASSWORD])
     assert result.exit_code != 0 and "--unit" in result.output
+
+
+def _lecturer_error(resp) -> str:
+    found = re.search(r'<p class="error" id="lecturer-error">(.*?)</p>',
+                      resp.get_data(as_text=True))
+    assert found, "no error on the lecturer field"
+    return found.group(1)
+
+
+def test_a_trainer_of_another_district_cannot_lecture_here(app, client, auth, second,
+                                                          district_objects):
+    """Regression: the lecturer must be a trainer who may teach in the plan's street, so
+    a trainer of district D2 is refused for a session of street S1 (district D) exactly
+    like an unknown username, on the API and on the web forms; no session is made."""
+    from tests.plans.test_sessions import BODY, _count
+    from trainer.plans.models import TrainingSession
+
+    plan = district_objects
+    token = auth.token("organiser")
+    answers = [client.post(f"/api/v1/plans/{plan}/sessions", json={**BODY, "lecturer": who},
+                           headers=bearer(token)) for who in ("trainer2", "nobody")]
+    assert [r.status_code for r in answers] == [422, 422]
+    assert answers[0].get_json() == answers[1].get_json()
+    assert answers[0].get_json()["error"]["field"] == "lecturer"
+    assert _count(app) == 0
+    # the district's own trainer is accepted: the refusal is about the district
+    ok = client.post(f"/api/v1/plans/{plan}/sessions", json={**BODY, "lecturer": "trainer"},
+                     headers=bearer(token))
+    assert ok.status_code == 201, ok.get_json()
+    sid = ok.get_json()["id"]
+
+    auth.login("organiser")
+    form = {"title": "课", "kind": "lecture", "half": "1", "starts_at": "2026-04-09T09:00",
+            "ends_at": "2026-04-09T11:00", "place": "会议室", "department": "fire",
+            "hours": "2", "capacity": "", "audience_kind": "street", "audience_codes": "S1"}
+    page = client.get(f"/plans/{plan}/sessions/new").get_data(as_text=True)
+    assert 'value="trainer"' in page and 'value="trainer2"' not in page
+    for path in (f"/plans/{plan}/sessions/new", f"/sessions/{sid}/edit"):
+        other, unknown = (auth.post(path, {**form, "lecturer": who})
+                          for who in ("trainer2", "nobody"))
+        assert other.status_code == unknown.status_code == 422, path
+        assert _lecturer_error(other) == _lecturer_error(unknown), path
+    assert _count(app) == 1
+    with app.app_context():
+        assert db.session.get(TrainingSession, sid).lecturer.username == "trainer"
+    # and trainer2 sees nothing of the session
+    def listed(username):
+        resp = client.get("/api/v1/sessions", headers=bearer(auth.token(username)))
+        return [s["id"] for s in resp.get_json()]
+
+    assert sid in listed("trainer") and sid not in listed("trainer2")
+    auth.login("trainer2")
+    assert client.get(f"/sessions/{sid}").status_code == 404
