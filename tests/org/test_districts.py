@@ -222,3 +222,59 @@ def test_a_trainer_of_another_district_cannot_lecture_here(app, client, auth, se
     assert sid in listed("trainer") and sid not in listed("trainer2")
     auth.login("trainer2")
     assert client.get(f"/sessions/{sid}").status_code == 404
+
+
+def test_an_admins_quiz_must_name_its_street_when_several_districts_exist(app, client, auth,
+                                                                         second):
+    """A whole-district quiz by an admin would have no district (the shared library, open
+    to every district); with two districts the admin names the street, and the quiz then
+    belongs to that street's district only."""
+    from tests.quizzes.conftest import SAMPLE
+    from trainer.org.services import unit_by_code
+    from trainer.quizzes import bank
+    from trainer.quizzes.models import Quiz
+
+    with app.app_context():
+        s1 = unit_by_code("S1")
+        s1_id, d_id = s1.id, s1.district_id
+        question = bank.create_question(SAMPLE[0], bank.ensure_bank("共享题库"),
+                                        department_id=None)
+        db.session.commit()
+        question_id = question.id
+    form = {"title": "袁州区测验", "mode": "fixed", "pass_percent": "60",
+            "review": "after_submit", "street": "", "question_ids": str(question_id)}
+    auth.login("admin")
+    refused = auth.post("/quizzes/new", form)
+    assert refused.status_code == 422
+    assert "现有多个区：请选择测验的开放街道" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Quiz)) == 0
+    made = auth.post("/quizzes/new", {**form, "street": str(s1_id)})
+    assert made.status_code == 302
+    with app.app_context():
+        quiz = db.session.scalar(sa.select(Quiz))
+        assert (quiz.street_id, quiz.district_id) == (s1_id, d_id)
+        quiz_id = quiz.id
+    auth.logout()
+    auth.login("org2")
+    for path in (f"/quizzes/{quiz_id}", f"/quizzes/{quiz_id}/edit",
+                 f"/quizzes/{quiz_id}/results"):
+        assert client.get(path).status_code == 404, path
+    assert "袁州区测验" not in client.get("/quizzes").get_data(as_text=True)
+    auth.logout()
+    auth.login("organiser")  # the street's own district organiser manages it
+    assert client.get(f"/quizzes/{quiz_id}/edit").status_code == 200
+    assert "袁州区测验" in client.get("/quizzes").get_data(as_text=True)
+
+
+def test_another_districts_organiser_cannot_manage_a_quiz(app, second):
+    from trainer.auth.models import User
+    from trainer.org.services import unit_by_code
+    from trainer.quizzes.models import Quiz
+    from trainer.quizzes.queries import can_manage_quiz
+
+    with app.app_context():
+        quiz = Quiz(title="袁州区测验", district_id=unit_by_code("D").id)
+        own = db.session.scalar(sa.select(User).where(User.username == "organiser"))
+        other = db.session.get(User, second["org2"])
+        assert can_manage_quiz(own, quiz) and not can_manage_quiz(other, quiz)
