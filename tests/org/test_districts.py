@@ -2,6 +2,8 @@
 trainer and worker see only their district; a city organiser sees every district under the
 city; the shipped library (no district) is read everywhere."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -167,3 +169,112 @@ def test_flask_users_create_places_an_account_in_any_unit(app, runner, second):
     result = runner.invoke(args=["users", "create", "nowhere", "--role", "organiser",
                                  "--password", PASSWORD])
     assert result.exit_code != 0 and "--unit" in result.output
+
+
+def _lecturer_error(resp) -> str:
+    found = re.search(r'<p class="error" id="lecturer-error">(.*?)</p>',
+                      resp.get_data(as_text=True))
+    assert found, "no error on the lecturer field"
+    return found.group(1)
+
+
+def test_a_trainer_of_another_district_cannot_lecture_here(app, client, auth, second,
+                                                          district_objects):
+    """Regression: the lecturer must be a trainer who may teach in the plan's street, so
+    a trainer of district D2 is refused for a session of street S1 (district D) exactly
+    like an unknown username, on the API and on the web forms; no session is made."""
+    from tests.plans.test_sessions import BODY, _count
+    from trainer.plans.models import TrainingSession
+
+    plan = district_objects
+    token = auth.token("organiser")
+    answers = [client.post(f"/api/v1/plans/{plan}/sessions", json={**BODY, "lecturer": who},
+                           headers=bearer(token)) for who in ("trainer2", "nobody")]
+    assert [r.status_code for r in answers] == [422, 422]
+    assert answers[0].get_json() == answers[1].get_json()
+    assert answers[0].get_json()["error"]["field"] == "lecturer"
+    assert _count(app) == 0
+    # the district's own trainer is accepted: the refusal is about the district
+    ok = client.post(f"/api/v1/plans/{plan}/sessions", json={**BODY, "lecturer": "trainer"},
+                     headers=bearer(token))
+    assert ok.status_code == 201, ok.get_json()
+    sid = ok.get_json()["id"]
+
+    auth.login("organiser")
+    form = {"title": "课", "kind": "lecture", "half": "1", "starts_at": "2026-04-09T09:00",
+            "ends_at": "2026-04-09T11:00", "place": "会议室", "department": "fire",
+            "hours": "2", "capacity": "", "audience_kind": "street", "audience_codes": "S1"}
+    page = client.get(f"/plans/{plan}/sessions/new").get_data(as_text=True)
+    assert 'value="trainer"' in page and 'value="trainer2"' not in page
+    for path in (f"/plans/{plan}/sessions/new", f"/sessions/{sid}/edit"):
+        other, unknown = (auth.post(path, {**form, "lecturer": who})
+                          for who in ("trainer2", "nobody"))
+        assert other.status_code == unknown.status_code == 422, path
+        assert _lecturer_error(other) == _lecturer_error(unknown), path
+    assert _count(app) == 1
+    with app.app_context():
+        assert db.session.get(TrainingSession, sid).lecturer.username == "trainer"
+    # and trainer2 sees nothing of the session
+    def listed(username):
+        resp = client.get("/api/v1/sessions", headers=bearer(auth.token(username)))
+        return [s["id"] for s in resp.get_json()]
+
+    assert sid in listed("trainer") and sid not in listed("trainer2")
+    auth.login("trainer2")
+    assert client.get(f"/sessions/{sid}").status_code == 404
+
+
+def test_an_admins_quiz_must_name_its_street_when_several_districts_exist(app, client, auth,
+                                                                         second):
+    """A whole-district quiz by an admin would have no district (the shared library, open
+    to every district); with two districts the admin names the street, and the quiz then
+    belongs to that street's district only."""
+    from tests.quizzes.conftest import SAMPLE
+    from trainer.org.services import unit_by_code
+    from trainer.quizzes import bank
+    from trainer.quizzes.models import Quiz
+
+    with app.app_context():
+        s1 = unit_by_code("S1")
+        s1_id, d_id = s1.id, s1.district_id
+        question = bank.create_question(SAMPLE[0], bank.ensure_bank("共享题库"),
+                                        department_id=None)
+        db.session.commit()
+        question_id = question.id
+    form = {"title": "袁州区测验", "mode": "fixed", "pass_percent": "60",
+            "review": "after_submit", "street": "", "question_ids": str(question_id)}
+    auth.login("admin")
+    refused = auth.post("/quizzes/new", form)
+    assert refused.status_code == 422
+    assert "现有多个区：请选择测验的开放街道" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Quiz)) == 0
+    made = auth.post("/quizzes/new", {**form, "street": str(s1_id)})
+    assert made.status_code == 302
+    with app.app_context():
+        quiz = db.session.scalar(sa.select(Quiz))
+        assert (quiz.street_id, quiz.district_id) == (s1_id, d_id)
+        quiz_id = quiz.id
+    auth.logout()
+    auth.login("org2")
+    for path in (f"/quizzes/{quiz_id}", f"/quizzes/{quiz_id}/edit",
+                 f"/quizzes/{quiz_id}/results"):
+        assert client.get(path).status_code == 404, path
+    assert "袁州区测验" not in client.get("/quizzes").get_data(as_text=True)
+    auth.logout()
+    auth.login("organiser")  # the street's own district organiser manages it
+    assert client.get(f"/quizzes/{quiz_id}/edit").status_code == 200
+    assert "袁州区测验" in client.get("/quizzes").get_data(as_text=True)
+
+
+def test_another_districts_organiser_cannot_manage_a_quiz(app, second):
+    from trainer.auth.models import User
+    from trainer.org.services import unit_by_code
+    from trainer.quizzes.models import Quiz
+    from trainer.quizzes.queries import can_manage_quiz
+
+    with app.app_context():
+        quiz = Quiz(title="袁州区测验", district_id=unit_by_code("D").id)
+        own = db.session.scalar(sa.select(User).where(User.username == "organiser"))
+        other = db.session.get(User, second["org2"])
+        assert can_manage_quiz(own, quiz) and not can_manage_quiz(other, quiz)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from trainer.errors import Forbidden, Invalid
 from trainer.extensions import db
 from trainer.org.models import Department, Unit
-from trainer.org.scope import district_for, in_scope, street_id_of
+from trainer.org.scope import district_clause, district_for, in_scope, street_id_of
 from trainer.quizzes import rules
 from trainer.quizzes.models import REVIEWS, Question, Quiz, QuizQuestion, QuizRule
 from trainer.quizzes.queries import MAX_ID, visible_questions
@@ -62,6 +62,11 @@ def save_quiz(author, settings: QuizSettings, quiz: Quiz | None = None) -> Quiz:
     # the quiz's district: its street's; else the one it had; else the author's
     district = (district_for(author, db.session.get(Unit, street)) if street
                 else quiz.district_id if quiz is not None else district_for(author, None))
+    if quiz is None and district is None and _several_districts(author):
+        # an admin (or a city organiser) names the street: a whole-district quiz would
+        # otherwise join the shared library, open to every district's people
+        raise Invalid(_("Several districts exist: choose the street the quiz is open to, "
+                        "or create it as a member of its district."), field="street")
     ids = _question_ids(author, settings, street) if settings.mode == "fixed" else []
     if settings.mode == "draw" and (reason := rules.shortfall(street, district,
                                                               settings.rules)):
@@ -115,6 +120,13 @@ def _street(author, street_id: int | None) -> int | None:
     if unit is None or unit.level != "street" or not in_scope(author, unit):
         raise Invalid(_("Unknown street."), field="street")
     return unit.id
+
+
+def _several_districts(author) -> bool:
+    """More than one district within the author's reach."""
+    stmt = sa.select(Unit.id).where(Unit.level == "district",
+                                    district_clause(author, Unit.id)).limit(2)
+    return len(db.session.scalars(stmt).all()) > 1
 
 
 def _question_ids(author, settings: QuizSettings, street: int | None) -> list[int]:

@@ -9,7 +9,13 @@ from flask import current_app
 
 from trainer.extensions import db
 from trainer.models import utcnow
-from trainer.org.scope import can_author, district_clause, is_district_wide, street_id_of
+from trainer.org.scope import (
+    can_author,
+    district_clause,
+    in_reach,
+    is_district_wide,
+    street_id_of,
+)
 from trainer.quizzes.models import Attempt, Mistake, Question, QuestionBank, Quiz
 from trainer.quizzes.policies import course_scopes
 
@@ -81,6 +87,8 @@ def can_manage_quiz(user, quiz: Quiz) -> bool:
         return True
     if user.role not in ("trainer", "organiser"):
         return False
+    if not in_reach(user, quiz.district_id, library=True):
+        return False  # another district's quiz
     street = street_id_of(user)
     if street is not None and quiz.street_id != street and quiz.street_id is not None:
         return False
