@@ -47,11 +47,19 @@ def write_transaction():
     its own: the reading one ends first, so on SQLite the write begins IMMEDIATE instead of
     upgrading a deferred reader, which fails at once ("database is locked") when another
     connection wrote since the reader's snapshot. Commits on success."""
+    with _transaction_of_its_own(write=True):
+        yield
+
+
+@contextmanager
+def _transaction_of_its_own(*, write: bool):
+    """End the transaction begun so far, run the block in a new one that begins IMMEDIATE
+    (``write``) or deferred, commit it (roll back on an error) and restore the intent."""
     from trainer.extensions import db
 
     before = _write_intent.get()
     db.session.commit()
-    set_write_intent(True)
+    set_write_intent(write)
     try:
         yield
         db.session.commit()
@@ -83,14 +91,5 @@ def without_write_lock():
 
     if db.session.new or db.session.dirty or db.session.deleted:
         raise RuntimeError("without_write_lock() after a write would commit it early")
-    before = _write_intent.get()
-    db.session.commit()  # nothing written: this only ends the transaction (and its lock)
-    set_write_intent(False)
-    try:
+    with _transaction_of_its_own(write=False):  # nothing written: this only ends the lock
         yield
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    finally:
-        set_write_intent(before)
