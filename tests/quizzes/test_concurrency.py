@@ -88,6 +88,19 @@ def test_submits_in_two_sessions_grade_once(app, users, quiz_id):
         assert db.session.scalar(sa.select(Mistake.wrong_count).limit(1)) == 1
 
 
+def _miss_the_open_attempt_once(monkeypatch) -> list:
+    """The next start looks for the open attempt and, once, finds none (as a concurrent
+    start would); the calls made are recorded in the list returned."""
+    real, calls = queries.open_attempt, []
+
+    def blind_first(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(queries, "open_attempt", blind_first)
+    return calls
+
+
 @pytest.mark.usefixtures("db_ctx")
 def test_a_lost_start_race_returns_the_winners_attempt(app, account, quiz_id, monkeypatch):
     """As on PostgreSQL, where both starts see no open attempt and the unique constraint
@@ -96,13 +109,7 @@ def test_a_lost_start_race_returns_the_winners_attempt(app, account, quiz_id, mo
     quiz = db.session.get(Quiz, quiz_id)
     winner, created = services.start_attempt(user, quiz)
     db.session.commit()
-    real, calls = queries.open_attempt, []
-
-    def blind_first(*args):
-        calls.append(args)
-        return None if len(calls) == 1 else real(*args)
-
-    monkeypatch.setattr(queries, "open_attempt", blind_first)
+    _miss_the_open_attempt_once(monkeypatch)
     monkeypatch.setattr(services.db.session, "scalar", _stale_max(db.session.scalar))
     loser, created_again = services.start_attempt(user, quiz)
     db.session.commit()
@@ -250,13 +257,7 @@ def test_a_start_numbering_after_the_winner_returns_the_winners_attempt(app, use
         quiz = db.session.get(Quiz, quiz_id)
         winner, _created = services.start_attempt(user, quiz)
         db.session.commit()
-        real, calls = queries.open_attempt, []
-
-        def blind_first(*args):
-            calls.append(args)
-            return None if len(calls) == 1 else real(*args)
-
-        monkeypatch.setattr(queries, "open_attempt", blind_first)
+        calls = _miss_the_open_attempt_once(monkeypatch)
         loser, created = services.start_attempt(user, quiz)
         db.session.commit()
         assert (created, loser.id, len(calls)) == (False, winner.id, 2)
