@@ -23,6 +23,7 @@ from trainer.confirmation import confirmed, refused
 from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.models import utcnow
+from trainer.numbers import plain_int
 from trainer.org.models import Department
 from trainer.org.scope import in_scope
 from trainer.plans import (
@@ -37,7 +38,6 @@ from trainer.plans import (
 from trainer.plans.audience import audience_json, audience_labels
 from trainer.plans.forms import FeedbackForm, SessionForm
 from trainer.plans.models import TrainingSession
-from trainer.plans.numbers import plain_int
 from trainer.plans.queries import (
     can_edit_session,
     can_run_signin,

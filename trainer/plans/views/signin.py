@@ -21,12 +21,12 @@ from trainer.auth.models import User
 from trainer.errors import DomainError, Invalid
 from trainer.extensions import db
 from trainer.models import utcnow
+from trainer.numbers import plain_int
 from trainer.plans import attendance, scheduling
 from trainer.plans import signin as qr_signin
 from trainer.plans.audience import is_in_audience, members_query
 from trainer.plans.forms import CheckinForm, FeedbackForm, MarkForm, RollCallForm
 from trainer.plans.models import ATTENDANCE_STATUSES, TrainingSession
-from trainer.plans.numbers import plain_int
 from trainer.plans.qr import qr_svg
 from trainer.plans.queries import can_run_signin, visible_sessions
 from trainer.plans.views.blueprint import bp
