@@ -8,9 +8,11 @@ from tests.plans import factories
 from tests.plans.factories import user
 from trainer.errors import Conflict, DomainError, Forbidden
 from trainer.extensions import db
+from trainer.localtime import local_zone
 from trainer.plans import attendance, signin
-from trainer.plans.halves import LOCAL
 from trainer.plans.models import AttendanceChange, Feedback, TrainingSession
+
+LOCAL = local_zone()  # the configured zone (Asia/Shanghai outside an app)
 
 START = datetime(2026, 4, 8, 9, 0, tzinfo=LOCAL)  # 09:00–11:00 Beijing time
 

@@ -7,10 +7,12 @@ from tests.plans import factories
 from tests.plans.factories import user
 from trainer.errors import Forbidden
 from trainer.extensions import db
+from trainer.localtime import local_zone
 from trainer.plans import attendance
 from trainer.plans.compliance import compliance
-from trainer.plans.halves import LOCAL
 from trainer.plans.models import TrainingSession
+
+LOCAL = local_zone()  # the configured zone (Asia/Shanghai outside an app)
 
 # The clock for these tests: 10 September 2026, second half-year.
 NOW = datetime(2026, 9, 10, 12, 0, tzinfo=LOCAL)

@@ -8,10 +8,13 @@ import sqlalchemy as sa
 from tests.conftest import app_ctx
 from tests.plans.factories import user
 from trainer.extensions import db
+from trainer.localtime import local_zone
 from trainer.plans import demo
 from trainer.plans.compliance import around, compliance, compliance_for
-from trainer.plans.halves import LOCAL, half_of
+from trainer.plans.halves import half_of
 from trainer.plans.models import Attendance, Plan, TrainingSession
+
+LOCAL = local_zone()  # the configured zone (Asia/Shanghai outside an app)
 
 
 def _seed(app, now):

@@ -8,8 +8,10 @@ from openpyxl import load_workbook
 from tests.conftest import app_ctx
 from tests.plans import factories
 from trainer.extensions import db
-from trainer.plans.halves import LOCAL
+from trainer.localtime import local_zone
 from trainer.plans.models import Plan, PlanComment, TrainingSession
+
+LOCAL = local_zone()  # the configured zone (Asia/Shanghai outside an app)
 
 CALC = "=cmd|' /C calc'!A0"
 

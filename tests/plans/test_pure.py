@@ -8,9 +8,12 @@ import pytest
 from openpyxl import load_workbook
 
 from trainer import numbers
+from trainer.localtime import local_zone
 from trainer.plans import codes, ical
-from trainer.plans.halves import LOCAL, Half, half_of, overlaps, period, shift_year
+from trainer.plans.halves import Half, half_of, overlaps, period, shift_year
 from trainer.spreadsheets import workbook_bytes
+
+LOCAL = local_zone()  # the configured zone (Asia/Shanghai outside an app)
 
 KEY = codes.derive_key("secret-for-tests")
 T0 = datetime(2026, 3, 10, 2, 0, 5, tzinfo=UTC)

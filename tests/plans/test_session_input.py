@@ -9,8 +9,10 @@ import sqlalchemy as sa
 from tests.plans import factories
 from tests.plans.test_sessions import _count, _post
 from trainer.extensions import db
-from trainer.plans.halves import LOCAL
+from trainer.localtime import local_zone
 from trainer.plans.models import TrainingSession
+
+LOCAL = local_zone()  # the configured zone (Asia/Shanghai outside an app)
 
 
 @pytest.mark.parametrize("query,name", [("from=0001-01-01", "from"),

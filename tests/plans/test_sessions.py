@@ -6,8 +6,10 @@ import sqlalchemy as sa
 from tests.conftest import app_ctx
 from tests.plans import factories
 from trainer.extensions import db
-from trainer.plans.halves import LOCAL
+from trainer.localtime import local_zone
 from trainer.plans.models import SessionAudience, TrainingSession
+
+LOCAL = local_zone()  # the configured zone (Asia/Shanghai outside an app)
 
 BODY = {"title": "消防安全隐患排查", "kind": "field", "starts_at": "2026-04-08T09:00:00+08:00",
         "ends_at": "2026-04-08T11:30:00+08:00", "place": "S1街道消防站", "department": "fire",

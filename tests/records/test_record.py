@@ -6,8 +6,10 @@ import sqlalchemy as sa
 from tests.conftest import app_ctx
 from tests.plans import factories
 from trainer.extensions import db
-from trainer.plans.halves import LOCAL
+from trainer.localtime import local_zone
 from trainer.plans.models import Attendance
+
+LOCAL = local_zone()  # the configured zone (Asia/Shanghai outside an app)
 
 PLACEHOLDERS = ("attempts", "competitions", "honours")
 

@@ -86,10 +86,3 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 def in_range(moment: datetime) -> bool:
     """True when ``moment``, as written (any offset), falls in a year plans can have."""
     return FIRST_YEAR <= moment.year <= LAST_YEAR
-
-
-def __getattr__(name: str):
-    # ``LOCAL``, the name this zone had here: kept for importers, read through local_zone
-    if name == "LOCAL":
-        return local_zone()
-    raise AttributeError(name)

@@ -5,7 +5,8 @@ out (the competitions section has them), and so are authors' previews."""
 import sqlalchemy as sa
 
 from trainer.extensions import db
-from trainer.plans.halves import LOCAL, year_bounds
+from trainer.localtime import local_zone
+from trainer.plans.halves import year_bounds
 from trainer.simulation.models import Run
 
 
@@ -18,6 +19,6 @@ def runs_finished(user, year: int) -> list[dict]:
         .order_by(Run.finished_at, Run.id))
     return [{"id": run.id, "title": run.version.scenario.title,
              "scenario": run.version.scenario.slug,
-             "date": run.finished_at.astimezone(LOCAL).isoformat(),
+             "date": run.finished_at.astimezone(local_zone()).isoformat(),
              "outcome": run.outcome, "scores": dict(run.scores or {})}
             for run in db.session.scalars(stmt)]
