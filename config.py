@@ -57,6 +57,10 @@ class Config:
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19 * 1024
     ARGON2_PARALLELISM = 1
+    # Generated initial passwords (72 random bits, handed out once) need no slow hash:
+    # argon2id at these costs takes ~1 ms; the first login rehashes with the ones above.
+    INITIAL_PASSWORD_TIME_COST = 1
+    INITIAL_PASSWORD_MEMORY_COST = 1024
 
     COURSES_DIR = str(BASE_DIR / "courses")
     SCENARIOS_DIR = str(BASE_DIR / "scenarios")
