@@ -66,6 +66,14 @@ class Config:
     SCENARIOS_DIR = str(BASE_DIR / "scenarios")
     GUIDE_DIR = str(BASE_DIR / "guide")
     PER_PAGE = 20
+    # Background jobs (trainer/jobs/queue.py): the queue is SQLite storage in the instance
+    # folder unless JOBS_REDIS_URL (default REDIS_URL) names a Redis; job files (uploads,
+    # results) go to JOBS_FOLDER, which the web server and `flask jobs work` must share.
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL") or None
+    JOBS_QUEUE_FILE = os.environ.get("JOBS_QUEUE_FILE") or None
+    JOBS_FOLDER = os.environ.get("JOBS_FOLDER") or None
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME") or "grid-trainer"
+    JOBS_IMMEDIATE = False
     # Trust X-Forwarded-For from this many proxies (0: use the socket address).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # The right-hand side of calendar event UIDs (session-<id>@<domain>): fixed, so that a

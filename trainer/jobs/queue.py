@@ -67,11 +67,12 @@ _PENDING = "jobs_to_enqueue"
 
 def init_app(app: Flask) -> None:
     """Settings and the after-commit hook that hands started jobs to the queue."""
-    app.config.setdefault("JOBS_FOLDER", os.path.join(app.instance_path, "jobs"))
-    app.config.setdefault("JOBS_QUEUE_FILE",
-                          os.path.join(app.instance_path, "jobs-queue.sqlite3"))
-    app.config.setdefault("JOBS_QUEUE_NAME", "grid-trainer")
-    app.config.setdefault("JOBS_IMMEDIATE", False)
+    defaults = {"JOBS_FOLDER": os.path.join(app.instance_path, "jobs"),
+                "JOBS_QUEUE_FILE": os.path.join(app.instance_path, "jobs-queue.sqlite3"),
+                "JOBS_QUEUE_NAME": "grid-trainer", "JOBS_IMMEDIATE": False}
+    for key, value in defaults.items():
+        if app.config.get(key) is None:
+            app.config[key] = value
     if not sa.event.contains(sa.orm.Session, "after_commit", _after_commit):
         sa.event.listen(sa.orm.Session, "after_commit", _after_commit)
         sa.event.listen(sa.orm.Session, "after_rollback", _after_rollback)
