@@ -8,12 +8,14 @@
   var url = box.getAttribute("data-job-status");
   var bar = document.getElementById("job-bar");
   var count = document.getElementById("job-count");
+  var state = document.getElementById("job-state");
   function poll() {
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (s) {
         if (!s) { window.setTimeout(poll, 5000); return; }
         if (s.status === "done" || s.status === "failed") { window.location.reload(); return; }
+        if (s.status === "running") { state.textContent = box.getAttribute("data-running"); }
         if (s.total) { bar.max = s.total; }
         bar.value = s.done;
         var text = (s.total ? box.getAttribute("data-of") : box.getAttribute("data-only"))
