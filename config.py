@@ -74,6 +74,8 @@ class Config:
     JOBS_FOLDER = os.environ.get("JOBS_FOLDER") or None
     JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME") or "grid-trainer"
     JOBS_IMMEDIATE = False
+    # A confirmed question import of more questions than this is stored by a job.
+    QUESTIONS_IMPORT_JOB_THRESHOLD = 200
     # Trust X-Forwarded-For from this many proxies (0: use the socket address).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # The right-hand side of calendar event UIDs (session-<id>@<domain>): fixed, so that a
