@@ -194,3 +194,35 @@ def test_a_username_taken_between_the_check_and_the_write_imports_nothing(app, u
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
             User.username == "zhangsan")) == 0
         db.session.rollback()
+
+
+def test_a_job_that_fails_midway_takes_back_the_batches_it_wrote(app, client, auth, users,
+                                                                monkeypatch):
+    """Batches commit one by one (logins never wait); should a later one fail (here a
+    username taken meanwhile), the accounts of the earlier ones are deleted again."""
+    from trainer.errors import Conflict
+    from trainer.jobs.models import Job
+    from trainer.jobs.queue import job_folder
+    from trainer.org import people_job, services
+
+    real, calls = services.create_people, []
+
+    def taken_on_the_third(plan):
+        calls.append(len(plan))
+        if len(calls) == 3:
+            raise Conflict("有用户名在检查之后被占用，没有导入任何人员。请重新上传。")
+        return real(plan)
+
+    monkeypatch.setattr(people_job, "BATCH", 2)
+    monkeypatch.setattr(services, "create_people", taken_on_the_third)
+    auth.login("admin")
+    before = count_users(app)
+    body = (HEADER + "".join(f"人员{n},mid{n},,网格员,S1-C1-G1,\n" for n in range(5))).encode()
+    resp = upload(auth, body, "people.csv")
+    html = resp.get_data(as_text=True)
+    assert "任务失败：有用户名在检查之后被占用" in html and "没有做任何更改" in html
+    assert calls == [2, 2, 1] and count_users(app) == before
+    with app.app_context():
+        job = db.session.scalar(sa.select(Job))
+        assert job.status == "failed" and job.result_name is None
+        assert not (job_folder(job.id) / "result").exists()

@@ -199,8 +199,8 @@ def test_ten_thousand_people_import(app, client, auth, users):
 
 def test_logins_never_wait_on_a_people_import(app, client, auth, users):
     """A 2,000-row import runs in one thread while another logs in (form and token) again
-    and again on the same SQLite file: every login answers at once (the import parses,
-    checks and hashes outside the write lock, then writes in one short flush)."""
+    and again on the same SQLite file: every login answers at once (the import job parses,
+    checks and hashes outside the write lock, then writes in short batches)."""
     import time
 
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
