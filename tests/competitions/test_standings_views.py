@@ -256,3 +256,20 @@ def test_the_public_certificate_page_is_never_stored_by_a_cache(app, client, aut
     page = anonymous.get(f"/certificates/{code}")
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert anonymous.get("/certificates/NOSUCHCODE42").headers["Cache-Control"] == "no-store"
+
+
+def test_two_entrants_of_one_name_and_community_are_told_apart(client, auth, create, workers,
+                                                             make_user):
+    make_user("zhangyi2", name="张一")  # the same name, the same grid as w1
+    comp_id = create()
+    _enter_and_score(client, auth, comp_id, {"w1": 6, "zhangyi2": 4, "w2": 5})
+    auth.login("organiser")
+    page = client.get(f"/competitions/{comp_id}/standings").get_data(as_text=True)
+    assert "张一（w1）" not in page  # two characters cannot be masked usefully: w*
+    assert "张一（w*）" in page and "张一（zh****i2）" in page
+    assert "李二（" not in page  # alone with that name: no username shown
+    state = client.get(f"/competitions/{comp_id}/projector.json").get_json()
+    assert {"张一（w*）", "张一（zh****i2）"} <= {e["name"] for e in state["entries"]}
+    auth.login("w1")
+    mine = client.get(f"/competitions/{comp_id}/standings").get_data(as_text=True)
+    assert "您（参赛号" in mine and "(No." not in mine

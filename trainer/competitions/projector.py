@@ -6,6 +6,7 @@ from datetime import datetime
 from trainer.competitions import phases
 from trainer.competitions.standings import board
 from trainer.models import utcnow
+from trainer.org.naming import distinguish
 
 TOP = 10
 TEAMS = 6
@@ -23,6 +24,7 @@ def projector_state(comp, viewer, now: datetime | None = None) -> dict:
     now = now or utcnow()
     table = board.leaderboard(comp, viewer, limit=TOP, public=True)
     teams = board.team_table(comp, viewer, public=True)[:TEAMS]
+    tags = distinguish((r.user_id, r.name, r.community) for r in table.rows)
     current = next_round = None
     for rnd in sorted(comp.rounds, key=lambda r: (r.opens_at, r.n)):
         status = phases.round_status(rnd, comp, now)
@@ -44,8 +46,9 @@ def projector_state(comp, viewer, now: datetime | None = None) -> dict:
         "round": current,
         "next_round": next_round,
         "entries": [] if comp.visibility == "own" else [
-            {"rank": r.rank, "name": r.name, "community": r.community or "",
-             "score": f"{r.score:.2f}"} for r in table.rows],
+            {"rank": r.rank, "name": r.name + (f"（{tags[r.user_id]}）" if r.user_id in tags
+                                               else ""),
+             "community": r.community or "", "score": f"{r.score:.2f}"} for r in table.rows],
         "teams": [{"rank": t["rank"], "team": t["team"], "score": f"{t['score']:.2f}"}
                   for t in teams],
     }

@@ -15,6 +15,7 @@ from trainer.competitions.views.blueprint import bp
 from trainer.competitions.views.common import page_arg
 from trainer.extensions import db
 from trainer.org.models import Unit
+from trainer.org.naming import distinguish
 from trainer.org.scope import street_by_code
 from trainer.qr import qr_svg  # every QR code of the site is made there
 
@@ -54,6 +55,9 @@ def _standings_context(comp_id: int) -> dict:
             context["street_boards"] = [
                 (s, board.leaderboard(comp, current_user, limit=5, street_id=s.id))
                 for s in pages.streets_of(comp)]
+        rows = [r for b in [context["board"]] + [b for _s, b in context.get("street_boards", [])]
+                for r in b.rows]
+        context["tags"] = distinguish((r.user_id, r.name, r.community) for r in rows)
     return context
 
 
