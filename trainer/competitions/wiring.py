@@ -21,7 +21,7 @@ from trainer.competitions.kinds import quiz as quiz_kind
 from trainer.competitions.kinds import scenario as scenario_kind
 from trainer.competitions.standings import scoring
 from trainer.quizzes.policies import review_policies, withheld_sources
-from trainer.records.sections import sections
+from trainer.records.sections import bulk, sections
 from trainer.simulation.policies import choice_guards, reveal_policies, withheld_scenarios
 
 
@@ -43,3 +43,5 @@ def init_app(app: Flask) -> None:
     signals.run_finished.connect(scenario_kind.on_run_finished)
     sections.register("competitions", record.competitions_section)
     sections.register("honours", record.honours_section)
+    bulk.register("competitions", record.competitions_for)
+    bulk.register("honours", record.honours_for)
