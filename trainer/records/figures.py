@@ -53,11 +53,15 @@ def _scope_condition(viewer):
     return district_clause(viewer, Unit.district_id)
 
 
-def population(viewer, within: Unit | None = None) -> Population:
+def population(viewer, within: Unit | int | None = None) -> Population:
     """Active grid workers the viewer may see (a street organiser their street's, a
-    district organiser their district's), under ``within`` when given: two statements."""
+    district organiser their district's), under ``within`` (a unit, or a unit's id: read
+    inside the same statement) when given: two statements."""
     cond = [User.role == "worker", User.active.is_(True), _scope_condition(viewer)]
-    if within is not None:
+    if isinstance(within, int):
+        path = sa.select(Unit.path).where(Unit.id == within).scalar_subquery()
+        cond.append(Unit.path.startswith(path))
+    elif within is not None:
         cond.append(Unit.path.startswith(within.path))
     who = sa.select(User.id).join(Unit, Unit.id == User.unit_id).where(*cond)
     rows = db.session.execute(

@@ -52,7 +52,7 @@ class Rollup:
         return rules[0] if len(rules) == 1 else Rule()
 
 
-def rollup(viewer, year: int, *, within: Unit | None = None, half: int | None = None,
+def rollup(viewer, year: int, *, within: Unit | int | None = None, half: int | None = None,
            department: str | None = None, with_ratings: bool = False,
            keys=SECTION_KEYS) -> Rollup:
     pop = population(viewer, within)

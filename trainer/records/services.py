@@ -5,7 +5,6 @@ in a scope. Keys no domain fills answer an empty list.
 
 from types import SimpleNamespace
 
-from trainer.org.scope import competency_label
 from trainer.records.assessment import RATING_NAMES, rule_for, suggest
 from trainer.records.figures import COMPETENCIES, assignment_figures, summarise
 from trainer.records.rollup import rollup
@@ -51,22 +50,29 @@ def export_header() -> list[str]:
     return ["街道", "社区", "网格", "姓名", "用户名", "年度", "半年", "学时合计", "学时目标",
             "培训场次", "培训学时", "完成课程", "课程学时", "测验作答", "测验数", "测验通过数",
             "最佳成绩均分", "情景演练", "演练成功",
-            *[f"{competency_label(c)}（%）" for c in COMPETENCIES],
+            *[f"{COMPETENCY_NAMES[c]}（%）" for c in COMPETENCIES],
             "竞赛", "最佳名次", "荣誉数", "荣誉", "练习天数", "任务完成", "任务总数",
             "任务完成率（%）", "建议评定", "最终评定", "评定状态", "调整理由"]
 
 
+# The export's headers are Chinese whatever the reader's language (the CLI has none).
+COMPETENCY_NAMES = {"communication": "语言沟通", "coordination": "协调处理",
+                    "mediation": "化解纠纷", "information": "信息采集分析",
+                    "public_opinion": "舆情应对"}
 STATUS_NAMES = {"pending": "待确认", "confirmed": "已确认", "overridden": "已调整"}
 
 EVERYONE = SimpleNamespace(role="admin", unit=None)  # the CLI's viewer: every district
 
 
-def export_rows(year: int, half: int | None, street=None, viewer=None) -> list[list]:
+def export_rows(year: int, half: int | None, street=None, viewer=None,
+                check=None) -> list[list]:
     """One row per active worker in the viewer's scope (everyone for the CLI), under
-    ``street`` (a street Unit) when given: the record's figures of the year or half,
+    ``street`` (a Unit or a unit's id) when given: the record's figures of the year or half,
     the rating suggested from the whole year and the final one (the decided rating, or
     the suggestion while none is decided: 评定状态 says which)."""
     data = rollup(viewer or EVERYONE, year, within=street, half=half, with_ratings=True)
+    if check is not None:
+        check(data.population.units)  # the unit in view must be in the viewer's scope
     rows = []
     for r in data.rows:
         f, w = r.figures, r.worker

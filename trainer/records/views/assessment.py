@@ -19,10 +19,11 @@ from trainer.records.services import export_file, export_rows
 from trainer.records.views.blueprint import (
     XLSX,
     bp,
+    check_unit,
     page_of,
     record_half,
     record_year,
-    unit_in_view,
+    unit_id_in_view,
     years,
 )
 from trainer.records.views.record import worker_in_scope
@@ -71,15 +72,18 @@ def rule():
                            trail=assessment.audit_trail([district.id], year, 20))
 
 
-def _ratings_data(unit):
-    return rollup(current_user, record_year(), within=unit, with_ratings=True)
+def _ratings_data():
+    """The rollup of the unit in view (or the whole scope), with the decided ratings."""
+    unit_id = unit_id_in_view()
+    data = rollup(current_user, record_year(), within=unit_id, with_ratings=True)
+    return data, check_unit(unit_id, data.population.units)
 
 
 @bp.route("/records/ratings")
 @roles_required("organiser", "admin")
 def ratings():
-    year, unit = record_year(), unit_in_view()
-    data = _ratings_data(unit)
+    year = record_year()
+    data, unit = _ratings_data()
     pending = sum(1 for r in data.rows if r.rating is None)
     form = ConfirmForm(unit=unit.id if unit else "")
     return render_template("records/ratings.html", rows=page_of(data.rows), data=data,
@@ -98,13 +102,13 @@ def _rating_units() -> list[Unit]:
 @bp.route("/records/ratings/confirm", methods=["POST"])
 @roles_required("organiser", "admin")
 def confirm_ratings():
-    year, unit = record_year(), unit_in_view()
+    year = record_year()
+    data, unit = _ratings_data()
     form = ConfirmForm()
     back = url_for("records.ratings", year=year, unit=unit.id if unit else None)
     if not form.validate_on_submit():
         flash(_("Tick the box to confirm the suggested ratings."), "error")
         return redirect(back)
-    data = _ratings_data(unit)
     count = assessment.confirm(current_user, year, {
         r.worker.id: (r.suggested, r.year_figures, r.worker.district_id)
         for r in data.rows if r.rating is None})
@@ -139,11 +143,12 @@ def rate_worker(user_id: int):
 @roles_required("organiser", "admin")
 def export():
     """The annual export of the workers in view (the caller's scope, or one unit)."""
-    year, half, unit = record_year(), record_half(), unit_in_view()
+    year, half, unit_id = record_year(), record_half(), unit_id_in_view()
     fmt = request.args.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         abort(404)
-    rows = export_rows(year, half, unit, viewer=current_user)
+    rows = export_rows(year, half, unit_id, viewer=current_user,
+                       check=lambda units: check_unit(unit_id, units))
     name = f"records-{year}{'-h' + str(half) if half else ''}.{fmt}"
     return Response(export_file(fmt, year, rows),
                     mimetype=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8",

@@ -4,11 +4,9 @@ import math
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, request
-from flask_login import current_user
 
 from trainer.models import utcnow
 from trainer.org.models import Unit
-from trainer.org.scope import in_scope
 from trainer.plans.halves import half_of, parse_year
 
 bp = Blueprint("records", __name__)
@@ -39,19 +37,23 @@ def years() -> range:
     return range(half_of(utcnow()).year, 2019, -1)
 
 
-def unit_in_view(param: str = "unit") -> Unit | None:
-    """The street, community or grid named by ``?unit=ID`` if the caller may see it; none
-    named: None (the whole scope); one out of scope or unknown: 404."""
+def unit_id_in_view(param: str = "unit") -> int | None:
+    """The unit id named by ``?unit=ID`` (checked against the rollup's units afterwards:
+    ``check_unit``), None when none is named; not digits: 404."""
     raw = request.values.get(param, "")
     if not raw:
         return None
     if not raw.isdigit():
         abort(404)
-    from trainer.extensions import db
+    return int(raw)
 
-    unit = db.session.get(Unit, int(raw))
-    if unit is None or unit.level not in ("street", "community", "grid") \
-            or not in_scope(current_user, unit):
+
+def check_unit(unit_id: int | None, units: dict) -> Unit | None:
+    """The unit in view among those of the caller's scope (404 when out of it)."""
+    if unit_id is None:
+        return None
+    unit = units.get(unit_id)
+    if unit is None or unit.level not in ("street", "community", "grid"):
         abort(404)
     return unit
 

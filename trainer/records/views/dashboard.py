@@ -2,15 +2,13 @@
 per competency and per contest, each as an SVG chart with its table and an .xlsx download.
 One rollup (a fixed number of statements) feeds the whole page."""
 
-import sqlalchemy as sa
 from flask import Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.auth.access import roles_required
-from trainer.extensions import db
-from trainer.org.models import Department
 from trainer.org.scope import competency_label, is_district_wide
+from trainer.org.services import DEPARTMENTS
 from trainer.records import dashboards
 from trainer.records.charts import bar_chart
 from trainer.records.figures import COMPETENCIES
@@ -18,10 +16,11 @@ from trainer.records.rollup import LEVELS, rollup
 from trainer.records.views.blueprint import (
     XLSX,
     bp,
+    check_unit,
     page_of,
     record_half,
     record_year,
-    unit_in_view,
+    unit_id_in_view,
     years,
 )
 from trainer.spreadsheets import workbook_bytes
@@ -31,26 +30,26 @@ DASHBOARD_SECTIONS = ("sessions", "courses", "attempts", "runs", "competitions",
 
 
 def _filters() -> dict:
-    unit = unit_in_view()
+    """The page's filters, read without a statement (the unit is checked against the
+    rollup's units: ``_checked``)."""
+    unit_id = unit_id_in_view()
     department = request.args.get("department") or None
-    departments = list(db.session.execute(
-        sa.select(Department.code, Department.name).where(Department.active)
-        .order_by(Department.id)))
-    if department is not None and department not in {code for code, _n in departments}:
+    if department is not None and department not in {code for code, _n in DEPARTMENTS}:
         department = None
     levels = LEVELS if is_district_wide(current_user) else LEVELS[1:]
-    by = request.args.get("by")
-    if by not in levels:
-        by = (levels[0] if unit is None else "community" if unit.level == "street"
-              else "grid")
-    return {"year": record_year(), "half": record_half(), "unit": unit,
-            "department": department, "departments": departments, "by": by,
-            "levels": levels}
+    return {"year": record_year(), "half": record_half(), "unit_id": unit_id, "unit": None,
+            "department": department, "departments": DEPARTMENTS,
+            "by": request.args.get("by"), "levels": levels}
 
 
 def _data(f: dict):
-    return rollup(current_user, f["year"], within=f["unit"], half=f["half"],
+    data = rollup(current_user, f["year"], within=f["unit_id"], half=f["half"],
                   department=f["department"], keys=DASHBOARD_SECTIONS)
+    unit = f["unit"] = check_unit(f["unit_id"], data.population.units)
+    if f["by"] not in f["levels"]:
+        f["by"] = (f["levels"][0] if unit is None else "community" if unit.level == "street"
+                   else "grid")
+    return data
 
 
 @bp.route("/records/dashboard")
@@ -91,7 +90,8 @@ def dashboard_table():
     if key not in dashboards.TABLES:
         abort(404)
     f = _filters()
-    table = dashboards.tables(_data(f), f["by"], f["half"])[key]
+    data = _data(f)
+    table = dashboards.tables(data, f["by"], f["half"])[key]
     name = f"dashboard-{key}-{f['year']}.xlsx"
     return Response(workbook_bytes([(table.title, table.header, table.rows)]), mimetype=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
