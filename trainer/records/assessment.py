@@ -198,8 +198,22 @@ def override(actor, user_id: int, year: int, suggested: str, final: str, reason:
     return row
 
 
-def audit_trail(district_ids, year: int, limit: int = 50) -> list[AssessmentAudit]:
-    return list(db.session.scalars(
-        sa.select(AssessmentAudit).where(AssessmentAudit.district_id.in_(list(district_ids)),
-                                         AssessmentAudit.year == year)
+def rule_trail(district_id: int, year: int, limit: int = 20) -> list[tuple]:
+    """The changes of a district's rule for a year, newest first: (audit row, who)."""
+    from trainer.auth.models import User
+
+    return list(db.session.execute(
+        sa.select(AssessmentAudit, User.name).outerjoin(User, User.id == AssessmentAudit.actor_id)
+        .where(AssessmentAudit.district_id == district_id, AssessmentAudit.year == year,
+               AssessmentAudit.action == "rule")
+        .order_by(AssessmentAudit.at.desc(), AssessmentAudit.id.desc()).limit(limit)))
+
+
+def worker_trail(user_id: int, year: int, limit: int = 20) -> list[tuple]:
+    """The decisions on a worker's rating for a year, newest first: (audit row, who)."""
+    from trainer.auth.models import User
+
+    return list(db.session.execute(
+        sa.select(AssessmentAudit, User.name).outerjoin(User, User.id == AssessmentAudit.actor_id)
+        .where(AssessmentAudit.user_id == user_id, AssessmentAudit.year == year)
         .order_by(AssessmentAudit.at.desc(), AssessmentAudit.id.desc()).limit(limit)))

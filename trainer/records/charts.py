@@ -36,7 +36,7 @@ def bar_chart(items: list[tuple[str, float | None]], title: str, *, maximum: flo
             f'<rect x="{LABEL_W}" y="{y + 6}" width="{width}" height="{ROW - 12}" rx="3"'
             f' fill="{BAR}"/>'
             f'<text x="{LABEL_W + BAR_W + 6}" y="{mid + 5}" font-size="13" fill="{TEXT}">'
-            f"{escape(_num(value))}{escape(unit)}</text>")
+            f"{escape(_num(value))}{escape(unit) if value is not None else ''}</text>")
     if target is not None and top:
         x = LABEL_W + round(BAR_W * min(target, top) / top, 1)
         parts.append(f'<line x1="{x}" y1="0" x2="{x}" y2="{height}" stroke="{TARGET}"'

@@ -69,7 +69,7 @@ def rule():
                 return redirect(url_for("records.rule", year=year, district=district.id))
     return render_template("records/rule.html", form=form, rule=current, may_set=may_set,
                            district=district, year=year, years=years(),
-                           trail=assessment.audit_trail([district.id], year, 20))
+                           trail=assessment.rule_trail(district.id, year))
 
 
 def _ratings_data():
@@ -136,7 +136,7 @@ def rate_worker(user_id: int):
             return redirect(url_for("records.ratings", year=year,
                                     unit=row.worker.street.id if row.worker.street else None))
     return render_template("records/rate_worker.html", form=form, row=row, user=user,
-                           year=year)
+                           year=year, trail=assessment.worker_trail(user_id, year))
 
 
 @bp.route("/records/export")

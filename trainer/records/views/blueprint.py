@@ -19,9 +19,16 @@ def _labels() -> dict:
     from trainer.org.scope import competency_label
     from trainer.records.assessment import RATING_LABELS, RATING_NAMES
 
-    return {"rating_name": lambda c: RATING_NAMES.get(c, c),
+    return {"cn_date": cn_date, "rating_name": lambda c: RATING_NAMES.get(c, c),
             "rating_label": lambda c: RATING_LABELS().get(c, c),
             "competency_label": competency_label}
+
+
+def cn_date(iso: str | None) -> str:
+    """A record item's ISO date as 2026年12月6日 (its local date)."""
+    if not iso or len(iso) < 10 or not iso[:4].isdigit():
+        return iso or ""
+    return f"{int(iso[:4])}年{int(iso[5:7])}月{int(iso[8:10])}日"
 
 
 def record_year() -> int:
