@@ -31,7 +31,7 @@ DASHBOARD_SECTIONS = ("sessions", "courses", "attempts", "runs", "competitions",
 
 def _filters() -> dict:
     """The page's filters, read without a statement (the unit is checked against the
-    rollup's units: ``_checked``)."""
+    rollup's units in ``_data``)."""
     unit_id = unit_id_in_view()
     department = request.args.get("department") or None
     if department is not None and department not in {code for code, _n in DEPARTMENTS}:
