@@ -4,7 +4,7 @@ Each district sets its hours target and rating thresholds per year (none: the DE
 default); organisers confirm or override each worker's rating, every change audited.
 
 Revision ID: 44c1f5795a7a
-Revises: a1c3e5f7b9d2
+Revises: 8f3b1fdff721
 Create Date: 2026-12-06 08:19:08.878496
 
 """
@@ -16,7 +16,7 @@ import trainer.models
 
 # revision identifiers, used by Alembic.
 revision = '44c1f5795a7a'
-down_revision = 'a1c3e5f7b9d2'
+down_revision = '8f3b1fdff721'
 branch_labels = None
 depends_on = None
 
