@@ -57,7 +57,8 @@ Registries (owner: key <- who registers):
   source lists its documents, who may see them and their links.
 - ``jobs.queue.tasks``: the kinds of background job, kind -> ``run(job, **params)``:
   "people-import" <- org (its wiring: a core domain with one, ``CORE_WIRING``),
-  "questions-import" <- quizzes. ``jobs.queue.start(kind, ...)`` queues one (after the commit).
+  "questions-import" <- quizzes, "records-export" <- records (a district's annual
+  export). ``jobs.queue.start(kind, ...)`` queues one (after the commit).
 - ``jobs.queue.periodic``: tasks the consumer (``flask jobs work``) runs on a schedule:
   "grade-closed-rounds" <- competitions (every minute).
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one

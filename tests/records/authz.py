@@ -37,3 +37,6 @@ def build(app, users) -> dict:
     """The worker whose record organisers open (district D's: out of the second
     district's sight)."""
     return {"record_worker": users["worker"], "record_worker_name": "worker"}
+
+# The background export: started, then to its progress page.
+SPECS[("POST", "/records/export")] = (fixed("/records/export"), expect(302, 403, 403, 302, 302))

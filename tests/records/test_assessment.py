@@ -215,3 +215,42 @@ def test_the_cli_export_fills_the_ratings(seeded, runner, tmp_path):
     for name in ("建议评定", "最终评定", "学时合计", "最佳成绩均分"):
         assert name in header
     assert all(r[header.index("最终评定")] for r in rows[1:])
+
+
+def test_the_district_export_runs_on_the_job_queue(seeded, client, auth, fresh):
+    from trainer.jobs.models import Job
+
+    auth.login("organiser")
+    resp = _post(client, f"/records/export?year={YEAR}", {"format": "xlsx"},
+                 f"/records/ratings?year={YEAR}")
+    assert resp.status_code == 302 and "/jobs/" in resp.headers["Location"]
+    job = fresh.scalar(sa.select(Job))
+    assert (job.kind, job.status, job.total, job.done) == ("records-export", "done", 13, 13)
+    page = client.get(resp.headers["Location"])
+    assert page.status_code == 200
+    result = client.get(f"/jobs/{job.id}/result")
+    assert result.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(result.data)).active.iter_rows(
+        values_only=True))
+    assert len(rows) == 14 and rows[0][4] == "用户名"
+
+
+def test_a_street_organisers_background_export_keeps_to_their_street(seeded, client, auth,
+                                                                     fresh):
+    from trainer.jobs.models import Job
+
+    auth.login("org_s1")
+    with app_ctx(seeded):
+        from trainer.org.services import unit_by_code
+
+        s2 = unit_by_code("S2").id
+    resp = _post(client, f"/records/export?year={YEAR}&unit={s2}", {"format": "csv"},
+                 f"/records/ratings?year={YEAR}")
+    assert resp.status_code == 302
+    assert fresh.scalar(sa.select(Job)).status == "failed"
+    resp = _post(client, f"/records/export?year={YEAR}", {"format": "csv"},
+                 f"/records/ratings?year={YEAR}")
+    job = fresh.scalars(sa.select(Job).order_by(Job.id.desc()))[0]
+    assert job.status == "done"
+    data = client.get(f"/jobs/{job.id}/result").data.decode("utf-8-sig")
+    assert {r[0] for r in list(csv.reader(io.StringIO(data)))[1:]} == {"S1街道"}

@@ -8,8 +8,9 @@ a provider registered before or after this replaces it."""
 
 from flask import Flask
 
+from trainer.jobs.queue import tasks
 from trainer.quizzes.policies import graded_first
-from trainer.records import record
+from trainer.records import export_job, record
 from trainer.records.sections import assessment_inputs, bulk, sections
 
 
@@ -23,5 +24,6 @@ def init_app(app: Flask) -> None:
     bulk.register("courses", record.courses_for)
     if assessment_inputs.get("assignments") is None:
         assessment_inputs.register("assignments", no_assignments)
+    tasks.register("records-export", export_job.run)
     for endpoint in ("records.my_record", "api.my_record"):
         graded_first.register(endpoint, True)

@@ -139,6 +139,24 @@ def rate_worker(user_id: int):
                            year=year, trail=assessment.worker_trail(user_id, year))
 
 
+@bp.route("/records/export", methods=["POST"])
+@roles_required("organiser", "admin")
+def export_in_background():
+    """Start the export on the job queue (the district-wide one: thousands of workers) and
+    show its progress page, where the file downloads when it is ready."""
+    from trainer.jobs import queue
+
+    year, half, unit_id = record_year(), record_half(), unit_id_in_view()
+    fmt = request.values.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    job = queue.start("records-export", owner=current_user,
+                      title=_("Training records %(year)s", year=year),
+                      params={"viewer_id": current_user.id, "year": year, "half": half,
+                              "unit_id": unit_id, "fmt": fmt}, unit_id=unit_id)
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
 @bp.route("/records/export")
 @roles_required("organiser", "admin")
 def export():
