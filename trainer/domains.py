@@ -14,7 +14,8 @@ one provides is listed here explicitly, never discovered by file name:
 Domains announce what happened through named signals (``trainer/signals.py``) and answer
 other domains' questions through registries owned by the asking domain
 (``trainer/registry.py``). Layering, lowest first: core (models, org, auth), search,
-quizzes, learning, simulation, plans, competitions, records, guide. A domain imports lower
+notifications (a table and ``notify``: the others call it), search, quizzes, learning,
+simulation, plans, competitions, assignments, records, guide. A domain imports lower
 ones at module level and never a higher one; a lower domain learns about a higher one only
 through a signal or a registry (a test walks the imports and fails on a cycle).
 
@@ -34,7 +35,7 @@ Registries (owner: key <- who registers):
 - ``quizzes.policies.course_scopes``: "learning" <- learning (module quizzes follow their
   course's visibility).
 - ``quizzes.policies.graded_first``: page endpoints <- learning (catalogue, course) and
-  records (the record), graded before they render.
+  records (the record), assignments (my required training), graded before they render.
 - ``learning.policies.lesson_asides``: "guide" <- guide (the 「遇事找谁」 box under a lesson:
   the referral guide's situations that list it).
 - ``simulation.policies.reveal_policies``: "competition" <- competitions.
@@ -44,7 +45,14 @@ Registries (owner: key <- who registers):
 - ``simulation.policies.withheld_scenarios``: "competition-rounds" <- competitions (the
   scenarios of scenario rounds not yet closed: practice refuses them, 409).
 - ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" <-
-  quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions.
+  quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions,
+  "assignments" <- assignments (required training due that year, done or overdue).
+- ``notifications.producers.producers``: the reminders, ``(now) -> count`` run by
+  ``notifications.services.run_reminders`` (``flask reminders send``, the job queue):
+  "assignments" (due in three days, overdue) <- assignments, "sessions" (a session
+  tomorrow) <- plans, "competitions" (a round opening, results published) <- competitions.
+- ``main.nav.badges`` (``nav_badges``): "notifications.index" <- notifications (the unread
+  count beside the link).
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
   explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
   source lists its documents, who may see them and their links.
@@ -55,21 +63,23 @@ Registries (owner: key <- who registers):
 from importlib import import_module
 
 CORE = ("main", "auth", "org")
-FEATURES = ("search", "learning", "quizzes", "simulation", "plans", "competitions", "records",
-            "guide")
+FEATURES = ("notifications", "search", "learning", "quizzes", "simulation", "plans",
+            "competitions", "assignments", "records", "guide")
 # What each feature domain provides beyond views (in the order they are called).
 PROVIDES = {
+    "notifications": ("cli", "wiring"),
     "search": ("api", "cli", "wiring"),
     "learning": ("api", "cli", "wiring"),
     "quizzes": ("api", "cli", "demo", "wiring"),
     "simulation": ("api", "demo", "wiring"),
     "plans": ("api", "demo", "wiring"),
     "competitions": ("api", "cli", "demo", "wiring"),
+    "assignments": ("api", "wiring"),
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
 }
 MODELS = ("org", "auth", "learning", "quizzes", "simulation", "plans", "competitions",
-          "guide", "search")
+          "guide", "search", "assignments", "notifications")
 
 
 def feature_modules(kind: str) -> list:

@@ -1,11 +1,13 @@
 """How the plans domain plugs into the others (called by the factory): the record's
-"sessions" section."""
+"sessions" section, and the reminder of a session starting within a day."""
 
 from flask import Flask
 
-from trainer.plans import record
+from trainer.notifications.producers import producers
+from trainer.plans import record, reminders
 from trainer.records.sections import sections
 
 
 def init_app(app: Flask) -> None:
     sections.register("sessions", record.sessions_attended)
+    producers.register("sessions", reminders.produce)

@@ -1,0 +1,14 @@
+"""How the notifications domain plugs into the others (called by the factory): the unread
+count beside its link in the navigation (main.nav.badges), and the ``cn_date`` filter
+(2026年12月6日) its templates and the assignments' use."""
+
+from flask import Flask
+
+from trainer.main.nav import badges
+from trainer.notifications.services import unread_count
+from trainer.notifications.texts import day_text
+
+
+def init_app(app: Flask) -> None:
+    badges.register("notifications.index", unread_count)
+    app.jinja_env.filters["cn_date"] = day_text
