@@ -23,7 +23,7 @@ def _bad(message: str) -> Invalid:
     return Invalid(message, field="audience")
 
 
-def _entries(value, key: str) -> list[str]:
+def _entries(value) -> list[str]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
         raise _bad(_("The audience lists codes or usernames as text."))
@@ -33,13 +33,13 @@ def _entries(value, key: str) -> list[str]:
 def parse_audience(user, data) -> list[Unit | User]:
     """The units and people of an audience ``{streets, communities, grids, users}``, each
     in ``user``'s scope; 422 for anything unknown, out of scope or empty."""
-    if not isinstance(data, dict) or not data or set(data) - set(KEYS):
+    if not isinstance(data, dict) or set(data) - set(KEYS):
         raise _bad(_("The audience has the keys streets, communities, grids and users."))
     members: list[Unit | User] = []
     for key in KEYS:
         if data.get(key) is None:
             continue
-        for entry in _entries(data[key], key):
+        for entry in _entries(data[key]):
             members.append(_member(user, entry) if key == "users"
                            else _unit(user, entry, LEVEL_OF_KEY[key]))
     if not members:
