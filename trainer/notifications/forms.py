@@ -9,7 +9,7 @@ from wtforms.validators import Length, Optional, Regexp
 class SettingsForm(FlaskForm):
     assignment_due = BooleanField(_l("Required training due within three days"))
     assignment_overdue = BooleanField(_l("Required training overdue"))
-    session_tomorrow = BooleanField(_l("A training session tomorrow"))
+    session_tomorrow = BooleanField(_l("A training session within a day"))
     round_opening = BooleanField(_l("A competition round opening"))
     results_published = BooleanField(_l("Competition results published"))
     email_on = BooleanField(_l("Also send them by e-mail"))

@@ -12,7 +12,7 @@ from trainer.localtime import local_zone
 def KIND_LABELS():  # noqa: N802 - a constant-like table, built lazily for translation
     return {"assignment_due": _l("Required training due soon"),
             "assignment_overdue": _l("Required training overdue"),
-            "session_tomorrow": _l("A training session tomorrow"),
+            "session_tomorrow": _l("A training session within a day"),
             "round_opening": _l("A competition round opening"),
             "results_published": _l("Competition results published")}
 
