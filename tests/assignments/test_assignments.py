@@ -293,3 +293,35 @@ def test_home_block_lists_open_assignments_overdue_first(app, client, auth, targ
     assert [i["kind"] for i in items] == ["quiz", "course"]
     assert items[0]["overdue"] and items[0]["link"] == f"/quizzes/{targets['quiz']}"
     assert "政策测验" in html
+
+
+def test_an_assignment_may_belong_to_a_plans_half_year(app, client, auth, fresh, targets,
+                                                       people):
+    from tests.plans import factories
+
+    plan = factories.make_plan(app, street="S1", year=2099)
+    body = {"kind": "course", "target": targets["course"], "audience": {"streets": ["S1"]},
+            "due": "2099-03-31", "plan": plan}
+    new_id = post(client, auth, body).get_json()["id"]
+    saved = fresh.get(Assignment, new_id)
+    assert (saved.plan_id, saved.half) == (plan, 1)
+    wrong_year = post(client, auth, {**body, "due": "2098-12-31", "audience": {"grids": [
+        "S1-C1-G1"]}})
+    assert wrong_year.status_code == 422 and wrong_year.get_json()["error"]["field"] == "plan"
+    other = factories.make_plan(app, street="S2", year=2099)
+    hidden = post(client, auth, {**body, "plan": other, "audience": {"grids": ["S1-C1-G2"]}},
+                  "org_s1")
+    assert hidden.status_code == 422 and hidden.get_json()["error"]["field"] == "plan"
+
+
+def test_people_of_the_same_name_are_told_apart():
+    from types import SimpleNamespace as NS
+
+    from trainer.assignments.views import people_labels
+
+    grid = NS(name="一网格")
+    people = [NS(id=1, name="王伟", unit_id=5, unit=grid, username="w0012"),
+              NS(id=2, name="王伟", unit_id=5, unit=grid, username="w0345"),
+              NS(id=3, name="李娜", unit_id=5, unit=grid, username="w0999")]
+    assert people_labels(people) == {1: "（一网格，w0**12）", 2: "（一网格，w0**45）",
+                                     3: "（一网格）"}

@@ -44,6 +44,22 @@ def _get(assignment_id: int) -> Assignment:
     return found
 
 
+def masked(username: str) -> str:
+    """w0**12: enough to tell two people apart, not a login name to copy."""
+    return username if len(username) <= 4 else f"{username[:2]}**{username[-2:]}"
+
+
+def people_labels(people) -> dict[int, str]:
+    """What tells each person apart on a list (docs/wording.md): the unit in brackets, and
+    a masked username where two of the same name share a unit too."""
+    from collections import Counter
+
+    same = Counter((u.name, u.unit_id) for u in people)
+    return {u.id: "（" + (u.unit.name if u.unit else "") + (
+        f"，{masked(u.username)}" if same[(u.name, u.unit_id)] > 1 else "") + "）"
+        for u in people}
+
+
 @bp.route("/assignments")
 @roles_required("organiser", "admin")
 def index():
@@ -138,7 +154,7 @@ def new():
     people = _people(current_user, (form.q.data or "").strip(), chosen["users"])
     return render_template("assignments/new.html", form=form, groups=groups,
                            tree=unit_tree(current_user), chosen=chosen, people=people,
-                           searched=finding), status
+                           labels=people_labels(people), searched=finding), status
 
 
 @bp.route("/assignments/<int:assignment_id>")
@@ -152,7 +168,8 @@ def detail(assignment_id: int):
                        per_page=30, error_out=False)
     plan = db.session.get(Plan, a.plan_id) if a.plan_id else None
     return render_template("assignments/detail.html", a=a, units=units, total=total,
-                           done=done, page=page, audience=audience_labels(a), plan=plan,
+                           done=done, page=page, labels=people_labels(page.items),
+                           audience=audience_labels(a), plan=plan,
                            today=queries.today(), link=queries.link_of(a))
 
 
