@@ -13,7 +13,7 @@ one provides is listed here explicitly, never discovered by file name:
 
 Domains announce what happened through named signals (``trainer/signals.py``) and answer
 other domains' questions through registries owned by the asking domain
-(``trainer/registry.py``). Layering, lowest first: core (models, org, auth), search,
+(``trainer/registry.py``). Layering, lowest first: core (models, org, auth, jobs),
 notifications (a table and ``notify``: the others call it), search, quizzes, learning,
 simulation, plans, competitions, assignments, records, guide. A domain imports lower
 ones at module level and never a higher one; a lower domain learns about a higher one only
@@ -48,7 +48,8 @@ Registries (owner: key <- who registers):
   quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions,
   "assignments" <- assignments (required training due that year, done or overdue).
 - ``notifications.producers.producers``: the reminders, ``(now) -> count`` run by
-  ``notifications.services.run_reminders`` (``flask reminders send``, the job queue):
+  ``notifications.services.run_reminders`` (``flask reminders send``, and the job queue's
+  periodic "send-reminders"):
   "assignments" (due in three days, overdue) <- assignments, "sessions" (a session
   tomorrow) <- plans, "competitions" (a round opening, results published) <- competitions.
 - ``main.nav.badges`` (``nav_badges``): "notifications.index" <- notifications (the unread
@@ -56,13 +57,20 @@ Registries (owner: key <- who registers):
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
   explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
   source lists its documents, who may see them and their links.
+- ``jobs.queue.tasks``: the kinds of background job, kind -> ``run(job, **params)``:
+  "people-import" <- org (its wiring: a core domain with one, ``CORE_WIRING``),
+  "questions-import" <- quizzes. ``jobs.queue.start(kind, ...)`` queues one (after the commit).
+- ``jobs.queue.periodic``: tasks the consumer (``flask jobs work``) runs on a schedule:
+  "grade-closed-rounds" <- competitions (every minute), "send-reminders" <- notifications
+  (every hour at :05: ``notifications.services.run_reminders``, as ``flask reminders
+  send``).
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
   module each under ``competitions/kinds/``.
 """
 
 from importlib import import_module
 
-CORE = ("main", "auth", "org")
+CORE = ("main", "auth", "org", "jobs")
 FEATURES = ("notifications", "search", "learning", "quizzes", "simulation", "plans",
             "competitions", "assignments", "records", "guide")
 # What each feature domain provides beyond views (in the order they are called).
@@ -78,7 +86,9 @@ PROVIDES = {
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
 }
-MODELS = ("org", "auth", "learning", "quizzes", "simulation", "plans", "competitions",
+# Core domains with a ``wiring`` too (kinds of background job they register).
+CORE_WIRING = ("org",)
+MODELS = ("org", "auth", "jobs", "learning", "quizzes", "simulation", "plans", "competitions",
           "guide", "search", "assignments", "notifications")
 
 
@@ -100,7 +110,8 @@ def cli_groups() -> list:
 
 def initialisers() -> list:
     """Each domain's ``wiring.init_app``, for the application factory to call."""
-    return [m.init_app for m in feature_modules("wiring")]
+    core = [import_module(f"trainer.{d}.wiring") for d in CORE_WIRING]
+    return [m.init_app for m in (*core, *feature_modules("wiring"))]
 
 
 def import_models() -> None:

@@ -161,10 +161,29 @@ def test_projector_refreshes_by_meta_and_shows_the_public_table(app, client, aut
     auth.login("organiser")
     resp = client.get(f"/competitions/{comp_id}/projector")
     text = resp.get_data(as_text=True)
-    assert resp.status_code == 200 and 'http-equiv="refresh"' in text
-    assert "<script" not in text.split("</footer>")[0] and "style=" not in text
+    assert resp.status_code == 200
+    # without scripts the page refreshes itself; with them, its script polls the JSON
+    assert '<noscript><meta http-equiv="refresh"' in text
+    assert "<script>" not in text and "style=" not in text
     assert text.index("张一") < text.index("worker用户")  # the frozen order, not the live one
     assert "100.00" not in text
+    assert "/logout" not in text and 'aria-label="Main"' not in text  # no site navigation
+    state = client.get(f"/competitions/{comp_id}/projector.json")
+    assert state.headers["Cache-Control"] == "no-store"
+    data = state.get_json()
+    assert data["frozen"] is True and data["freeze_at"] is None
+    assert [e["name"] for e in data["entries"]][:2] == ["张一", "worker用户"]
+    assert "100.00" not in state.get_data(as_text=True)
+    assert data["round"]["title"] and data["round"]["closes_at"]
+
+
+def test_projector_countdown_reads_minutes_and_seconds():
+    from trainer.competitions.projector import countdown
+
+    assert countdown("2026-12-06T09:00:00+00:00", "2026-12-06T09:12:05+00:00") == "12:05"
+    assert countdown("2026-12-06T09:00:00+00:00", "2026-12-06T10:02:03+00:00") == "1:02:03"
+    assert countdown("2026-12-06T09:00:00+00:00", "2026-12-06T08:00:00+00:00") == "0:00"
+    assert countdown(None, "2026-12-06T08:00:00+00:00") == ""
 
 
 def test_honours_and_competitions_reach_the_training_record(client, auth, create, workers):

@@ -237,3 +237,13 @@ def test_calendar_events_carry_two_alarms():
     assert event.count("BEGIN:VALARM") == 2 and event.count("END:VALARM") == 2
     assert "TRIGGER:-P1D\r\n" in event and "TRIGGER:-PT1H\r\n" in event
     assert event.count("ACTION:DISPLAY") == 2 and "DESCRIPTION:入户走访" in event
+
+
+def test_the_job_queue_sends_the_reminders_every_hour(app, assigned):
+    from trainer.jobs import queue
+
+    spec = queue.periodic.get("send-reminders")
+    assert spec is not None and (spec.minute, spec.hour) == ("5", "*")
+    queue.run_periodic("send-reminders", app)
+    queue.run_periodic("send-reminders", app)
+    assert len(_notes(app)) == 3
