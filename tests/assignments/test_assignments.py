@@ -202,9 +202,15 @@ def test_done_per_kind(app, client, auth, targets, users, people):
     # the organiser sees completion: 1 of 2 workers of S1-C1 (worker, w_g2)
     listed = client.get("/api/v1/assignments", headers=bearer(auth.token())).get_json()
     assert all(i["done"] for i in listed)  # a worker's own list
-    counts = {a["kind"]: (a["done"], a["members"]) for a in client.get(
-        "/api/v1/assignments", headers=bearer(auth.token("organiser"))).get_json()}
+    listed = client.get("/api/v1/assignments", headers=bearer(auth.token("organiser")))
+    counts = {a["kind"]: (a["done"], a["members"]) for a in listed.get_json()}
     assert counts == {"course": (1, 2), "quiz": (1, 2), "scenario": (1, 2)}
+    scenario = next(a["id"] for a in listed.get_json() if a["kind"] == "scenario")
+    _done(app, "scenario", people["w_g2"], None,
+          targets["scenario_version"], outcome="success")
+    auth.login("organiser")
+    page = client.get(f"/assignments/{scenario}").get_data(as_text=True)
+    assert "已完成：2 / 2" in page and "其中 1 人的演练取得良好结局" in page
 
 
 def test_completion_page_counts_per_unit_and_lists_who_is_not_done(app, client, auth, fresh,

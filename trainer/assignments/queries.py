@@ -139,6 +139,15 @@ def per_unit(assignment: Assignment) -> list[tuple[Unit, int, int]]:
     return [(unit, total, int(d or 0)) for unit, total, d in db.session.execute(stmt)]
 
 
+def success_count(assignment: Assignment) -> int:
+    """How many members ended a run of the assigned scenario well (shown beside done)."""
+    rows = members([assignment.id])
+    stmt = (sa.select(sa.func.count()).select_from(rows)
+            .join(Assignment, Assignment.id == rows.c.assignment_id)
+            .where(success_clause(rows.c.user_id)))
+    return db.session.scalar(stmt) or 0
+
+
 def not_done_query(assignment: Assignment) -> sa.Select:
     """The members who have not done it, by unit and name (for a paginated list)."""
     rows = members([assignment.id])

@@ -167,8 +167,9 @@ def detail(assignment_id: int):
     page = db.paginate(queries.not_done_query(a), page=request.args.get("page", 1, type=int),
                        per_page=30, error_out=False)
     plan = db.session.get(Plan, a.plan_id) if a.plan_id else None
+    success = queries.success_count(a) if a.kind == "scenario" else None
     return render_template("assignments/detail.html", a=a, units=units, total=total,
-                           done=done, page=page, labels=people_labels(page.items),
+                           done=done, success=success, page=page, labels=people_labels(page.items),
                            audience=audience_labels(a), plan=plan,
                            today=queries.today(), link=queries.link_of(a))
 
