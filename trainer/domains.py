@@ -82,7 +82,7 @@ PROVIDES = {
     "simulation": ("api", "demo", "wiring"),
     "plans": ("api", "demo", "wiring"),
     "competitions": ("api", "cli", "demo", "wiring"),
-    "assignments": ("api", "wiring"),
+    "assignments": ("api", "demo", "wiring"),
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
 }
