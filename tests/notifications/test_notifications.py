@@ -247,3 +247,17 @@ def test_the_job_queue_sends_the_reminders_every_hour(app, assigned):
     queue.run_periodic("send-reminders", app)
     queue.run_periodic("send-reminders", app)
     assert len(_notes(app)) == 3
+
+
+def test_older_pages_are_marked_read_with_one_button(app, client, auth, users):
+    with app_ctx(app):
+        for n in range(25):
+            services.notify([users["worker"]], "results_published", f"competition:{n}", "x",
+                            {"title": f"竞赛{n}"})
+        db.session.commit()
+    auth.login("worker")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert page.count('class="card unread"') == 20 and "全部标为已读" in page
+    assert 'nav-count">5<' in client.get("/").get_data(as_text=True)
+    auth.post("/notifications/read", page="/notifications")
+    assert "nav-count" not in client.get("/").get_data(as_text=True)
