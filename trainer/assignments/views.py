@@ -109,7 +109,9 @@ def unit_tree(user) -> list[Node]:
         node = nodes[unit.id] = Node(unit, keys[unit.level])
         parent = nodes.get(unit.parent_id)
         (parent.children if parent else roots).append(node)
-    return roots
+    for node in [*roots, *nodes.values()]:  # siblings by code (ids follow creation order)
+        node.children.sort(key=lambda n: n.unit.code)
+    return sorted(roots, key=lambda n: n.unit.code)
 
 
 def _people(user, q: str, chosen: list[str]) -> list[User]:
