@@ -331,3 +331,17 @@ def test_people_of_the_same_name_are_told_apart():
               NS(id=3, name="李娜", unit_id=5, unit=grid, username="w0999")]
     assert people_labels(people) == {1: "（一网格，w0**12）", 2: "（一网格，w0**45）",
                                      3: "（一网格）"}
+
+
+def test_pages_render_in_english_too(client, auth, targets, people):
+    new_id = post(client, auth, {"kind": "course", "target": targets["course"],
+                                 "audience": {"streets": ["S1"]}, "due": FAR}).get_json()["id"]
+    client.get("/lang/en")
+    auth.login("organiser")
+    for path in ("/assignments", "/assignments/new", f"/assignments/{new_id}",
+                 f"/assignments/{new_id}/close", f"/assignments/{new_id}/delete"):
+        resp = client.get(path)
+        assert resp.status_code == 200 and "Required training" in resp.get_data(as_text=True)
+    auth.login("worker")
+    page = client.get("/my/assignments").get_data(as_text=True)
+    assert "My required training" in page and "2099-12-31" in page

@@ -261,3 +261,15 @@ def test_older_pages_are_marked_read_with_one_button(app, client, auth, users):
     assert 'nav-count">5<' in client.get("/").get_data(as_text=True)
     auth.post("/notifications/read", page="/notifications")
     assert "nav-count" not in client.get("/").get_data(as_text=True)
+
+
+def test_dates_read_as_the_house_style_says(app):
+    from datetime import date
+
+    from trainer.notifications.texts import day_text
+
+    with app.test_request_context():
+        assert day_text(date(2026, 12, 6)) == "2026年12月6日"
+        assert day_text("2026-01-05") == "2026年1月5日"
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert day_text(date(2026, 12, 6)) == "2026-12-06"

@@ -28,7 +28,20 @@ def day_text(value) -> str:
             day = date.fromisoformat(str(value)[:10])
         except (TypeError, ValueError):
             return str(value or "")
+    if _english():
+        return day.isoformat()
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _english() -> bool:
+    """Pages in English write dates ISO-like (docs/wording.md); outside a request, Chinese."""
+    from flask import has_request_context
+    from flask_babel import get_locale
+
+    if not has_request_context():
+        return False
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
 
 
 def moment_text(value: str) -> str:
@@ -36,6 +49,8 @@ def moment_text(value: str) -> str:
         moment = datetime.fromisoformat(value).astimezone(local_zone())
     except (TypeError, ValueError):
         return str(value or "")
+    if _english():
+        return f"{moment:%Y-%m-%d %H:%M}"
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
