@@ -2,6 +2,7 @@
 
 from flask import request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from trainer.api.core import api_auth, bp, field, json_body
 from trainer.assignments import queries, services
@@ -24,8 +25,9 @@ def assignment_json(a: Assignment, counts: dict) -> dict:
 def list_assignments():
     if not queries.can_manage(current_user):
         return [m.as_json() for m in queries.my_assignments(current_user)]
-    stmt = queries.scoped_assignments(current_user).order_by(Assignment.due.desc(),
-                                                             Assignment.id.desc())
+    stmt = (queries.scoped_assignments(current_user)
+            .options(selectinload(Assignment.audience))  # the audiences in one more query
+            .order_by(Assignment.due.desc(), Assignment.id.desc()))
     page = request.args.get("page", type=int)
     headers = {}
     if page is None:
