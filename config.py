@@ -82,6 +82,15 @@ class Config:
     # The right-hand side of calendar event UIDs (session-<id>@<domain>): fixed, so that a
     # feed fetched through another host name or port names the same events (RFC 5545 UID).
     CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "grid-trainer.local")
+    # E-mail copies of notifications (trainer/notifications/mail.py): off unless
+    # MAIL_SERVER is set. SITE_URL (e.g. https://px.example.gov.cn) makes their links absolute.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = (os.environ.get("MAIL_USE_TLS") or "").lower() in ("1", "true", "yes")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER") or "grid-trainer@localhost"
+    SITE_URL = os.environ.get("SITE_URL") or ""
 
 
 class DevelopmentConfig(Config):

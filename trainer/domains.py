@@ -13,8 +13,9 @@ one provides is listed here explicitly, never discovered by file name:
 
 Domains announce what happened through named signals (``trainer/signals.py``) and answer
 other domains' questions through registries owned by the asking domain
-(``trainer/registry.py``). Layering, lowest first: core (models, org, auth, jobs), search,
-quizzes, learning, simulation, plans, competitions, records, guide. A domain imports lower
+(``trainer/registry.py``). Layering, lowest first: core (models, org, auth, jobs),
+notifications (a table and ``notify``: the others call it), search, quizzes, learning,
+simulation, plans, competitions, assignments, records, guide. A domain imports lower
 ones at module level and never a higher one; a lower domain learns about a higher one only
 through a signal or a registry (a test walks the imports and fails on a cycle).
 
@@ -34,7 +35,7 @@ Registries (owner: key <- who registers):
 - ``quizzes.policies.course_scopes``: "learning" <- learning (module quizzes follow their
   course's visibility).
 - ``quizzes.policies.graded_first``: page endpoints <- learning (catalogue, course) and
-  records (the record), graded before they render.
+  records (the record), assignments (my required training), graded before they render.
 - ``learning.policies.lesson_asides``: "guide" <- guide (the 「遇事找谁」 box under a lesson:
   the referral guide's situations that list it).
 - ``simulation.policies.reveal_policies``: "competition" <- competitions.
@@ -44,7 +45,8 @@ Registries (owner: key <- who registers):
 - ``simulation.policies.withheld_scenarios``: "competition-rounds" <- competitions (the
   scenarios of scenario rounds not yet closed: practice refuses them, 409).
 - ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" <-
-  quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions.
+  quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions,
+  "assignments" <- assignments (required training due that year, done or overdue).
 - ``records.sections.bulk``: the same sections for many workers at once (user ids or a
   select of them -> {user id: items}, one statement each), registered by the same
   domains; dashboards and exports read them (the one-worker section is the bulk one for
@@ -52,6 +54,13 @@ Registries (owner: key <- who registers):
 - ``records.sections.assessment_inputs``: "assignments" (done and total per worker, for
   the annual rating) <- the assignments domain; until it lands records registers a
   stand-in that finds none (100 % done).
+- ``notifications.producers.producers``: the reminders, ``(now) -> count`` run by
+  ``notifications.services.run_reminders`` (``flask reminders send``, and the job queue's
+  periodic "send-reminders"):
+  "assignments" (due in three days, overdue) <- assignments, "sessions" (a session
+  tomorrow) <- plans, "competitions" (a round opening, results published) <- competitions.
+- ``main.nav.badges`` (``nav_badges``): "notifications.index" <- notifications (the unread
+  count beside the link).
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
   explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
   source lists its documents, who may see them and their links.
@@ -60,7 +69,9 @@ Registries (owner: key <- who registers):
   "questions-import" <- quizzes, "records-export" <- records (a district's annual
   export). ``jobs.queue.start(kind, ...)`` queues one (after the commit).
 - ``jobs.queue.periodic``: tasks the consumer (``flask jobs work``) runs on a schedule:
-  "grade-closed-rounds" <- competitions (every minute).
+  "grade-closed-rounds" <- competitions (every minute), "send-reminders" <- notifications
+  (every hour at :05: ``notifications.services.run_reminders``, as ``flask reminders
+  send``).
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
   module each under ``competitions/kinds/``.
 """
@@ -68,23 +79,25 @@ Registries (owner: key <- who registers):
 from importlib import import_module
 
 CORE = ("main", "auth", "org", "jobs")
-FEATURES = ("search", "learning", "quizzes", "simulation", "plans", "competitions", "records",
-            "guide")
+FEATURES = ("notifications", "search", "learning", "quizzes", "simulation", "plans",
+            "competitions", "assignments", "records", "guide")
 # What each feature domain provides beyond views (in the order they are called).
 PROVIDES = {
+    "notifications": ("cli", "wiring"),
     "search": ("api", "cli", "wiring"),
     "learning": ("api", "cli", "wiring"),
     "quizzes": ("api", "cli", "demo", "wiring"),
     "simulation": ("api", "demo", "wiring"),
     "plans": ("api", "demo", "wiring"),
     "competitions": ("api", "cli", "demo", "wiring"),
+    "assignments": ("api", "demo", "wiring"),
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
 }
 # Core domains with a ``wiring`` too (kinds of background job they register).
 CORE_WIRING = ("org",)
 MODELS = ("org", "auth", "jobs", "learning", "quizzes", "simulation", "plans", "competitions",
-          "records", "guide", "search")
+          "records", "guide", "search", "assignments", "notifications")
 
 
 def feature_modules(kind: str) -> list:

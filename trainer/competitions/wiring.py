@@ -12,18 +12,21 @@
   (signals attempt_graded, run_finished);
 - the record gets the competitions and honours sections (records.sections);
 - every minute the job consumer grades the attempts of rounds that closed
-  (jobs.periodic "grade-closed-rounds"; no external cron any more).
+  (jobs.periodic "grade-closed-rounds"; no external cron any more);
+- entrants are reminded of a round opening and of published results
+  (notifications.producers).
 """
 
 from flask import Flask
 
 from trainer import signals
-from trainer.competitions import record
+from trainer.competitions import record, reminders
 from trainer.competitions.kinds import quiz as quiz_kind
 from trainer.competitions.kinds import scenario as scenario_kind
 from trainer.competitions.services import grade_closed_rounds
 from trainer.competitions.standings import scoring
 from trainer.jobs.queue import Periodic, periodic
+from trainer.notifications.producers import producers
 from trainer.quizzes.policies import review_policies, withheld_sources
 from trainer.records.sections import bulk, sections
 from trainer.simulation.policies import choice_guards, reveal_policies, withheld_scenarios
@@ -50,3 +53,4 @@ def init_app(app: Flask) -> None:
     bulk.register("competitions", record.competitions_for)
     bulk.register("honours", record.honours_for)
     periodic.register("grade-closed-rounds", Periodic(grade_closed_rounds, minute="*"))
+    producers.register("competitions", reminders.produce)

@@ -4,7 +4,7 @@ import json
 
 import sqlalchemy as sa
 
-from trainer.learning.models import Course
+from trainer.learning.models import Course, Enrollment
 from trainer.org.models import Department
 from trainer.org.scope import (
     authorable_clause,
@@ -53,3 +53,10 @@ def catalogue_query(user, department: str, competency: str, q: str) -> sa.Select
             json.dumps(competency), autoescape=True) if competency in COMPETENCIES
             else sa.false())
     return stmt.order_by(Department.id, Course.title)
+
+
+def completed_clause(course_id, user_id):
+    """SQL condition: the user (an id or a column) completed the course (100 % progress).
+    Either argument may be a column, for a statement over many people or assignments."""
+    return sa.exists().where(Enrollment.user_id == user_id, Enrollment.course_id == course_id,
+                             Enrollment.completed_at.is_not(None))

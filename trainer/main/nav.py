@@ -1,13 +1,20 @@
-"""Role-aware navigation: each domain lists its pages here once."""
+"""Role-aware navigation: each domain lists its pages here once.
+
+``badges`` (a registry owned here): endpoint -> ``(user) -> int``, a count shown beside
+that link (the notifications domain registers its unread count). Asked only when a page
+renders the navigation, one small query each."""
 
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
+
+from trainer.registry import Registry
 
 # (endpoint, label, roles)
 # Endpoints that do not exist (yet) are skipped, so a domain lands by defining its views.
 W, T, ORG, A = "worker", "trainer", "organiser", "admin"
 NAV = [
     ("learning.catalogue", _l("Courses"), (W, T, ORG, A)),
+    ("assignments.mine", _l("My required training"), (W,)),
     ("quizzes.practice", _l("Practice"), (W,)),
     ("simulation.index", _l("Scenarios"), (W, T, ORG, A)),
     ("plans.my_sessions", _l("My sessions"), (W,)),
@@ -16,13 +23,17 @@ NAV = [
     ("guide.index", _l("Who to ask"), (W, T, ORG, A)),
     ("quizzes.bank", _l("Question bank"), (T, ORG, A)),
     ("plans.index", _l("Training plans"), (ORG, A)),
+    ("assignments.index", _l("Required training"), (ORG, A)),
     ("plans.compliance", _l("Compliance"), (ORG, A)),
     ("records.dashboard", _l("Training dashboard"), (ORG, A)),
     ("records.ratings", _l("Annual assessment"), (ORG, A)),
     ("auth.users", _l("Users"), ("admin",)),
     ("org.units", _l("Organisation"), ("admin",)),
     ("org.import_people", _l("Import people"), ("admin",)),
+    ("notifications.index", _l("Notifications"), (W, T, ORG, A)),
 ]
+
+badges: Registry = Registry("main.nav_badges", "endpoint -> (user) -> count beside its link")
 
 
 def nav_items(user) -> list[tuple[str, str]]:
@@ -30,5 +41,12 @@ def nav_items(user) -> list[tuple[str, str]]:
     return [(e, label) for e, label, roles in NAV if user.role in roles and e in endpoints]
 
 
+def nav_badge(user, endpoint: str) -> int:
+    """The count to show beside ``endpoint``'s link (0: none)."""
+    count = badges.get(endpoint)
+    return count(user) if count is not None else 0
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["nav_badge"] = nav_badge

@@ -126,3 +126,10 @@ def members_query(session: TrainingSession) -> sa.Select:
     rows = _member_rows([session.id]).subquery()
     return sa.select(User).where(User.id.in_(sa.select(rows.c.user_id))).order_by(
         User.name, User.username)
+
+
+def member_pairs(session_ids: list[int]) -> list[tuple[int, int]]:
+    """(session id, user id) of every audience member of these sessions, in one query."""
+    if not session_ids:
+        return []
+    return [(s, u) for s, u in db.session.execute(_member_rows(session_ids))]

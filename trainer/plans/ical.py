@@ -42,6 +42,20 @@ def fold(line: str) -> str:
     return "\r\n".join(parts)
 
 
+# Reminders one day and one hour before each session (RFC 5545 VALARM). Some calendar
+# apps ignore alarms in subscribed feeds: in-app notifications and e-mail stay the main
+# channel (trainer/notifications).
+ALARMS = ("-P1D", "-PT1H")
+
+
+def _alarm_lines(event: Event) -> list[str]:
+    lines = []
+    for trigger in ALARMS:
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape_text(event.summary)}",
+                  f"TRIGGER:{trigger}", "END:VALARM"]
+    return lines
+
+
 def _event_lines(event: Event, now: datetime) -> list[str]:
     # With METHOD:PUBLISH, DTSTAMP is when this feed was generated (RFC 5545 3.8.7.2).
     lines = [
@@ -60,6 +74,7 @@ def _event_lines(event: Event, now: datetime) -> list[str]:
         lines.append(f"URL:{event.url}")
     if event.modified:
         lines.append(f"LAST-MODIFIED:{_utc(event.modified)}")
+    lines.extend(_alarm_lines(event))
     lines.append("END:VEVENT")
     return lines
 

@@ -1,12 +1,14 @@
 """How the plans domain plugs into the others (called by the factory): the record's
-"sessions" section."""
+"sessions" section, and the reminder of a session starting within a day."""
 
 from flask import Flask
 
-from trainer.plans import record
+from trainer.notifications.producers import producers
+from trainer.plans import record, reminders
 from trainer.records.sections import bulk, sections
 
 
 def init_app(app: Flask) -> None:
     sections.register("sessions", record.sessions_attended)
     bulk.register("sessions", record.sessions_for)
+    producers.register("sessions", reminders.produce)

@@ -110,6 +110,13 @@ def has_passed(user_id: int, quiz_id: int) -> bool:
         Attempt.passed.is_(True)).limit(1)) is not None
 
 
+def passed_clause(quiz_id, user_id):
+    """SQL condition: the user (an id or a column) has a passed attempt at the quiz;
+    ``has_passed`` for many people or quizzes in one statement."""
+    return sa.exists().where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id,
+                             Attempt.passed.is_(True))
+
+
 def overdue_attempts(user_id: int | None = None, quiz_id: int | None = None) -> sa.Select:
     """Open attempts past their deadline and its grace period (to be graded as saved)."""
     stmt = sa.select(Attempt).where(Attempt.submitted_at.is_(None),

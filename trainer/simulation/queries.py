@@ -99,3 +99,20 @@ def runs_of_scenario(user, scenario: Scenario) -> sa.Select:
 def my_runs(user) -> sa.Select:
     return _runs_listed(sa.select(Run).where(Run.user_id == user.id)
                         .order_by(Run.started_at.desc(), Run.id.desc()))
+
+
+def finished_clause(scenario_id, user_id):
+    """SQL condition: the user (an id or a column) finished a run of the scenario, any
+    outcome, in practice or a competition (previews do not count)."""
+    return sa.exists().where(Run.user_id == user_id, Run.finished.is_(True),
+                             Run.context != "preview",
+                             Run.scenario_version_id == ScenarioVersion.id,
+                             ScenarioVersion.scenario_id == scenario_id)
+
+
+def succeeded_clause(scenario_id, user_id):
+    """SQL condition: as ``finished_clause``, with a successful ending."""
+    return sa.exists().where(Run.user_id == user_id, Run.outcome == "success",
+                             Run.context != "preview",
+                             Run.scenario_version_id == ScenarioVersion.id,
+                             ScenarioVersion.scenario_id == scenario_id)
