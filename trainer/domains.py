@@ -52,8 +52,7 @@ Registries (owner: key <- who registers):
   domains; dashboards and exports read them (the one-worker section is the bulk one for
   one id). A "practice" section (practice days) is read when a domain registers it.
 - ``records.sections.assessment_inputs``: "assignments" (done and total per worker, for
-  the annual rating) <- the assignments domain; until it lands records registers a
-  stand-in that finds none (100 % done).
+  the annual rating) <- assignments.
 - ``notifications.producers.producers``: the reminders, ``(now) -> count`` run by
   ``notifications.services.run_reminders`` (``flask reminders send``, and the job queue's
   periodic "send-reminders"):

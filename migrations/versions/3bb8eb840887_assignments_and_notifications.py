@@ -3,7 +3,7 @@ in-app notifications sent once per (user, kind, object, occasion) with each pers
 settings (kinds turned off, e-mail)
 
 Revision ID: 3bb8eb840887
-Revises: 8f3b1fdff721
+Revises: 44c1f5795a7a
 Create Date: 2026-12-06 08:19:02.761421
 
 """
@@ -15,7 +15,7 @@ import trainer.models
 
 # revision identifiers, used by Alembic.
 revision = '3bb8eb840887'
-down_revision = '8f3b1fdff721'
+down_revision = "44c1f5795a7a"
 branch_labels = None
 depends_on = None
 

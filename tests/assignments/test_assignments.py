@@ -345,3 +345,33 @@ def test_pages_render_in_english_too(client, auth, targets, people):
     auth.login("worker")
     page = client.get("/my/assignments").get_data(as_text=True)
     assert "My required training" in page and "2099-12-31" in page
+
+
+def test_dashboards_and_the_rating_read_the_same_assignments_in_bulk(app, client, auth, targets,
+                                                                    users, people):
+    """The bulk section equals the one-worker section, and the rating's input counts done
+    and total per worker (workers without assignments are absent)."""
+    from tests.conftest import app_ctx
+    from trainer.assignments.record import assignment_figures, assignments_for
+    from trainer.auth.models import User
+    from trainer.records.sections import assessment_inputs, bulk, sections
+
+    year = today().year
+    post(client, auth, {"kind": "course", "target": targets["course"],
+                        "audience": {"users": ["worker"]}, "due": f"{year}-12-31"})
+    post(client, auth, {"kind": "quiz", "target": targets["quiz"],
+                        "audience": {"users": ["worker", "w_g2"]}, "due": f"{year}-12-30"})
+    _done(app, "course", users["worker"], targets["course_id"])
+    with app_ctx(app):
+        assert bulk.get("assignments") is assignments_for
+        assert assessment_inputs.get("assignments") is assignment_figures
+        who = [users["worker"], people["w_g2"], users["trainer"]]
+        figures = assignment_figures(who, year)
+        assert figures == {users["worker"]: {"done": 1, "total": 2},
+                           people["w_g2"]: {"done": 0, "total": 1}}
+        many = assignments_for(who, year)
+        one = sections.get("assignments")(db.session.get(User, users["worker"]), year)
+        assert many[users["worker"]] == one and users["trainer"] not in many
+        # a select of ids works as well as a list
+        select = sa.select(User.id).where(User.id.in_(who))
+        assert assignment_figures(select, year) == figures

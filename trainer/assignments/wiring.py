@@ -7,11 +7,13 @@ from flask import Flask
 from trainer.assignments import record, reminders
 from trainer.notifications.producers import producers
 from trainer.quizzes.policies import graded_first
-from trainer.records.sections import sections
+from trainer.records.sections import assessment_inputs, bulk, sections
 
 
 def init_app(app: Flask) -> None:
     sections.register("assignments", record.assignments_section)
+    bulk.register("assignments", record.assignments_for)
+    assessment_inputs.register("assignments", record.assignment_figures)
     for endpoint in ("assignments.mine", "api.my_assignments", "api.list_assignments"):
         graded_first.register(endpoint, True)
     producers.register("assignments", reminders.produce)

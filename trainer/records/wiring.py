@@ -1,29 +1,19 @@
 """How the records domain plugs into the others (called by the factory): its own section
 ("courses" completed, from the learning domain's enrolments, one worker or many), and its
 record pages grade the caller's overdue attempts before they render (quizzes.graded_first).
-
-Until the assignments domain registers "assignments" in ``assessment_inputs``, records
-registers a provider that finds none (every worker counts as 100 % of assignments done);
-a provider registered before or after this replaces it."""
+The annual rating's "assignments" input comes from the assignments domain."""
 
 from flask import Flask
 
 from trainer.jobs.queue import tasks
 from trainer.quizzes.policies import graded_first
 from trainer.records import export_job, record
-from trainer.records.sections import assessment_inputs, bulk, sections
-
-
-def no_assignments(who, year: int) -> dict[int, dict]:
-    """No worker has assignments (the stand-in until the assignments domain lands)."""
-    return {}
+from trainer.records.sections import bulk, sections
 
 
 def init_app(app: Flask) -> None:
     sections.register("courses", record.courses_completed)
     bulk.register("courses", record.courses_for)
-    if assessment_inputs.get("assignments") is None:
-        assessment_inputs.register("assignments", no_assignments)
     tasks.register("records-export", export_job.run)
     for endpoint in ("records.my_record", "api.my_record"):
         graded_first.register(endpoint, True)
