@@ -43,8 +43,9 @@ Registries (owner: key <- who registers):
   debrief: the situations that list the scenario).
 - ``simulation.policies.withheld_scenarios``: "competition-rounds" <- competitions (the
   scenarios of scenario rounds not yet closed: practice refuses them, 409).
-- ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" <-
-  quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions.
+- ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" and
+  "practice" (one item per day with practice answers) <- quizzes, "runs" <- simulation,
+  "competitions" and "honours" <- competitions.
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
   explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
   source lists its documents, who may see them and their links.

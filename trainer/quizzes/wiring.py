@@ -1,13 +1,17 @@
 """How the quizzes domain plugs into the others (called by the factory): the record's
-"attempts" section; question explanations are searchable (search.sources "questions")."""
+"attempts" and "practice" sections; question explanations are searchable (search.sources
+"questions"); templates get ``practice_summary(user)`` (the practice block of the home
+page and the record: reviews due today, today's goal, streak, practice days)."""
 
 from flask import Flask
 
-from trainer.quizzes import record, search
+from trainer.quizzes import record, search, spaced
 from trainer.records.sections import sections
 from trainer.search.sources import sources
 
 
 def init_app(app: Flask) -> None:
     sections.register("attempts", record.attempts_graded)
+    sections.register("practice", spaced.days_in_year)
+    app.add_template_global(spaced.practice_summary, "practice_summary")
     sources.register("questions", search.QUESTIONS)
