@@ -166,6 +166,7 @@ def test_instant_feedback_shows_no_key_of_a_question_withheld_since_the_draw(
     assert f"{SECRET}0" not in raw
     raw = text(caller.post(f"/api/v1/attempts/{attempt_id}/submit"))
     assert f"{SECRET}0" not in raw and f"{SECRET}1" in raw
+    assert set(notebook(caller)) == {pair[1]}  # nor whether it was right
 
 
 def test_instant_practice_shows_the_key_and_explanation_after_each_question(

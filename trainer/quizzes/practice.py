@@ -130,6 +130,7 @@ def check_answer(attempt: Attempt, question_id: int) -> str | None:
         row.credit = grade(from_dict(entry["data"]), row.answer)
         spaced.note_practice(attempt.user_id, 1)
         db.session.flush()
+        record_results(attempt, {question_id: row.credit}, {question_id: row.answer})
     return None
 
 
@@ -176,6 +177,9 @@ def record_results(attempt: Attempt, credits: dict[int, float],
     reviewed "never" and a competition round never count."""
     if not _notebook_may_show(attempt):
         return
+    if attempt.context == "practice":  # whether it was right is withheld too
+        hidden = withheld_questions(attempt.user_id)
+        credits = {qid: credit for qid, credit in credits.items() if qid not in hidden}
     found = {m.question_id: m for m in db.session.scalars(sa.select(Mistake).where(
         Mistake.user_id == attempt.user_id, Mistake.question_id.in_(list(credits))))}
     entries = {entry["id"]: entry for entry in attempt.questions}

@@ -347,7 +347,9 @@ def _grade(attempt: Attempt, *, timed_out: bool) -> None:
         if attempt.context == "practice":  # checked ones counted when checked
             note_practice(attempt.user_id, sum(
                 1 for qid, row in rows.items() if row.answer is not None and qid not in checked))
-        _after_grading(attempt, credits, {qid: row.answer for qid, row in rows.items()})
+        # the notebook heard of checked questions when they were checked
+        _after_grading(attempt, {qid: c for qid, c in credits.items() if qid not in checked},
+                       {qid: row.answer for qid, row in rows.items()})
 
 
 def _after_grading(attempt: Attempt, credits: dict[int, float],

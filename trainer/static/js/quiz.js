@@ -214,8 +214,10 @@
     event.preventDefault();
     var body = new window.FormData(form);
     body.append("action", button.value);
-    window.fetch(form.action, {method: "POST", body: body, credentials: "same-origin",
-                               redirect: "manual"}).then(function () {
+    // getAttribute: form.action would be the buttons named "action"
+    window.fetch(form.getAttribute("action"), {method: "POST", body: body,
+                 credentials: "same-origin", redirect: "manual"}).then(function (resp) {
+      if (resp.type !== "opaqueredirect" && !resp.ok) { form.submit(); return; }
       var on = button.getAttribute("aria-pressed") !== "true";
       var link = document.getElementById("nav" + button.value.split(":")[1]);
       button.setAttribute("aria-pressed", on ? "true" : "false");
