@@ -42,7 +42,7 @@ def topic_filters(topic: str) -> tuple[str, dict]:
     if topic == "notebook":
         return label, {"from_notebook": True}
     if topic == "daily":
-        return label, {"daily": True}
+        return _("Today’s practice"), {"daily": True}
     kind, _sep, code = topic.partition(":")
     if kind == "dept":
         dept = db.session.scalar(sa.select(Department).where(Department.code == code))
