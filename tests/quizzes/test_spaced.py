@@ -23,7 +23,7 @@ FEEDBACK = "选错了的反馈文字"
 @pytest.fixture
 def pair(make_question):
     """Two true/false questions (true is right) with an explanation and feedback."""
-    return [make_question(QuestionData("truefalse", f"判断题{n}", truth=True,
+    return [make_question(QuestionData("truefalse", f"判断题{n}", truth=True, tags=[f"标签{n}"],
                                        explanation=f"{SECRET}{n}", feedback_false=FEEDBACK))
             for n in range(2)]
 
@@ -167,6 +167,8 @@ def test_instant_feedback_shows_no_key_of_a_question_withheld_since_the_draw(
     raw = text(caller.post(f"/api/v1/attempts/{attempt_id}/submit"))
     assert f"{SECRET}0" not in raw and f"{SECRET}1" in raw
     assert set(notebook(caller)) == {pair[1]}  # nor whether it was right
+    mastery = client.get("/practice").get_data(as_text=True)
+    assert "标签1" in mastery and "标签0" not in mastery
 
 
 def test_instant_practice_shows_the_key_and_explanation_after_each_question(

@@ -96,15 +96,18 @@ def weak_competencies(user_id: int, limit: int = 1000) -> list[str]:
     """Competency codes the user scores lowest in (below 80 %), weakest first, over the
     recent answers whose correctness they may see."""
     rows = db.session.execute(
-        sa.select(Question.competencies, AttemptAnswer.credit)
+        sa.select(Question.id, Question.competencies, AttemptAnswer.credit)
         .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
         .join(Question, Question.id == AttemptAnswer.question_id)
         .outerjoin(Quiz, Quiz.id == Attempt.quiz_id)
         .where(Attempt.user_id == user_id, reviewable_answers(),
                AttemptAnswer.credit.is_not(None))
         .order_by(AttemptAnswer.id.desc()).limit(limit)).all()
+    hidden = withheld_questions(user_id)
     totals: dict[str, list[float]] = {}
-    for comps, credit in rows:
+    for qid, comps, credit in rows:
+        if qid in hidden:
+            continue
         for code in comps or []:
             totals.setdefault(code, []).append(credit)
     scored = sorted((sum(c) / len(c), code) for code, c in totals.items())
@@ -275,6 +278,8 @@ def mastery(user_id: int, limit: int = 1000) -> list[dict]:
         .where(Attempt.user_id == user_id, reviewable_answers(),
                AttemptAnswer.credit.is_not(None))
         .order_by(AttemptAnswer.id.desc()).limit(limit)).all()
+    hidden = withheld_questions(user_id)  # drawn into practice before a quiz hid it
+    rows = [(qid, credit) for qid, credit in rows if qid not in hidden]
     labels = _labels({qid for qid, _credit in rows})
     totals: dict[str, list[float]] = {}
     for qid, credit in rows:
