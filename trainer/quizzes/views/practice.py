@@ -83,7 +83,8 @@ def start_practice():
 @login_required
 def notebook():
     grade_overdue_first()
-    page = db.paginate(queries.notebook(current_user.id), per_page=20, error_out=False)
+    # ten a page: each entry carries its options and explanation (the 60 KB page budget)
+    page = db.paginate(queries.notebook(current_user.id), per_page=10, error_out=False)
     return render_template("quizzes/notebook.html", page=page, form=practice_form(),
                            items=spaced.notebook_items(current_user.id, list(page.items)),
                            dues={m.question_id: m.due for m in page.items},
