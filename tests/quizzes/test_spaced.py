@@ -250,6 +250,9 @@ def test_summary_lists_the_unanswered_first_and_submits_only_when_confirmed(
     assert resp.headers["Location"].endswith(f"{page}/result")
     html = client.get(f"{page}/result").get_data(as_text=True)
     assert html.count("未作答</span>") == 2 and "quiz-blank" in html
+    review = api("worker").get(f"/api/v1/attempts/{attempt_id}").get_json()["result"]["review"]
+    assert sorted(item["question_id"] for item in review if item["unanswered"]) == sorted(
+        [second, sample_questions[4]])
 
 
 def test_a_competition_round_asks_before_its_one_submit(app, client, auth, api, make_quiz,

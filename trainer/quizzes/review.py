@@ -76,7 +76,8 @@ def review_items(attempt: Attempt) -> list[dict]:
                                                 strict=False)],
             "question_id": entry["id"], "answer": answer, "correct_answer": right,
             "credit": round(credit, 4), "score": round(credit * entry["points"], 2),
-            "correct": credit >= 1, "explanation": entry["explanation_html"],
+            "correct": credit >= 1, "unanswered": answer is None or answer == [],
+            "explanation": entry["explanation_html"],
             "feedback": feedback_for(data, answer),
         })
         if entry["id"] in hidden:
