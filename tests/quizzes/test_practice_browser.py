@@ -92,11 +92,11 @@ def test_a_wrong_practice_answer_teaches_in_the_notebook_and_returns_on_its_due_
     assert serious(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.goto(page.base + "/")
-    assert "今天没有到期的错题" in page.inner_text("#practice-tile")
+    assert "今日到期错题 0 道" in page.inner_text("#practice-tile")
 
     move_schedule(url, 1)  # the next day
     page.goto(page.base + "/")
-    assert "今天有 1 道错题到期复习" in page.inner_text("#practice-tile")
+    assert "今日到期错题 1 道" in page.inner_text("#practice-tile")
     page.goto(page.base + "/practice/notebook")
     assert "今天到期复习" in page.locator("li.quiz-note").first.inner_text()
     page.click("text=复习错题")
