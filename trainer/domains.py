@@ -44,9 +44,10 @@ Registries (owner: key <- who registers):
   debrief: the situations that list the scenario).
 - ``simulation.policies.withheld_scenarios``: "competition-rounds" <- competitions (the
   scenarios of scenario rounds not yet closed: practice refuses them, 409).
-- ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" <-
-  quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions,
-  "assignments" <- assignments (required training due that year, done or overdue).
+- ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" and
+  "practice" (one item per day with practice answers) <- quizzes, "runs" <- simulation,
+  "competitions" and "honours" <- competitions, "assignments" <- assignments (required
+  training due that year, done or overdue).
 - ``records.sections.bulk``: the same sections for many workers at once (user ids or a
   select of them -> {user id: items}, one statement each), registered by the same
   domains; dashboards and exports read them (the one-worker section is the bulk one for

@@ -38,6 +38,8 @@ SPECS = {
         c("/competitions/{comp}/rounds/1/play"), ENTRANT_ONLY),
     ("POST", "/competitions/<int:comp_id>/rounds/<int:n>/answers"): (
         c("/competitions/{comp}/rounds/1/answers"), ENTRANT_ONLY),
+    ("GET", "/competitions/<int:comp_id>/rounds/<int:n>/confirm"): (
+        c("/competitions/{comp}/rounds/1/confirm"), ENTRANT_ONLY),
     ("POST", "/competitions/<int:comp_id>/rounds/<int:n>/choose"): (
         c("/competitions/{comp}/rounds/1/choose"), ANY_POST),
     ("POST", "/competitions/<int:comp_id>/rounds/<int:n>/leave"): (

@@ -49,6 +49,11 @@ SPECS = {
     # Not submitted yet: the owner is sent back to the attempt.
     ("GET", "/attempts/<int:attempt_id>/result"): (_attempt("/attempts/{attempt}/result"),
                                                    expect(302, 302, 404, 404, 404)),
+    # Before submitting: the owner's summary; the confirmed submit grades and shows the result.
+    ("GET", "/attempts/<int:attempt_id>/summary"): (_attempt("/attempts/{attempt}/summary"),
+                                                    OWNER_PAGE),
+    ("POST", "/attempts/<int:attempt_id>/submit"): (_attempt("/attempts/{attempt}/submit"),
+                                                    expect(302, 302, 404, 404, 404)),
     ("GET", "/practice"): (lambda c: "/practice", LOGGED_IN),
     ("POST", "/practice"): (lambda c: "/practice", expect(302, 302, 302, 302, 302)),
     ("GET", "/practice/notebook"): (lambda c: "/practice/notebook", LOGGED_IN),
@@ -80,6 +85,7 @@ SPECS = {
     ("POST", "/api/v1/attempts/<int:attempt_id>/submit"): (
         _attempt("/api/v1/attempts/{attempt}/submit"), OWNER_API),
     ("GET", "/api/v1/me/mistakes"): (lambda c: "/api/v1/me/mistakes", API_ANY),
+    ("GET", "/api/v1/me/practice"): (lambda c: "/api/v1/me/practice", API_ANY),
 }
 
 # A trainer limited to street S1 sees the district-wide question but may not edit or retire

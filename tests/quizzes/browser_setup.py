@@ -36,7 +36,7 @@ def main(password: str) -> None:
         create_user("worker", "王晓明", "worker", password, unit=grid)
         target = bank.ensure_bank("浏览器")
         ids = [bank.create_question(q, target, department_id=None).id for q in (
-            QuestionData("single", "火警电话是多少？", options=[
+            QuestionData("single", "火警电话是多少？", explanation="火警请拨打119。", options=[
                 Option("A", "110", 0.0), Option("B", "119", 1.0), Option("C", "120", 0.0)]),
             QuestionData("short", "网格员的工作证要在什么时候出示？", accepted=["入户走访"]),
             QuestionData("truefalse", "楼道可以停放电动车。", truth=False))]

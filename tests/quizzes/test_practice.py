@@ -23,6 +23,20 @@ def attempt_questions(app, url):
         return attempt.id, attempt.context, [entry["id"] for entry in attempt.questions]
 
 
+def days_pass(app, days: int = 1):
+    """Move the notebook's schedule ``days`` back (as if that many days had passed)."""
+    from datetime import timedelta
+
+    with app_ctx(app):
+        for mistake in db.session.scalars(sa.select(Mistake)):
+            if mistake.due is not None:
+                mistake.due -= timedelta(days=days)
+            mistake.last_wrong_at -= timedelta(days=days)
+        for attempt in db.session.scalars(sa.select(Attempt)):
+            attempt.started_at -= timedelta(days=days)
+        db.session.commit()
+
+
 def submit(caller, attempt_id, answers: dict):
     for qid, answer in answers.items():
         assert caller.put(f"/api/v1/attempts/{attempt_id}/answers/{qid}",
@@ -77,11 +91,16 @@ def test_wrong_answers_enter_the_notebook_and_leave_after_two_right_practices(
     missed = sorted(sample_questions[1:])
     assert sorted(notebook_ids(caller)) == missed
     item = caller.get("/api/v1/me/mistakes").get_json()[0]
-    assert set(item) == {"question_id", "type", "html", "options", "wrong_count",
-                         "right_streak", "last_wrong_at"}
+    assert {"question_id", "html", "your_answer", "right_answer", "explanation", "feedback",
+            "course", "due"} <= set(item)
     tf = sample_questions[2]
     auth.login("worker")
+    attempt_id, _c, ids = attempt_questions(app, practise(client, auth, "notebook"))
+    assert sorted(ids) == missed
+    submit(caller, attempt_id, {tf: False})  # right, but before its due day: no review
+    assert tf in notebook_ids(caller)
     for _round in (1, 2):  # the others are left blank: they stay in the notebook
+        days_pass(app, 30)
         attempt_id, _c, ids = attempt_questions(app, practise(client, auth, "notebook"))
         assert sorted(ids) == missed
         submit(caller, attempt_id, {tf: False})
@@ -95,12 +114,13 @@ def test_a_new_miss_resets_the_streak_and_reenters(app, client, auth, api, sampl
     auth.login("worker")
 
     def practise_tf(answer):
+        days_pass(app, 30)
         attempt_id, _c, _ids = attempt_questions(app, practise(client, auth, "comp:mediation"))
         submit(caller, attempt_id, {tf: answer})
 
     practise_tf(True)  # wrong: enters
-    practise_tf(False)  # right once
-    practise_tf(True)  # wrong again: streak back to 0
+    practise_tf(False)  # right once on its due day
+    practise_tf(True)  # wrong again: back to 0
     practise_tf(False)
     assert notebook_ids(caller) == [tf]
     practise_tf(False)
@@ -108,7 +128,7 @@ def test_a_new_miss_resets_the_streak_and_reenters(app, client, auth, api, sampl
     practise_tf(True)
     with app.app_context():
         mistake = db.session.scalar(sa.select(Mistake))
-        assert (mistake.wrong_count, mistake.right_streak, mistake.cleared_at) == (3, 0, None)
+        assert (mistake.wrong_count, mistake.reviews_right, mistake.cleared_at) == (3, 0, None)
 
 
 def test_quiz_with_hidden_review_does_not_fill_the_notebook(api, make_quiz, sample_questions):
@@ -120,13 +140,15 @@ def test_quiz_with_hidden_review_does_not_fill_the_notebook(api, make_quiz, samp
     assert notebook_ids(caller) == []
 
 
-def test_notebook_page_lists_questions_without_answers(client, auth, api, quiz_id):
+def test_notebook_page_teaches_the_question_answers_and_explanation(client, auth, api,
+                                                                   quiz_id):
     caller = api("worker")
     body = caller.post(f"/api/v1/quizzes/{quiz_id}/attempts").get_json()
     submit(caller, body["attempt_id"], {})
     auth.login("worker")
     html = client.get("/practice/notebook").get_data(as_text=True)
-    assert "报警电话是多少？" in html and "解析" not in html and "110" not in html
+    assert "报警电话是多少？" in html and "居民本人签字才有效。" in html
+    assert re.search(r'class="note-right">110<', html)  # the short question's key
 
 
 def test_mastery_per_tag_is_shown_as_a_bar(app, client, auth, api, make_question, make_quiz):

@@ -7,9 +7,8 @@ from flask_login import current_user
 from trainer.api.core import api_auth, bp, json_body, paginated
 from trainer.auth.services import bearer_digest
 from trainer.errors import NotFound
-from trainer.quizzes import fastsave, queries, services
-from trainer.quizzes.items import KEYS
-from trainer.quizzes.models import Attempt, Mistake, Quiz
+from trainer.quizzes import fastsave, queries, services, spaced
+from trainer.quizzes.models import Attempt, Quiz
 from trainer.quizzes.views.common import (
     begin_writing,
     context_for,
@@ -18,23 +17,12 @@ from trainer.quizzes.views.common import (
     grade_overdue_first,
     read_first,
 )
+from trainer.quizzes.withheld import withheld_questions
 
 
 def quiz_item(quiz: Quiz) -> dict:
     return {"id": quiz.id, "title": quiz.title,
             "course": quiz.course.slug if quiz.course is not None else None}
-
-
-def mistake_item(mistake: Mistake) -> dict:
-    question = mistake.question
-    options = []
-    if question.type in ("single", "multiple"):
-        options = [{"key": key, "html": html}
-                   for key, html in zip(KEYS, question.options_html, strict=False)]
-    return {"question_id": question.id, "type": question.type, "html": question.stem_html,
-            "options": options, "wrong_count": mistake.wrong_count,
-            "right_streak": mistake.right_streak,
-            "last_wrong_at": mistake.last_wrong_at.isoformat()}
 
 
 def own_attempt(attempt_id: int) -> Attempt:
@@ -117,5 +105,17 @@ def quizzes_submit(attempt_id: int):
 @bp.get("/me/mistakes")
 @api_auth()
 def quizzes_mistakes():
+    """The notebook: keys, explanations and feedback null while withheld (withheld.py)."""
     grade_overdue_first()
-    return paginated(queries.notebook(current_user.id), mistake_item)
+    user_id = current_user.id
+    hidden = withheld_questions(user_id)
+    return paginated(queries.notebook(user_id),
+                     lambda mistake: spaced.notebook_items(user_id, [mistake], hidden)[0])
+
+
+@bp.get("/me/practice")
+@api_auth()
+def quizzes_practice_summary():
+    """Reviews due today, today's answers and goal, the streak, this year's practice days."""
+    grade_overdue_first()
+    return spaced.practice_summary(current_user)

@@ -70,9 +70,11 @@ def _entry(question: Question, shuffle_options: bool) -> dict:
     pairs = list(zip(data.options, question.options_html or [], strict=False))
     if shuffle_options and data.type in ("single", "multiple"):
         _random.shuffle(pairs)
+    origin = [option.key for option, _html in pairs]  # the question's own keys, as shown
     for key, (option, _html) in zip(KEYS, pairs, strict=False):
         option.key = key
     data.options = [option for option, _html in pairs]
     return {"id": question.id, "version": question.version, "points": question.points,
             "html": question.stem_html, "options_html": [html for _option, html in pairs],
-            "explanation_html": question.explanation_html, "data": to_dict(data)}
+            "explanation_html": question.explanation_html, "data": to_dict(data),
+            "origin": origin}

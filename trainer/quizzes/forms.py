@@ -89,6 +89,9 @@ class ImportForm(FlaskForm):
 
 class PracticeForm(FlaskForm):
     topic = SelectField(_l("What to practise"), choices=[], validate_choice=False)
+    feedback = RadioField(_l("When to see the answers"), default="each", choices=[
+        ("each", _l("After each question")), ("end", _l("All at the end"))],
+        validate_choice=False)
 
 
 class RuleForm(Form):

@@ -1,17 +1,19 @@
 """Question bank, quizzes, attempts with their answers, the wrong-answer notebook."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
+    Date,
     Float,
     ForeignKey,
     Index,
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -208,6 +210,11 @@ class Attempt(db.Model):
     # When the graded answers entered the wrong-answer notebook: at grading, or for a quiz
     # reviewed after closing once it closed; never for a review that stays hidden.
     noted_at: Mapped[datetime | None]
+    # (server defaults only: the migration tests insert rows of older revisions with this
+    # model) Practice only: the key and explanation right after each question (practice.check).
+    instant: Mapped[bool] = mapped_column(server_default=false())
+    # Question ids the taker marked "review later" (the navigator); no effect on grading.
+    flagged: Mapped[list] = mapped_column(JSON, server_default="[]")
 
     quiz: Mapped[Quiz | None] = relationship()
     user = relationship("User")
@@ -231,7 +238,9 @@ class AttemptAnswer(db.Model):
 
 class Mistake(db.Model):
     """A question in a worker's wrong-answer notebook (错题本) while ``cleared_at`` is
-    empty; it leaves after being answered right twice in practice after the last miss."""
+    empty. Each entry is a spaced-repetition card (FSRS, ``card`` as the fsrs library's
+    dict) due again at ``due``; it leaves once answered right on two spaced reviews
+    (``reviews_right``; a review is spaced when answered on or after its due day)."""
 
     __tablename__ = "mistakes"
     __table_args__ = (UniqueConstraint("user_id", "question_id"),)
@@ -243,8 +252,25 @@ class Mistake(db.Model):
     right_streak: Mapped[int] = mapped_column(default=0)
     last_wrong_at: Mapped[datetime] = mapped_column(default=utcnow)
     cleared_at: Mapped[datetime | None]
+    card: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
+    due: Mapped[datetime | None] = mapped_column(index=True)
+    reviews_right: Mapped[int] = mapped_column(default=0, server_default="0")
+    # the last wrong answer, with option keys as the question lists them (not as shuffled)
+    last_answer: Mapped[object | None] = mapped_column(JSON)
 
     question: Mapped[Question] = relationship(lazy="joined")
+
+
+class PracticeDay(db.Model):
+    """A local calendar day on which the worker answered practice questions (streaks and
+    the yearly count of practice days)."""
+
+    __tablename__ = "practice_days"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    answers: Mapped[int] = mapped_column(default=0)
 
 
 class ImportDraft(db.Model):

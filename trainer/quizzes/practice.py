@@ -11,13 +11,13 @@ from trainer.extensions import db
 from trainer.localtime import local_zone
 from trainer.models import utcnow
 from trainer.org.scope import competency_label, district_clause, street_id_of
+from trainer.quizzes import spaced
 from trainer.quizzes.drawing import snapshot
 from trainer.quizzes.models import Attempt, AttemptAnswer, Mistake, Question, Quiz
 from trainer.quizzes.queries import json_list_has
 from trainer.quizzes.withheld import reviewable_answers, withheld_questions
 
 PRACTICE_SIZE = 10
-RIGHT_TO_LEAVE = 2  # right answers in later practice before a question leaves the notebook
 _random = secrets.SystemRandom()
 
 
@@ -41,25 +41,115 @@ def practice_pool(user, *, department_id: int | None = None,
 
 def start_practice(user, label: str, *, department_id: int | None = None,
                    competency: str | None = None, from_notebook: bool = False,
+                   daily: bool = False, instant: bool = False,
                    size: int = PRACTICE_SIZE) -> Attempt:
-    """A practice attempt of up to ``size`` questions drawn at random (no time limit,
-    answers shown after submitting), never one whose answer a quiz still withholds from
-    the user (withheld.py)."""
+    """A practice attempt of up to ``size`` questions (no time limit), never one whose
+    answer a quiz still withholds from the user (withheld.py). ``daily``: the day's mix
+    (daily_draw); from the notebook: the entries due today first. ``instant``: the key and
+    explanation after each question (check_answer), else after submitting."""
     hidden = withheld_questions(user.id)
-    ids = [qid for qid in db.session.scalars(practice_pool(
-        user, department_id=department_id, competency=competency,
-        from_notebook=from_notebook)) if qid not in hidden]
-    if not ids:
+    if daily:
+        chosen = daily_draw(user, hidden, size)
+    else:
+        ids = [qid for qid in db.session.scalars(practice_pool(
+            user, department_id=department_id, competency=competency,
+            from_notebook=from_notebook)) if qid not in hidden]
+        chosen = _random.sample(ids, min(size, len(ids)))
+        if from_notebook:  # due today first, then the others (early rights count nothing)
+            due = [qid for qid in spaced.due_question_ids(user.id) if qid in set(ids)]
+            chosen = (due + [qid for qid in chosen if qid not in due])[:size]
+    if not chosen:
         raise Invalid(_("There are no questions to practise for this choice yet."))
-    chosen = _random.sample(ids, min(size, len(ids)))
     number = 1 + (db.session.scalar(sa.select(sa.func.count()).where(
         Attempt.user_id == user.id, Attempt.context == "practice")) or 0)
     attempt = Attempt(quiz_id=None, user_id=user.id, context="practice", series="practice",
                       attempt_no=number, label=label[:160], review="after_submit",
-                      pass_percent=60, questions=snapshot(chosen, shuffle_options=True))
+                      pass_percent=60, questions=snapshot(chosen, shuffle_options=True),
+                      instant=instant, flagged=[])
     db.session.add(attempt)
     db.session.flush()
     return attempt
+
+
+def daily_draw(user, hidden: set[int], size: int) -> list[int]:
+    """The day's practice: the notebook entries due today (up to half), then questions of
+    the user's weakest competencies, of their department, and any others to fill up."""
+    allowed = {qid for qid in db.session.scalars(practice_pool(user)) if qid not in hidden}
+    chosen: list[int] = []
+
+    def take(candidates, limit: int) -> None:
+        fresh = [qid for qid in candidates if qid in allowed and qid not in chosen]
+        chosen.extend(_random.sample(fresh, max(0, min(limit, len(fresh)))))
+
+    due = [qid for qid in spaced.due_question_ids(user.id) if qid in allowed]
+    chosen.extend(due[:(size + 1) // 2])
+    for code in weak_competencies(user.id)[:2]:
+        take(db.session.scalars(practice_pool(user, competency=code)), max(1, size // 5))
+    if getattr(user, "department_id", None):
+        take(db.session.scalars(practice_pool(user, department_id=user.department_id)),
+             size - len(chosen))
+    take(allowed, size - len(chosen))
+    return chosen[:size]
+
+
+def weak_competencies(user_id: int, limit: int = 1000) -> list[str]:
+    """Competency codes the user scores lowest in (below 80 %), weakest first, over the
+    recent answers whose correctness they may see."""
+    rows = db.session.execute(
+        sa.select(Question.id, Question.competencies, AttemptAnswer.credit)
+        .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
+        .join(Question, Question.id == AttemptAnswer.question_id)
+        .outerjoin(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id == user_id, reviewable_answers(),
+               AttemptAnswer.credit.is_not(None))
+        .order_by(AttemptAnswer.id.desc()).limit(limit)).all()
+    hidden = withheld_questions(user_id)
+    totals: dict[str, list[float]] = {}
+    for qid, comps, credit in rows:
+        if qid in hidden:
+            continue
+        for code in comps or []:
+            totals.setdefault(code, []).append(credit)
+    scored = sorted((sum(c) / len(c), code) for code, c in totals.items())
+    return [code for share, code in scored if share < 0.8]
+
+
+def check_answer(attempt: Attempt, question_id: int) -> str | None:
+    """Instant practice: grade one saved answer now (instant_review then shows the key,
+    explanation and feedback, unless a rule of withheld.py has come to withhold the
+    question since the draw). Checked once: the credit stays as first given. Returns
+    why it cannot be checked, or None."""
+    from trainer.quizzes.grading import grade
+    from trainer.quizzes.items import from_dict
+
+    entry = next((e for e in attempt.questions if e["id"] == question_id), None)
+    if entry is None or not attempt.instant or attempt.submitted_at is not None:
+        return _("This question cannot be checked now.")
+    row = db.session.scalar(sa.select(AttemptAnswer).where(
+        AttemptAnswer.attempt_id == attempt.id, AttemptAnswer.question_id == question_id))
+    if row is None or row.answer in (None, []):
+        return _("Answer the question first.")
+    if row.credit is None:
+        row.credit = grade(from_dict(entry["data"]), row.answer)
+        spaced.note_practice(attempt.user_id, 1)
+        db.session.flush()
+        record_results(attempt, {question_id: row.credit}, {question_id: row.answer})
+    return None
+
+
+def instant_review(attempt: Attempt) -> dict[int, dict]:
+    """The checked questions of an instant practice as review items, each None while
+    withheld (withheld.py): what the page and the API may show."""
+    from trainer.quizzes.review import review_items
+
+    checked = {qid for qid, credit in db.session.execute(
+        sa.select(AttemptAnswer.question_id, AttemptAnswer.credit).where(
+            AttemptAnswer.attempt_id == attempt.id)) if credit is not None}
+    if not checked:
+        return {}
+    hidden = withheld_questions(attempt.user_id)
+    return {item["question_id"]: (None if item["question_id"] in hidden else item)
+            for item in review_items(attempt) if item["question_id"] in checked}
 
 
 def withdraw_from_practice(user_id: int, question_ids: list[int]) -> None:
@@ -78,29 +168,44 @@ def withdraw_from_practice(user_id: int, question_ids: list[int]) -> None:
     db.session.flush()
 
 
-def record_results(attempt: Attempt, credits: dict[int, float]) -> None:
-    """Update the notebook after grading: a miss (or a blank) enters or re-enters it; a
-    right answer in practice started after the last miss counts towards leaving it.
+def record_results(attempt: Attempt, credits: dict[int, float],
+                   answers: dict[int, object] | None = None) -> None:
+    """Update the notebook after grading: a miss (or a blank) enters or re-enters it and
+    reviews its card "Again"; a right answer in practice started after the last miss is a
+    review of the card (spaced.schedule_right: counts on or after the due day).
+    ``answers`` (question id -> the answer given) lets the notebook show the last wrong one.
     The notebook shows which questions were missed, so it follows the review policy:
     practice and quizzes reviewed right after submitting count at once; a quiz reviewed
     after closing counts once it has closed (note_closed_attempts catches up); a quiz
     reviewed "never" and a competition round never count."""
     if not _notebook_may_show(attempt):
         return
+    if attempt.context == "practice":  # whether it was right is withheld too
+        hidden = withheld_questions(attempt.user_id)
+        credits = {qid: credit for qid, credit in credits.items() if qid not in hidden}
     found = {m.question_id: m for m in db.session.scalars(sa.select(Mistake).where(
         Mistake.user_id == attempt.user_id, Mistake.question_id.in_(list(credits))))}
+    entries = {entry["id"]: entry for entry in attempt.questions}
+    answers = answers if answers is not None else _stored_answers(attempt.id)
     now = utcnow()
     for question_id, credit in credits.items():
         mistake = found.get(question_id)
         if credit < 1:
-            _miss(attempt.user_id, question_id, mistake, now)
+            given = answers.get(question_id)
+            if question_id in entries:
+                given = spaced.question_keys(entries[question_id], given)
+            _miss(attempt.user_id, question_id, mistake, now, given)
         elif mistake is not None and mistake.cleared_at is None and \
                 attempt.context == "practice" and attempt.started_at > mistake.last_wrong_at:
             mistake.right_streak += 1
-            if mistake.right_streak >= RIGHT_TO_LEAVE:
-                mistake.cleared_at = now
+            spaced.schedule_right(mistake, now)
     db.session.execute(sa.update(Attempt).where(Attempt.id == attempt.id).values(noted_at=now))
     db.session.flush()
+
+
+def _stored_answers(attempt_id: int) -> dict[int, object]:
+    return dict(db.session.execute(sa.select(AttemptAnswer.question_id, AttemptAnswer.answer)
+                                   .where(AttemptAnswer.attempt_id == attempt_id)).all())
 
 
 def _notebook_may_show(attempt: Attempt) -> bool:
@@ -140,12 +245,16 @@ def note_closed_attempts(user_id: int) -> int:
     return count
 
 
-def _miss(user_id: int, question_id: int, mistake: Mistake | None, now: datetime) -> None:
+def _miss(user_id: int, question_id: int, mistake: Mistake | None, now: datetime,
+          given=None) -> None:
     if mistake is None:
         try:
             with db.session.begin_nested():
-                db.session.add(Mistake(user_id=user_id, question_id=question_id,
-                                       last_wrong_at=now))
+                mistake = Mistake(user_id=user_id, question_id=question_id,
+                                  last_wrong_at=now, wrong_count=1, right_streak=0,
+                                  reviews_right=0, last_answer=given)
+                spaced.schedule_miss(mistake, now)
+                db.session.add(mistake)
             return
         except sa.exc.IntegrityError:  # a concurrent grading recorded it first
             mistake = db.session.scalar(sa.select(Mistake).where(
@@ -154,7 +263,8 @@ def _miss(user_id: int, question_id: int, mistake: Mistake | None, now: datetime
         mistake.wrong_count += 1
     else:
         mistake.wrong_count, mistake.cleared_at = mistake.wrong_count + 1, None
-    mistake.right_streak, mistake.last_wrong_at = 0, now
+    mistake.right_streak, mistake.last_wrong_at, mistake.last_answer = 0, now, given
+    spaced.schedule_miss(mistake, now)
 
 
 def mastery(user_id: int, limit: int = 1000) -> list[dict]:
@@ -168,6 +278,8 @@ def mastery(user_id: int, limit: int = 1000) -> list[dict]:
         .where(Attempt.user_id == user_id, reviewable_answers(),
                AttemptAnswer.credit.is_not(None))
         .order_by(AttemptAnswer.id.desc()).limit(limit)).all()
+    hidden = withheld_questions(user_id)  # drawn into practice before a quiz hid it
+    rows = [(qid, credit) for qid, credit in rows if qid not in hidden]
     labels = _labels({qid for qid, _credit in rows})
     totals: dict[str, list[float]] = {}
     for qid, credit in rows:

@@ -171,11 +171,12 @@ def open_attempt(user_id: int, quiz_id: int, series: str) -> Attempt | None:
 
 
 def notebook(user_id: int) -> sa.Select:
-    """The questions in the user's wrong-answer notebook, most recently missed first."""
+    """The questions in the user's wrong-answer notebook, the soonest due first."""
     return (sa.select(Mistake).join(Question, Question.id == Mistake.question_id)
             .where(Mistake.user_id == user_id, Mistake.cleared_at.is_(None),
                    Question.status == "active")
-            .order_by(Mistake.last_wrong_at.desc(), Mistake.id.desc()))
+            .order_by(Mistake.due.is_(None), Mistake.due.asc(), Mistake.last_wrong_at.desc(),
+                      Mistake.id.desc()))
 
 
 MAX_ID = 2**31 - 1

@@ -7,6 +7,7 @@ from trainer.extensions import db
 from trainer.quizzes.grading import correct_answer, grade, normalise_text
 from trainer.quizzes.items import QuestionData, from_dict
 from trainer.quizzes.models import Attempt, AttemptAnswer
+from trainer.quizzes.withheld import withheld_questions
 
 CHOICE = ("single", "multiple")
 
@@ -59,6 +60,8 @@ def review_items(attempt: Attempt) -> list[dict]:
     """Per question: the taker's answer, the right one, credit, explanation, feedback."""
     rows = saved_answers(attempt)
     items = []
+    # practice reviews at once; a question withheld since it was drawn shows no key
+    hidden = withheld_questions(attempt.user_id) if attempt.context == "practice" else set()
     for entry in attempt.questions:
         data = from_dict(entry["data"])
         row = rows.get(entry["id"])
@@ -73,9 +76,14 @@ def review_items(attempt: Attempt) -> list[dict]:
                                                 strict=False)],
             "question_id": entry["id"], "answer": answer, "correct_answer": right,
             "credit": round(credit, 4), "score": round(credit * entry["points"], 2),
-            "correct": credit >= 1, "explanation": entry["explanation_html"],
+            "correct": credit >= 1, "unanswered": answer is None or answer == [],
+            "explanation": entry["explanation_html"],
             "feedback": feedback_for(data, answer),
         })
+        if entry["id"] in hidden:
+            items[-1].update(correct_answer=None, explanation=None, feedback=None,
+                             withheld=True, options=[{**o, "correct": None}
+                                                     for o in items[-1]["options"]])
     return items
 
 
@@ -119,3 +127,28 @@ def feedback_for(data: QuestionData, answer) -> str:
         return next((item.feedback for item in matched if item.feedback),
                     "" if matched else data.feedback_other)
     return ""
+
+
+def navigator(attempt: Attempt, rows: dict[int, AttemptAnswer] | None = None) -> list[dict]:
+    """Each question's number and state for the navigator and the summary before
+    submitting: answered or not, and flagged for review."""
+    rows = saved_answers(attempt) if rows is None else rows
+    flagged = set(attempt.flagged or [])
+    return [{"n": n, "id": entry["id"],
+             "answered": entry["id"] in rows and rows[entry["id"]].answer not in (None, []),
+             "flagged": entry["id"] in flagged}
+            for n, entry in enumerate(attempt.questions, start=1)]
+
+
+def toggle_flag(attempt: Attempt, question_id: int) -> bool:
+    """Flag or unflag a question of the attempt for review; returns the new state."""
+    if all(entry["id"] != question_id for entry in attempt.questions):
+        return False
+    flagged = list(attempt.flagged or [])
+    if question_id in flagged:
+        flagged.remove(question_id)
+    else:
+        flagged.append(question_id)
+    attempt.flagged = flagged
+    db.session.flush()
+    return question_id in flagged

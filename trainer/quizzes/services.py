@@ -24,6 +24,7 @@ from trainer.quizzes.modules import upsert_module_quiz
 from trainer.quizzes.policies import review_policies
 from trainer.quizzes.practice import record_results, withdraw_from_practice
 from trainer.quizzes.review import attempt_json, result_json
+from trainer.quizzes.spaced import note_practice
 
 __all__ = ["accepts_saves", "attempt_json", "grade_overdue",
            "result_json", "review_allowed", "save_answer", "save_answers", "start_attempt",
@@ -322,9 +323,13 @@ def _grade(attempt: Attempt, *, timed_out: bool) -> None:
         sa.select(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
         .execution_options(populate_existing=True))}  # saves are Core upserts
     credits, score, best = {}, 0.0, 0.0
+    checked = {qid for qid, row in rows.items() if attempt.instant and row.credit is not None}
     for entry in attempt.questions:
         row = rows.get(entry["id"])
-        credit = grade(from_dict(entry["data"]), row.answer) if row is not None else 0.0
+        if entry["id"] in checked:  # instant practice: graded when checked, as shown then
+            credit = row.credit
+        else:
+            credit = grade(from_dict(entry["data"]), row.answer) if row is not None else 0.0
         if row is not None:
             row.credit = credit
         credits[entry["id"]] = credit
@@ -339,11 +344,17 @@ def _grade(attempt: Attempt, *, timed_out: bool) -> None:
                 passed=percent >= attempt.pass_percent))
     db.session.flush()
     if done.rowcount == 1:
-        _after_grading(attempt, credits)
+        if attempt.context == "practice":  # checked ones counted when checked
+            note_practice(attempt.user_id, sum(
+                1 for qid, row in rows.items() if row.answer is not None and qid not in checked))
+        # the notebook heard of checked questions when they were checked
+        _after_grading(attempt, {qid: c for qid, c in credits.items() if qid not in checked},
+                       {qid: row.answer for qid, row in rows.items()})
 
 
-def _after_grading(attempt: Attempt, credits: dict[int, float]) -> None:
-    record_results(attempt, credits)
+def _after_grading(attempt: Attempt, credits: dict[int, float],
+                   answers: dict[int, object] | None = None) -> None:
+    record_results(attempt, credits, answers)
     signals.attempt_graded.send(attempt)
 
 

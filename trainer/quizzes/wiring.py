@@ -1,11 +1,13 @@
 """How the quizzes domain plugs into the others (called by the factory): the record's
-"attempts" section; question explanations are searchable (search.sources "questions");
-a large question import runs as a background job (jobs.tasks "questions-import")."""
+"attempts" and "practice" sections; question explanations are searchable (search.sources
+"questions"); a large question import runs as a background job (jobs.tasks
+"questions-import"); templates get ``practice_summary(user)`` (the practice block of the
+home page and the record: reviews due today, today's goal, streak, practice days)."""
 
 from flask import Flask
 
 from trainer.jobs.queue import tasks
-from trainer.quizzes import import_job, record, search
+from trainer.quizzes import import_job, record, search, spaced
 from trainer.records.sections import bulk, sections
 from trainer.search.sources import sources
 
@@ -13,5 +15,8 @@ from trainer.search.sources import sources
 def init_app(app: Flask) -> None:
     sections.register("attempts", record.attempts_graded)
     bulk.register("attempts", record.attempts_for)
+    sections.register("practice", spaced.days_in_year)
+    bulk.register("practice", spaced.days_for)
+    app.add_template_global(spaced.practice_summary, "practice_summary")
     sources.register("questions", search.QUESTIONS)
     tasks.register("questions-import", import_job.run)

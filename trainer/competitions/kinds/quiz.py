@@ -24,6 +24,7 @@ from trainer.quizzes import services as quizzes
 from trainer.quizzes.items import KEYS
 from trainer.quizzes.models import Attempt, AttemptAnswer, Quiz, QuizQuestion
 from trainer.quizzes.queries import visible_quizzes
+from trainer.quizzes.review import navigator
 
 _random = secrets.SystemRandom()  # entrants must not be able to predict their order
 
@@ -67,6 +68,16 @@ class QuizKind(RoundKind):
                                attempt=attempt, data=data, saved=saved, form=form,
                                seen=plainform.seen_markers(attempt),
                                autosave=_autosave_url(attempt))
+
+    def confirm_page(self, comp, rnd, attempt, form):
+        """The summary before the round's one submit: unanswered questions first."""
+        if not quizzes.accepts_saves(attempt):
+            return redirect(url_for("competitions.detail", comp_id=comp.id))
+        nav = navigator(attempt)
+        return render_template("competitions/confirm_quiz.html", comp=comp, rnd=rnd,
+                               attempt=attempt, nav=nav, form=form,
+                               unanswered=[item for item in nav if not item["answered"]],
+                               answered=sum(1 for item in nav if item["answered"]))
 
     def review_page(self, comp, rnd, attempt):
         if not quizzes.review_allowed(attempt):

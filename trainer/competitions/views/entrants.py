@@ -73,8 +73,13 @@ def answers(comp_id: int, n: int):
     comp, rnd = _round(comp_id, n)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    submit = request.form.get("action") == "submit"
+    action = request.form.get("action")
+    # the page's button "review" saves and asks first (the round's one and only submit);
+    # the confirmation page sends "submit"
+    submit = action == "submit"
     outcome = rounds.save_answers(current_user, comp, rnd, request.form, submit)
+    if action == "review" and not outcome["problems"] and not outcome["late"]:
+        return redirect(url_for(".confirm", comp_id=comp.id, n=n))
     if outcome["late"]:
         flash(_("Time was up: the answers saved before the deadline were graded."), "error")
     elif outcome["result"] is not None:
@@ -87,6 +92,18 @@ def answers(comp_id: int, n: int):
     if not outcome["problems"]:
         flash(_("Your answers are saved."), "ok")
     return redirect(url_for(".play", comp_id=comp.id, n=n))
+
+
+@bp.route("/competitions/<int:comp_id>/rounds/<int:n>/confirm")
+@login_required
+def confirm(comp_id: int, n: int):
+    """Before a round's one and only submit: what is unanswered, and a confirmation."""
+    comp, rnd = _round(comp_id, n)
+    played = rounds.played(rounds.my_result(current_user, comp, rnd))
+    page = getattr(kind_of(rnd), "confirm_page", None)
+    if page is None:
+        return redirect(url_for(".play", comp_id=comp.id, n=n))
+    return page(comp, rnd, played, ConfirmForm())
 
 
 @bp.post("/competitions/<int:comp_id>/rounds/<int:n>/choose")

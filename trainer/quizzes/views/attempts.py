@@ -1,6 +1,6 @@
 """Quiz list, quiz page, the attempt (plain form plus JS autosave) and its result."""
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -8,10 +8,10 @@ from trainer.auth.forms import ConfirmForm
 from trainer.errors import Conflict
 from trainer.extensions import db
 from trainer.models import utcnow
-from trainer.quizzes import drawing, plainform, queries, services
+from trainer.quizzes import drawing, plainform, practice, queries, services
 from trainer.quizzes.models import Attempt, Quiz
 from trainer.quizzes.policies import graded_first
-from trainer.quizzes.review import public_question, saved_answers
+from trainer.quizzes.review import navigator, public_question, saved_answers, toggle_flag
 from trainer.quizzes.views.blueprint import bp
 from trainer.quizzes.views.common import (
     begin_writing,
@@ -72,12 +72,16 @@ def start(quiz_id: int):
 
 def render_attempt(attempt: Attempt, problems: dict[int, str], status: int = 200):
     rows = saved_answers(attempt)
+    nav = navigator(attempt, rows)
     return render_template(
         "quizzes/attempt.html", attempt=attempt, problems=problems, now=utcnow(),
         questions=[public_question(entry) for entry in attempt.questions],
         saved={qid: row.answer for qid, row in rows.items()},
         seqs={qid: row.seq for qid, row in rows.items()},
-        seen={qid: plainform.seen_marker(row) for qid, row in rows.items()}), status
+        seen={qid: plainform.seen_marker(row) for qid, row in rows.items()},
+        nav=nav, answered=sum(1 for item in nav if item["answered"]),
+        checked=practice.instant_review(attempt) if attempt.instant else {},
+        form=ConfirmForm()), status
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -89,11 +93,18 @@ def attempt(attempt_id: int):
     return render_attempt(attempt, {})
 
 
+def _action(value: str) -> tuple[str, int | None]:
+    """The plain form's button: save, review (to the summary before submitting), submit
+    (the countdown's, or a client's own), flag:<question id>, check:<question id>."""
+    kind, _sep, number = value.partition(":")
+    return kind, queries.plain_id(number)
+
+
 @bp.post("/attempts/<int:attempt_id>")
 @login_required
 def save_form(attempt_id: int):
     attempt = get_attempt(attempt_id)
-    submit = request.form.get("action") == "submit"
+    action, question_id = _action(request.form.get("action", "save"))
     if not services.accepts_saves(attempt):
         late = attempt.submitted_at is None
         services.submit_attempt(attempt, reveal=False)
@@ -106,11 +117,52 @@ def save_form(attempt_id: int):
     plainform.clear_unchanged(attempt, empty)
     if problems:
         return render_attempt(attempt, problems, 422)  # the good answers are kept
-    if submit:
+    if action == "submit":
         services.submit_attempt(attempt, reveal=False)
         return redirect(url_for(".result", attempt_id=attempt.id))
+    if action == "review":
+        return redirect(url_for(".summary", attempt_id=attempt.id))
+    if action == "flag" and question_id is not None:
+        toggle_flag(attempt, question_id)
+        return redirect(url_for(".attempt", attempt_id=attempt.id, _anchor=f"q{question_id}"))
+    if action == "check" and question_id is not None:
+        refused = practice.check_answer(attempt, question_id)
+        if refused:
+            flash(refused, "error")
+        if all(item["id"] in practice.instant_review(attempt)
+               for item in navigator(attempt)):
+            services.submit_attempt(attempt, reveal=False)
+            return redirect(url_for(".result", attempt_id=attempt.id))
+        return redirect(url_for(".attempt", attempt_id=attempt.id, _anchor=f"q{question_id}"))
     flash(_("Your answers are saved."), "ok")
     return redirect(url_for(".attempt", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/summary")
+@login_required
+def summary(attempt_id: int):
+    """Before submitting: the unanswered questions first, then the flagged ones, and a
+    confirmation (no JavaScript needed)."""
+    attempt = get_attempt(attempt_id)
+    if not services.accepts_saves(attempt):
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    nav = navigator(attempt)
+    return render_template("quizzes/summary.html", attempt=attempt, nav=nav,
+                           unanswered=[item for item in nav if not item["answered"]],
+                           flagged=[item for item in nav if item["flagged"]],
+                           answered=sum(1 for item in nav if item["answered"]),
+                           form=ConfirmForm(), now=utcnow())
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@login_required
+def submit(attempt_id: int):
+    """The summary's confirmed submit."""
+    attempt = get_attempt(attempt_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.submit_attempt(attempt, reveal=False)
+    return redirect(url_for(".result", attempt_id=attempt.id))
 
 
 @bp.put("/attempts/<int:attempt_id>/answers/<int:question_id>")

@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 
 from trainer.errors import Invalid
 from trainer.extensions import db
+from trainer.models import utcnow
 from trainer.org.models import Department
 from trainer.org.scope import competency_label
-from trainer.quizzes import practice, queries
+from trainer.quizzes import practice, queries, spaced
 from trainer.quizzes.forms import PracticeForm
 from trainer.quizzes.items import COMPETENCIES
 from trainer.quizzes.models import Attempt
@@ -21,7 +22,8 @@ from trainer.unit_of_work import refusal_redirects
 def topic_choices() -> list[tuple[str, str]]:
     departments = db.session.scalars(sa.select(Department).where(Department.active.is_(True))
                                      .order_by(Department.id))
-    return ([("", _("A mix of everything")), ("notebook", _("My wrong-answer notebook"))]
+    return ([("daily", _("Today’s practice: due reviews, weak competencies, my department")),
+             ("", _("A mix of everything")), ("notebook", _("My wrong-answer notebook"))]
             + [(f"dept:{d.code}", _("Department: %(name)s", name=d.name)) for d in departments]
             + [(f"comp:{c}", _("Competency: %(name)s", name=competency_label(c)))
                for c in COMPETENCIES])
@@ -39,6 +41,8 @@ def topic_filters(topic: str) -> tuple[str, dict]:
     label = _("Practice: %(topic)s", topic=labels.get(topic, labels[""]))
     if topic == "notebook":
         return label, {"from_notebook": True}
+    if topic == "daily":
+        return _("Today’s practice"), {"daily": True}
     kind, _sep, code = topic.partition(":")
     if kind == "dept":
         dept = db.session.scalar(sa.select(Department).where(Department.code == code))
@@ -58,7 +62,7 @@ def practice_home():
         queries.notebook(current_user.id).subquery()))
     return render_template("quizzes/practice.html", form=practice_form(), recent=recent,
                            mastery=practice.mastery(current_user.id), in_notebook=in_notebook,
-                           today=practice.answered_today(current_user.id),
+                           summary=spaced.practice_summary(current_user),
                            goal=practice.PRACTICE_SIZE)
 
 
@@ -70,7 +74,8 @@ def start_practice():
     form = practice_form()
     form.validate_on_submit()
     label, filters = topic_filters(form.topic.data or "")
-    attempt = practice.start_practice(current_user, label, **filters)
+    attempt = practice.start_practice(current_user, label,
+                                      instant=form.feedback.data == "each", **filters)
     return redirect(url_for(".attempt", attempt_id=attempt.id))
 
 
@@ -78,5 +83,9 @@ def start_practice():
 @login_required
 def notebook():
     grade_overdue_first()
-    page = db.paginate(queries.notebook(current_user.id), per_page=20, error_out=False)
-    return render_template("quizzes/notebook.html", page=page, form=practice_form())
+    # ten a page: each entry carries its options and explanation (the 60 KB page budget)
+    page = db.paginate(queries.notebook(current_user.id), per_page=10, error_out=False)
+    return render_template("quizzes/notebook.html", page=page, form=practice_form(),
+                           items=spaced.notebook_items(current_user.id, list(page.items)),
+                           dues={m.question_id: m.due for m in page.items},
+                           due=spaced.due_today(current_user.id), now=utcnow())

@@ -1,5 +1,9 @@
-/* Attempt page: autosave each answer, countdown, "not saved" warning, leave warning.
-   The page works without this script: the form posts every answer.
+/* Attempt page: autosave each answer, the answered count and navigator, flags, the
+   countdown, the "not saved" warning and the leave warning. The page works without this
+   script: the form posts every answer, the flag and check buttons are form buttons.
+   Saves go through one queue, one request at a time in the order the answers were given;
+   a failed save stays at the head and is retried (with a growing delay) before anything
+   after it, and each carries a seq so the server ignores an older one arriving late.
    A save answers 200 with saved:false when the server kept a newer answer to that
    question (a higher seq, saved from another tab or device): ours was NOT stored, so the
    question stays marked "not saved" until it is answered again (or the page reloaded). */
@@ -9,8 +13,9 @@
   if (!form || !window.fetch) { return; }
   var data = form.dataset;
   var statusEl = document.getElementById("quiz-status");
-  var pending = {};   // question id -> {answer, seq} waiting to be sent
-  var inflight = {};  // question id -> {answer, seq} being sent
+  var countEl = document.getElementById("quiz-count");
+  var queue = [];     // [{qid, answer, seq}] in the order given; the head may be in flight
+  var busy = false;   // the head is being sent
   var seqs = {};      // question id -> last seq used (or seen stored)
   var stale = {};     // question id -> true while a newer answer from elsewhere is stored
   var timers = {};
@@ -18,15 +23,22 @@
   var retryTimer = null;
   var leaving = false;
   var closed = false;
+  var halted = "";    // why the queue waits ("Failed", "Login"), else ""
 
   function show(kind) {
-    statusEl.textContent = data["msg" + kind] || "";
+    var text = data["msg" + kind] || "";
+    if (kind !== "Saved" && kind !== "Saving" && data.msgUnsaved && unsaved()) {
+      text += " " + data.msgUnsaved.replace("{n}", unsaved());
+    }
+    statusEl.textContent = text;
     statusEl.className = "quiz-status quiz-" + kind.toLowerCase();
   }
 
   function unsaved() {
-    return Object.keys(pending).length + Object.keys(inflight).length +
-      Object.keys(stale).length;
+    var qids = {};
+    queue.forEach(function (item) { qids[item.qid] = true; });
+    Object.keys(stale).forEach(function (qid) { qids[qid] = true; });
+    return Object.keys(qids).length;
   }
 
   // A seq above anything stored, also across reloads and devices: the page carries the
@@ -69,22 +81,8 @@
     if (marker && savedAt) { marker.value = savedAt; }
   }
 
-  function stored(qid, item, body) {
-    retryDelay = 2000;
-    seqs[qid] = Math.max(seqs[qid] || 0, Number(body.seq) || 0);
-    if (body.saved === false && !same(body.answer, item.answer)) {
-      stale[qid] = true;
-      mark(qid, true);
-      show("Stale");
-      if (pending[qid]) { send(qid); }
-      return;
-    }
-    delete stale[qid];
-    seen(qid, body.saved_at);
-    mark(qid, false);
-    if (pending[qid]) { send(qid); }
-    else if (Object.keys(stale).length) { show("Stale"); }
-    else if (!unsaved()) { show("Saved"); }
+  function queued(qid) {
+    return queue.some(function (item) { return item.qid === qid; });
   }
 
   function mark(qid, failedNow) {
@@ -92,29 +90,42 @@
     if (fieldset) { fieldset.classList.toggle("quiz-unsaved", failedNow); }
   }
 
+  function stored(item, body) {
+    var qid = item.qid;
+    retryDelay = 2000;
+    seqs[qid] = Math.max(seqs[qid] || 0, Number(body.seq) || 0);
+    if (body.saved === false && !same(body.answer, item.answer) && !queued(qid)) {
+      stale[qid] = true;
+      mark(qid, true);
+    } else if (body.saved !== false || same(body.answer, item.answer)) {
+      delete stale[qid];
+      seen(qid, body.saved_at);
+      mark(qid, false);
+    }
+  }
+
   function scheduleRetry() {
     if (retryTimer || closed) { return; }
     retryTimer = window.setTimeout(function () {
       retryTimer = null;
-      Object.keys(pending).forEach(send);
+      halted = "";
+      pump();
     }, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 30000);
   }
 
-  function failed(qid, item, kind) {
-    if (!pending[qid]) { pending[qid] = item; }
-    mark(qid, true);
-    show(kind);
-    if (kind === "Failed") { scheduleRetry(); }
+  function settle() {
+    if (queue.length) { return; }
+    if (Object.keys(stale).length) { show("Stale"); } else { show("Saved"); }
   }
 
-  function send(qid) {
-    if (inflight[qid] || !pending[qid] || closed) { return; }
-    var item = pending[qid];
-    delete pending[qid];
-    inflight[qid] = item;
+  // Send the head of the queue; on success drop it and go on, on failure keep it.
+  function pump() {
+    if (busy || closed || halted || !queue.length) { settle(); return; }
+    var item = queue[0];
+    busy = true;
     show("Saving");
-    window.fetch(data.saveUrl.replace(/\/0$/, "/" + qid), {
+    window.fetch(data.saveUrl.replace(/\/0$/, "/" + item.qid), {
       method: "PUT", credentials: "same-origin", redirect: "manual",
       headers: {"Content-Type": "application/json", "Accept": "application/json",
                 "X-CSRFToken": data.csrf},
@@ -122,34 +133,98 @@
     }).then(function (resp) {
       if (resp.ok) {
         return resp.json().then(function (body) {
-          delete inflight[qid];
-          stored(qid, item, body);
+          busy = false;
+          queue.shift();
+          stored(item, body);
+          pump();
         });
       }
-      delete inflight[qid];
+      busy = false;
+      mark(item.qid, true);
       if (resp.type === "opaqueredirect" || resp.status === 401) {
-        failed(qid, item, "Login");
+        halted = "Login";
+        show("Login");
       } else if (resp.status === 409) {
         closed = true;
-        failed(qid, item, "Closed");
+        show("Closed");
       } else {
-        failed(qid, item, "Failed");
+        halted = "Failed";
+        show("Failed");
+        scheduleRetry();
       }
     }).catch(function () {
-      delete inflight[qid];
-      failed(qid, item, "Failed");
+      busy = false;
+      mark(item.qid, true);
+      halted = "Failed";
+      show("Failed");
+      scheduleRetry();
     });
+  }
+
+  function enqueue(qid, answer) {
+    var seq = nextSeq(qid);
+    var i;
+    // an answer waiting behind the head is replaced in its place (the newest wins)
+    for (i = busy ? 1 : 0; i < queue.length; i += 1) {
+      if (queue[i].qid === qid) { queue[i] = {qid: qid, answer: answer, seq: seq}; return; }
+    }
+    queue.push({qid: qid, answer: answer, seq: seq});
+  }
+
+  function answered(fieldset) {
+    var value = answerOf(fieldset);
+    return value !== null && !(Array.isArray(value) && !value.length);
+  }
+
+  // The sticky bar's "answered x/N" and the navigator follow the page.
+  function recount() {
+    if (!countEl || !data.msgAnswered) { return; }
+    var boxes = form.querySelectorAll("fieldset[data-question]");
+    var total = Number(countEl.getAttribute("data-total")) || boxes.length;
+    var done = total - boxes.length;  // checked questions show no fields
+    Array.prototype.forEach.call(boxes, function (f) {
+      var yes = answered(f);
+      var link = document.getElementById("nav" + f.getAttribute("data-question"));
+      if (yes) { done += 1; }
+      if (link) {
+        link.classList.toggle("is-answered", yes);
+        link.classList.toggle("is-open", !yes);
+      }
+    });
+    countEl.textContent = data.msgAnswered.replace("{x}", done).replace("{n}", total);
   }
 
   function changed(event, delay) {
     var fieldset = event.target.closest("fieldset[data-question]");
     if (!fieldset) { return; }
     var qid = fieldset.getAttribute("data-question");
-    pending[qid] = {answer: answerOf(fieldset), seq: nextSeq(qid)};
-    if (!closed && statusEl.className.indexOf("quiz-failed") < 0) { show("Saving"); }
+    recount();
+    if (!closed && !halted) { show("Saving"); }
     window.clearTimeout(timers[qid]);
-    timers[qid] = window.setTimeout(function () { send(qid); }, delay);
+    timers[qid] = window.setTimeout(function () {
+      enqueue(qid, answerOf(fieldset));
+      pump();
+    }, delay);
   }
+
+  // A flag toggles in place: the plain form's own button, posted in the background.
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".quiz-flagbtn") : null;
+    if (!button || !window.FormData) { return; }
+    event.preventDefault();
+    var body = new window.FormData(form);
+    body.append("action", button.value);
+    // getAttribute: form.action would be the buttons named "action"
+    window.fetch(form.getAttribute("action"), {method: "POST", body: body,
+                 credentials: "same-origin", redirect: "manual"}).then(function (resp) {
+      if (resp.type !== "opaqueredirect" && !resp.ok) { form.submit(); return; }
+      var on = button.getAttribute("aria-pressed") !== "true";
+      var link = document.getElementById("nav" + button.value.split(":")[1]);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = button.getAttribute(on ? "data-on" : "data-off");
+      if (link) { link.classList.toggle("is-flagged", on); }
+    });
+  });
 
   Array.prototype.forEach.call(form.querySelectorAll("fieldset[data-question]"), function (f) {
     seqs[f.getAttribute("data-question")] = Number(f.getAttribute("data-seq")) || 0;
@@ -160,14 +235,10 @@
   });
   window.addEventListener("online", function () {
     retryDelay = 2000;
-    Object.keys(pending).forEach(send);
+    if (halted === "Failed") { halted = ""; }
+    pump();
   });
-  form.addEventListener("submit", function (event) {
-    var submitter = event.submitter;
-    if (submitter && submitter.value === "submit" && !window.confirm(data.msgConfirm)) {
-      event.preventDefault();
-      return;
-    }
+  form.addEventListener("submit", function () {
     leaving = true;  // the form itself carries every answer
   });
   window.addEventListener("beforeunload", function (event) {
