@@ -9,7 +9,7 @@ worker and local day with practice answers (streaks, the yearly count).
 ``attempts.flagged`` the questions a taker marked for review.
 
 Revision ID: c8e2f4a6b1d3
-Revises: a1c3e5f7b9d2
+Revises: 3bb8eb840887
 Create Date: 2026-12-06 08:30:00
 
 """
@@ -20,7 +20,7 @@ import trainer.models
 
 
 revision = 'c8e2f4a6b1d3'
-down_revision = 'a1c3e5f7b9d2'
+down_revision = "3bb8eb840887"
 branch_labels = None
 depends_on = None
 
