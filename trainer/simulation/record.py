@@ -15,7 +15,7 @@ def runs_finished(user, year: int) -> list[dict]:
     start, end = year_bounds(year)
     stmt = (sa.select(Run).where(
         Run.user_id == user.id, Run.context == "practice", Run.finished,
-        Run.finished_at >= start, Run.finished_at < end)
+        Run.outcome != "abandoned", Run.finished_at >= start, Run.finished_at < end)
         .order_by(Run.finished_at, Run.id))
     return [{"id": run.id, "title": run.version.scenario.title,
              "scenario": run.version.scenario.slug,
