@@ -32,6 +32,12 @@ BOTTOM = {
 }
 
 
+# Pages that register the service worker and send practice answers queued offline
+# (static/js/pwa.js): the home page, where a worker starts, and the pages it serves offline.
+PWA_PAGES = frozenset({"main.home", "learning.course", "learning.lesson", "quizzes.practice",
+                       "quizzes.attempt"})
+
+
 def nav_split(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The bottom bar's items and the rest (under 更多), both in NAV's order."""
     items, first = nav_items(user), BOTTOM.get(user.role, ())[:3]
@@ -46,3 +52,4 @@ def nav_items(user) -> list[tuple[str, str]]:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["nav_split"] = nav_split
+    app.jinja_env.globals["pwa_pages"] = PWA_PAGES
