@@ -112,3 +112,11 @@ def test_the_phone_menu_is_five_items_with_more_under_a_details(app, client, aut
     assert top_level == 5
     assert "<summary>更多</summary>" in bar and "我的培训档案" in bar
     assert "培训记录" not in html  # one name for the record: 培训档案
+
+
+def test_the_lecturer_gets_the_qr_screen_not_the_worker_sign_in(app, client, auth, users):
+    live = factories.live_session(app)
+    auth.login("trainer")  # the live session's lecturer
+    html = client.get("/").get_data(as_text=True)
+    assert f'href="/sessions/{live}/signin"' in html
+    assert f'href="/sessions/{live}/code"' not in html

@@ -12,7 +12,7 @@ from trainer.models import utcnow
 from trainer.plans import signin
 from trainer.plans.labels import ATTENDANCE_LABELS
 from trainer.plans.models import Attendance, TrainingSession
-from trainer.plans.queries import personal_sessions
+from trainer.plans.queries import can_run_signin, personal_sessions
 
 
 def _end_of_today(now: datetime) -> datetime:
@@ -37,8 +37,13 @@ def sessions_block(user, now=None):
     today = [(s, st) for s, st in rows if s.starts_at < end_today]
     later = [(s, st) for s, st in rows if s.starts_at >= end_today][:1]
     labels = ATTENDANCE_LABELS()
-    items = [{"s": s, "status": labels.get(st, st) if st else None,
-              "today": s.starts_at < end_today,
-              "open": st != "present" and signin.is_open(s, now)}
-             for s, st in (today[:3] + later)]
+    items = []
+    for s, st in today[:3] + later:
+        open_now = signin.is_open(s, now)
+        # a worker signs in (typed code or scan); the lecturer or an organiser shows the QR
+        items.append({"s": s, "status": labels.get(st, st) if st else None,
+                      "today": s.starts_at < end_today,
+                      "sign_in": open_now and st != "present" and user.role == "worker",
+                      "screen": open_now and user.role != "worker"
+                      and can_run_signin(user, s)})
     return render_template("plans/_block_sessions.html", items=items)
