@@ -17,8 +17,7 @@ self.addEventListener("activate", function (event) {
 // Practice attempt pages (keys never in them; their questions exclude what anything
 // withholds, quizzes/withheld.py) are kept when opened, to answer offline.
 function keepsOnVisit(url, request) {
-  return request.mode === "navigate" && /^\/attempts\/\d+$/.test(url.pathname) &&
-    request.headers.get("X-GT-No-Keep") === null;
+  return request.mode === "navigate" && /^\/attempts\/\d+$/.test(url.pathname);
 }
 
 function usable(response) {
