@@ -98,3 +98,21 @@ def test_a_lesson_kept_offline_opens_with_the_server_stopped(browser, own_server
     page.goto(lesson_url)
     assert page.inner_text("article.reader h1") == title
     context.close()
+
+
+def test_a_practice_answer_given_offline_is_sent_when_the_connection_returns(phone):
+    login(phone)
+    phone.goto(phone.base + "/practice")
+    phone.click("main form[action$='/practice'] button[type=submit]")
+    attempt_url = phone.url
+    # the connection drops: every autosave fails
+    phone.route("**/answers/**", lambda route: route.abort())
+    choice = phone.locator("main input[type=radio]").first
+    name, value = choice.get_attribute("name"), choice.get_attribute("value")
+    choice.check()
+    phone.wait_for_function("() => (localStorage.getItem('gt-offline-answers') || '').length > 2")
+    phone.unroute("**/answers/**")
+    phone.goto(phone.base + "/")  # back online: pwa.js sends the queue
+    phone.wait_for_function("() => localStorage.getItem('gt-offline-answers') === null")
+    phone.goto(attempt_url)
+    assert phone.locator(f"main input[name='{name}'][value='{value}']").is_checked()
