@@ -22,3 +22,4 @@ def init_app(app: Flask) -> None:
     sources.register("questions", search.QUESTIONS)
     tasks.register("questions-import", import_job.run)
     home_blocks.register("continue-attempt", HomeBlock(11, home.open_attempt))
+    home_blocks.register("practice", HomeBlock(40, home.practice_block))
