@@ -67,6 +67,11 @@ class Config:
     # The right-hand side of calendar event UIDs (session-<id>@<domain>): fixed, so that a
     # feed fetched through another host name or port names the same events (RFC 5545 UID).
     CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "grid-trainer.local")
+    # Monitoring: "json" writes one JSON object per log line; /metrics answers these
+    # addresses (comma list of IPs or CIDRs) or a caller with "Bearer <METRICS_TOKEN>".
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "")
+    METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "127.0.0.1,::1")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 
 class DevelopmentConfig(Config):

@@ -27,6 +27,10 @@ Signals (sender, who listens):
   the search source's name, ``ids``)
   -> search.wiring (the index refreshes those documents before the session commits).
 
+Core also holds ``audit`` (the audit log: ``audit.events.record`` is called by every
+domain that changes something worth auditing, in the change's own transaction) and
+``monitoring`` (``/metrics`` for Prometheus and the JSON log lines).
+
 Registries (owner: key <- who registers):
 - ``quizzes.policies.review_policies``: "competition" <- competitions (after the close).
 - ``quizzes.policies.withheld_sources``: "competition-rounds" <- competitions (the quizzes
@@ -48,13 +52,16 @@ Registries (owner: key <- who registers):
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
   explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
   source lists its documents, who may see them and their links.
+- ``monitoring.metrics.collectors``: scrape-time gauges by name <- monitoring itself
+  ("competitions": active rounds and entrants); the job queue registers "jobs" (queue
+  length and failures) at merge.
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
   module each under ``competitions/kinds/``.
 """
 
 from importlib import import_module
 
-CORE = ("main", "auth", "org")
+CORE = ("main", "auth", "org", "audit", "monitoring")
 FEATURES = ("search", "learning", "quizzes", "simulation", "plans", "competitions", "records",
             "guide")
 # What each feature domain provides beyond views (in the order they are called).
@@ -68,7 +75,7 @@ PROVIDES = {
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
 }
-MODELS = ("org", "auth", "learning", "quizzes", "simulation", "plans", "competitions",
+MODELS = ("org", "auth", "audit", "learning", "quizzes", "simulation", "plans", "competitions",
           "guide", "search")
 
 

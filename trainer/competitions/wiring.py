@@ -10,16 +10,18 @@
   (simulation.choice_guards);
 - grading a competition attempt, or finishing a competition run, updates the standings
   (signals attempt_graded, run_finished);
-- the record gets the competitions and honours sections (records.sections).
+- the record gets the competitions and honours sections (records.sections);
+- /metrics gets the active rounds and their entrants (monitoring.collectors).
 """
 
 from flask import Flask
 
 from trainer import signals
-from trainer.competitions import record
+from trainer.competitions import gauges, record
 from trainer.competitions.kinds import quiz as quiz_kind
 from trainer.competitions.kinds import scenario as scenario_kind
 from trainer.competitions.standings import scoring
+from trainer.monitoring.metrics import collectors
 from trainer.quizzes.policies import review_policies, withheld_sources
 from trainer.records.sections import sections
 from trainer.simulation.policies import choice_guards, reveal_policies, withheld_scenarios
@@ -43,3 +45,4 @@ def init_app(app: Flask) -> None:
     signals.run_finished.connect(scenario_kind.on_run_finished)
     sections.register("competitions", record.competitions_section)
     sections.register("honours", record.honours_section)
+    collectors.register("competitions", gauges.collect)

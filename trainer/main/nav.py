@@ -20,6 +20,7 @@ NAV = [
     ("auth.users", _l("Users"), ("admin",)),
     ("org.units", _l("Organisation"), ("admin",)),
     ("org.import_people", _l("Import people"), ("admin",)),
+    ("audit.index", _l("Audit log"), (ORG, A)),
 ]
 
 
