@@ -45,7 +45,6 @@ def _init_extensions(app: Flask) -> None:
             **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": False}
     metrics_access.networks(app.config.get("METRICS_ALLOW", ""))  # a typo fails at start
     metrics.init_app(app)  # first: its timer starts before any other hook runs
-    logs.init_app(app)
     db.init_app(app)
     domains.import_models()
     with app.app_context():
@@ -57,6 +56,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     sessions.init_app(app)
     security.init_app(app)
+    logs.init_app(app)  # after security: it quiets the security log's plain lines in JSON mode
     errors.init_app(app)
     i18n.init_app(app)
     nav.init_app(app)

@@ -60,7 +60,7 @@ def export():
              event.object_label, sentence(event), event.ip, event.request_id,
              json.dumps(event.details or {}, ensure_ascii=False, sort_keys=True)]
             for event in db.session.scalars(stmt)]
-    header = [_("Time"), _("Who"), _("Action"), _("Object type"), _("Object"),
+    header = [_("When"), _("Who"), _("Action"), _("Object type"), _("Object"),
               _("What happened"), _("Address"), _("Request ID"), _("Details")]
     data = workbook_bytes([(_("Audit log"), header, rows)])
     return Response(data, headers={"Content-Disposition": 'attachment; filename="audit-log.xlsx"'},

@@ -7,10 +7,11 @@ The formatter reads the request from Flask's context, so any logger under ``trai
 
 import json
 import logging
+import os
 import sys
 import time
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 
 from trainer.security import request_id
 
@@ -65,20 +66,44 @@ def _request_line(response):
     return response
 
 
-def init_app(app: Flask) -> None:
-    """In JSON mode every ``trainer`` logger writes JSON lines to stderr, and each request
-    adds its access line. Otherwise nothing changes (the security log's plain lines)."""
-    if app.config.get("LOG_FORMAT", "") != "json":
-        return
-    formatter = JsonFormatter()
+def json_mode() -> bool:
+    """Whether log lines are JSON now: the app's ``LOG_FORMAT``, else the environment's."""
+    if has_app_context():
+        return current_app.config.get("LOG_FORMAT", "") == "json"
+    return os.environ.get("LOG_FORMAT", "") == "json"
+
+
+def _json(_record) -> bool:
+    return json_mode()
+
+
+def _not_json(_record) -> bool:
+    return not json_mode()
+
+
+def _install_handlers() -> None:
+    """Once per process: a JSON handler on the ``trainer`` logger that writes only in JSON
+    mode, and the security log's plain handler silenced in JSON mode (its records reach
+    the JSON handler through ``trainer``). Decided per record, so apps of one process
+    (the tests) may differ."""
     root = logging.getLogger("trainer")
     if not any(isinstance(h, StderrHandler) for h in root.handlers):
         handler = StderrHandler()
-        handler.setFormatter(formatter)
+        handler.setFormatter(JsonFormatter())
+        handler.addFilter(_json)
         root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    security = logging.getLogger("trainer.security")
-    for handler in list(security.handlers):  # its plain "security ..." lines: now JSON
-        security.removeHandler(handler)
+    REQUEST_LOG.setLevel(logging.INFO)
+    for handler in logging.getLogger("trainer.security").handlers:
+        if _not_json not in handler.filters:
+            handler.addFilter(_not_json)
+
+
+def init_app(app: Flask) -> None:
+    """Every ``trainer`` logger writes JSON lines to stderr when ``LOG_FORMAT=json``, and
+    each request adds its access line; otherwise nothing changes (the security log's plain
+    lines). Call after security.init_app (it adds the security log's handler)."""
+    _install_handlers()
+    if app.config.get("LOG_FORMAT", "") != "json":
+        return
     app.before_request(_start)
     app.after_request(_request_line)
