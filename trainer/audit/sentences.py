@@ -152,7 +152,17 @@ def actor_text(event) -> str:
 
 
 def when_text(moment) -> str:
-    return format_datetime(moment, "yyyy年M月d日 HH:mm")
+    """2026年12月6日 14:00 (the house style; main's ``i18n.format_when`` when present)."""
+    from flask_babel import get_locale
+
+    from trainer import i18n
+
+    shared = getattr(i18n, "format_when", None)
+    if shared is not None:
+        return shared(moment)
+    locale = get_locale()
+    english = locale is not None and locale.language == "en"
+    return format_datetime(moment, "yyyy-MM-dd HH:mm" if english else "y年M月d日 HH:mm")
 
 
 def _number(value):
