@@ -10,7 +10,7 @@ from trainer.localtime import local_zone
 from trainer.org.scope import district_clause, street_id_of
 
 OBJECT_TYPES = ("user", "unit", "course", "question", "bank", "quiz", "scenario",
-                "competition", "guide_entry", "contact", "path")
+                "competition", "plan", "guide_entry", "contact", "path")
 
 
 def may_read(user) -> bool:

@@ -105,6 +105,13 @@ def ACTIONS():  # noqa: N802 - a constant-like table, built lazily for translati
                            _l("%(actor)s edited the local contact %(object)s at %(time)s")),
         "contact_deleted": (_l("Local contact deleted"),
                             _l("%(actor)s deleted the local contact %(object)s at %(time)s")),
+        "plan_submitted": (_l("Plan submitted"),
+                           _l("%(actor)s submitted the training plan %(object)s for approval "
+                              "at %(time)s")),
+        "plan_approved": (_l("Plan approved"),
+                          _l("%(actor)s approved the training plan %(object)s at %(time)s")),
+        "plan_returned": (_l("Plan returned"),
+                          _l("%(actor)s returned the training plan %(object)s at %(time)s")),
         "attendance_changed": (_l("Attendance changed"),
                                _l("%(actor)s set the attendance of %(object)s at “%(session)s” "
                                   "to %(after)s at %(time)s")),

@@ -23,6 +23,7 @@ def OBJECT_LABELS():  # noqa: N802 - a constant-like table, built lazily for tra
     return {"user": _("Account"), "unit": _("Unit"), "course": _("Course"),
             "question": _("Question"), "bank": _("Question bank"), "quiz": _("Quiz"),
             "scenario": _("Scenario"), "competition": _("Competition"),
+            "plan": _("Training plan"),
             "guide_entry": _("Guide entry"), "contact": _("Local contact"),
             "path": _("Page")}
 
