@@ -13,7 +13,7 @@ one provides is listed here explicitly, never discovered by file name:
 
 Domains announce what happened through named signals (``trainer/signals.py``) and answer
 other domains' questions through registries owned by the asking domain
-(``trainer/registry.py``). Layering, lowest first: core (models, org, auth), search,
+(``trainer/registry.py``). Layering, lowest first: core (models, org, auth, jobs), search,
 quizzes, learning, simulation, plans, competitions, records, guide. A domain imports lower
 ones at module level and never a higher one; a lower domain learns about a higher one only
 through a signal or a registry (a test walks the imports and fails on a cycle).
@@ -52,16 +52,21 @@ Registries (owner: key <- who registers):
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
   explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
   source lists its documents, who may see them and their links.
-- ``monitoring.metrics.collectors``: scrape-time gauges by name <- monitoring itself
-  ("competitions": active rounds and entrants); the job queue registers "jobs" (queue
-  length and failures) at merge.
+- ``jobs.queue.tasks``: the kinds of background job, kind -> ``run(job, **params)``:
+  "people-import" <- org (its wiring: a core domain with one, ``CORE_WIRING``),
+  "questions-import" <- quizzes. ``jobs.queue.start(kind, ...)`` queues one (after the commit).
+- ``jobs.queue.periodic``: tasks the consumer (``flask jobs work``) runs on a schedule:
+  "grade-closed-rounds" <- competitions (every minute).
+- ``monitoring.metrics.collectors``: scrape-time metric families for /metrics, by name:
+  "competitions" (active rounds and entrants) <- competitions, "jobs" (queued, running,
+  failed within the hour, read from the ``jobs`` table) <- monitoring (its wiring).
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
   module each under ``competitions/kinds/``.
 """
 
 from importlib import import_module
 
-CORE = ("main", "auth", "org", "audit", "monitoring")
+CORE = ("main", "auth", "org", "jobs", "audit", "monitoring")
 FEATURES = ("search", "learning", "quizzes", "simulation", "plans", "competitions", "records",
             "guide")
 # What each feature domain provides beyond views (in the order they are called).
@@ -75,8 +80,10 @@ PROVIDES = {
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
 }
-MODELS = ("org", "auth", "audit", "learning", "quizzes", "simulation", "plans", "competitions",
-          "guide", "search")
+# Core domains with a ``wiring`` too (kinds of background job, metric collectors).
+CORE_WIRING = ("org", "monitoring")
+MODELS = ("org", "auth", "jobs", "audit", "learning", "quizzes", "simulation", "plans",
+          "competitions", "guide", "search")
 
 
 def feature_modules(kind: str) -> list:
@@ -97,7 +104,8 @@ def cli_groups() -> list:
 
 def initialisers() -> list:
     """Each domain's ``wiring.init_app``, for the application factory to call."""
-    return [m.init_app for m in feature_modules("wiring")]
+    core = [import_module(f"trainer.{d}.wiring") for d in CORE_WIRING]
+    return [m.init_app for m in (*core, *feature_modules("wiring"))]
 
 
 def import_models() -> None:

@@ -6,7 +6,7 @@ now stored here, with a snapshot of the actor's name, the object, and the street
 district they belong to (so organisers read their own scope).
 
 Revision ID: d0dfe5b2844a
-Revises: a1c3e5f7b9d2
+Revises: 8f3b1fdff721
 Create Date: 2026-12-06 08:18:49.462352
 
 """
@@ -18,7 +18,7 @@ import trainer.models
 
 # revision identifiers, used by Alembic.
 revision = 'd0dfe5b2844a'
-down_revision = 'a1c3e5f7b9d2'
+down_revision = '8f3b1fdff721'
 branch_labels = None
 depends_on = None
 

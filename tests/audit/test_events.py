@@ -111,8 +111,11 @@ def test_a_people_import_is_stored(fresh, client, auth, users):
     resp = auth.post("/admin/org/people/import",
                      {"file": (io.BytesIO(body), "people.csv")},
                      content_type="multipart/form-data")
-    assert resp.status_code == 200
-    assert one(fresh, "people_imported").details == {"count": 1, "file": "people.csv"}
+    assert resp.status_code == 302  # to the job's page: the job ran (immediate in tests)
+    started = one(fresh, "people_import_started")
+    done = one(fresh, "people_imported")
+    assert done.details == {"count": 1, "file": "people.csv", "job": started.details["job"]}
+    assert done.actor_id == users["admin"] and done.object_type == "job"
 
 
 def test_unit_changes_are_stored(fresh, client, auth, users, org):

@@ -34,6 +34,9 @@ def ACTIONS():  # noqa: N802 - a constant-like table, built lazily for translati
                              _l("%(actor)s deactivated the account %(object)s at %(time)s")),
         "user_activated": (_l("Account enabled"),
                            _l("%(actor)s enabled the account %(object)s at %(time)s")),
+        "people_import_started": (_l("People import started"),
+                                  _l("%(actor)s started a people import (job %(job)s) at "
+                                     "%(time)s")),
         "people_imported": (_l("People imported"),
                             _l("%(actor)s imported %(count)s people at %(time)s")),
         "second_factor_enrolled": (_l("Two-step verification set up"),

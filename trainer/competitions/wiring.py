@@ -11,7 +11,9 @@
 - grading a competition attempt, or finishing a competition run, updates the standings
   (signals attempt_graded, run_finished);
 - the record gets the competitions and honours sections (records.sections);
-- /metrics gets the active rounds and their entrants (monitoring.collectors).
+- /metrics gets the active rounds and their entrants (monitoring.collectors);
+- every minute the job consumer grades the attempts of rounds that closed
+  (jobs.periodic "grade-closed-rounds"; no external cron any more).
 """
 
 from flask import Flask
@@ -20,7 +22,9 @@ from trainer import signals
 from trainer.competitions import gauges, record
 from trainer.competitions.kinds import quiz as quiz_kind
 from trainer.competitions.kinds import scenario as scenario_kind
+from trainer.competitions.services import grade_closed_rounds
 from trainer.competitions.standings import scoring
+from trainer.jobs.queue import Periodic, periodic
 from trainer.monitoring.metrics import collectors
 from trainer.quizzes.policies import review_policies, withheld_sources
 from trainer.records.sections import sections
@@ -45,4 +49,5 @@ def init_app(app: Flask) -> None:
     signals.run_finished.connect(scenario_kind.on_run_finished)
     sections.register("competitions", record.competitions_section)
     sections.register("honours", record.honours_section)
+    periodic.register("grade-closed-rounds", Periodic(grade_closed_rounds, minute="*"))
     collectors.register("competitions", gauges.collect)

@@ -1,9 +1,4 @@
-"""Scrape-time gauges of the job queue, for the lead to register at merge (the ``jobs``
-domain is built on another branch):
-
-    from trainer.monitoring import job_gauges
-    from trainer.monitoring.metrics import collectors
-    collectors.register("jobs", job_gauges.collect)   # in trainer/jobs' wiring
+"""Scrape-time gauges of the job queue (registered by trainer/monitoring/wiring.py).
 
 Read from the ``jobs`` table (one query) rather than from Huey's storage, so the numbers
 are the same whichever storage (SQLite or Redis) the queue uses."""
