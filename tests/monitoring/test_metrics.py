@@ -41,6 +41,7 @@ def test_loopback_reads_requests_by_route_and_status(client, users, auth):
     assert ("gt_db_pool_checked_out", ()) in found and ("gt_db_pool_size", ()) in found
     assert found[("gt_competition_rounds_active", ())] == 0
     assert ("gt_competition_entrants_active", ()) in found
+    assert found[("gt_jobs_queued", ())] == 0 and ("gt_jobs_failed_last_hour", ()) in found
 
 
 def test_other_addresses_are_refused(client):
