@@ -178,7 +178,7 @@ def create_people(plan) -> list[tuple[object, str]]:
 
     users = [User(username=row.username.strip(), name=row.name.strip() or row.username,
                   role=row.role, unit_id=unit_id, department_id=dept_id,
-                  phone=row.phone or None, password_hash=digest)
+                  phone=row.phone or None, password_hash=digest, password_change_required=True)
              for row, unit_id, dept_id, _password, digest in plan]
     try:
         with db.session.begin_nested():
