@@ -67,6 +67,16 @@ class Config:
     # The right-hand side of calendar event UIDs (session-<id>@<domain>): fixed, so that a
     # feed fetched through another host name or port names the same events (RFC 5545 UID).
     CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "grid-trainer.local")
+    # The site's own address, fixed (never taken from a request's Host header): the home
+    # page of the xAPI actors' accounts and the base of the activity ids
+    # (trainer/records/xapi.py).
+    SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000").rstrip("/")
+    # A learning record store to send xAPI statements to (``flask records xapi-send``):
+    # its address (the base, ".../xAPI" or ".../xAPI/statements") and HTTP Basic
+    # credentials. Unset: statements are only downloaded.
+    XAPI_LRS_URL = os.environ.get("XAPI_LRS_URL") or None
+    XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
+    XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
 
 
 class DevelopmentConfig(Config):

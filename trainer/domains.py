@@ -69,7 +69,7 @@ PROVIDES = {
     "guide": ("wiring",),
 }
 MODELS = ("org", "auth", "learning", "quizzes", "simulation", "plans", "competitions",
-          "guide", "search")
+          "records", "guide", "search")
 
 
 def feature_modules(kind: str) -> list:
