@@ -69,6 +69,10 @@ class TestConfig(Config):
     # The suite logs in as admin and organiser everywhere; tests/auth/test_second_factor.py
     # turns the requirement on where it is tested.
     REQUIRE_SECOND_FACTOR = ()
+    # Jobs run inside the commit that starts them (tests/jobs/test_consumer.py runs a real
+    # `flask jobs work`); their files go to the test's temporary folder.
+    JOBS_IMMEDIATE = True
+    JOBS_FOLDER = os.path.join(_tmp, "jobs")
 
 
 def unmigrated_app(url: str | None = None):

@@ -13,7 +13,7 @@ one provides is listed here explicitly, never discovered by file name:
 
 Domains announce what happened through named signals (``trainer/signals.py``) and answer
 other domains' questions through registries owned by the asking domain
-(``trainer/registry.py``). Layering, lowest first: core (models, org, auth), search,
+(``trainer/registry.py``). Layering, lowest first: core (models, org, auth, jobs), search,
 quizzes, learning, simulation, plans, competitions, records, guide. A domain imports lower
 ones at module level and never a higher one; a lower domain learns about a higher one only
 through a signal or a registry (a test walks the imports and fails on a cycle).
@@ -48,13 +48,20 @@ Registries (owner: key <- who registers):
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
   explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
   source lists its documents, who may see them and their links.
+- ``jobs.queue.tasks``: the kinds of background job, kind -> ``run(job, **params)``:
+  "people-import" <- org (its wiring: a core domain with one, ``CORE_WIRING``),
+  "questions-import" <- quizzes, "xapi-send" <- records. ``jobs.queue.start(kind, ...)``
+  queues one (after the commit).
+- ``jobs.queue.periodic``: tasks the consumer (``flask jobs work``) runs on a schedule:
+  "grade-closed-rounds" <- competitions (every minute), "xapi-send" <- records (every 15
+  minutes, when an LRS is configured).
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
   module each under ``competitions/kinds/``.
 """
 
 from importlib import import_module
 
-CORE = ("main", "auth", "org")
+CORE = ("main", "auth", "org", "jobs")
 FEATURES = ("search", "learning", "quizzes", "simulation", "plans", "competitions", "records",
             "guide")
 # What each feature domain provides beyond views (in the order they are called).
@@ -68,7 +75,9 @@ PROVIDES = {
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
 }
-MODELS = ("org", "auth", "learning", "quizzes", "simulation", "plans", "competitions",
+# Core domains with a ``wiring`` too (kinds of background job they register).
+CORE_WIRING = ("org",)
+MODELS = ("org", "auth", "jobs", "learning", "quizzes", "simulation", "plans", "competitions",
           "records", "guide", "search")
 
 
@@ -90,7 +99,8 @@ def cli_groups() -> list:
 
 def initialisers() -> list:
     """Each domain's ``wiring.init_app``, for the application factory to call."""
-    return [m.init_app for m in feature_modules("wiring")]
+    core = [import_module(f"trainer.{d}.wiring") for d in CORE_WIRING]
+    return [m.init_app for m in (*core, *feature_modules("wiring"))]
 
 
 def import_models() -> None:

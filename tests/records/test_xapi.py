@@ -257,3 +257,49 @@ def test_sending_without_an_lrs_configured_says_so(app, runner, users):
     result = runner.invoke(args=["records", "xapi-send"])
     assert result.exit_code != 0 and "XAPI_LRS_URL" in result.output
 
+
+
+def test_an_admin_queues_the_sending_as_a_job(app, fresh, monkeypatch, users, records,
+                                              lrs_config):
+    from trainer.jobs.models import Job
+
+    fake = FakeLrs()
+    monkeypatch.setattr(xapi, "_request", fake)
+    admin = AuthActions(app.test_client())
+    admin.login("admin")
+    assert "立即发送" in admin.client.get("/records/xapi").get_data(as_text=True)
+    resp = admin.post("/records/xapi/send", page="/records/xapi")
+    assert resp.status_code == 302 and "/jobs/" in resp.headers["Location"]
+    job = fresh.scalar(sa.select(Job).where(Job.kind == "xapi-send"))
+    assert job.status == "done" and job.done == 7 and "7" in job.message
+    assert len(fake.held) == 7
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(XapiSent)) == 7
+
+
+def test_a_failing_lrs_fails_the_job_and_the_periodic_task_sends_later(app, fresh, monkeypatch,
+                                                                       users, records,
+                                                                       lrs_config):
+    from trainer.jobs import queue
+    from trainer.jobs.models import Job
+
+    monkeypatch.setattr(xapi, "_request", FakeLrs(401))
+    admin = AuthActions(app.test_client())
+    admin.login("admin")
+    admin.post("/records/xapi/send", page="/records/xapi")
+    job = fresh.scalar(sa.select(Job).where(Job.kind == "xapi-send"))
+    assert job.status == "failed" and "学习记录存储" in job.message
+    fake = FakeLrs()
+    monkeypatch.setattr(xapi, "_request", fake)
+    assert queue.run_periodic("xapi-send", app) == 7
+    assert queue.run_periodic("xapi-send", app) == 0
+    assert len(fake.held) == 7
+
+
+def test_without_an_lrs_the_admin_is_told_and_nothing_is_queued(app, fresh, users):
+    from trainer.jobs.models import Job
+
+    admin = AuthActions(app.test_client())
+    admin.login("admin")
+    resp = admin.post("/records/xapi/send", page="/records/xapi", follow_redirects=True)
+    assert "尚未配置学习记录存储" in resp.get_data(as_text=True)
+    assert fresh.scalar(sa.select(sa.func.count()).select_from(Job)) == 0

@@ -5,10 +5,22 @@ import json
 import re
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from trainer.auth.access import roles_required
+from trainer.auth.access import admin_required, roles_required
+from trainer.auth.forms import ConfirmForm
 from trainer.auth.models import User
 from trainer.database import write_transaction
 from trainer.extensions import db
@@ -62,7 +74,25 @@ def my_xapi():
 @organiser_required
 def xapi_page():
     streets = db.session.scalars(units_query(current_user).where(Unit.level == "street"))
-    return render_template("records/xapi.html", streets=list(streets))
+    return render_template("records/xapi.html", streets=list(streets), form=ConfirmForm(),
+                           lrs=bool(current_app.config.get("XAPI_LRS_URL")))
+
+
+@bp.post("/records/xapi/send")
+@admin_required
+def xapi_send():
+    """Queue the sending of what the learning record store has not taken yet (the job
+    "xapi-send"; the consumer also runs it every 15 minutes)."""
+    from trainer.jobs import queue
+
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not current_app.config.get("XAPI_LRS_URL"):
+        flash(_("No learning record store is configured (XAPI_LRS_URL)."), "error")
+        return redirect(url_for("records.xapi_page"))
+    job = queue.start("xapi-send", owner=current_user,
+                      title=_("Send xAPI statements to the learning record store"))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/records/xapi/worker.json")

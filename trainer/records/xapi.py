@@ -372,11 +372,13 @@ def _send_batch(endpoint: str, batch: list[dict], tries: int, pause: float) -> N
 
 
 def send_pending(*, batch_size: int = 100, users_per_round: int = 200, tries: int = 4,
-                 pause: float = 1.0, commit=None) -> int:
+                 pause: float = 1.0, commit=None, recorded=None) -> int:
     """Send every statement the LRS has not accepted yet (the outbox says which), batch by
-    batch, recording each accepted batch in the outbox (``commit`` is called after each:
-    the command commits there, so a failure later keeps what was sent). The number sent.
-    LrsError when the LRS refuses or stays away (what was sent before stays sent)."""
+    batch, recording each accepted batch in the outbox: ``recorded(rows)`` adds the
+    outbox rows and makes them last (a job's batch), else they are added here and
+    ``commit`` is called (the command commits there), so a failure later keeps what was
+    sent. The number sent. LrsError when the LRS refuses or stays away (what was sent
+    before stays sent)."""
     url = current_app.config.get("XAPI_LRS_URL")
     if not url:
         raise LrsError("XAPI_LRS_URL is not set")
@@ -400,10 +402,50 @@ def send_pending(*, batch_size: int = 100, users_per_round: int = 200, tries: in
             batch = pending[at:at + batch_size]
             _send_batch(endpoint, [s for _kind, s in batch], tries, pause)
             now = utcnow()
-            db.session.add_all(XapiSent(statement_id=s["id"], kind=kind, sent_at=now,
-                                        user_id=owners[s["actor"]["account"]["name"]])
-                               for kind, s in batch)
-            db.session.flush()
+            rows = [XapiSent(statement_id=s["id"], kind=kind, sent_at=now,
+                             user_id=owners[s["actor"]["account"]["name"]])
+                    for kind, s in batch]
             sent += len(batch)
+            if recorded is not None:
+                recorded(rows)
+                continue
+            db.session.add_all(rows)
+            db.session.flush()
             if commit is not None:
                 commit()
+
+
+# -- on the job queue ---------------------------------------------------------------------
+
+def run_send_job(job) -> None:
+    """The "xapi-send" job (jobs.tasks): send_pending, each accepted batch committed with
+    the job's progress; LrsError fails the job (what went through stays sent, and the
+    next run, by hand or periodic, sends the rest)."""
+    from flask_babel import gettext as _
+
+    from trainer.jobs.progress import JobFailed
+
+    def recorded(rows):
+        with job.batch():
+            db.session.add_all(rows)
+            job.step(len(rows))
+
+    try:
+        sent = send_pending(recorded=recorded)
+    except LrsError as exc:
+        raise JobFailed(_("The learning record store did not take the statements: %(why)s",
+                          why=str(exc))) from exc
+    job.report(_("%(n)s statements sent to the learning record store.", n=sent))
+
+
+def send_periodically() -> int:
+    """The periodic "xapi-send" (every 15 minutes while ``flask jobs work`` runs): send
+    what is pending when an LRS is configured; a failure is logged and retried next time."""
+    if not current_app.config.get("XAPI_LRS_URL"):
+        return 0
+    try:
+        return send_pending(commit=db.session.commit)
+    except LrsError as exc:
+        db.session.commit()  # keep what went through
+        log.warning("xapi_send_failed error=%s", exc)
+        return 0
