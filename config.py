@@ -74,6 +74,7 @@ class Config:
     JOBS_FOLDER = os.environ.get("JOBS_FOLDER") or None
     JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME") or "grid-trainer"
     JOBS_IMMEDIATE = False
+    JOBS_KEEP_DAYS = 7  # then a job's files (its result) are deleted; the row stays
     # A confirmed question import of more questions than this is stored by a job.
     QUESTIONS_IMPORT_JOB_THRESHOLD = 200
     # Trust X-Forwarded-For from this many proxies (0: use the socket address).

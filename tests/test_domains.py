@@ -31,7 +31,8 @@ def test_importing_every_module_connects_and_registers_nothing():
     assert connected == [] and registered == []
     assert names == ["jobs.periodic", "jobs.tasks", "learning.lesson_asides",
                      "quizzes.course_scopes", "quizzes.graded_first",
-                     "quizzes.review_policies", "quizzes.withheld_sources", "records.sections",
+                     "quizzes.review_policies", "quizzes.withheld_sources",
+                     "records.assessment_inputs", "records.sections", "records.sections.bulk",
                      "search.sources", "simulation.choice_guards", "simulation.debrief_asides",
                      "simulation.reveal_policies", "simulation.withheld_scenarios"]
 

@@ -45,13 +45,21 @@ Registries (owner: key <- who registers):
   scenarios of scenario rounds not yet closed: practice refuses them, 409).
 - ``records.sections.sections``: "sessions" <- plans, "courses" <- records, "attempts" <-
   quizzes, "runs" <- simulation, "competitions" and "honours" <- competitions.
+- ``records.sections.bulk``: the same sections for many workers at once (user ids or a
+  select of them -> {user id: items}, one statement each), registered by the same
+  domains; dashboards and exports read them (the one-worker section is the bulk one for
+  one id). A "practice" section (practice days) is read when a domain registers it.
+- ``records.sections.assessment_inputs``: "assignments" (done and total per worker, for
+  the annual rating) <- the assignments domain; until it lands records registers a
+  stand-in that finds none (100 % done).
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
   explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
   source lists its documents, who may see them and their links.
 - ``jobs.queue.tasks``: the kinds of background job, kind -> ``run(job, **params)``:
   "people-import" <- org (its wiring: a core domain with one, ``CORE_WIRING``),
-  "questions-import" <- quizzes, "xapi-send" <- records. ``jobs.queue.start(kind, ...)``
-  queues one (after the commit).
+  "questions-import" <- quizzes, "records-export" <- records (a district's annual
+  export), "xapi-send" <- records. ``jobs.queue.start(kind, ...)`` queues one (after the
+  commit).
 - ``jobs.queue.periodic``: tasks the consumer (``flask jobs work``) runs on a schedule:
   "grade-closed-rounds" <- competitions (every minute), "xapi-send" <- records (every 15
   minutes, when an LRS is configured).

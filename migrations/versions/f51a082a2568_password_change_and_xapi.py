@@ -8,7 +8,7 @@ Existing accounts keep their passwords: the column starts false.
 ``xapi_sent`` lists the statements a learning record store accepted.
 
 Revision ID: f51a082a2568
-Revises: 8f3b1fdff721
+Revises: 44c1f5795a7a
 Create Date: 2026-12-06 08:30:00
 
 """
@@ -19,7 +19,7 @@ import trainer.models
 
 
 revision = 'f51a082a2568'
-down_revision = '8f3b1fdff721'
+down_revision = '44c1f5795a7a'
 branch_labels = None
 depends_on = None
 

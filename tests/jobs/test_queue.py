@@ -132,3 +132,25 @@ def test_periodic_grading_is_registered_and_runs(app, runner):
 def test_work_refuses_immediate_mode(app, runner):
     result = runner.invoke(args=["jobs", "work"])
     assert result.exit_code != 0 and "JOBS_IMMEDIATE" in result.output
+
+
+def test_inputs_go_when_the_job_ends_and_old_results_after_a_week(app, fresh, users):
+    from datetime import timedelta
+
+    from trainer.models import utcnow
+
+    def keep(job, **_):
+        job.result(b"x", "r.csv", "text/csv")
+
+    queue.tasks.register("test-count", keep)
+    with fresh():
+        job = queue.start("test-count", owner=users["admin"], title="x",
+                          files={"input": "人员".encode()})
+        job_id = job.id
+        db.session.commit()
+        folder = queue.job_folder(job_id)
+    assert sorted(p.name for p in folder.iterdir()) == ["result"]  # the upload is gone
+    assert queue.run_periodic("purge-job-files", app) == 0
+    fresh.update(Job, job_id, finished_at=utcnow() - timedelta(days=8))
+    assert queue.run_periodic("purge-job-files", app) == 1
+    assert not folder.exists()

@@ -129,7 +129,7 @@ def test_record_page_shows_sessions_and_hours(app, client, auth, users):
     auth.login("worker")
     html = client.get("/me/record?year=2026").get_data(as_text=True)
     assert "My training record" in html and "矛盾纠纷调解演练" in html
-    assert "Training hours in 2026: <strong>3.0</strong>" in html
+    assert "Training hours in 2026</dt><dd><strong>3.0</strong> / 24" in html
     assert "矛盾纠纷调解演练" not in client.get("/me/record?year=2025").get_data(as_text=True)
 
 

@@ -6,9 +6,11 @@ each competition entered (the year of its end) with the final rank and total onc
 published, and each honour awarded with its certificate's verification code.
 """
 
+from collections import defaultdict
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from trainer.competitions.models import Certificate, Competition, Entry, Honour
 from trainer.extensions import db
@@ -29,34 +31,57 @@ def honours_section(user, year: int) -> list[dict]:
     return honours_of_user(user.id, year)
 
 
-def competitions_of_user(user_id: int, year: int | None = None) -> list[dict]:
-    rows = db.session.execute(sa.select(Entry, Competition).join(
-        Competition, Competition.id == Entry.competition_id).where(
-        Entry.user_id == user_id, Competition.status != "draft")
-        .order_by(Competition.ends_at)).all()
-    items = []
-    for entry, comp in rows:
-        if year is not None and _local(comp.ends_at).year != year:
+def competitions_for(who, year: int | None) -> dict[int, list[dict]]:
+    """Contests each of ``who`` (ids or a select of them) entered, that ended in ``year``
+    (every year with None), in one statement: the rank (published contests) is counted
+    in SQL beside each entry."""
+    better = aliased(Entry)
+    rank = (sa.select(sa.func.count()).select_from(better)
+            .where(better.competition_id == Entry.competition_id,
+                   better.rank_key < Entry.rank_key)
+            .correlate(Entry).scalar_subquery())
+    rows = db.session.execute(
+        sa.select(Entry.user_id, Entry.number, Entry.total_centi, rank, Competition.id,
+                  Competition.title, Competition.kind, Competition.status,
+                  Competition.ends_at)
+        .join(Competition, Competition.id == Entry.competition_id)
+        .where(Entry.user_id.in_(who), Competition.status != "draft")
+        .order_by(Entry.user_id, Competition.ends_at, Competition.id)).all()
+    found: dict[int, list[dict]] = defaultdict(list)
+    for user_id, number, total, ahead, cid, title, kind, status, ends_at in rows:
+        if year is not None and _local(ends_at).year != year:
             continue
-        published = comp.status == "published"
-        rank = None
-        if published:
-            rank = 1 + db.session.scalar(sa.select(sa.func.count()).select_from(Entry).where(
-                Entry.competition_id == comp.id, Entry.rank_key < entry.rank_key))
-        items.append({"title": comp.title, "date": _local(comp.ends_at).isoformat(),
-                      "id": comp.id, "kind": comp.kind, "status": comp.status,
-                      "entrant_number": entry.number,
-                      "score": entry.total_centi / 100 if published else None, "rank": rank})
-    return items
+        published = status == "published"
+        found[user_id].append({
+            "title": title, "date": _local(ends_at).isoformat(), "id": cid, "kind": kind,
+            "status": status, "entrant_number": number,
+            "score": total / 100 if published else None,
+            "rank": 1 + ahead if published else None})
+    return found
+
+
+def honours_for(who, year: int | None) -> dict[int, list[dict]]:
+    """Honours each of ``who`` (ids or a select of them) was awarded in ``year``."""
+    rows = db.session.execute(
+        sa.select(Honour.user_id, Honour.title, Honour.awarded_at, Honour.rank,
+                  Honour.competition_id, Competition.title, Certificate.code)
+        .join(Competition, Competition.id == Honour.competition_id)
+        .outerjoin(Certificate, Certificate.honour_id == Honour.id)
+        .where(Honour.user_id.in_(who))
+        .order_by(Honour.user_id, Honour.awarded_at, Honour.id)).all()
+    found: dict[int, list[dict]] = defaultdict(list)
+    for user_id, title, awarded, rank, comp_id, comp_title, code in rows:
+        if year is not None and _local(awarded).year != year:
+            continue
+        found[user_id].append({
+            "title": title, "date": _local(awarded).isoformat(), "competition": comp_title,
+            "competition_id": comp_id, "rank": rank, "certificate": code})
+    return found
+
+
+def competitions_of_user(user_id: int, year: int | None = None) -> list[dict]:
+    return competitions_for([user_id], year).get(user_id, [])
 
 
 def honours_of_user(user_id: int, year: int | None = None) -> list[dict]:
-    rows = db.session.execute(
-        sa.select(Honour, Certificate.code).outerjoin(Certificate,
-                                                      Certificate.honour_id == Honour.id)
-        .where(Honour.user_id == user_id).order_by(Honour.awarded_at)).all()
-    return [{"title": honour.title, "date": _local(honour.awarded_at).isoformat(),
-             "competition": honour.competition.title, "competition_id": honour.competition_id,
-             "rank": honour.rank, "certificate": code}
-            for honour, code in rows
-            if year is None or _local(honour.awarded_at).year == year]
+    return honours_for([user_id], year).get(user_id, [])

@@ -25,7 +25,7 @@ from trainer.competitions.services import grade_closed_rounds
 from trainer.competitions.standings import scoring
 from trainer.jobs.queue import Periodic, periodic
 from trainer.quizzes.policies import review_policies, withheld_sources
-from trainer.records.sections import sections
+from trainer.records.sections import bulk, sections
 from trainer.simulation.policies import choice_guards, reveal_policies, withheld_scenarios
 
 
@@ -47,4 +47,6 @@ def init_app(app: Flask) -> None:
     signals.run_finished.connect(scenario_kind.on_run_finished)
     sections.register("competitions", record.competitions_section)
     sections.register("honours", record.honours_section)
+    bulk.register("competitions", record.competitions_for)
+    bulk.register("honours", record.honours_for)
     periodic.register("grade-closed-rounds", Periodic(grade_closed_rounds, minute="*"))

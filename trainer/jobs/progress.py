@@ -126,7 +126,15 @@ class JobContext:
         """Call ``undo()`` if the job fails (to take back what committed batches wrote)."""
         self._undo.append(undo)
 
+    def _drop_inputs(self) -> None:
+        """The uploaded files (personal data, often) are not kept past the job."""
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if path.name != "result" and path.is_file():
+                    path.unlink(missing_ok=True)
+
     def finish(self) -> None:
+        self._drop_inputs()
         with database.write_transaction():
             self._write_progress()
             row = db.session.get(Job, self.id)
@@ -148,6 +156,7 @@ class JobContext:
                 logging.getLogger("trainer.jobs").exception("undoing job %s failed", self.id)
                 message += " " + _("Undoing its partial work failed too: ask the administrator.")
         (self.folder / "result").unlink(missing_ok=True)
+        self._drop_inputs()
         with database.write_transaction():
             self._write_progress()
             row = db.session.get(Job, self.id)

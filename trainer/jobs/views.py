@@ -88,7 +88,8 @@ def result(job_id: int):
 
 
 def kind_label(kind: str) -> str:
-    labels = {"people-import": _("People import"), "questions-import": _("Question import")}
+    labels = {"people-import": _("People import"), "questions-import": _("Question import"),
+              "records-export": _("Records export")}
     return labels.get(kind, kind)
 
 

@@ -17,6 +17,8 @@ NAV = [
     ("quizzes.bank", _l("Question bank"), (T, ORG, A)),
     ("plans.index", _l("Training plans"), (ORG, A)),
     ("plans.compliance", _l("Compliance"), (ORG, A)),
+    ("records.dashboard", _l("Training dashboard"), (ORG, A)),
+    ("records.ratings", _l("Annual assessment"), (ORG, A)),
     ("auth.users", _l("Users"), ("admin",)),
     ("org.units", _l("Organisation"), ("admin",)),
     ("org.import_people", _l("Import people"), ("admin",)),

@@ -3,9 +3,10 @@
 
 from flask import Flask
 
-from trainer.records.sections import sections
+from trainer.records.sections import bulk, sections
 from trainer.simulation import record
 
 
 def init_app(app: Flask) -> None:
     sections.register("runs", record.runs_finished)
+    bulk.register("runs", record.runs_for)

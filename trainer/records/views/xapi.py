@@ -1,12 +1,12 @@
-"""The worker's own training record page (我的培训档案) and the xAPI downloads: one's own,
-and an organiser's of one worker or of a whole street in their scope."""
+"""The xAPI downloads (trainer/records/xapi.py): one's own statements, and an organiser's
+of one person or of a whole street in their scope; an admin queues the sending to the
+learning record store."""
 
 import json
 import re
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -24,28 +24,12 @@ from trainer.auth.forms import ConfirmForm
 from trainer.auth.models import User
 from trainer.database import write_transaction
 from trainer.extensions import db
-from trainer.models import utcnow
 from trainer.org.models import Unit
 from trainer.org.scope import in_scope, units_query, users_query
-from trainer.plans.halves import half_of, parse_year
 from trainer.records import xapi
-from trainer.records.services import build_record
+from trainer.records.views.blueprint import bp
 
-bp = Blueprint("records", __name__)
 organiser_required = roles_required("organiser", "admin")
-
-
-def record_year() -> int:
-    return parse_year(request.args.get("year")) or half_of(utcnow()).year
-
-
-@bp.route("/me/record")
-@login_required
-def my_record():
-    year = record_year()
-    record = build_record(current_user, year)
-    return render_template("records/my_record.html", record=record, year=year,
-                           years=range(half_of(utcnow()).year, 2019, -1))
 
 
 def _statements_download(users: list[User], filename: str) -> Response:
