@@ -67,6 +67,13 @@ class Config:
     # The right-hand side of calendar event UIDs (session-<id>@<domain>): fixed, so that a
     # feed fetched through another host name or port names the same events (RFC 5545 UID).
     CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "grid-trainer.local")
+    # Backups (trainer/privacy/backup.py): the daily job's folder (default
+    # instance/backups) and how many of its backups it keeps.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR") or None
+    BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "7"))
+    # The erasure ledger, outside the database so a restore re-applies it (default
+    # instance/erasures.jsonl): keep it on storage that outlives the database.
+    ERASURE_LEDGER = os.environ.get("ERASURE_LEDGER") or None
 
 
 class DevelopmentConfig(Config):

@@ -14,7 +14,8 @@ one provides is listed here explicitly, never discovered by file name:
 Domains announce what happened through named signals (``trainer/signals.py``) and answer
 other domains' questions through registries owned by the asking domain
 (``trainer/registry.py``). Layering, lowest first: core (models, org, auth), search,
-quizzes, learning, simulation, plans, competitions, records, guide. A domain imports lower
+quizzes, learning, simulation, plans, competitions, records, guide, privacy (erasure pages,
+a person's own data, ``flask backup``). A domain imports lower
 ones at module level and never a higher one; a lower domain learns about a higher one only
 through a signal or a registry (a test walks the imports and fails on a cycle).
 
@@ -48,6 +49,12 @@ Registries (owner: key <- who registers):
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
   explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
   source lists its documents, who may see them and their links.
+- ``auth.erasers.erasers``: what each domain scrubs of an erased person (free text typed by
+  them or naming them) and exports for ``/me/data``: "plans" (session feedback, plan
+  comments, lecturer names, calendar feeds), "quizzes" (import drafts), "competitions"
+  (appeals, audit details, certificate holders), "guide" (revision details, local
+  contacts), "learning" (course history, lecturer names), "simulation" (runs: export only)
+  <- each of those domains. Used by trainer/auth/erasure.py.
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
   module each under ``competitions/kinds/``.
 """
@@ -56,7 +63,7 @@ from importlib import import_module
 
 CORE = ("main", "auth", "org")
 FEATURES = ("search", "learning", "quizzes", "simulation", "plans", "competitions", "records",
-            "guide")
+            "guide", "privacy")
 # What each feature domain provides beyond views (in the order they are called).
 PROVIDES = {
     "search": ("api", "cli", "wiring"),
@@ -67,6 +74,7 @@ PROVIDES = {
     "competitions": ("api", "cli", "demo", "wiring"),
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
+    "privacy": ("cli",),
 }
 MODELS = ("org", "auth", "learning", "quizzes", "simulation", "plans", "competitions",
           "guide", "search")

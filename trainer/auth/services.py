@@ -229,8 +229,12 @@ def change_role_scope(user: User, role: str, unit: Unit | None,
 
 
 def set_active(user: User, active: bool) -> None:
+    if user.active and not active:
+        user.deactivated_at = utcnow()  # the district's retention runs from here
     user.active = active
-    if not active:
+    if active:
+        user.deactivated_at = None
+    else:
         end_sessions(user)
     db.session.flush()
 

@@ -3,11 +3,13 @@
 
 from flask import Flask
 
-from trainer.quizzes import record, search
+from trainer.auth.erasers import erasers
+from trainer.quizzes import erasure, record, search
 from trainer.records.sections import sections
 from trainer.search.sources import sources
 
 
 def init_app(app: Flask) -> None:
+    erasers.register("quizzes", erasure.ERASER)
     sections.register("attempts", record.attempts_graded)
     sources.register("questions", search.QUESTIONS)
