@@ -1,7 +1,8 @@
 """Erasing a person's personal data, and the ledger that makes it outlive a restore.
 
 ``erase`` replaces the account's name, username and phone by a pseudonym
-(已删除用户·<code>), ends its sessions and tokens, removes its second factor, and lets every
+(已删除用户·<code>), ends its sessions and tokens for good (an erased account never
+signs in again, whatever its password), removes its second factor, and lets every
 domain registered in ``auth.erasers.erasers`` scrub the free text typed by the person or
 naming them. Scores, answers and records stay, tied to the pseudonymous account, so the
 district's statistics do not move. It cannot be undone.
@@ -52,7 +53,7 @@ def refusal(user: User, by: User | None) -> str | None:
     """Why ``by`` may not erase ``user`` (a sentence for the admin), or None."""
     if user.erased_at is not None:
         return _("This person's data was already erased on %(day)s.",
-                 day=user.erased_at.date().isoformat())
+                 day=f"{user.erased_at.year}年{user.erased_at.month}月{user.erased_at.day}日")
     if by is not None and by.id == user.id:
         return _("You cannot erase your own data: ask another administrator.")
     if user.role == "admin":
@@ -103,9 +104,10 @@ def _apply(user: User, plan: Plan) -> Erasure:
     user.name, user.username, user.phone = pseudonym, f"erased_{code}", None
     user.password_hash = ERASED_PASSWORD
     now = plan.at or utcnow()
-    if user.active:
-        user.deactivated_at = now
-    user.active, user.erased_at = False, now
+    # ``active`` stays as it was: an active worker's record still counts in the district's
+    # statistics, under the pseudonym; signing in is refused by ``erased_at`` (and the
+    # password, which no longer matches anything).
+    user.erased_at = now
     end_sessions(user)
     db.session.execute(sa.delete(SecondFactor).where(SecondFactor.user_id == user.id))
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
