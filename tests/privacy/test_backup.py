@@ -255,3 +255,46 @@ def test_the_daily_backup_keeps_the_last_n(stamped, users, tmp_path, monkeypatch
         left = sorted(p.name for p in tmp_path.glob("trainer-*.backup"))
     assert left == [made[2].name, made[3].name]
     assert not any(os.path.exists(f"{p}.manifest.json") for p in made[:2])
+
+
+def test_a_sqlite_backup_moves_into_postgresql(app, second_site, tmp_path):
+    """The move to PostgreSQL: a SQLite site's backup restored into a migrated PostgreSQL
+    database keeps every row, and new rows get new ids."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL to a PostgreSQL database")
+    from tests.conftest import TestConfig
+    from trainer import create_app
+    from trainer.auth import services
+
+    config = type("Lite", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'lite.sqlite3'}"})
+    lite = create_app(config)
+    with lite.app_context():
+        db.create_all()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) "
+                                 "NOT NULL PRIMARY KEY)"))
+            conn.execute(sa.text("INSERT INTO alembic_version VALUES (:v)"),
+                         {"v": backup.code_revision()})
+        services.create_user("liteuser", "轻量用户", "admin", PASSWORD)
+        db.session.commit()
+        backup.create(tmp_path / "lite.backup")
+        db.engine.dispose()
+
+    site = second_site()
+    with site.app_context():
+        db.create_all()  # as `flask db upgrade` would
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) "
+                                 "NOT NULL PRIMARY KEY)"))
+            conn.execute(sa.text("INSERT INTO alembic_version VALUES (:v)"),
+                         {"v": backup.code_revision()})
+    result = site.test_cli_runner().invoke(
+        args=["backup", "restore", str(tmp_path / "lite.backup")])
+    assert result.exit_code == 0, result.output
+    with site.app_context():
+        assert db.session.scalar(sa.select(User.name).where(User.username == "liteuser")) \
+            == "轻量用户"
+        services.create_user("another", "新用户", "admin", PASSWORD)
+        db.session.commit()  # the id sequence went on past the copied ids
+    assert AuthActions(site.test_client()).login("liteuser").status_code == 302

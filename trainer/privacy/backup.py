@@ -285,6 +285,8 @@ def restore(path: str | os.PathLike, *, force: bool = False) -> Restored:
     path = Path(path).resolve()
     manifest = read_manifest(path)
     dialect = _dialect()
+    if manifest.get("dialect") == "sqlite" and dialect == "postgresql":
+        return _move_to_postgresql(path, manifest, force=force)
     if manifest.get("dialect") != dialect:
         raise BackupError(f"this is a {manifest.get('dialect')} backup and the site's database "
                           f"is {dialect}; nothing was restored")
@@ -369,6 +371,60 @@ def _restore_postgresql(path: Path) -> None:
     if done.returncode != 0:
         raise BackupError(f"pg_restore failed and rolled back, nothing changed: "
                           f"{done.stderr.strip()}")
+
+
+def _move_to_postgresql(path: Path, manifest: dict, *, force: bool) -> Restored:
+    """A SQLite backup restored into PostgreSQL (the move to a server database): the
+    schema comes from ``flask db upgrade`` at the backup's revision, then every modelled
+    table's rows are copied in one transaction (all or nothing) and the id sequences set
+    past the copied ids."""
+    from trainer.auth import erasure
+
+    if _check_revision(manifest):
+        raise BackupError("a SQLite backup moves to PostgreSQL only at this version's schema "
+                          "revision: restore it on SQLite, `flask db upgrade`, back up again; "
+                          "nothing was restored")
+    _check_sqlite_file(path, manifest)
+    with db.engine.connect() as conn:
+        if _revision(conn) != manifest["schema_revision"]:
+            raise BackupError("run `flask db upgrade` on the PostgreSQL database first (its "
+                              "schema must be at the backup's revision); nothing was restored")
+    if not force and not database_is_empty():
+        raise BackupError("the database is not empty (it has accounts): add --force to "
+                          "replace it; nothing was restored")
+    db.session.remove()
+    source = sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    tables = db.metadata.sorted_tables
+    try:
+        with source.connect() as src, db.engine.begin() as dst:
+            for table in reversed(tables):
+                dst.execute(table.delete())
+            for table in tables:
+                order = list(table.primary_key.columns) or list(table.columns)[:1]
+                result = src.execute(sa.select(table).order_by(*order))
+                while batch := result.mappings().fetchmany(1000):
+                    dst.execute(table.insert(), [dict(row) for row in batch])
+            for table in tables:  # ids go on after the copied ones
+                pk = list(table.primary_key.columns)
+                if len(pk) == 1 and _has_sequence(dst, table.name, pk[0].name):
+                    col = pk[0].name
+                    dst.execute(sa.text(
+                        f'SELECT setval(pg_get_serial_sequence(:t, :c), '
+                        f'COALESCE(MAX("{col}"), 1), MAX("{col}") IS NOT NULL) '
+                        f'FROM "{table.name}"'), {"t": f'"{table.name}"', "c": col})
+    except sa.exc.DBAPIError as exc:
+        raise BackupError(f"copying into PostgreSQL failed and was rolled back, nothing "
+                          f"changed: {exc.orig}") from None
+    finally:
+        source.dispose()
+    reapplied = erasure.reapply_ledger()
+    db.session.commit()
+    return Restored(manifest=manifest, reapplied=reapplied, upgraded=False)
+
+
+def _has_sequence(conn, table: str, column: str) -> bool:
+    return conn.execute(sa.text("SELECT pg_get_serial_sequence(:t, :c)"),
+                        {"t": f'"{table}"', "c": column}).scalar() is not None
 
 
 # ------------------------------------------------------------------------------- daily
