@@ -31,7 +31,7 @@ run: install translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask content load
 	$(BIN)/flask demo first-run
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	tools/run-with-jobs.sh $(BIN) $(PORT)  # flask run, and flask jobs work beside it
 
 test: install-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

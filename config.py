@@ -57,11 +57,26 @@ class Config:
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19 * 1024
     ARGON2_PARALLELISM = 1
+    # Generated initial passwords (72 random bits, handed out once) need no slow hash:
+    # argon2id at these costs takes ~1 ms; the first login rehashes with the ones above.
+    INITIAL_PASSWORD_TIME_COST = 1
+    INITIAL_PASSWORD_MEMORY_COST = 1024
 
     COURSES_DIR = str(BASE_DIR / "courses")
     SCENARIOS_DIR = str(BASE_DIR / "scenarios")
     GUIDE_DIR = str(BASE_DIR / "guide")
     PER_PAGE = 20
+    # Background jobs (trainer/jobs/queue.py): the queue is SQLite storage in the instance
+    # folder unless JOBS_REDIS_URL (default REDIS_URL) names a Redis; job files (uploads,
+    # results) go to JOBS_FOLDER, which the web server and `flask jobs work` must share.
+    JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL") or None
+    JOBS_QUEUE_FILE = os.environ.get("JOBS_QUEUE_FILE") or None
+    JOBS_FOLDER = os.environ.get("JOBS_FOLDER") or None
+    JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME") or "grid-trainer"
+    JOBS_IMMEDIATE = False
+    JOBS_KEEP_DAYS = 7  # then a job's files (its result) are deleted; the row stays
+    # A confirmed question import of more questions than this is stored by a job.
+    QUESTIONS_IMPORT_JOB_THRESHOLD = 200
     # Trust X-Forwarded-For from this many proxies (0: use the socket address).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # The right-hand side of calendar event UIDs (session-<id>@<domain>): fixed, so that a

@@ -12,7 +12,7 @@ from trainer.domains import FEATURES
 
 def build(app, users) -> dict:
     ctx: dict = {}
-    for domain in FEATURES:
+    for domain in ("jobs", *FEATURES):  # jobs: core, with its own block
         if find_spec(f"tests.{domain}") and find_spec(f"tests.{domain}.authz"):
             module = import_module(f"tests.{domain}.authz")
             if hasattr(module, "build"):

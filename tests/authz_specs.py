@@ -95,7 +95,7 @@ def street_trainer_differs() -> dict:
     from trainer.domains import FEATURES
 
     found: dict = {}
-    for domain in FEATURES:
+    for domain in ("jobs", *FEATURES):  # jobs: core, with its own block
         if find_spec(f"tests.{domain}") and find_spec(f"tests.{domain}.authz"):
             found.update(getattr(import_module(f"tests.{domain}.authz"), "STREET_TRAINER", {}))
     return found
@@ -108,7 +108,7 @@ def _merge_domain_specs() -> None:
 
     from trainer.domains import FEATURES
 
-    for domain in FEATURES:
+    for domain in ("jobs", *FEATURES):  # jobs: core, with its own block
         if find_spec(f"tests.{domain}") and find_spec(f"tests.{domain}.authz"):
             SPECS.update(import_module(f"tests.{domain}.authz").SPECS)
 

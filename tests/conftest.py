@@ -73,6 +73,10 @@ class TestConfig(Config):
     # the ledger is emptied before every test (see ``app``).
     ERASURE_LEDGER = os.path.join(_tmp, "erasures.jsonl")
     BACKUP_DIR = os.path.join(_tmp, "backups")
+    # Jobs run inside the commit that starts them (tests/jobs/test_consumer.py runs a real
+    # `flask jobs work`); their files go to the test's temporary folder.
+    JOBS_IMMEDIATE = True
+    JOBS_FOLDER = os.path.join(_tmp, "jobs")
 
 
 def unmigrated_app(url: str | None = None):

@@ -81,7 +81,7 @@ OTHER_DISTRICT = {"org2": ("organiser", "D2"), "worker2": ("worker", "T1-C1-G1")
 # Context keys of objects that belong to district D (the first one).
 # (A calendar feed's token is its owner's key, not an object of the caller's scope.)
 DISTRICT_OBJECTS = ("plan", "session", "comp", "appeal", "certificate", "sim_run",
-                    "quiz_attempt")
+                    "quiz_attempt", "job")
 # Pages anyone holding the link may open, whatever their district: the certificate's
 # public verification (its code is the key).
 PUBLIC_BY_KEY = {("GET", "/certificates/<code>")}

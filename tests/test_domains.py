@@ -29,8 +29,8 @@ def test_importing_every_module_connects_and_registers_nothing():
                          capture_output=True, text=True).stdout
     connected, registered, names = eval(out.strip().splitlines()[-1])  # noqa: S307
     assert connected == [] and registered == []
-    assert names == ["auth.erasers", "learning.lesson_asides", "quizzes.course_scopes",
-                     "quizzes.graded_first",
+    assert names == ["auth.erasers", "jobs.periodic", "jobs.tasks", "learning.lesson_asides",
+                     "quizzes.course_scopes", "quizzes.graded_first",
                      "quizzes.review_policies", "quizzes.withheld_sources", "records.sections",
                      "search.sources", "simulation.choice_guards", "simulation.debrief_asides",
                      "simulation.reveal_policies", "simulation.withheld_scenarios"]

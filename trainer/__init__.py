@@ -33,6 +33,7 @@ def _init_extensions(app: Flask) -> None:
     from trainer import database, domains, errors, i18n, security
     from trainer.auth import sessions
     from trainer.extensions import babel, csrf, db, migrate
+    from trainer.jobs import queue as jobs_queue
     from trainer.main import nav
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -53,6 +54,7 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     i18n.init_app(app)
     nav.init_app(app)
+    jobs_queue.init_app(app)
     _init_redis(app)
 
     @app.before_request
@@ -82,10 +84,11 @@ def _register_blueprints(app: Flask) -> None:
     from trainer.auth.cli import users_cli
     from trainer.demo import demo_cli
     from trainer.domains import blueprints, cli_groups
+    from trainer.jobs.cli import cli as jobs_cli
     from trainer.routing import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any rule is added
     for bp in blueprints():
         app.register_blueprint(bp)
-    for group in (users_cli, demo_cli, *cli_groups()):
+    for group in (users_cli, demo_cli, jobs_cli, *cli_groups()):
         app.cli.add_command(group)

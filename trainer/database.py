@@ -21,6 +21,11 @@ def set_write_intent(value: bool) -> None:
     _write_intent.set(value)
 
 
+def write_intent() -> bool:
+    """Whether transactions begun now in this context may write (BEGIN IMMEDIATE)."""
+    return _write_intent.get()
+
+
 def configure_engine(engine: Engine) -> None:
     """Install the SQLite pragmas and transaction mode on ``engine`` (no-op elsewhere)."""
     if engine.dialect.name != "sqlite":

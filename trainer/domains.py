@@ -13,7 +13,7 @@ one provides is listed here explicitly, never discovered by file name:
 
 Domains announce what happened through named signals (``trainer/signals.py``) and answer
 other domains' questions through registries owned by the asking domain
-(``trainer/registry.py``). Layering, lowest first: core (models, org, auth), search,
+(``trainer/registry.py``). Layering, lowest first: core (models, org, auth, jobs), search,
 quizzes, learning, simulation, plans, competitions, records, guide, privacy (erasure pages,
 a person's own data, ``flask backup``). A domain imports lower
 ones at module level and never a higher one; a lower domain learns about a higher one only
@@ -55,13 +55,19 @@ Registries (owner: key <- who registers):
   (appeals, audit details, certificate holders), "guide" (revision details, local
   contacts), "learning" (course history, lecturer names), "simulation" (runs: export only)
   <- each of those domains. Used by trainer/auth/erasure.py.
+- ``jobs.queue.tasks``: the kinds of background job, kind -> ``run(job, **params)``:
+  "people-import" <- org (its wiring: a core domain with one, ``CORE_WIRING``),
+  "questions-import" <- quizzes. ``jobs.queue.start(kind, ...)`` queues one (after the commit).
+- ``jobs.queue.periodic``: tasks the consumer (``flask jobs work``) runs on a schedule:
+  "grade-closed-rounds" <- competitions (every minute), "daily-backup" <- privacy (03:15:
+  ``flask backup daily``, keeping the last BACKUP_KEEP).
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
   module each under ``competitions/kinds/``.
 """
 
 from importlib import import_module
 
-CORE = ("main", "auth", "org")
+CORE = ("main", "auth", "org", "jobs")
 FEATURES = ("search", "learning", "quizzes", "simulation", "plans", "competitions", "records",
             "guide", "privacy")
 # What each feature domain provides beyond views (in the order they are called).
@@ -74,9 +80,11 @@ PROVIDES = {
     "competitions": ("api", "cli", "demo", "wiring"),
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
-    "privacy": ("cli",),
+    "privacy": ("cli", "wiring"),
 }
-MODELS = ("org", "auth", "learning", "quizzes", "simulation", "plans", "competitions",
+# Core domains with a ``wiring`` too (kinds of background job they register).
+CORE_WIRING = ("org",)
+MODELS = ("org", "auth", "jobs", "learning", "quizzes", "simulation", "plans", "competitions",
           "guide", "search")
 
 
@@ -98,7 +106,8 @@ def cli_groups() -> list:
 
 def initialisers() -> list:
     """Each domain's ``wiring.init_app``, for the application factory to call."""
-    return [m.init_app for m in feature_modules("wiring")]
+    core = [import_module(f"trainer.{d}.wiring") for d in CORE_WIRING]
+    return [m.init_app for m in (*core, *feature_modules("wiring"))]
 
 
 def import_models() -> None:

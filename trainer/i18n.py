@@ -70,6 +70,27 @@ def ensure_compiled(app: Flask) -> None:
     log.warning(message)
 
 
+# The house style (docs/wording.md): 2026年12月6日 14:00 in Chinese, ISO-like in English.
+WHEN_PATTERNS = {
+    "zh": {"full": "y年M月d日 HH:mm", "seconds": "y年M月d日 HH:mm:ss", "short": "M月d日 HH:mm",
+           "day": "y年M月d日"},
+    "en": {"full": "yyyy-MM-dd HH:mm", "seconds": "yyyy-MM-dd HH:mm:ss", "short": "MM-dd HH:mm",
+           "day": "yyyy-MM-dd"},
+}
+
+
+def format_when(value, style: str = "full") -> str:
+    """A date and time as the pages show it, in the site's zone: ``{{ dt|when }}``,
+    ``{{ dt|when('short') }}`` (no year), ``'seconds'`` or ``'day'``."""
+    from flask_babel import format_datetime, get_locale
+
+    if value is None:
+        return ""
+    locale = get_locale()
+    patterns = WHEN_PATTERNS.get(locale.language if locale else "zh", WHEN_PATTERNS["zh"])
+    return format_datetime(value, patterns[style])
+
+
 def init_app(app: Flask) -> None:
     from flask_babel import get_locale
 
@@ -85,3 +106,4 @@ def init_app(app: Flask) -> None:
         level_label=lambda level: LEVEL_LABELS().get(level, level),
         competency_label=competency_label,
     )
+    app.jinja_env.filters["when"] = format_when

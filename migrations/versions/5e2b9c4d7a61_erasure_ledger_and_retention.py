@@ -5,7 +5,7 @@ Accounts already deactivated get ``deactivated_at`` = the time of this migration
 retention counts from now for them (their real deactivation date was never recorded).
 
 Revision ID: 5e2b9c4d7a61
-Revises: a1c3e5f7b9d2
+Revises: 8f3b1fdff721
 Create Date: 2026-12-06 08:30:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = '5e2b9c4d7a61'
-down_revision = 'a1c3e5f7b9d2'
+down_revision = '8f3b1fdff721'
 branch_labels = None
 depends_on = None
 

@@ -52,6 +52,8 @@ SPECS = {
         c("/competitions/{comp}/standings/live"), PAGE),
     ("GET", "/competitions/<int:comp_id>/projector"): (c("/competitions/{comp}/projector"),
                                                       expect(302, 403, 200, 200, 200)),
+    ("GET", "/competitions/<int:comp_id>/projector.json"): (
+        c("/competitions/{comp}/projector.json"), expect(302, 403, 200, 200, 200)),
     ("GET", "/certificates/<code>"): (c("/certificates/{certificate}"),
                                       expect(200, 200, 200, 200, 200)),
     ("GET", "/certificates/<code>/print"): (c("/certificates/{certificate}/print"),

@@ -161,10 +161,29 @@ def test_projector_refreshes_by_meta_and_shows_the_public_table(app, client, aut
     auth.login("organiser")
     resp = client.get(f"/competitions/{comp_id}/projector")
     text = resp.get_data(as_text=True)
-    assert resp.status_code == 200 and 'http-equiv="refresh"' in text
-    assert "<script" not in text.split("</footer>")[0] and "style=" not in text
+    assert resp.status_code == 200
+    # without scripts the page refreshes itself; with them, its script polls the JSON
+    assert '<noscript><meta http-equiv="refresh"' in text
+    assert "<script>" not in text and "style=" not in text
     assert text.index("张一") < text.index("worker用户")  # the frozen order, not the live one
     assert "100.00" not in text
+    assert "/logout" not in text and 'aria-label="Main"' not in text  # no site navigation
+    state = client.get(f"/competitions/{comp_id}/projector.json")
+    assert state.headers["Cache-Control"] == "no-store"
+    data = state.get_json()
+    assert data["frozen"] is True and data["freeze_at"] is None
+    assert [e["name"] for e in data["entries"]][:2] == ["张一", "worker用户"]
+    assert "100.00" not in state.get_data(as_text=True)
+    assert data["round"]["title"] and data["round"]["closes_at"]
+
+
+def test_projector_countdown_reads_minutes_and_seconds():
+    from trainer.competitions.projector import countdown
+
+    assert countdown("2026-12-06T09:00:00+00:00", "2026-12-06T09:12:05+00:00") == "12:05"
+    assert countdown("2026-12-06T09:00:00+00:00", "2026-12-06T10:02:03+00:00") == "1:02:03"
+    assert countdown("2026-12-06T09:00:00+00:00", "2026-12-06T08:00:00+00:00") == "0:00"
+    assert countdown(None, "2026-12-06T08:00:00+00:00") == ""
 
 
 def test_honours_and_competitions_reach_the_training_record(client, auth, create, workers):
@@ -237,3 +256,20 @@ def test_the_public_certificate_page_is_never_stored_by_a_cache(app, client, aut
     page = anonymous.get(f"/certificates/{code}")
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert anonymous.get("/certificates/NOSUCHCODE42").headers["Cache-Control"] == "no-store"
+
+
+def test_two_entrants_of_one_name_and_community_are_told_apart(client, auth, create, workers,
+                                                             make_user):
+    make_user("zhangyi2", name="张一")  # the same name, the same grid as w1
+    comp_id = create()
+    _enter_and_score(client, auth, comp_id, {"w1": 6, "zhangyi2": 4, "w2": 5})
+    auth.login("organiser")
+    page = client.get(f"/competitions/{comp_id}/standings").get_data(as_text=True)
+    assert "张一（w1）" not in page  # two characters cannot be masked usefully: w*
+    assert "张一（w*）" in page and "张一（zh****i2）" in page
+    assert "李二（" not in page  # alone with that name: no username shown
+    state = client.get(f"/competitions/{comp_id}/projector.json").get_json()
+    assert {"张一（w*）", "张一（zh****i2）"} <= {e["name"] for e in state["entries"]}
+    auth.login("w1")
+    mine = client.get(f"/competitions/{comp_id}/standings").get_data(as_text=True)
+    assert "您（参赛号" in mine and "(No." not in mine

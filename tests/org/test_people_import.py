@@ -13,7 +13,7 @@ HEADER = "姓名,用户名,手机,角色,所属单位编码,部门编码\n"
 
 def upload(auth, content: bytes, name: str):
     return auth.post("/admin/org/people/import", {"file": (io.BytesIO(content), name)},
-                     content_type="multipart/form-data")
+                     content_type="multipart/form-data", follow_redirects=True)
 
 
 def count_users(app):
@@ -22,16 +22,36 @@ def count_users(app):
 
 
 def test_good_csv_imports_everyone_with_initial_passwords(app, client, auth, users):
+    from tests.conftest import AuthActions, csrf_from
+
     auth.login("admin")
     body = (HEADER + "张三,zhangsan,13800000001,网格员,S1-C1-G1,\n"
             "李四,lisi,,培训师,D,fire\n").encode("utf-8-sig")
     resp = upload(auth, body, "people.csv")
-    assert resp.status_code == 200
-    assert "zhangsan" in resp.get_data(as_text=True)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and resp.request.path.startswith("/jobs/")
+    assert "已创建 2 个账号" in html and "已处理 2 / 2 行" in html
     with app.app_context():
         lisi = db.session.scalar(sa.select(User).where(User.username == "lisi"))
         # a district trainer belongs to the district (districts are tenants)
         assert lisi.role == "trainer" and lisi.unit.code == "D" and lisi.department.code == "fire"
+    # the initial passwords: a spreadsheet, downloaded once
+    sheet = client.post(resp.request.path + "/result", data={"csrf_token": csrf_from(html)})
+    assert sheet.status_code == 200 and sheet.headers["Cache-Control"] == "no-store"
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet.get_data())).active.values)
+    assert rows[0] == ("用户名", "姓名", "初始密码")
+    passwords = {name: password for name, _full, password in rows[1:]}
+    assert sorted(passwords) == ["lisi", "zhangsan"] and len(set(passwords.values())) == 2
+    assert client.post(resp.request.path + "/result",
+                       data={"csrf_token": csrf_from(html)}).status_code == 404
+    # the password works, and the first login stores it with the full hashing cost
+    with app.app_context():
+        cheap = db.session.scalar(sa.select(User.password_hash).where(User.username == "lisi"))
+    other = AuthActions(app.test_client())
+    assert other.login("lisi", passwords["lisi"]).status_code == 302
+    with app.app_context():
+        full = db.session.scalar(sa.select(User.password_hash).where(User.username == "lisi"))
+    assert "m=1024," in cheap and f"m={app.config['ARGON2_MEMORY_COST']}," in full
 
 
 def test_any_bad_row_imports_nothing_and_names_rows(app, client, auth, users):
@@ -44,7 +64,7 @@ def test_any_bad_row_imports_nothing_and_names_rows(app, client, auth, users):
             "钱七,worker,,网格员,S1-C1-G1,\n").encode()
     resp = upload(auth, body, "people.csv")
     html = resp.get_data(as_text=True)
-    assert resp.status_code == 422
+    assert resp.status_code == 200 and "任务失败" in html
     assert "第3行" in html and "手机号" in html
     assert "第4行" in html and "队长" in html
     assert count_users(app) == before
@@ -127,7 +147,7 @@ def test_malformed_files_are_reported_not_crashed_on(app, client, auth, users):
                               (b"PK\x03\x04 not a zip", "people.xlsx", "Excel"),
                               (b"\xff\xfe\xff\n", "people.csv", "UTF-8")]:
         resp = upload(auth, body, name)
-        assert resp.status_code == 422, name
+        assert "任务失败" in resp.get_data(as_text=True), name
         assert words in resp.get_data(as_text=True)
     assert count_users(app) == before
 
@@ -148,7 +168,7 @@ def test_a_username_differing_only_in_case_is_taken(app, client, auth, users):
     auth.login("admin")
     before = count_users(app)
     resp = upload(auth, (HEADER + "大写,WORKER,,网格员,S1-C1-G1,\n").encode(), "people.csv")
-    assert resp.status_code == 422 and "WORKER" in resp.get_data(as_text=True)
+    assert "任务失败" in resp.get_data(as_text=True) and "WORKER" in resp.get_data(as_text=True)
     assert count_users(app) == before
 
 
@@ -174,3 +194,35 @@ def test_a_username_taken_between_the_check_and_the_write_imports_nothing(app, u
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
             User.username == "zhangsan")) == 0
         db.session.rollback()
+
+
+def test_a_job_that_fails_midway_takes_back_the_batches_it_wrote(app, client, auth, users,
+                                                                monkeypatch):
+    """Batches commit one by one (logins never wait); should a later one fail (here a
+    username taken meanwhile), the accounts of the earlier ones are deleted again."""
+    from trainer.errors import Conflict
+    from trainer.jobs.models import Job
+    from trainer.jobs.queue import job_folder
+    from trainer.org import people_job, services
+
+    real, calls = services.create_people, []
+
+    def taken_on_the_third(plan):
+        calls.append(len(plan))
+        if len(calls) == 3:
+            raise Conflict("有用户名在检查之后被占用，没有导入任何人员。请重新上传。")
+        return real(plan)
+
+    monkeypatch.setattr(people_job, "BATCH", 2)
+    monkeypatch.setattr(services, "create_people", taken_on_the_third)
+    auth.login("admin")
+    before = count_users(app)
+    body = (HEADER + "".join(f"人员{n},mid{n},,网格员,S1-C1-G1,\n" for n in range(5))).encode()
+    resp = upload(auth, body, "people.csv")
+    html = resp.get_data(as_text=True)
+    assert "任务失败：有用户名在检查之后被占用" in html and "没有做任何更改" in html
+    assert calls == [2, 2, 1] and count_users(app) == before
+    with app.app_context():
+        job = db.session.scalar(sa.select(Job))
+        assert job.status == "failed" and job.result_name is None
+        assert not (job_folder(job.id) / "result").exists()

@@ -181,13 +181,16 @@ def test_compliance_page_shows_last_current_and_next_half_by_default(app, client
     client.set_cookie("lang", "en")
     auth.login("organiser")
     html = client.get("/compliance").get_data(as_text=True)
-    label = {1: "First half-year", 2: "Second half-year"}
+    label = {1: "first half-year", 2: "second half-year"}
     for half in (current.previous(), current, current.next()):
         assert f"{half.year} {label[half.half]}" in html
     assert html.count(f"{current.next().year} {label[current.next().half]}") == 2  # S1, S2
     only = client.get("/compliance?year=2025").get_data(as_text=True)
-    assert "2025 First half-year" in only and "2025 Second half-year" in only
-    assert "2026 First half-year" not in only
+    assert "2025 first half-year" in only and "2025 second half-year" in only
+    assert "2026 first half-year" not in only
+    client.set_cookie("lang", "zh_CN")
+    chinese = client.get("/compliance?year=2025").get_data(as_text=True)
+    assert "2025年上半年" in chinese and "2025年下半年" in chinese
     rows = client.get("/api/v1/compliance?year=2025",
                       headers={"Authorization": "Bearer " + auth.token("organiser")}).get_json()
     assert {(r["street"], r["year"], r["half"]) for r in rows} == {

@@ -298,3 +298,15 @@ def test_a_sqlite_backup_moves_into_postgresql(app, second_site, tmp_path):
         services.create_user("another", "新用户", "admin", PASSWORD)
         db.session.commit()  # the id sequence went on past the copied ids
     assert AuthActions(site.test_client()).login("liteuser").status_code == 302
+
+
+def test_the_daily_backup_is_a_periodic_job(stamped, users):
+    from pathlib import Path
+
+    from trainer.jobs import queue
+
+    folder = Path(stamped.config["BACKUP_DIR"])
+    before = set(folder.glob("trainer-*.backup")) if folder.exists() else set()
+    queue.run_periodic("daily-backup", stamped)
+    made = set(folder.glob("trainer-*.backup")) - before
+    assert len(made) == 1 and backup.manifest_path(made.pop()).exists()

@@ -1,11 +1,10 @@
 """`flask competitions ...`: housekeeping for contests (safe to run from cron)."""
 
 import click
-import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from trainer.competitions.models import Competition
-from trainer.competitions.services import grade_open_attempts
+from trainer.competitions.services import grade_closed_rounds
 from trainer.competitions.standings import redisboard, scoring
 from trainer.extensions import db
 
@@ -15,11 +14,7 @@ cli = AppGroup("competitions", help="Competitions: grading closed rounds, standi
 @cli.command("grade-closed")
 def grade_closed_command() -> None:
     """Grade, as saved, every competition attempt whose round has closed."""
-    total = 0
-    for comp in db.session.scalars(sa.select(Competition).where(
-            Competition.status.in_(("open", "closed")))):
-        total += grade_open_attempts(comp)
-    db.session.commit()
+    total = grade_closed_rounds()
     click.echo(f"graded {total} attempts")
 
 

@@ -241,6 +241,24 @@ def grade_open_attempts(comp: Competition) -> int:
     return len(attempts)
 
 
+def grade_closed_rounds() -> int:
+    """Grade, as saved, every competition attempt whose round has closed (the periodic task
+    "grade-closed-rounds" every minute, and ``flask competitions grade-closed``). Each
+    competition commits on its own, so a long pass holds no lock for long."""
+    from trainer import database
+
+    total = 0
+    ids = list(db.session.scalars(sa.select(Competition.id).where(
+        Competition.status.in_(("open", "closed")))))
+    db.session.commit()
+    for comp_id in ids:
+        with database.write_transaction():
+            comp = db.session.get(Competition, comp_id)
+            if comp is not None and comp.status in ("open", "closed"):
+                total += grade_open_attempts(comp)
+    return total
+
+
 def enter(user, comp: Competition) -> tuple[Entry, bool]:
     """The worker's entry (True when new). Entering twice, or ten times at once, makes one
     entry, and fifty workers entering at once get fifty numbers, never "busy".

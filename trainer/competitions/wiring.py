@@ -10,7 +10,9 @@
   (simulation.choice_guards);
 - grading a competition attempt, or finishing a competition run, updates the standings
   (signals attempt_graded, run_finished);
-- the record gets the competitions and honours sections (records.sections).
+- the record gets the competitions and honours sections (records.sections);
+- every minute the job consumer grades the attempts of rounds that closed
+  (jobs.periodic "grade-closed-rounds"; no external cron any more).
 """
 
 from flask import Flask
@@ -20,7 +22,9 @@ from trainer.auth.erasers import erasers
 from trainer.competitions import erasure, record
 from trainer.competitions.kinds import quiz as quiz_kind
 from trainer.competitions.kinds import scenario as scenario_kind
+from trainer.competitions.services import grade_closed_rounds
 from trainer.competitions.standings import scoring
+from trainer.jobs.queue import Periodic, periodic
 from trainer.quizzes.policies import review_policies, withheld_sources
 from trainer.records.sections import sections
 from trainer.simulation.policies import choice_guards, reveal_policies, withheld_scenarios
@@ -45,3 +49,4 @@ def init_app(app: Flask) -> None:
     signals.run_finished.connect(scenario_kind.on_run_finished)
     sections.register("competitions", record.competitions_section)
     sections.register("honours", record.honours_section)
+    periodic.register("grade-closed-rounds", Periodic(grade_closed_rounds, minute="*"))

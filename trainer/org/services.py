@@ -131,13 +131,10 @@ def import_people(rows, actor, problems=()) -> tuple[list[tuple[object, str]], l
     return ([], problems) if problems else (create_people(plan), [])
 
 
-def prepare_people(rows, actor, problems=()) -> tuple[list, list]:
-    """Check ``rows`` against the database and hash a generated password for each (slow:
-    argon2), writing nothing: ``(plan, problems)`` for create_people. Run it outside the
-    write lock (trainer.database.without_write_lock)."""
-    import secrets
-
-    from trainer.auth import services as accounts
+def check_people(rows, actor, problems=()) -> tuple[list, list]:
+    """Check ``rows`` against the database, writing nothing: ``(checked, problems)``, where
+    ``checked`` holds ``(row, unit_id, department_id)`` for create_people (empty when any
+    row has a problem: an import is all rows or none)."""
     from trainer.auth.models import User
     from trainer.org.people import RowProblem
     from trainer.org.scope import in_scope
@@ -165,20 +162,42 @@ def prepare_people(rows, actor, problems=()) -> tuple[list, list]:
             checked.append((row, unit.id if unit else None, dept.id if dept else None))
     if problems:
         return [], sorted(problems, key=lambda p: p.row)
+    return checked, []
+
+
+def initial_passwords(checked) -> list:
+    """The plan for create_people: each checked row with a generated password and its hash
+    (trainer.auth.services.hash_initial_password: cheap, the password being random)."""
+    import secrets
+
+    from trainer.auth import services as accounts
+
     plan = []
     for row, unit_id, dept_id in checked:
         password = secrets.token_urlsafe(9)
-        plan.append((row, unit_id, dept_id, password, accounts.hash_password(password)))
-    return plan, []
+        plan.append((row, unit_id, dept_id, password,
+                     accounts.hash_initial_password(password)))
+    return plan
+
+
+def prepare_people(rows, actor, problems=()) -> tuple[list, list]:
+    """check_people, then initial_passwords: ``(plan, problems)`` for create_people."""
+    checked, problems = check_people(rows, actor, problems)
+    return (initial_passwords(checked) if not problems else []), problems
+
+
+def new_person(row, unit_id: int | None, dept_id: int | None, digest: str):
+    """One imported account, not yet added (its password is the generated initial one)."""
+    from trainer.auth.models import User
+
+    return User(username=row.username.strip(), name=row.name.strip() or row.username,
+                role=row.role, unit_id=unit_id, department_id=dept_id,
+                phone=row.phone or None, password_hash=digest)
 
 
 def create_people(plan) -> list[tuple[object, str]]:
     """Add the users prepare_people planned, in one flush: (user, initial password)."""
-    from trainer.auth.models import User
-
-    users = [User(username=row.username.strip(), name=row.name.strip() or row.username,
-                  role=row.role, unit_id=unit_id, department_id=dept_id,
-                  phone=row.phone or None, password_hash=digest)
+    users = [new_person(row, unit_id, dept_id, digest)
              for row, unit_id, dept_id, _password, digest in plan]
     try:
         with db.session.begin_nested():

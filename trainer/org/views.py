@@ -1,5 +1,7 @@
 """Admin pages for the organisation tree and the people import."""
 
+import os
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,10 +9,11 @@ from flask_login import current_user
 
 from trainer.auth.access import admin_required
 from trainer.auth.forms import ConfirmForm
-from trainer.database import without_write_lock
 from trainer.errors import Invalid
 from trainer.extensions import db
-from trainer.org import people, services
+from trainer.jobs import queue as jobs_queue
+from trainer.jobs.models import Job
+from trainer.org import services
 from trainer.org.forms import MoveForm, PeopleImportForm, RenameForm, UnitForm
 from trainer.org.models import Department, Unit
 from trainer.org.scope import units_query
@@ -96,23 +99,23 @@ def toggle_unit(unit_id: int):
 @bp.route("/people/import", methods=["GET", "POST"])
 @admin_required
 def import_people():
+    """The upload starts a background job (trainer.org.people_job) and sends the admin to
+    its progress page: the file is checked there, imported in short batches, and the
+    initial passwords offered for download once."""
     form = PeopleImportForm()
     if not form.validate_on_submit():
-        return render_template("org/import.html", form=form)
+        recent = db.session.scalars(
+            sa.select(Job).where(Job.owner_id == current_user.id, Job.kind == "people-import")
+            .order_by(Job.id.desc()).limit(5)).all()
+        return render_template("org/import.html", form=form, recent=recent)
     upload = form.file.data
-    with without_write_lock():  # reading the file and hashing passwords take a while
-        try:
-            rows, problems = people.parse_people(
-                people.read_table(upload.read(), upload.filename))
-        except ValueError as exc:
-            plan, problems = [], [people.RowProblem(1, str(exc))]
-        else:  # the rows that read well are checked against the database too: one report
-            plan, problems = services.prepare_people(rows, current_user, problems)
-    if problems:  # nothing was written: an import is all rows or none
-        return render_template("org/import.html", form=form, problems=problems), 422
-    created = services.create_people(plan)  # one short write
-    security_event("people_imported", count=len(created))
-    return render_template("org/import.html", form=PeopleImportForm(), created=created)
+    name = os.path.basename(upload.filename or "people.csv")[-80:]
+    job = jobs_queue.start(
+        "people-import", owner=current_user, title=_("People import: %(name)s", name=name),
+        params={"filename": name, "actor_id": current_user.id},
+        unit_id=current_user.unit_id, files={"input": upload.read()})
+    security_event("people_import_started", job=job.id)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.app_template_global()

@@ -1,5 +1,6 @@
 """Translated labels for the plans domain's codes."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 
@@ -31,3 +32,10 @@ def kind_label(code: str):
 
 def status_label(code: str):
     return STATUS_LABELS().get(code, code)
+
+
+def half_label(year: int, half: int) -> str:
+    """「2026年下半年」: the year first, as Chinese says it."""
+    if half == 1:
+        return _("%(year)s first half-year", year=year)
+    return _("%(year)s second half-year", year=year)

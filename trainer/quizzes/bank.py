@@ -164,8 +164,10 @@ def parse_upload(filename: str, data: bytes) -> tuple[list[QuestionData], list[I
 
 
 def import_questions(questions: list[QuestionData], bank_name: str, *,
-                     department_id: int | None, author=None) -> tuple[int, int]:
-    """Store parsed questions in a bank: (added, skipped as already in that bank)."""
+                     department_id: int | None, author=None,
+                     created: list[int] | None = None) -> tuple[int, int]:
+    """Store parsed questions in a bank: (added, skipped as already in that bank); the ids
+    of the new questions are appended to ``created`` when given."""
     bank = ensure_bank(bank_name)
     known = set(db.session.scalars(sa.select(Question.content_hash)
                                    .where(Question.bank_id == bank.id)))
@@ -174,8 +176,10 @@ def import_questions(questions: list[QuestionData], bank_name: str, *,
         digest = content_hash(data)
         if digest in known:
             continue
-        create_question(data, bank, department_id=department_id, author=author,
-                        source="import")
+        question = create_question(data, bank, department_id=department_id, author=author,
+                                   source="import")
+        if created is not None:
+            created.append(question.id)
         known.add(digest)
         added += 1
     return added, len(questions) - added

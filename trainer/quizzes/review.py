@@ -83,13 +83,30 @@ def _option_right(data: QuestionData, key: str, right) -> bool:
     return key in right if isinstance(right, list) else key == right
 
 
+def join_sentences(parts) -> str:
+    """Several feedback texts as one: each said once, a sentence that ends in its own
+    punctuation followed directly by the next (「对。」+「对。」 is 「对。」, never 「对。；对。」),
+    a phrase without one closed by 「；」."""
+    said: list[str] = []
+    for part in parts:
+        part = (part or "").strip()
+        if part and part not in said:
+            said.append(part)
+    text = ""
+    for part in said:
+        if text and text[-1] not in "。！？!?.；;…":
+            text += "；"
+        text += part
+    return text
+
+
 def feedback_for(data: QuestionData, answer) -> str:
     """The author's feedback on the given answer (plain text), if any."""
     if answer is None:
         return ""
     if data.type in CHOICE:
         chosen = answer if isinstance(answer, list) else [answer]
-        return "；".join(o.feedback for o in data.options if o.key in chosen and o.feedback)
+        return join_sentences(o.feedback for o in data.options if o.key in chosen)
     if data.type == "truefalse":
         return data.feedback_true if answer else data.feedback_false
     if data.type == "short" and isinstance(answer, str):

@@ -10,4 +10,6 @@ bp = Blueprint("competitions", __name__)
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"clabel": label, "duration": duration}
+    from trainer.competitions.projector import countdown
+
+    return {"clabel": label, "duration": duration, "countdown": countdown}

@@ -8,12 +8,14 @@ from markupsafe import Markup
 
 from trainer.auth.access import staff_required
 from trainer.competitions import pages, publishing
+from trainer.competitions.projector import POLL_SECONDS, REFRESH_SECONDS, projector_state
 from trainer.competitions.queries import can_manage, get_competition
 from trainer.competitions.standings import board
 from trainer.competitions.views.blueprint import bp
 from trainer.competitions.views.common import page_arg
 from trainer.extensions import db
 from trainer.org.models import Unit
+from trainer.org.naming import distinguish
 from trainer.org.scope import street_by_code
 from trainer.qr import qr_svg  # every QR code of the site is made there
 
@@ -53,6 +55,9 @@ def _standings_context(comp_id: int) -> dict:
             context["street_boards"] = [
                 (s, board.leaderboard(comp, current_user, limit=5, street_id=s.id))
                 for s in pages.streets_of(comp)]
+        rows = [r for b in [context["board"]] + [b for _s, b in context.get("street_boards", [])]
+                for r in b.rows]
+        context["tags"] = distinguish((r.user_id, r.name, r.community) for r in rows)
     return context
 
 
@@ -74,11 +79,19 @@ def standings_live(comp_id: int):
 @bp.route("/competitions/<int:comp_id>/projector")
 @staff_required
 def projector(comp_id: int):
+    """The venue screen: a page of its own (no site navigation, no log-out link), complete
+    without scripts (a meta refresh), updated in place by its script from the JSON below."""
     comp = get_competition(current_user, comp_id)
-    table = board.leaderboard(comp, current_user, limit=20, public=True)
-    teams = board.team_table(comp, current_user, public=True)[:8]
-    return render_template("competitions/projector.html", comp=comp, board=table,
-                           teams=teams, refresh=30)
+    return render_template("competitions/projector.html", comp=comp,
+                           state=projector_state(comp, current_user),
+                           refresh=REFRESH_SECONDS, poll=POLL_SECONDS)
+
+
+@bp.route("/competitions/<int:comp_id>/projector.json")
+@staff_required
+def projector_json(comp_id: int):
+    comp = get_competition(current_user, comp_id)
+    return projector_state(comp, current_user), 200, {"Cache-Control": "no-store"}
 
 
 def _qr_svg(url: str) -> Markup:

@@ -9,7 +9,8 @@ bp = Blueprint("plans", __name__)
 def _labels() -> dict:
     from trainer.plans import labels
 
-    return {"kind_label": labels.kind_label, "plan_status_label": labels.status_label,
+    return {"kind_label": labels.kind_label, "half_label": labels.half_label,
+            "plan_status_label": labels.status_label,
             "attendance_label": lambda c: labels.ATTENDANCE_LABELS().get(c, c),
             "flag_label": lambda c: labels.FLAG_LABELS().get(c, c),
             "action_label": lambda c: labels.ACTION_LABELS().get(c, c)}

@@ -22,6 +22,7 @@ from trainer.errors import DomainError, Invalid
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.numbers import plain_int
+from trainer.org.naming import distinguish
 from trainer.plans import attendance, scheduling
 from trainer.plans import signin as qr_signin
 from trainer.plans.audience import is_in_audience, members_query
@@ -149,9 +150,10 @@ def rollcall(session_id: int):
     status = attendance.attendance_map_for([u.id for u in page.items], session.id)
     changes = db.session.scalars(attendance.changes_query(session).limit(30)).all()
     present = attendance.present_counts([session.id]).get(session.id, 0)
+    tags = distinguish((u.id, u.name, u.unit.name if u.unit else "") for u in page.items)
     return render_template("plans/rollcall.html", s=session, page=page, status=status,
                            changes=changes, form=MarkForm(formdata=None), present=present,
-                           rollcall_form=RollCallForm(formdata=None))
+                           rollcall_form=RollCallForm(formdata=None), tags=tags)
 
 
 def _mark(session: TrainingSession):

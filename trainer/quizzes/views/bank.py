@@ -12,7 +12,7 @@ from trainer.confirmation import confirmed, refused
 from trainer.errors import Invalid, NotFound
 from trainer.extensions import db
 from trainer.org.models import Department
-from trainer.quizzes import bank, imports, queries
+from trainer.quizzes import bank, import_job, imports, queries
 from trainer.quizzes.forms import ImportForm, QuestionForm, competency_choices, type_choices
 from trainer.quizzes.models import Question
 from trainer.quizzes.views.blueprint import bp
@@ -182,6 +182,9 @@ def import_confirm(token: str):
     draft = imports.get_draft(current_user, token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if import_job.is_large(draft):  # stored in batches by the job queue: its progress page
+        job = import_job.start(current_user, draft)
+        return redirect(url_for("jobs.show", job_id=job.id))
     added, skipped = imports.confirm_draft(current_user, draft)
     flash(_("%(added)s questions imported (%(skipped)s were already in the bank).",
             added=added, skipped=skipped), "ok")
