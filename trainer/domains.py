@@ -54,7 +54,8 @@ Registries (owner: key <- who registers):
   comments, lecturer names, calendar feeds), "quizzes" (import drafts), "competitions"
   (appeals, audit details, certificate holders), "guide" (revision details, local
   contacts), "learning" (course history, lecturer names), "simulation" (runs: export only)
-  <- each of those domains. Used by trainer/auth/erasure.py.
+  <- each of those domains; "jobs" (job titles, reports, error lines) <- privacy. Used by
+  trainer/auth/erasure.py.
 - ``jobs.queue.tasks``: the kinds of background job, kind -> ``run(job, **params)``:
   "people-import" <- org (its wiring: a core domain with one, ``CORE_WIRING``),
   "questions-import" <- quizzes. ``jobs.queue.start(kind, ...)`` queues one (after the commit).

@@ -317,3 +317,21 @@ def test_a_worker_sees_and_downloads_their_data(app, client, person):
     assert data["quizzes"]["attempts"][0]["percent"] == 60
     assert data["competitions"]["certificates"][0]["honour_title"] == "业务能手"
     assert "organiser" not in resp.get_data(as_text=True)  # nobody else's data
+
+
+def test_job_reports_and_error_lines_naming_the_person_are_scrubbed(app, person, users,
+                                                                   db_ctx):
+    from trainer.jobs.models import Job
+
+    job = Job(kind="people-import", owner_id=users["admin"], title="导入人员",
+              message=f"导入完成，{NAME}已存在", error_count=1,
+              errors=[f"第 7 行：用户名 {USERNAME} 已被占用"])
+    db.session.add(job)
+    db.session.flush()
+    erasure.erase(db.session.get(User, person["id"]), by=db.session.get(User, users["admin"]),
+                  reason="本人申请")
+    db.session.commit()
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert not [n for n in NEEDLES if n in job.message + "".join(job.errors)]
+    assert "已删除用户" in job.message and job.errors[0].startswith("第 7 行")
