@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
+
+from trainer.numberfields import WholeNumberField
 
 
 class EraseForm(FlaskForm):
@@ -15,5 +17,5 @@ class EraseForm(FlaskForm):
 
 class RetentionForm(FlaskForm):
     district = SelectField(_l("District"), choices=[], validators=[DataRequired()])
-    days = IntegerField(_l("Days after deactivation"),
+    days = WholeNumberField(_l("Days after deactivation"),
                         validators=[DataRequired(), NumberRange(min=30, max=3650)])
