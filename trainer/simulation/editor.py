@@ -39,6 +39,7 @@ from trainer.simulation.models import Scenario
 from trainer.simulation.versions import add_version, apply_meta, graph_data, graph_of
 
 NEW_NODE = "__new__"
+KEEP = "__keep__"  # on deleting a node: leave the choice pointing at it, to fix later
 _KEY = re.compile(r"n(\d+)")
 # Story-format macros (Harlowe (set:)/(if:), SugarCube <<set>>): never run, never shown.
 MACRO = re.compile(r"\((?:set|if|else-if|else|unless|put|move|link|goto|display|print|"
@@ -339,7 +340,8 @@ def pointing_at(draft: dict[str, Any], key: str) -> list[tuple[str, dict[str, An
 def delete_node(user, scenario: Scenario, rev: int | None, key: str,
                 retarget: dict[tuple[str, str], str]) -> list[EditorProblem]:
     """Remove a node; each choice that led to it goes where ``retarget`` says ("" drops
-    the choice). The start cannot be deleted."""
+    the choice, KEEP leaves it dangling for the check to name). The start cannot be
+    deleted."""
     _check_rev(scenario, rev)
     draft = dict(draft_of(scenario))
     if find_node(draft, key) is None:
@@ -355,6 +357,9 @@ def delete_node(user, scenario: Scenario, rev: int | None, key: str,
             if c["goto"] == key:
                 target = retarget.get((n["key"], c["key"]), "")
                 if not target:
+                    continue
+                if target == KEEP:  # dangling now: the check names it until fixed
+                    choices.append(c)
                     continue
                 if target == key or find_node(draft, target) is None:
                     raise Invalid(_("请为每个指向该节点的选项选择新的目标。"))
