@@ -196,3 +196,29 @@ def test_every_editor_problem_goes_through_gettext(app):
     for p in found:
         assert CJK.search(p.message), p.message
         assert not re.search(r"\b(node|goto|choice|unreachable|cycle)\b", p.message)
+
+
+def test_no_editor_or_import_message_bypasses_gettext(app, monkeypatch):
+    """With gettext replaced by a marker, every problem the editor check and the web
+    import give carries the marker: none is built outside gettext."""
+    from trainer.simulation import importing
+
+    def marked(msgid, **variables):
+        return "⟦" + (msgid % variables if variables else msgid) + "⟧"
+
+    monkeypatch.setattr(editor, "_", marked)
+    monkeypatch.setattr(importing, "_", marked)
+    draft = {"version": 1, "slug": "x", "title": "", "department": None, "summary": "",
+             "competencies": [], "start": "n9", "nodes": [
+                 {"key": "n1", "text": "(set: $a to 1)", "ending": "success",
+                  "choices": [{"key": "c1", "label": "", "goto": "n1", "effects": {},
+                               "feedback": ""}]}]}
+    uploads = [(b"\xff\xfe", "a.yml"), (b"x", "a.txt"), (b"version: [", "bad.yml"),
+               (TWEE.encode(), "story.twee"), (b"<html></html>", "story.html")]
+    with app.test_request_context():
+        found = [str(p) for p in editor.problems(draft)]
+        for raw, name in uploads:
+            found += importing.read_upload(raw, name).problems
+    assert len(found) >= 8
+    for text in found:
+        assert text.startswith("⟦") and text.endswith("⟧"), text
