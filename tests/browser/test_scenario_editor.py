@@ -75,6 +75,7 @@ def test_a_trainer_builds_checks_fixes_playtests_and_publishes(phone):
     page.click("text=节点「双方当面各执一词。」：选项「先记录分歧点」指向的节点不存在。")
     page.wait_for_load_state("networkidle")
     page.select_option("#c0-goto", "__new__")
+    page.screenshot(path="/tmp/editor-node.png", full_page=True)
     page.click("#save-node")
     page.wait_for_load_state("networkidle")
     page.goto(f"{page.base}/author/scenarios/{slug}/nodes/n12")  # the freed number again
