@@ -331,6 +331,8 @@ def run(label: str, db_url: str, args) -> dict:
                 pass
         for p in procs:
             p.join(timeout=30)
+            if p.is_alive():  # past the deadline: its figures are lost, its load stops
+                p.terminate()
         ended = time.time()
         time.sleep(2)  # the leaderboard page cache (1 s) has expired
         board = served_board(url, data["comp_id"], data["organiser_token"], n)
