@@ -9,61 +9,21 @@ reason; a missing nginx fails it (.ci/run installs nginx).
 """
 
 import os
-import shutil
 import subprocess
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 import sqlalchemy as sa
 
-from tests.server.conftest import BIN, ROOT, free_port
+from tests.server.conftest import BIN, ROOT
+from tools.two_hosts import nginx_binary, start
 
 PASSWORD = "Secure-pass-2026"
 SECRET = "multi-host-secret-key-shared-by-every-instance-2026"
 PG_URL = os.environ.get("TEST_MULTI_DATABASE_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/gt_multi_cluster")
 REDIS_URL = os.environ.get("TEST_MULTI_REDIS_URL", "redis://127.0.0.1:6379/13")
-
-NGINX_CONF = """\
-daemon off;
-master_process off;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log {tmp}/access.log;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    client_max_body_size 8m;
-    upstream grid_trainer {{
-        server 127.0.0.1:{port_a};
-        server 127.0.0.1:{port_b};
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        location /static/ {{
-            alias {static}/;
-            expires 30d;
-        }}
-        location / {{
-            proxy_pass http://grid_trainer;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-Host $host;
-            add_header X-Upstream $upstream_addr always;
-        }}
-    }}
-}}
-"""
-
 
 @dataclass
 class Cluster:
@@ -73,7 +33,6 @@ class Cluster:
     env: dict
     seeded: dict
     tmp: Path
-    procs: list = field(default_factory=list)
 
 
 def _pg_ready() -> str | None:
@@ -149,26 +108,12 @@ def _seed(url: str) -> dict:
     return {"session": session_id, "competition": comp_id}
 
 
-def _wait_up(proc, url: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if requests.get(url, timeout=5).status_code == 200:
-                return
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"{url} did not start: {log.read_text()[-2000:]}")
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     for reason in (_pg_ready(), _redis_ready()):
         if reason:
             pytest.skip(reason)
-    nginx = shutil.which("nginx") or next(
-        (p for p in ("/usr/sbin/nginx", "/sbin/nginx") if os.path.exists(p)), None)
-    assert nginx, "nginx is not installed (.ci/run installs it: apt-get install nginx)"
+    assert nginx_binary(), "nginx is not installed (.ci/run installs it: apt-get install nginx)"
     tmp = tmp_path_factory.mktemp("multi")
     env = {**os.environ, "FLASK_APP": "wsgi", "DATABASE_URL": PG_URL, "REDIS_URL": REDIS_URL,
            "SECRET_KEY": SECRET, "JOBS_FOLDER": str(tmp / "shared-jobs"),
@@ -181,42 +126,9 @@ def cluster(tmp_path_factory):
     subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     seeded = _seed(PG_URL)
-    procs, bases = [], []
+    hosts = start(env, tmp, instances=2, workers=2)
     try:
-        for host in ("a", "b"):
-            port, log = free_port(), tmp / f"gunicorn-{host}.log"
-            host_env = {**env, "INSTANCE_PATH": str(tmp / f"instance-{host}")}
-            proc = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-                 "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-                cwd=ROOT, env=host_env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
-            procs.append(proc)
-            bases.append((f"http://127.0.0.1:{port}", port, proc, log))
-        for base, _port, proc, log in bases:
-            _wait_up(proc, base + "/healthz", log)
-        consumer_log = tmp / "consumer.log"
-        procs.append(subprocess.Popen(
-            [str(BIN / "flask"), "jobs", "work", "--workers", "1"], cwd=ROOT,
-            env={**env, "INSTANCE_PATH": str(tmp / "instance-jobs")},
-            stdout=subprocess.DEVNULL, stderr=consumer_log.open("w")))
-        front_port = free_port()
-        conf = tmp / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(tmp=tmp, port=front_port, port_a=bases[0][1],
-                                          port_b=bases[1][1],
-                                          static=ROOT / "trainer" / "static"))
-        nginx_log = tmp / "nginx.stderr"
-        proc = subprocess.Popen([nginx, "-p", str(tmp), "-c", str(conf)],
-                                stdout=subprocess.DEVNULL, stderr=nginx_log.open("w"))
-        procs.append(proc)
-        front = f"http://127.0.0.1:{front_port}"
-        _wait_up(proc, front + "/healthz", nginx_log)
-        yield Cluster(a=bases[0][0], b=bases[1][0], front=front, env=env, seeded=seeded,
-                      tmp=tmp, procs=procs)
+        yield Cluster(a=hosts.instances[0], b=hosts.instances[1], front=hosts.front, env=env,
+                      seeded=seeded, tmp=tmp)
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        hosts.stop()

@@ -162,7 +162,7 @@ def test_a_job_started_on_one_host_runs_once_and_shows_on_the_other(cluster):
     html = admin.get(cluster.front + path, timeout=T).text
     assert "已创建 3 个账号" in html
     # The upload went to the shared JOBS_FOLDER, not to either host's instance folder.
-    assert not (cluster.tmp / "instance-a" / "jobs").exists()
+    assert not (cluster.tmp / "instance-0" / "jobs").exists()
     engine = sa.create_engine(cluster.env["DATABASE_URL"])
     with engine.connect() as conn:
         assert conn.scalar(sa.text(
