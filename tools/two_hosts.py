@@ -89,7 +89,7 @@ class Hosts:
     def stop(self) -> None:
         for proc in reversed(self.procs):
             if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)  # graceful for the consumer and gunicorn
+                proc.terminate()  # gunicorn: graceful; nginx and the consumer: fast
         for proc in self.procs:
             try:
                 proc.wait(timeout=15)
@@ -173,9 +173,10 @@ def main() -> None:
     hosts = start(env, tmp, args.instances, args.workers)
     print(f"nginx: {hosts.front}", *(f"instance: {u}" for u in hosts.instances),
           f"logs: {tmp}", sep="\n", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         signal.pause()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         hosts.stop()
