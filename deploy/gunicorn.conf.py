@@ -6,6 +6,15 @@ the same file serves one host and several (deploy/README.md). The app is behind 
 
 import multiprocessing
 import os
+import runpy
+from pathlib import Path
+
+# Prometheus multiprocess mode: the hooks of the checkout's ./gunicorn.conf.py (which
+# `gunicorn wsgi:app` reads by itself; `-c` reads this file instead). Running it sets
+# PROMETHEUS_MULTIPROC_DIR when unset (a fresh folder); under systemd the unit sets it.
+_metrics = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+on_starting = _metrics["on_starting"]
+child_exit = _metrics["child_exit"]
 
 # Loopback only: nginx on this machine, or on another one through a private address
 # (GUNICORN_BIND=10.0.0.11:8000). Never the public interface: nginx serves TLS and /static/.

@@ -15,7 +15,8 @@ Domains announce what happened through named signals (``trainer/signals.py``) an
 other domains' questions through registries owned by the asking domain
 (``trainer/registry.py``). Layering, lowest first: core (models, org, auth, jobs),
 notifications (a table and ``notify``: the others call it), search, quizzes, learning,
-simulation, plans, competitions, assignments, records, guide. A domain imports lower
+simulation, plans, competitions, assignments, records, guide, privacy (erasure pages, a
+person's own data, ``flask backup``). A domain imports lower
 ones at module level and never a higher one; a lower domain learns about a higher one only
 through a signal or a registry (a test walks the imports and fails on a cycle).
 
@@ -28,11 +29,16 @@ Signals (sender, who listens):
   the search source's name, ``ids``)
   -> search.wiring (the index refreshes those documents before the session commits).
 
+Core also holds ``audit`` (the audit log: ``audit.events.record`` is called by every
+domain that changes something worth auditing, in the change's own transaction) and
+``monitoring`` (``/metrics`` for Prometheus and the JSON log lines).
+
 Registries (owner: key <- who registers):
 - ``main.home_blocks.home_blocks``: the home page's blocks above the menu, each
   ``HomeBlock(order, render(user) -> Markup | None)``: "continue-course" (10) <- learning,
   "continue-attempt" (11) <- quizzes, "continue-run" (12) <- simulation, "sessions" (20)
-  <- plans; reserved: 30 assignments, 40 today's practice and streak, 50 reviews due.
+  <- plans, "assignments" (30) <- assignments, "practice" (40: today's practice, the
+  streak and the notebook's reviews due) <- quizzes.
 - ``quizzes.policies.review_policies``: "competition" <- competitions (after the close).
 - ``quizzes.policies.withheld_sources``: "competition-rounds" <- competitions (the quizzes
   of open rounds).
@@ -68,23 +74,36 @@ Registries (owner: key <- who registers):
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
   explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
   source lists its documents, who may see them and their links.
+- ``auth.erasers.erasers``: what each domain scrubs of an erased person (free text typed by
+  them or naming them) and exports for ``/me/data``: "plans" (session feedback, plan
+  comments, lecturer names, calendar feeds), "quizzes" (import drafts), "competitions"
+  (appeals, audit details, certificate holders), "guide" (revision details, local
+  contacts), "learning" (course history, lecturer names), "simulation" (runs: export only)
+  <- each of those domains; "jobs" (job titles, reports, error lines) <- privacy; "audit"
+  (the names, address and personal details of events by or about the person) <- audit. Used by
+  trainer/auth/erasure.py.
 - ``jobs.queue.tasks``: the kinds of background job, kind -> ``run(job, **params)``:
   "people-import" <- org (its wiring: a core domain with one, ``CORE_WIRING``),
   "questions-import" <- quizzes, "records-export" <- records (a district's annual
-  export). ``jobs.queue.start(kind, ...)`` queues one (after the commit).
+  export), "xapi-send" <- records. ``jobs.queue.start(kind, ...)`` queues one (after the
+  commit).
 - ``jobs.queue.periodic``: tasks the consumer (``flask jobs work``) runs on a schedule:
   "grade-closed-rounds" <- competitions (every minute), "send-reminders" <- notifications
   (every hour at :05: ``notifications.services.run_reminders``, as ``flask reminders
-  send``).
+  send``), "xapi-send" <- records (every 15 minutes, when an LRS is configured),
+  "daily-backup" <- privacy (03:15: ``flask backup daily``, keeping the last BACKUP_KEEP).
+- ``monitoring.metrics.collectors``: scrape-time metric families for /metrics, by name:
+  "competitions" (active rounds and entrants) <- competitions, "jobs" (queued, running,
+  failed within the hour, read from the ``jobs`` table) <- monitoring (its wiring).
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
   module each under ``competitions/kinds/``.
 """
 
 from importlib import import_module
 
-CORE = ("main", "auth", "org", "jobs")
+CORE = ("main", "auth", "org", "jobs", "audit", "monitoring")
 FEATURES = ("notifications", "search", "learning", "quizzes", "simulation", "plans",
-            "competitions", "assignments", "records", "guide")
+            "competitions", "assignments", "records", "guide", "privacy")
 # What each feature domain provides beyond views (in the order they are called).
 PROVIDES = {
     "notifications": ("cli", "wiring"),
@@ -97,11 +116,12 @@ PROVIDES = {
     "assignments": ("api", "demo", "wiring"),
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
+    "privacy": ("cli", "wiring"),
 }
-# Core domains with a ``wiring`` too (kinds of background job they register).
-CORE_WIRING = ("org",)
-MODELS = ("org", "auth", "jobs", "learning", "quizzes", "simulation", "plans", "competitions",
-          "records", "guide", "search", "assignments", "notifications")
+# Core domains with a ``wiring`` too (kinds of background job, metric collectors).
+CORE_WIRING = ("org", "audit", "monitoring")
+MODELS = ("org", "auth", "jobs", "audit", "learning", "quizzes", "simulation", "plans",
+          "competitions", "records", "guide", "search", "assignments", "notifications")
 
 
 def feature_modules(kind: str) -> list:

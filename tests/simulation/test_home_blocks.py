@@ -84,23 +84,10 @@ def test_worker_home_shows_every_continue_block_and_todays_session(app, client, 
 def test_blocks_say_nothing_when_there_is_nothing_to_continue(app, client, auth, users):
     auth.login("worker")
     html = client.get("/").get_data(as_text=True)
-    assert 'class="home-blocks"' not in html
-
-
-def test_an_expired_attempt_and_a_week_old_run_are_not_offered(app, client, auth, users,
-                                                                make_scenario):
-    from trainer.simulation.models import Run
-
-    _open_attempt(app, users["worker"], minutes=-5)
-    make_scenario()
-    auth.login("worker")
-    page = client.get("/scenarios/noise").get_data(as_text=True)
-    client.post("/scenarios/noise/runs", data={"csrf_token": csrf_from(page)})
-    with app_ctx(app):
-        db.session.execute(sa.update(Run).values(started_at=utcnow() - timedelta(days=8)))
-        db.session.commit()
-    html = client.get("/").get_data(as_text=True)
-    assert "/attempts/" not in html and "/runs/" not in html
+    assert "/lessons/" not in html and "/attempts/" not in html and "/runs/" not in html
+    assert "assignments-block" not in html  # none open: no block
+    # today's practice always shows, with its goal and the streak
+    assert 'class="card practice-summary"' in html and "今天没有到期的错题" in html
 
 
 def test_the_phone_menu_is_five_items_with_more_under_a_details(app, client, auth, users):

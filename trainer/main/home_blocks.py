@@ -7,8 +7,9 @@ answers a rendered partial (``Markup``) or ``None`` when it has nothing to say, 
 two statements, no per-item queries (the home page is the most visited page).
 
 Orders in use: 10 continue the course, 11 the open quiz attempt, 12 the unfinished scenario
-run (the three make the 「继续」 group), 20 training sessions today and next, 30 items
-assigned to me, 40 today's practice and the streak, 50 reviews due from the notebook.
+run (the three make the 「继续」 group), 20 training sessions today and next, 30 my open
+required training (assignments), 40 today's practice, the streak and the notebook's
+reviews due today (quizzes).
 """
 
 from collections.abc import Callable

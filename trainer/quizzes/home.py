@@ -28,3 +28,13 @@ def open_attempt(user, now=None):
         minutes = max(1, -(-(left - now) // timedelta(minutes=1)))  # rounded up
     return render_template("quizzes/_block_attempt.html", attempt_id=attempt_id, label=label,
                            minutes=minutes)
+
+
+def practice_block(user, now=None):
+    """Today's practice against its goal, the streak, and the notebook's reviews due today
+    (workers: the people who practise)."""
+    if user.role != "worker":
+        return None
+    from trainer.quizzes.spaced import SUMMARY_TEMPLATE, practice_summary
+
+    return render_template(SUMMARY_TEMPLATE, summary=practice_summary(user, now))
