@@ -48,6 +48,9 @@ http {{
     }}
     server {{
         listen 127.0.0.1:{port};
+        location = /metrics {{
+            return 404;
+        }}
         location /static/ {{
             alias {static}/;
             expires 30d;

@@ -49,6 +49,11 @@ def test_nginx_spreads_requests_over_both_instances_and_serves_static_files(clus
     css = requests.get(cluster.front + "/static/css/site.css", timeout=T)
     assert css.status_code == 200 and "X-Upstream" not in css.headers  # nginx, not the app
     assert "max-age=2592000" in css.headers["Cache-Control"]
+    # deploy/gunicorn.conf.py keeps the Prometheus multiprocess hooks: each host's /metrics
+    # answers its scraper (loopback), and nginx keeps it off the round-robin.
+    metrics = requests.get(cluster.a + "/metrics", timeout=T)
+    assert metrics.status_code == 200 and "# TYPE" in metrics.text
+    assert requests.get(cluster.front + "/metrics", timeout=T).status_code == 404
 
 
 def test_login_throttling_is_shared(cluster):
