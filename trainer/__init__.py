@@ -9,7 +9,11 @@ from config import CONFIGS, Config
 
 def create_app(config: type[Config] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, handlers. No side effects."""
-    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    # INSTANCE_PATH: this host's own folder (the SQLite queue file, default job files), so
+    # that several instances of one checkout on one machine keep theirs apart.
+    instance = os.environ.get("INSTANCE_PATH")
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=True,
+                instance_path=os.path.abspath(instance) if instance else None)
     if config is None:
         config = CONFIGS.get(os.environ.get("TRAINER_ENV", "production"), CONFIGS["production"])
     app.config.from_object(config)
