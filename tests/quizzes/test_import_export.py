@@ -44,8 +44,8 @@ def test_cli_prints_every_gift_problem_with_its_line_and_stores_nothing(app, run
     result = runner.invoke(args=["questions", "import", str(FIXTURES / "errors.gift")])
     assert result.exit_code != 0
     for line, message in ERRORS:
-        assert re.search(rf"errors\.gift: 第{line}行.*{re.escape(message)}", result.output)
-    assert "10 problems; nothing was imported" in result.output
+        assert re.search(rf"errors\.gift：第{line}行.*{re.escape(message)}", result.output)
+    assert "有 10 个问题，没有导入任何题目" in result.output
     assert count(app) == 0 and count(app, QuestionBank) == 0
 
 
@@ -53,7 +53,7 @@ def test_cli_prints_every_csv_problem_with_its_row(app, runner, org):
     result = runner.invoke(args=["questions", "import", str(FIXTURES / "bad.csv")])
     assert result.exit_code != 0
     for row, message in CSV_PROBLEMS:
-        assert re.search(rf"bad\.csv: 第{row}行.*{re.escape(message)}", result.output)
+        assert re.search(rf"bad\.csv：第{row}行.*{re.escape(message)}", result.output)
     assert count(app) == 0
 
 
@@ -70,9 +70,9 @@ def test_cli_imports_a_clean_file_once(app, runner, org):
             "--department", "organisation"]
     first = runner.invoke(args=args)
     assert first.exit_code == 0, first.output
-    assert "6 questions imported" in first.output
+    assert "已导入 6 道题" in first.output
     again = runner.invoke(args=args)
-    assert "0 questions imported" in again.output and "(6 already there)" in again.output
+    assert "已导入 0 道题" in again.output and "（6 道已在题库中）" in again.output
     with app.app_context():
         question = db.session.scalar(sa.select(Question).order_by(Question.id))
         assert question.bank.name == "网格基础" and question.department.code == "organisation"
@@ -82,7 +82,7 @@ def test_cli_imports_a_clean_file_once(app, runner, org):
 def test_cli_refuses_an_unknown_department(runner, org):
     result = runner.invoke(args=["questions", "import", str(FIXTURES / "good.csv"),
                                  "--department", "police"])
-    assert result.exit_code != 0 and "unknown department" in result.output
+    assert result.exit_code != 0 and "没有代码为 police 的部门" in result.output
 
 
 def upload(auth, path: Path, name: str | None = None, **fields):
@@ -250,5 +250,5 @@ def test_cli_imports_the_rest_of_a_moodle_bank_and_names_what_it_skipped(app, ru
                                  "--bank", "Moodle"])
     assert result.exit_code == 0, result.output
     skipped = "第13行（::谈认识::[html]谈谈你对网格化管理的认识。{}）：不支持的题型：问答题"
-    assert skipped + " (skipped)" in result.output
+    assert skipped + "（已跳过）" in result.output
     assert count(app) == 2
