@@ -108,5 +108,6 @@ def export_command(slug, output):
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"{exc.filename or output}: {exc.strerror}") from None
+        raise click.ClickException(_("%(where)s: %(problem)s", where=str(exc.filename or output),
+                                       problem=exc.strerror)) from None
     click.echo(_("exported %(slug)s to %(folder)s", slug=slug, folder=str(folder)))

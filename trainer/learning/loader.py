@@ -47,7 +47,8 @@ def load_courses(folder: Path, *, dry_run: bool, known_departments: set[str]) ->
             with db.session.begin_nested():
                 outcome = upsert_course(spec)
         except (ValueError, DomainError) as exc:  # a module quiz the quizzes domain refused
-            report.problems.append(f"{spec.slug}: {getattr(exc, 'message', exc)}")
+            report.problems.append(_("%(where)s: %(problem)s", where=spec.slug,
+                                      problem=getattr(exc, "message", exc)))
             continue
         getattr(report, outcome).append(spec.slug)
     return report
