@@ -110,6 +110,7 @@ def test_browser_import_previews_then_stores_on_confirm(app, client, auth, users
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert "网格员的首要职责是？" in html
+    assert "权重 100%" in html and "权重 0%" in html and "答案：" in html  # options, key
     assert count(app) == 0 and count(app, ImportDraft) == 1
     action = re.search(r'action="(/bank/import/[^"]+)"', html).group(1)
     done = auth.post(action, page="/bank/import")
@@ -252,3 +253,18 @@ def test_cli_imports_the_rest_of_a_moodle_bank_and_names_what_it_skipped(app, ru
     skipped = "第13行（::谈认识::[html]谈谈你对网格化管理的认识。{}）：不支持的题型：问答题"
     assert skipped + "（已跳过）" in result.output
     assert count(app) == 2
+
+
+def test_the_spreadsheet_template_downloads_and_reads_back(app, client, auth, users):
+    from trainer.quizzes.sheets import parse_xlsx
+    from trainer.quizzes.sheets.columns import ALL_HEADERS
+
+    auth.login("trainer")
+    resp = client.get("/bank/import-template.xlsx")
+    assert resp.status_code == 200 and "question-template.xlsx" in resp.headers[
+        "Content-Disposition"]
+    questions, problems = parse_xlsx(resp.data)
+    assert problems == [] and [q.type for q in questions] == ["single", "multiple"]
+    header = next(openpyxl.load_workbook(io.BytesIO(resp.data)).active.iter_rows(
+        max_row=1, values_only=True))
+    assert tuple(header) == ALL_HEADERS
