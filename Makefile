@@ -7,7 +7,7 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 export TRAINER_ENV ?= development
 
-.PHONY: run test lint translations extract-messages install install-dev bench clean
+.PHONY: run test lint translations extract-messages install install-dev bench bench-contest clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ extract-messages: install-dev
 bench: install-dev
 	set -e; for b in quiz_burst leaderboard competition_burst api_read; do \
 	  echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py; done
+	echo "== bench/contest.py (200 entrants, quick; the full morning: make bench-contest)"
+	$(BIN)/python bench/contest.py --entrants 200 --quick
+
+# The contest morning at 2,000 entrants with real think times (about 10 minutes a database).
+bench-contest: install-dev
+	$(BIN)/python bench/contest.py
 
 clean:
 	rm -rf $(VENV) instance

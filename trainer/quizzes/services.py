@@ -44,9 +44,12 @@ def series_for(context: str, round_id: int | None) -> str:
 
 def start_attempt(user, quiz: Quiz, *, context: str = "quiz", round_id: int | None = None,
                   deadline: datetime | None = None,
-                  max_attempts: int | None = None) -> tuple[Attempt, bool]:
+                  max_attempts: int | None = None,
+                  arrange=None) -> tuple[Attempt, bool]:
     """The user's open attempt at ``quiz`` in this context, or a new one (True when
     created). Conflict beyond the allowed attempts, outside the window, without questions.
+    ``arrange``, when given, turns a new attempt's question snapshot into the one stored
+    (a competition round's own order), before the insert: one statement, no update after.
 
     Concurrency (any number of gunicorn workers and threads): the database holds one open
     attempt per (user, quiz, series) by the partial unique index ``uq_attempts_open``
@@ -73,7 +76,8 @@ def start_attempt(user, quiz: Quiz, *, context: str = "quiz", round_id: int | No
         if limit and used >= limit:
             raise Conflict(_("You have used all %(n)s attempts at this quiz.", n=limit),
                            code="no_attempts_left")
-        attempt = _new_attempt(user, quiz, context, round_id, series, used + 1, deadline)
+        attempt = _new_attempt(user, quiz, context, round_id, series, used + 1, deadline,
+                               arrange)
         try:
             with db.session.begin_nested():
                 db.session.add(attempt)
@@ -93,10 +97,12 @@ def _check_window(quiz: Quiz) -> None:
 
 
 def _new_attempt(user, quiz: Quiz, context: str, round_id: int | None, series: str,
-                 number: int, deadline: datetime | None) -> Attempt:
+                 number: int, deadline: datetime | None, arrange=None) -> Attempt:
     questions = snapshot(draw_ids(quiz), shuffle_options=quiz.shuffle_options)
     if not questions:
         raise Conflict(_("This quiz has no questions yet."), code="no_questions")
+    if arrange is not None:
+        questions = arrange(questions)
     now = utcnow()
     if deadline is None:
         ends = [quiz.closes_at] if quiz.closes_at is not None else []
