@@ -116,3 +116,15 @@ def test_development_warns_and_starts_without_compiled_catalogs(tmp_path, monkey
     create_app(_config(folder))
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("pybabel compile" in w and "zh_Hans_CN" in w for w in warnings)
+
+
+def test_zh_cn_catalog_has_no_fuzzy_or_empty_entry():
+    """Every entry of the catalog, extracted or kept for a later use, is translated and
+    checked: a fuzzy entry is not shown (gettext skips it) and hides a stale translation."""
+    with (ROOT / "translations/zh_Hans_CN/LC_MESSAGES/messages.po").open("rb") as fh:
+        catalog = read_po(fh)
+    bad = [str(m.id) for m in catalog if m.id and (m.fuzzy or not m.string or (
+        isinstance(m.string, tuple) and not all(m.string)))]
+    assert not bad, f"zh_CN has {len(bad)} fuzzy or empty entries, e.g. {bad[:5]}"
+    ids = [m.id for m in catalog if m.id]
+    assert len(ids) > 1000  # the whole catalog was read

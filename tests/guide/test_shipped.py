@@ -87,6 +87,6 @@ def test_content_load_loads_the_guide_once(app, runner, tmp_path, guide_dir):
             "--guide", str(guide_dir)]
     first = runner.invoke(args=args)
     assert first.exit_code == 0, first.output
-    assert "content load: 2 created, 0 updated, 0 unchanged, 0 problems" in first.output
+    assert "载入内容：新建 2 个，更新 0 个，未变 0 个，问题 0 个" in first.output
     again = runner.invoke(args=args)
-    assert "content load: 0 created, 0 updated, 2 unchanged, 0 problems" in again.output
+    assert "载入内容：新建 0 个，更新 0 个，未变 2 个，问题 0 个" in again.output

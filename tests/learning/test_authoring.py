@@ -125,3 +125,19 @@ def test_course_settings_and_lesson_saves_are_committed(app, client, auth, users
         course = db.session.scalar(sa.select(Course))
         assert (course.title, float(course.hours)) == ("治安基础（修订）", 2.0)
         assert [lesson.title for lesson in course.lessons] == ["第一课"]
+
+
+def test_an_empty_short_name_is_made_from_the_title_in_pinyin(app, fresh, auth, users):
+    auth.login("trainer")
+    first = _new_course(auth, slug="")
+    assert first.status_code == 302 and first.headers["Location"].endswith(
+        "/author/courses/zhi-an-ji-chu")
+    again = _new_course(auth, slug="  ")
+    assert again.headers["Location"].endswith("/author/courses/zhi-an-ji-chu-2")
+    own = _new_course(auth, slug="Patrol-101")  # written by hand: kept, in lowercase
+    assert own.headers["Location"].endswith("/author/courses/patrol-101")
+    with app.app_context():
+        from trainer.learning.authoring import slug_from_title
+        assert slug_from_title("2026年 网格员 Safety 培训") == (
+            "2026-nian-wang-ge-yuan-safety-pei-xun")
+        assert slug_from_title("！！").startswith("course-")

@@ -51,8 +51,8 @@ def test_web_course_round_trip_keeps_lessons_titles_status_scope_and_progress(
     assert _export(runner, "web-course", tmp_path / "out").exit_code == 0
     yml = (tmp_path / "out" / "web-course" / "course.yml").read_text("utf-8")
     assert "status: draft" in yml and "street: S1" in yml
-    assert "0 created, 0 updated, 1 unchanged" in _load(runner, tmp_path / "out")
-    assert "0 created, 0 updated, 1 unchanged" in _load(runner, tmp_path / "out")
+    assert "新建 0 个，更新 0 个，未变 1 个" in _load(runner, tmp_path / "out")
+    assert "新建 0 个，更新 0 个，未变 1 个" in _load(runner, tmp_path / "out")
     assert _state(app) == before
     assert fresh.scalar(sa.select(LessonProgress.lesson_id)) == first
 
@@ -64,7 +64,7 @@ def test_exported_folder_loads_as_unchanged_even_after_web_edits(
     auth.post("/author/courses/demo-course", {"title": "改过的标题", "summary": "新简介",
                                               "hours": "0", "lecturer": "讲师"})
     assert _export(runner, "demo-course", tmp_path / "out").exit_code == 0
-    assert "0 created, 0 updated, 1 unchanged" in _load(runner, tmp_path / "out")
+    assert "新建 0 个，更新 0 个，未变 1 个" in _load(runner, tmp_path / "out")
     with app.app_context():
         course = db.session.scalar(sa.select(Course))
         assert (course.title, course.hours) == ("改过的标题", 0)
@@ -82,7 +82,7 @@ def test_lesson_added_on_the_web_to_a_file_course_survives_an_export_reload(
     client.post(f"/api/v1/lessons/{added_id}/complete", headers=bearer(auth.token("worker")))
     _export(runner, "demo-course", tmp_path / "out")
     (tmp_path / "out" / "demo-course" / "02-b.md").write_text("# 第二课\n\n改了。\n", "utf-8")
-    assert "1 updated" in _load(runner, tmp_path / "out")
+    assert "更新 1 个" in _load(runner, tmp_path / "out")
     with app.app_context():
         added = db.session.get(Lesson, added_id)
         assert (added.title, added.retired) == ("第 3 课", False)

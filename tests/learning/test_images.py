@@ -44,10 +44,10 @@ def test_types_are_known_by_their_bytes_and_sizes_read_from_headers():
         (40, 30), (5, 7), (6, 2))
     assert sniff(b"<svg xmlns='http://www.w3.org/2000/svg'/>") is None
     assert image_problem("a.png", png()) is None and image_problem("b.jpg", jpeg()) is None
-    assert "named .png" in image_problem("a.png", jpeg())
-    assert "not a PNG" in image_problem("a.webp", b"RIFF....WAVEfmt ")
-    assert "no SVG" in image_problem("a.svg", b"<svg/>")
-    assert "no SVG" in image_problem("a.gif", b"GIF89a")
+    assert "扩展名却是 .png" in image_problem("a.png", jpeg())
+    assert "不是 PNG" in image_problem("a.webp", b"RIFF....WAVEfmt ")
+    assert "不支持 SVG" in image_problem("a.svg", b"<svg/>")
+    assert "不支持 SVG" in image_problem("a.gif", b"GIF89a")
 
 
 def test_images_in_a_sub_folder_load_and_render_with_size_version_and_lazy_loading(
@@ -84,10 +84,9 @@ def test_a_big_image_a_wrong_type_and_an_svg_are_problems_naming_the_file(load, 
     (folder / "map.png").write_bytes(jpeg())
     (folder / "logo.svg").write_text("<svg/>", "utf-8")
     text = _problems(load, course_dir)
-    assert f"demo-course/images/steps.png: image of {len(big) / 1000:.0f} KB is larger than " \
-           "30 KB" in text
-    assert "demo-course/map.png: the file is JPEG but named .png" in text
-    assert "demo-course/logo.svg: images are PNG, JPEG or WebP files" in text
+    assert f"demo-course/images/steps.png：图片有 {len(big) / 1000:.0f} KB，超过 30 KB" in text
+    assert "demo-course/map.png：文件实际是 JPEG 格式，扩展名却是 .png" in text
+    assert "demo-course/logo.svg：图片应为 PNG、JPEG 或 WebP 文件" in text
 
 
 def test_missing_alt_text_a_missing_file_and_an_external_image_are_problems(load, course_dir):
@@ -98,13 +97,13 @@ def test_missing_alt_text_a_missing_file_and_an_external_image_are_problems(load
         '<img src="map.png">\n\n<img alt="网格图" src="map.png">\n\n<img src="nope.png">\n',
         "utf-8")
     text = _problems(load, course_dir)
-    assert "demo-course/02-b.md: line 3: image 'map.png' has no alt text" in text
-    assert "demo-course/02-b.md: line 5: image 'images/flow.png' not found" in text
-    assert "demo-course/02-b.md: line 7: image 'https://example.com/a.png' is not in the " \
-           "course folder" in text
+    assert "demo-course/02-b.md：第 3 行：图片「map.png」没有说明文字" in text
+    assert "demo-course/02-b.md：第 5 行：课程文件夹里找不到图片「images/flow.png」" in text
+    assert "demo-course/02-b.md：第 7 行：图片「https://example.com/a.png」不在课程文件夹里" \
+           in text
     assert "not-an-image" not in text
-    assert "demo-course/02-b.md: line 13: image 'map.png' has no alt text" in text
-    assert "line 15" not in text and "line 17" not in text  # not ours: left to the sanitiser
+    assert "demo-course/02-b.md：第 13 行：图片「map.png」没有说明文字" in text
+    assert "第 15 行" not in text and "第 17 行" not in text  # not ours: left to the sanitiser
 
 
 def test_street_private_course_images_are_404_for_another_streets_users(

@@ -47,7 +47,7 @@ def test_unknown_department_named_with_file_and_field(app, load, course_dir):
     yml = course_dir / "demo-course" / "course.yml"
     yml.write_text(yml.read_text("utf-8").replace("fire", "police"), "utf-8")
     report, text = _problems(load, course_dir)
-    assert "demo-course/course.yml: field 'department': unknown department 'police'" in text
+    assert "demo-course/course.yml：字段「department」：没有部门「police」" in text
     assert report.created == []
 
 
@@ -56,8 +56,8 @@ def test_unknown_competency_and_missing_lesson(app, load, course_dir):
     yml.write_text(yml.read_text("utf-8").replace("[communication]", "[charm]")
                    .replace("02-b.md]", "03-c.md]"), "utf-8")
     report, text = _problems(load, course_dir)
-    assert "demo-course/course.yml: field 'competencies': unknown competency 'charm'" in text
-    assert "demo-course/03-c.md: file not found" in text
+    assert "demo-course/course.yml：字段「competencies」：没有能力项「charm」" in text
+    assert "demo-course/03-c.md：找不到这个文件" in text
     assert len(report.problems) == 2 and report.created == []
 
 
@@ -65,19 +65,19 @@ def test_unknown_competency_and_missing_lesson(app, load, course_dir):
 def test_missing_lesson_file_is_reported(app, load, course_dir):
     (course_dir / "demo-course" / "02-b.md").unlink()
     report, text = _problems(load, course_dir)
-    assert "demo-course/02-b.md: file not found" in text
+    assert "demo-course/02-b.md：找不到这个文件" in text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0
 
 
 def test_invalid_yaml_reports_line(app, load, course_dir):
     (course_dir / "demo-course" / "course.yml").write_text("version: 1\ntitle: [oops\n", "utf-8")
     text = _problems(load, course_dir)[1]
-    assert "demo-course/course.yml: line" in text and "invalid YAML" in text
+    assert "demo-course/course.yml：第 3 行" in text and "YAML 格式有误" in text
 
 
 def test_oversize_file_refused(app, load, course_dir):
     (course_dir / "demo-course" / "01-a.md").write_text("# 大\n" + "字" * 400_000, "utf-8")
-    assert "larger than" in _problems(load, course_dir)[1]
+    assert "文件超过" in _problems(load, course_dir)[1]
 
 
 @pytest.mark.usefixtures("db_ctx")
@@ -106,7 +106,7 @@ def test_content_cli_check_and_load(app, fresh, runner, course_dir):
     result = runner.invoke(args=["content", "check", "--courses", str(course_dir),
                                  "--scenarios", str(course_dir / "none")])
     assert result.exit_code == 1
-    assert "broken/course.yml: field 'version': must be 1" in result.output
+    assert "broken/course.yml：字段「version」：应当是 1" in result.output
     result = runner.invoke(args=["content", "load", "--courses", str(course_dir),
                                  "--scenarios", str(course_dir / "none")])
     assert result.exit_code == 1
@@ -139,8 +139,8 @@ def test_overlong_title_and_lecturer_are_problems_naming_file_and_field(app, loa
     _yml(course_dir, "title: 测试课程", "title: " + "长" * 121)
     _yml(course_dir, "lecturer: 区消防救援大队宣传员", "lecturer: " + "讲" * 121)
     report, text = _problems(load, course_dir)
-    assert "demo-course/course.yml: field 'title': longer than 120 characters" in text
-    assert "demo-course/course.yml: field 'lecturer': longer than 120 characters" in text
+    assert "demo-course/course.yml：字段「title」：超过 120 个字" in text
+    assert "demo-course/course.yml：字段「lecturer」：超过 120 个字" in text
     assert report.created == []
 
 
@@ -149,23 +149,23 @@ def test_mapping_lecturer_and_list_summary_are_refused(app, load, course_dir):
     _yml(course_dir, "lecturer: 区消防救援大队宣传员", "lecturer: {name: 张三}")
     _yml(course_dir, "summary: 用于测试的课程。", "summary: [一, 二]")
     report, text = _problems(load, course_dir)
-    assert "demo-course/course.yml: field 'lecturer': must be text" in text
-    assert "demo-course/course.yml: field 'summary': must be text" in text
+    assert "demo-course/course.yml：字段「lecturer」：应当是文字" in text
+    assert "demo-course/course.yml：字段「summary」：应当是文字" in text
     assert db.session.scalar(sa.select(Course)) is None
 
 
 def test_duplicate_yaml_key_is_reported_with_its_line(app, load, course_dir):
     _yml(course_dir, "hours: 2\n", "hours: 2\ntitle: 另一个标题\n")
     report, text = _problems(load, course_dir)
-    assert "demo-course/course.yml: line 8: invalid YAML (duplicate key 'title')" in text
+    assert "demo-course/course.yml：第 8 行：YAML 格式有误（字段「title」重复出现）" in text
     assert report.created == []
 
 
 def test_unknown_status_and_street_are_reported(app, load, course_dir, org):
     _yml(course_dir, "hours: 2\n", "hours: 2\nstatus: hidden\nstreet: S9\n")
     text = _problems(load, course_dir)[1]
-    assert "field 'status': must be draft or published" in text
-    assert "field 'street': unknown street 'S9'" in text
+    assert "字段「status」：应当是 draft（草稿）或 published（已发布）" in text
+    assert "字段「street」：没有街道「S9」" in text
 
 
 @pytest.mark.usefixtures("db_ctx")
@@ -182,7 +182,7 @@ def test_content_check_passes_on_the_shipped_courses_and_scenarios(runner):
     result = runner.invoke(args=["content", "check", "--courses", str(ROOT / "courses"),
                                  "--scenarios", str(ROOT / "scenarios")])
     assert result.exit_code == 0, result.output
-    assert "content check: 0 problems" in result.output
+    assert "检查内容：问题 0 个" in result.output
 
 
 def test_content_check_prints_bank_warnings_without_failing(runner, course_dir):
@@ -203,4 +203,4 @@ def test_content_check_prints_bank_warnings_without_failing(runner, course_dir):
     assert len(warnings) == 2, result.output
     assert "demo-course/questions.gift" in warnings[0] and "q01" in warnings[0]
     assert "q02" in warnings[1]
-    assert "content check: 0 problems" in result.output
+    assert "检查内容：问题 0 个" in result.output

@@ -70,6 +70,8 @@ SPECS = {
                                                  expect(302, 403, 302, 403, 302)),
     ("GET", "/bank/import"): (lambda c: "/bank/import", AUTHOR_PAGE),
     ("POST", "/bank/import"): (lambda c: "/bank/import", AUTHOR_FORM),
+    ("GET", "/bank/import-template.xlsx"): (lambda c: "/bank/import-template.xlsx",
+                                            AUTHOR_PAGE),
     # The trainer's own draft: confirmed; the admin's is someone else's: 404.
     ("POST", "/bank/import/<token>"): (lambda c: f"/bank/import/{c['quiz_draft']}",
                                        expect(302, 403, 302, 403, 404)),

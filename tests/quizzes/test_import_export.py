@@ -44,8 +44,8 @@ def test_cli_prints_every_gift_problem_with_its_line_and_stores_nothing(app, run
     result = runner.invoke(args=["questions", "import", str(FIXTURES / "errors.gift")])
     assert result.exit_code != 0
     for line, message in ERRORS:
-        assert re.search(rf"errors\.gift: 第{line}行.*{re.escape(message)}", result.output)
-    assert "10 problems; nothing was imported" in result.output
+        assert re.search(rf"errors\.gift：第{line}行.*{re.escape(message)}", result.output)
+    assert "有 10 个问题，没有导入任何题目" in result.output
     assert count(app) == 0 and count(app, QuestionBank) == 0
 
 
@@ -53,7 +53,7 @@ def test_cli_prints_every_csv_problem_with_its_row(app, runner, org):
     result = runner.invoke(args=["questions", "import", str(FIXTURES / "bad.csv")])
     assert result.exit_code != 0
     for row, message in CSV_PROBLEMS:
-        assert re.search(rf"bad\.csv: 第{row}行.*{re.escape(message)}", result.output)
+        assert re.search(rf"bad\.csv：第{row}行.*{re.escape(message)}", result.output)
     assert count(app) == 0
 
 
@@ -70,9 +70,9 @@ def test_cli_imports_a_clean_file_once(app, runner, org):
             "--department", "organisation"]
     first = runner.invoke(args=args)
     assert first.exit_code == 0, first.output
-    assert "6 questions imported" in first.output
+    assert "已导入 6 道题" in first.output
     again = runner.invoke(args=args)
-    assert "0 questions imported" in again.output and "(6 already there)" in again.output
+    assert "已导入 0 道题" in again.output and "（6 道已在题库中）" in again.output
     with app.app_context():
         question = db.session.scalar(sa.select(Question).order_by(Question.id))
         assert question.bank.name == "网格基础" and question.department.code == "organisation"
@@ -82,7 +82,7 @@ def test_cli_imports_a_clean_file_once(app, runner, org):
 def test_cli_refuses_an_unknown_department(runner, org):
     result = runner.invoke(args=["questions", "import", str(FIXTURES / "good.csv"),
                                  "--department", "police"])
-    assert result.exit_code != 0 and "unknown department" in result.output
+    assert result.exit_code != 0 and "没有代码为 police 的部门" in result.output
 
 
 def upload(auth, path: Path, name: str | None = None, **fields):
@@ -110,6 +110,7 @@ def test_browser_import_previews_then_stores_on_confirm(app, client, auth, users
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert "网格员的首要职责是？" in html
+    assert "权重 100%" in html and "权重 0%" in html and "答案：" in html  # options, key
     assert count(app) == 0 and count(app, ImportDraft) == 1
     action = re.search(r'action="(/bank/import/[^"]+)"', html).group(1)
     done = auth.post(action, page="/bank/import")
@@ -250,5 +251,20 @@ def test_cli_imports_the_rest_of_a_moodle_bank_and_names_what_it_skipped(app, ru
                                  "--bank", "Moodle"])
     assert result.exit_code == 0, result.output
     skipped = "第13行（::谈认识::[html]谈谈你对网格化管理的认识。{}）：不支持的题型：问答题"
-    assert skipped + " (skipped)" in result.output
+    assert skipped + "（已跳过）" in result.output
     assert count(app) == 2
+
+
+def test_the_spreadsheet_template_downloads_and_reads_back(app, client, auth, users):
+    from trainer.quizzes.sheets import parse_xlsx
+    from trainer.quizzes.sheets.columns import ALL_HEADERS
+
+    auth.login("trainer")
+    resp = client.get("/bank/import-template.xlsx")
+    assert resp.status_code == 200 and "question-template.xlsx" in resp.headers[
+        "Content-Disposition"]
+    questions, problems = parse_xlsx(resp.data)
+    assert problems == [] and [q.type for q in questions] == ["single", "multiple"]
+    header = next(openpyxl.load_workbook(io.BytesIO(resp.data)).active.iter_rows(
+        max_row=1, values_only=True))
+    assert tuple(header) == ALL_HEADERS

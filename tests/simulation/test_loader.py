@@ -233,7 +233,7 @@ def test_content_check_prints_warnings_that_fail_only_with_strict(app, runner, t
     assert ("warning: noise.yml: competency 'information': the path scold > apologise > "
             "agree takes the negative choice 'scold' at 'arrive' yet sums 1, more than the "
             "reference path's 0") in result.output.splitlines()
-    assert "content check: 0 problems, 2 warnings" in result.output
+    assert "检查内容：问题 0 个，提醒 2 个" in result.output
     strict = runner.invoke(args=[*args, "--strict"])
     assert strict.exit_code == 1 and warning in strict.output.splitlines()
     (tmp_path / "noise.yml").write_text(NOISE, encoding="utf-8")

@@ -27,6 +27,29 @@ from trainer.org.models import Department
 from trainer.org.scope import district_id_of, street_id_of
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
+
+
+def slug_from_title(title: str) -> str:
+    """A course's short name from its Chinese title, in pinyin without tones: 「社区矛盾调解」
+    becomes ``she-qu-mao-dun-tiao-jie``; Latin letters and digits are kept. Unique
+    among the courses (``-2``, ``-3`` ... when taken); ``course-…`` if nothing is left."""
+    from pypinyin import Style, lazy_pinyin
+
+    words = []
+    for part in lazy_pinyin((title or "").strip(), style=Style.NORMAL, errors="default"):
+        words += re.findall(r"[a-z0-9]+", part.lower())
+    base, size = "", 0
+    for word in words:  # whole syllables, at most 60 characters
+        if size + len(word) + 1 > 60:
+            break
+        base, size = f"{base}-{word}" if base else word, size + len(word) + 1
+    if len(base) < 2:
+        base = f"course-{secrets.token_hex(3)}"
+    slug, n = base, 1
+    while db.session.scalar(sa.select(Course.id).where(Course.slug == slug)):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 MAX_LESSON_CHARS = 100_000
 
 
@@ -61,7 +84,9 @@ def _require_edit(user, course: Course) -> None:
 
 def create_course(user, slug: str, title: str, department: Department, summary: str,
                   hours: float, competencies: list[str], lecturer: str = "") -> Course:
-    """A new draft course; trainers create them for their own department."""
+    """A new draft course; trainers create them for their own department. An empty
+    ``slug`` is made from the title's pinyin (``slug_from_title``)."""
+    slug = (slug or "").strip().lower() or slug_from_title(title)
     if not SLUG.match(slug):
         raise Invalid(_("The short name uses lowercase letters, digits and hyphens."),
                       field="slug")

@@ -7,6 +7,7 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from trainer.content import LoadReport
 from trainer.extensions import db
@@ -51,9 +52,11 @@ def _run(courses_dir: Path | None, scenarios_dir: Path | None, guide_dir: Path |
 def _print(report: LoadReport, verb: str) -> None:
     for line in report.problems + report.warnings:
         click.echo(line, err=True)
-    click.echo(f"{verb}: {len(report.created)} created, {len(report.updated)} updated, "
-               f"{len(report.unchanged)} unchanged, {len(report.problems)} problems, "
-               f"{len(report.warnings)} warnings")
+    click.echo(_("%(verb)s: %(created)s created, %(updated)s updated, %(unchanged)s "
+                 "unchanged, %(problems)s problems, %(warnings)s warnings", verb=verb,
+                 created=len(report.created), updated=len(report.updated),
+                 unchanged=len(report.unchanged), problems=len(report.problems),
+                 warnings=len(report.warnings)))
 
 
 @cli.command("load")
@@ -66,7 +69,7 @@ def load_command(courses_dir, scenarios_dir, guide_dir):
     report = _run(courses_dir, scenarios_dir, guide_dir, dry_run=False)
     rebuild_index()  # the whole search index afresh: also what an earlier load left out
     db.session.commit()  # valid files load even when another file has problems
-    _print(report, "content load")
+    _print(report, _("content load"))
     if not report.ok:
         raise SystemExit(1)
 
@@ -83,8 +86,8 @@ def check_command(courses_dir, scenarios_dir, guide_dir, strict):
     db.session.rollback()
     for line in report.problems + report.warnings:
         click.echo(line)
-    click.echo(f"content check: {len(report.problems)} problems, "
-               f"{len(report.warnings)} warnings")
+    click.echo(_("content check: %(problems)s problems, %(warnings)s warnings",
+                 problems=len(report.problems), warnings=len(report.warnings)))
     if not report.ok or (strict and report.warnings):
         raise SystemExit(1)
 
@@ -99,11 +102,12 @@ def export_command(slug, output):
 
     course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
     if course is None:
-        raise click.ClickException(f"no course with slug {slug!r}")
+        raise click.ClickException(_("no course with slug %(slug)s", slug=slug))
     try:
         folder = export_course(course, output)
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"{exc.filename or output}: {exc.strerror}") from None
-    click.echo(f"exported {slug} to {folder}")
+        raise click.ClickException(_("%(where)s: %(problem)s", where=str(exc.filename or output),
+                                       problem=exc.strerror)) from None
+    click.echo(_("exported %(slug)s to %(folder)s", slug=slug, folder=str(folder)))

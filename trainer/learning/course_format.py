@@ -26,6 +26,7 @@ from trainer.learning.images import (
 from trainer.learning.strict_yaml import strict_safe_load
 from trainer.quizzes.gift import parse_gift
 from trainer.quizzes.items import QuestionData
+from trainer.quizzes.parse_messages import message as _
 from trainer.quizzes.sheets import parse_csv, parse_xlsx
 
 COMPETENCIES = ("communication", "coordination", "mediation", "information", "public_opinion")
@@ -96,15 +97,16 @@ def lesson_title(markdown_text: str, fallback: str) -> str:
 
 def _read_text(path: Path, where: str, problems: list[str]) -> str | None:
     if not path.is_file():
-        problems.append(f"{where}: file not found")
+        problems.append(_("%(where)s: file not found", where=where))
         return None
     if path.stat().st_size > MAX_FILE_BYTES:
-        problems.append(f"{where}: file larger than {MAX_FILE_BYTES // 1000} KB")
+        problems.append(_("%(where)s: file larger than %(limit)s KB", where=where,
+                                limit=MAX_FILE_BYTES // 1000))
         return None
     try:
         return path.read_text("utf-8")
     except UnicodeDecodeError:
-        problems.append(f"{where}: not UTF-8 text")
+        problems.append(_("%(where)s: not UTF-8 text", where=where))
         return None
 
 
@@ -116,11 +118,14 @@ def _load_yaml(path: Path, name: str, problems: list[str]) -> dict | None:
         data = strict_safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark else ""
-        problems.append(f"{name}: {line}invalid YAML ({getattr(exc, 'problem', exc)})")
+        detail = getattr(exc, "problem", exc)
+        problems.append(_("%(where)s: line %(line)s: invalid YAML (%(detail)s)",
+                                where=name, line=mark.line + 1, detail=detail) if mark
+                        else _("%(where)s: invalid YAML (%(detail)s)", where=name,
+                                     detail=detail))
         return None
     if not isinstance(data, dict):
-        problems.append(f"{name}: must be a mapping of fields")
+        problems.append(_("%(where)s: must be a mapping of fields", where=name))
         return None
     return data
 
@@ -128,73 +133,85 @@ def _load_yaml(path: Path, name: str, problems: list[str]) -> dict | None:
 def _check_fields(data: dict, name: str, departments: set[str] | None,
                   streets: set[str] | None, out: list[str]) -> None:
     for key in sorted(set(data) - FIELDS, key=str):
-        out.append(f"{name}: field '{key}': unknown field")
+        out.append(_("%(where)s: field '%(field)s': unknown field", where=name, field=key))
     if data.get("version") != 1:
-        out.append(f"{name}: field 'version': must be 1")
+        out.append(_("%(where)s: field 'version': must be 1", where=name))
     _check_texts(data, name, out)
     dept = data.get("department")
     if isinstance(dept, str) and departments is not None and dept not in departments:
-        out.append(f"{name}: field 'department': unknown department '{dept}'")
+        out.append(_("%(where)s: field 'department': unknown department '%(value)s'",
+                           where=name, value=dept))
     comps = data.get("competencies", [])
     if not isinstance(comps, list):
-        out.append(f"{name}: field 'competencies': must be a list")
+        out.append(_("%(where)s: field 'competencies': must be a list", where=name))
     else:
-        out += [f"{name}: field 'competencies': unknown competency '{c}'"
+        out += [_("%(where)s: field 'competencies': unknown competency '%(value)s'",
+                        where=name, value=c)
                 for c in comps if not isinstance(c, str) or c not in COMPETENCIES]
     hours = data.get("hours", 0)
     if isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 <= hours <= 100:
-        out.append(f"{name}: field 'hours': must be a number from 0 to 100")
+        out.append(_("%(where)s: field 'hours': must be a number from 0 to 100",
+                           where=name))
     if data.get("status", "published") not in ("draft", "published"):
-        out.append(f"{name}: field 'status': must be draft or published")
+        out.append(_("%(where)s: field 'status': must be draft or published", where=name))
     street = data.get("street")
     if street is not None and (not isinstance(street, str) or (
             streets is not None and street not in streets)):
-        out.append(f"{name}: field 'street': unknown street '{street}'")
+        out.append(_("%(where)s: field 'street': unknown street '%(value)s'", where=name,
+                           value=street))
     _check_lesson_list(data.get("lessons"), name, out)
 
 
 def _check_texts(data: dict, name: str, out: list[str]) -> None:
     for key in ("title", "department"):
         if not isinstance(data.get(key), str) or not data[key].strip():
-            out.append(f"{name}: field '{key}': required text")
+            out.append(_("%(where)s: field '%(field)s': required text", where=name,
+                               field=key))
     for key in ("lecturer", "summary"):
         if data.get(key) is not None and not isinstance(data[key], str):
-            out.append(f"{name}: field '{key}': must be text")
+            out.append(_("%(where)s: field '%(field)s': must be text", where=name,
+                               field=key))
     for key, limit in MAX_CHARS.items():
         value = data.get(key)
         if isinstance(value, str) and len(value.strip()) > limit:
-            out.append(f"{name}: field '{key}': longer than {limit} characters")
+            out.append(_("%(where)s: field '%(field)s': longer than %(limit)s characters",
+                               where=name, field=key, limit=limit))
 
 
 def _check_lesson_list(lessons, name: str, out: list[str]) -> None:
     if not isinstance(lessons, list) or not lessons or not all(
             isinstance(x, str) for x in lessons):
-        out.append(f"{name}: field 'lessons': must be a non-empty list of file names")
+        out.append(_("%(where)s: field 'lessons': must be a non-empty list of file names",
+                           where=name))
     elif len(set(lessons)) != len(lessons):
-        out.append(f"{name}: field 'lessons': a file is listed twice")
+        out.append(_("%(where)s: field 'lessons': a file is listed twice", where=name))
     else:
-        out += [f"{name}: field 'lessons': '{x[:40]}...' is a name longer than {MAX_NAME} "
-                "characters" for x in lessons if len(x) > MAX_NAME]
+        out += [_("%(where)s: field 'lessons': '%(value)s...' is a name longer than "
+                        "%(limit)s characters", where=name, value=x[:40], limit=MAX_NAME)
+                for x in lessons if len(x) > MAX_NAME]
 
 
 def _check_quiz(quiz, name: str, out: list[str]) -> None:
     if not isinstance(quiz, dict):
-        out.append(f"{name}: field 'quiz': must be a mapping")
+        out.append(_("%(where)s: field 'quiz': must be a mapping", where=name))
         return
     for key in sorted(set(quiz) - QUIZ_FIELDS):
-        out.append(f"{name}: field 'quiz.{key}': unknown field")
+        out.append(_("%(where)s: field '%(field)s': unknown field", where=name,
+                           field=f"quiz.{key}"))
     if not isinstance(quiz.get("questions"), str):
-        out.append(f"{name}: field 'quiz.questions': required file name")
+        out.append(_("%(where)s: field 'quiz.questions': required file name", where=name))
     elif len(quiz["questions"]) > MAX_NAME:
-        out.append(f"{name}: field 'quiz.questions': a name longer than {MAX_NAME} characters")
+        out.append(_("%(where)s: field 'quiz.questions': a name longer than %(limit)s "
+                           "characters", where=name, limit=MAX_NAME))
     limits = {"pick": (1, 500), "time_limit": (1, 600), "pass_percent": (0, 100),
               "attempts": (1, 100)}
     for key, (low, high) in limits.items():
         value = quiz.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                   or not low <= value <= high):
-            out.append(f"{name}: field 'quiz.{key}': must be a whole number from {low} to "
-                       f"{high}")
+            out.append(_("%(where)s: field '%(field)s': must be a whole number from %(low)s "
+                               "to %(high)s", where=name, field=f"quiz.{key}", low=low,
+                               high=high))
 
 
 def _safe_name(folder: Path, name: str) -> Path | None:
@@ -207,10 +224,11 @@ def _read_questions(folder: Path, slug: str, quiz: dict, out: list[str]):
     where = f"{slug}/{name}"
     path = _safe_name(folder, name)
     if path is None or not path.is_file():
-        out.append(f"{where}: file not found")
+        out.append(_("%(where)s: file not found", where=where))
         return []
     if path.stat().st_size > MAX_FILE_BYTES:
-        out.append(f"{where}: file larger than {MAX_FILE_BYTES // 1000} KB")
+        out.append(_("%(where)s: file larger than %(limit)s KB", where=where,
+                           limit=MAX_FILE_BYTES // 1000))
         return []
     suffix = path.suffix.lower()
     if suffix == ".gift":
@@ -220,16 +238,19 @@ def _read_questions(folder: Path, slug: str, quiz: dict, out: list[str]):
         parse = parse_csv if suffix == ".csv" else parse_xlsx
         questions, problems = parse(path.read_bytes())
     else:
-        out.append(f"{where}: question files are .gift, .xlsx or .csv")
+        out.append(_("%(where)s: question files are .gift, .xlsx or .csv", where=where))
         return []
-    unit = "row" if suffix != ".gift" else "line"
-    out += [f"{where}: {unit} {p.line}: {p.message} ({p.start})" for p in problems]
+    unit = (_("%(where)s: row %(line)s: %(problem)s (%(start)s)") if suffix != ".gift"
+            else _("%(where)s: line %(line)s: %(problem)s (%(start)s)"))
+    out += [unit % {"where": where, "line": p.line, "problem": p.message, "start": p.start}
+            for p in problems]
     if not questions and not problems:
-        out.append(f"{where}: no questions")
+        out.append(_("%(where)s: no questions", where=where))
     pick = quiz.get("pick")
     if isinstance(pick, int) and questions and pick > len(questions):
-        out.append(f"{slug}/course.yml: field 'quiz.pick': {pick} is more than the "
-                   f"{len(questions)} questions")
+        out.append(_("%(where)s: field 'quiz.pick': %(pick)s is more than the %(count)s "
+                           "questions", where=f"{slug}/course.yml", pick=pick,
+                           count=len(questions)))
     return questions
 
 
@@ -238,8 +259,8 @@ def _read_lessons(folder: Path, slug: str, names: list[str], out: list[str]):
     for name in names:
         path = _safe_name(folder, name)
         if path is None or path.suffix.lower() != ".md":
-            out.append(f"{slug}/course.yml: field 'lessons': '{name}' must be a .md file "
-                       "in the course folder")
+            out.append(_("%(where)s: field 'lessons': '%(value)s' must be a .md file in "
+                               "the course folder", where=f"{slug}/course.yml", value=name))
             continue
         text = _read_text(path, f"{slug}/{name}", out)
         if text is not None:
@@ -262,7 +283,7 @@ def _read_assets(folder: Path, slug: str, out: list[str]) -> dict[str, bytes]:
             data = handle.read(MAX_IMAGE_BYTES + 1)
         problem = image_problem(name, data, size)
         if problem:
-            out.append(f"{slug}/{name}: {problem}")
+            out.append(_("%(where)s: %(problem)s", where=f"{slug}/{name}", problem=problem))
         else:
             assets[name] = data
     return assets
@@ -271,7 +292,7 @@ def _read_assets(folder: Path, slug: str, out: list[str]) -> dict[str, bytes]:
 def _check_images(slug: str, lessons: list[LessonSpec], names: set[str],
                   out: list[str]) -> None:
     for lesson in lessons:
-        out += [f"{slug}/{lesson.filename}: {p}"
+        out += [_("%(where)s: %(problem)s", where=f"{slug}/{lesson.filename}", problem=p)
                 for p in lesson_image_problems(lesson.body_md, names)]
 
 
@@ -282,7 +303,8 @@ def read_course_folder(folder: Path, departments: set[str] | None = None,
     slug = folder.name
     problems: list[str] = []
     if not SLUG.match(slug):
-        problems.append(f"{slug}: folder name must be a slug (a-z, 0-9, hyphens)")
+        problems.append(_("%(where)s: folder name must be a slug (a-z, 0-9, hyphens)",
+                                where=slug))
     data = _load_yaml(folder / "course.yml", f"{slug}/course.yml", problems)
     if data is None:
         return None, problems

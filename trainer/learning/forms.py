@@ -28,7 +28,7 @@ def competency_choices():
 
 
 class CourseForm(FlaskForm):
-    slug = StringField(_l("Short name (for links)"), validators=[DataRequired(), Length(max=80)])
+    slug = StringField(_l("Short name (for links)"), validators=[Optional(), Length(max=80)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     department = SelectField(_l("Department"), choices=[])
     lecturer = StringField(_l("Lecturer"), validators=[Optional(), Length(max=120)])

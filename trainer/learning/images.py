@@ -12,6 +12,8 @@ from html import escape, unescape
 from pathlib import PurePosixPath
 from urllib.parse import quote, urlsplit
 
+from trainer.quizzes.parse_messages import message as _
+
 MAX_IMAGE_BYTES = 30_000
 IMAGE_SUFFIXES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                   ".webp": "image/webp"}
@@ -84,25 +86,27 @@ def _webp_size(data: bytes) -> tuple[int, int] | None:
 
 
 def image_problem(name: str, data: bytes, size: int | None = None) -> str | None:
-    """Why ``data`` cannot be a course image called ``name`` (English, for the load
-    report), or None when it can."""
+    """Why ``data`` cannot be a course image called ``name`` (in Chinese, for the
+    load report and the editor), or None when it can."""
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in IMAGE_SUFFIXES:
-        return "images are PNG, JPEG or WebP files (no SVG or GIF)"
+        return _("images are PNG, JPEG or WebP files (no SVG or GIF)")
     if not NAME.match(name) or len(name) > 120:
-        return ("an image name uses letters, digits, '-', '_' and '.', in the course "
-                "folder or one folder below it")
+        return _("an image name uses letters, digits, '-', '_' and '.', in the course "
+                       "folder or one folder below it")
     size = len(data) if size is None else size
     if size > MAX_IMAGE_BYTES:
-        return (f"image of {size / 1000:.0f} KB is larger than {MAX_IMAGE_BYTES // 1000} KB "
-                "(make it smaller so that the lesson page stays light)")
+        return _("image of %(size)s KB is larger than %(limit)s KB (make it smaller so "
+                       "that the lesson page stays light)", size=f"{size / 1000:.0f}",
+                       limit=MAX_IMAGE_BYTES // 1000)
     kind = sniff(data)
     if kind is None:
-        return "not a PNG, JPEG or WebP image (its bytes say otherwise)"
+        return _("not a PNG, JPEG or WebP image (its bytes say otherwise)")
     if kind != IMAGE_SUFFIXES[suffix]:
-        return f"the file is {kind.split('/')[1].upper()} but named {suffix}"
+        return _("the file is %(kind)s but named %(suffix)s",
+                       kind=kind.split("/")[1].upper(), suffix=suffix)
     if dimensions(data) is None:
-        return "the image size cannot be read (a damaged file?)"
+        return _("the image size cannot be read (a damaged file?)")
     return None
 
 
@@ -154,14 +158,21 @@ def _html_images(line: str) -> list[tuple[str, str]]:
     return found
 
 
-FAULTS = {"no_alt": "has no alt text (write what it shows between the brackets: ![...](...))",
-          "external": "is not in the course folder (images from other sites are not shown)",
-          "missing": "not found in the course folder"}
+def N_(msgid: str) -> str:  # noqa: N802 - the gettext marker pybabel extracts
+    """Mark a message for extraction; it is translated where it is shown."""
+    return msgid
+
+
+FAULTS = {"no_alt": N_("line %(line)s: image '%(src)s' has no alt text (write what it shows "
+                       "between the brackets: ![...](...))"),
+          "external": N_("line %(line)s: image '%(src)s' is not in the course folder (images "
+                         "from other sites are not shown)"),
+          "missing": N_("line %(line)s: image '%(src)s' not found in the course folder")}
 
 
 def lesson_image_problems(body_md: str, names: set[str]) -> list[str]:
-    """The faults of ``image_faults`` as lines of the load report (English)."""
-    return [f"line {line}: image '{src}' {FAULTS[fault]}"
+    """The faults of ``image_faults`` as lines of the load report."""
+    return [_(FAULTS[fault], line=line, src=src)
             for line, src, fault in image_faults(body_md, names)]
 
 

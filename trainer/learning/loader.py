@@ -23,6 +23,7 @@ from trainer.org.models import Department, Unit
 from trainer.quizzes.bank_lint import bank_warnings
 from trainer.quizzes.models import Quiz
 from trainer.quizzes.modules import upsert_module_quiz
+from trainer.quizzes.parse_messages import message as _
 
 
 def load_courses(folder: Path, *, dry_run: bool, known_departments: set[str]) -> LoadReport:
@@ -31,7 +32,7 @@ def load_courses(folder: Path, *, dry_run: bool, known_departments: set[str]) ->
     problem loads nothing."""
     report = LoadReport()
     if not folder.is_dir():
-        report.problems.append(f"{folder}: not a folder")
+        report.problems.append(_("%(where)s: not a folder", where=str(folder)))
         return report
     streets = set(db.session.scalars(sa.select(Unit.code).where(Unit.level == "street")))
     for path in sorted(p for p in folder.iterdir() if p.is_dir()):
@@ -46,7 +47,8 @@ def load_courses(folder: Path, *, dry_run: bool, known_departments: set[str]) ->
             with db.session.begin_nested():
                 outcome = upsert_course(spec)
         except (ValueError, DomainError) as exc:  # a module quiz the quizzes domain refused
-            report.problems.append(f"{spec.slug}: {getattr(exc, 'message', exc)}")
+            report.problems.append(_("%(where)s: %(problem)s", where=spec.slug,
+                                      problem=getattr(exc, "message", exc)))
             continue
         getattr(report, outcome).append(spec.slug)
     return report

@@ -3,6 +3,8 @@ so a second `title:` would silently win)."""
 
 import yaml
 
+from trainer.quizzes.parse_messages import message as _
+
 
 class _UniqueKeyLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
@@ -15,7 +17,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
                 break
             if duplicate:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}'", key_node.start_mark)
+                    None, None, _("duplicate key '%(key)s'", key=key), key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep)
 

@@ -53,7 +53,7 @@ def new_course():
             sa.select(Department).where(Department.code == form.department.data))
         with refusal_on(form):
             course = authoring.create_course(
-                current_user, form.slug.data.strip(), form.title.data, dept, form.summary.data,
+                current_user, form.slug.data or "", form.title.data, dept, form.summary.data,
                 float(form.hours.data), form.competencies.data, form.lecturer.data or "")
             return redirect(url_for("learning.edit_course", slug=course.slug))
         return render_template("learning/course_form.html", form=form), 422

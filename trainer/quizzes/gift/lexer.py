@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from trainer.quizzes.items import snippet
+from trainer.quizzes.parse_messages import message as _
 
 __all__ = ["FORMAT", "MOODLE_GRADES", "Block", "Problem", "Text", "Unsupported", "blocks",
            "category_line", "category_path", "moodle_grade"]
@@ -138,7 +139,8 @@ def category_line(category: str) -> str:
     back the same, else the whole category as one name ("/" doubled)."""
     category = category.replace("\n", " ")
     if category == ROOT:
-        raise ValueError(f"GIFT cannot hold a category named {ROOT!r} (Moodle's root)")
+        raise ValueError(_("GIFT cannot hold a category named %(name)s (Moodle's root)",
+                           name=ROOT))
     path = f"$course$/{ROOT}/{category}" if category else f"$course$/{ROOT}"
     if category_path(path) != category:
         name = category.replace("/", "//")

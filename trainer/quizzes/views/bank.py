@@ -15,7 +15,9 @@ from trainer.extensions import db
 from trainer.org.models import Department
 from trainer.quizzes import bank, import_job, imports, queries
 from trainer.quizzes.forms import ImportForm, QuestionForm, competency_choices, type_choices
+from trainer.quizzes.items import Option, QuestionData, from_dict
 from trainer.quizzes.models import Question
+from trainer.quizzes.sheets.writer import answer_text, dump_xlsx
 from trainer.quizzes.views.blueprint import bp
 from trainer.unit_of_work import refusal_on, refusal_redirects
 
@@ -179,8 +181,28 @@ def import_upload():
                                  form_department(form))
     problems = imports.problems_of(draft)
     return render_template("quizzes/import.html", form=form, draft=draft, problems=problems,
+                           key_of=lambda data: answer_text(from_dict(data)),
                            skipped=imports.skipped_of(draft), listed=imports.all_problems(draft),
                            confirm=ConfirmForm()), 422 if problems else 200
+
+
+@bp.route("/bank/import-template.xlsx")
+@authors_only
+def import_template():
+    """The spreadsheet template: the documented columns and two example rows."""
+    examples = [
+        QuestionData(type="single", stem="入户走访时，网格员首先应当做什么？", options=[
+            Option("A", "亮明身份，说明来意", 1.0), Option("B", "直接询问家庭情况", 0.0),
+            Option("C", "拍照记录", 0.0)], explanation="先亮明身份，居民才会放心交谈。",
+            category="入户走访", competencies=["communication"]),
+        QuestionData(type="multiple", stem="哪些做法有助于化解邻里纠纷？", options=[
+            Option("A", "分别倾听双方", 0.5), Option("B", "当场判定谁对谁错", -0.5),
+            Option("C", "约定时间再次沟通", 0.5)], partial=True,
+            competencies=["mediation"]),
+    ]
+    return Response(dump_xlsx(examples), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), headers={
+        "Content-Disposition": "attachment; filename=question-template.xlsx"})
 
 
 @bp.post("/bank/import/<token>")
