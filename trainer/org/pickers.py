@@ -111,3 +111,26 @@ def picker(user, form, street: Unit | None = None, chosen: dict | None = None) -
     people = people_found(user, q, chosen["users"], street)
     return Picker(unit_tree(user, street), chosen, people, people_labels(people), q,
                   finding(form))
+
+
+def material_choices(user, street_id: int) -> dict[str, list[tuple[str, str]]]:
+    """Courses and scenarios (by slug) and quizzes (by number) a session of this street may
+    list, by their Chinese titles: the user's visible ones, district-wide or the street's."""
+    from trainer.learning.models import Course
+    from trainer.learning.queries import visible_courses
+    from trainer.quizzes.models import Quiz
+    from trainer.quizzes.queries import visible_quizzes
+    from trainer.simulation.models import Scenario
+    from trainer.simulation.queries import playable_scenarios
+
+    def mine(model):
+        return sa.or_(model.street_id.is_(None), model.street_id == street_id)
+
+    courses = db.session.scalars(visible_courses(user).where(mine(Course))
+                                 .order_by(Course.title).limit(500))
+    scenarios = db.session.scalars(playable_scenarios(user).where(mine(Scenario)).limit(500))
+    quizzes = db.session.scalars(visible_quizzes(user).where(mine(Quiz))
+                                 .order_by(Quiz.title, Quiz.id).limit(500))
+    return {"courses": [(c.slug, c.title) for c in courses],
+            "scenarios": [(s.slug, s.title) for s in scenarios],
+            "quizzes": [(str(q.id), q.title) for q in quizzes]}
