@@ -29,6 +29,11 @@ class Node:
     key: str
     children: list = field(default_factory=list)
 
+    def any_chosen(self, chosen: dict) -> bool:
+        """This unit or one below it is ticked (its <details> opens)."""
+        return self.unit.code in chosen.get(self.key, ()) or any(
+            c.any_chosen(chosen) for c in self.children)
+
 
 def unit_tree(user, street: Unit | None = None) -> list[Node]:
     """The user's streets › communities › grids (only ``street``'s when given), nested."""
