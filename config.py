@@ -32,6 +32,14 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "gt_session"
+    # A worker who signs in by scanning a session's QR code on their own phone may ask to
+    # stay signed in between sessions: Flask-Login's remember cookie (id and session
+    # version, so logout, a password or role change and deactivation end it), this long.
+    REMEMBER_COOKIE_DURATION = timedelta(days=90)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_NAME = "gt_remember"
 
     # CSRF tokens live as long as the session, so a long exam never loses its form.
     WTF_CSRF_TIME_LIMIT = None
@@ -83,19 +91,34 @@ class Config:
     # feed fetched through another host name or port names the same events (RFC 5545 UID).
     CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "grid-trainer.local")
     # E-mail copies of notifications (trainer/notifications/mail.py): off unless
-    # MAIL_SERVER is set. SITE_URL (e.g. https://px.example.gov.cn) makes their links absolute.
+    # MAIL_SERVER is set. SITE_URL (below) makes their links absolute.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = (os.environ.get("MAIL_USE_TLS") or "").lower() in ("1", "true", "yes")
     MAIL_SENDER = os.environ.get("MAIL_SENDER") or "grid-trainer@localhost"
-    SITE_URL = os.environ.get("SITE_URL") or ""
+    # Monitoring: "json" writes one JSON object per log line; /metrics answers these
+    # addresses (comma list of IPs or CIDRs) or a caller with "Bearer <METRICS_TOKEN>".
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "")
+    METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "127.0.0.1,::1")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # The site's own address, fixed (never taken from a request's Host header): the home
+    # page of the xAPI actors' accounts and the base of the activity ids
+    # (trainer/records/xapi.py).
+    SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000").rstrip("/")
+    # A learning record store to send xAPI statements to (``flask records xapi-send``):
+    # its address (the base, ".../xAPI" or ".../xAPI/statements") and HTTP Basic
+    # credentials. Unset: statements are only downloaded.
+    XAPI_LRS_URL = os.environ.get("XAPI_LRS_URL") or None
+    XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
+    XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
 
 
 class DevelopmentConfig(Config):
     DEBUG = False
     SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
 
 
 class ProductionConfig(Config):
@@ -108,8 +131,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_PATH = "/"
     SESSION_COOKIE_DOMAIN = None
-    # Flask-Login's remember-me cookie (not set today: login_user is called without
-    # remember=True), locked the same way should it ever be. CSRF tokens live in the
+    # Flask-Login's remember-me cookie (set only for a worker who signs in from a session's
+    # QR code and ticks "my own phone"), locked the same way. CSRF tokens live in the
     # session, so there is no CSRF cookie.
     REMEMBER_COOKIE_NAME = "__Host-remember_token"
     REMEMBER_COOKIE_SECURE = True

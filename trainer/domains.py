@@ -28,7 +28,16 @@ Signals (sender, who listens):
   the search source's name, ``ids``)
   -> search.wiring (the index refreshes those documents before the session commits).
 
+Core also holds ``audit`` (the audit log: ``audit.events.record`` is called by every
+domain that changes something worth auditing, in the change's own transaction) and
+``monitoring`` (``/metrics`` for Prometheus and the JSON log lines).
+
 Registries (owner: key <- who registers):
+- ``main.home_blocks.home_blocks``: the home page's blocks above the menu, each
+  ``HomeBlock(order, render(user) -> Markup | None)``: "continue-course" (10) <- learning,
+  "continue-attempt" (11) <- quizzes, "continue-run" (12) <- simulation, "sessions" (20)
+  <- plans, "assignments" (30) <- assignments, "practice" (40: today's practice, the
+  streak and the notebook's reviews due) <- quizzes.
 - ``quizzes.policies.review_policies``: "competition" <- competitions (after the close).
 - ``quizzes.policies.withheld_sources``: "competition-rounds" <- competitions (the quizzes
   of open rounds).
@@ -67,18 +76,22 @@ Registries (owner: key <- who registers):
 - ``jobs.queue.tasks``: the kinds of background job, kind -> ``run(job, **params)``:
   "people-import" <- org (its wiring: a core domain with one, ``CORE_WIRING``),
   "questions-import" <- quizzes, "records-export" <- records (a district's annual
-  export). ``jobs.queue.start(kind, ...)`` queues one (after the commit).
+  export), "xapi-send" <- records. ``jobs.queue.start(kind, ...)`` queues one (after the
+  commit).
 - ``jobs.queue.periodic``: tasks the consumer (``flask jobs work``) runs on a schedule:
   "grade-closed-rounds" <- competitions (every minute), "send-reminders" <- notifications
   (every hour at :05: ``notifications.services.run_reminders``, as ``flask reminders
-  send``).
+  send``), "xapi-send" <- records (every 15 minutes, when an LRS is configured).
+- ``monitoring.metrics.collectors``: scrape-time metric families for /metrics, by name:
+  "competitions" (active rounds and entrants) <- competitions, "jobs" (queued, running,
+  failed within the hour, read from the ``jobs`` table) <- monitoring (its wiring).
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
   module each under ``competitions/kinds/``.
 """
 
 from importlib import import_module
 
-CORE = ("main", "auth", "org", "jobs")
+CORE = ("main", "auth", "org", "jobs", "audit", "monitoring")
 FEATURES = ("notifications", "search", "learning", "quizzes", "simulation", "plans",
             "competitions", "assignments", "records", "guide")
 # What each feature domain provides beyond views (in the order they are called).
@@ -94,10 +107,10 @@ PROVIDES = {
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
 }
-# Core domains with a ``wiring`` too (kinds of background job they register).
-CORE_WIRING = ("org",)
-MODELS = ("org", "auth", "jobs", "learning", "quizzes", "simulation", "plans", "competitions",
-          "records", "guide", "search", "assignments", "notifications")
+# Core domains with a ``wiring`` too (kinds of background job, metric collectors).
+CORE_WIRING = ("org", "monitoring")
+MODELS = ("org", "auth", "jobs", "audit", "learning", "quizzes", "simulation", "plans",
+          "competitions", "records", "guide", "search", "assignments", "notifications")
 
 
 def feature_modules(kind: str) -> list:

@@ -1,15 +1,18 @@
 """Who is calling: cookie sessions for pages, bearer tokens for /api/.
 
 A cookie session stores "id:session_version"; bumping the user's session version ends it.
-Sessions end 12 hours after login whatever the activity. The API accepts bearer tokens
-only, never the cookie, so the CSRF-exempt API cannot be driven by another site.
+Sessions end 12 hours after login whatever the activity; a worker who asked their own
+phone to stay signed in (the remember cookie, offered on the way to a session's sign-in)
+gets a new 12-hour session from that cookie until logout or a password change. The API
+accepts bearer tokens only, never the cookie, so the CSRF-exempt API cannot be driven
+by another site.
 """
 
 import time
 
 from flask import Flask, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import logout_user
+from flask_login import logout_user, user_loaded_from_cookie
 
 from trainer.extensions import db, login_manager
 
@@ -53,10 +56,44 @@ def _enforce_absolute_lifetime(app: Flask):
         started = session.get("login_at")
         limit = app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
         if started is not None and time.time() - started > limit:
+            if session.get("remembered"):
+                # A remembered phone: only this cookie session ends; the remember cookie
+                # (valid until logout or a password change) starts the next one.
+                session.clear()
+                return
             logout_user()
             session.clear()
 
     return check
+
+
+def _from_remember_cookie(app, user) -> None:
+    """A session restored from the remember cookie: a fresh 12-hour session of its own."""
+    session["login_at"] = time.time()
+    session["remembered"] = True
+    session.permanent = True
+def _held_token_is_403(response):
+    """A bearer token refused (401) only because its owner must change an initial
+    password answers 403 ``password_change_required`` instead: the client then knows to
+    change it (POST /api/v1/me/password without a token). Asked only on a refusal, so
+    accepted requests pay nothing; the response is changed in place, keeping its headers."""
+    if response.status_code != 401 or not request.path.startswith("/api/"):
+        return response
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return response
+    from flask import json
+    from flask_babel import gettext as _
+
+    from trainer.auth.services import held_by_password_change
+
+    if held_by_password_change(header[7:].strip()):
+        response.status_code = 403
+        response.set_data(json.dumps({"error": {
+            "code": "password_change_required",
+            "message": _("Your password was set by an administrator: choose a new one first "
+                         "(POST /api/v1/me/password).")}}))
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -67,3 +104,5 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in first.")
     login_manager.session_protection = None  # versioned ids and absolute expiry instead
     app.before_request(_enforce_absolute_lifetime(app))
+    user_loaded_from_cookie.connect(_from_remember_cookie, app)
+    app.after_request(_held_token_is_403)

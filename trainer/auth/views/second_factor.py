@@ -32,6 +32,8 @@ def _enrolment_gate():
         return None
     if not current_user.is_authenticated or not second_factor.must_enrol(current_user):
         return None
+    if current_user.password_change_required:  # an initial password is changed first
+        return None  # (trainer/auth/views/account.py's gate)
     return redirect(url_for("auth.second_factor_enrol"))
 
 
@@ -55,7 +57,7 @@ def login_code():
     start_session(user)
     if kind == "recovery":
         left = second_factor.unused_recovery_codes(user)
-        security_event("recovery_code_used", username=user.username, left=left)
+        security_event("recovery_code_used", username=user.username, left=left, actor=user)
         flash(_("You logged in with a recovery code; %(n)s are left. If your phone is lost, "
                 "set up two-step verification again or make new recovery codes.", n=left),
               "info")
