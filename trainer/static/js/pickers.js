@@ -6,14 +6,14 @@
 
   function childBoxes(box) {
     var li = box.closest("li");
-    return li ? li.querySelectorAll("ul input[type=checkbox]") : [];
+    return li ? li.querySelectorAll(":scope ul input[type=checkbox]") : [];
   }
 
   function refreshParents(tree) {
     var items = Array.prototype.slice.call(tree.querySelectorAll("li")).reverse();
     items.forEach(function (li) {
-      var own = li.querySelector("input[type=checkbox]");
-      var kids = li.querySelectorAll("ul input[type=checkbox]");
+      var own = li.querySelector(":scope > label input[type=checkbox]");
+      var kids = li.querySelectorAll(":scope ul input[type=checkbox]");
       if (!own || kids.length === 0 || own.checked) { if (own) { own.indeterminate = false; } return; }
       var some = Array.prototype.some.call(kids, function (k) { return k.checked || k.indeterminate; });
       own.indeterminate = some;
