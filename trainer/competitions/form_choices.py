@@ -69,7 +69,8 @@ def judge_choices(user, comp: Competition) -> list[tuple[str, str]]:
         None if is_district_wide(user) else street_id_of(user))
     if street is not None:
         stmt = stmt.where(sa.or_(Unit.street_id.is_(None), Unit.street_id == street))
-    return [(u.username, f"{u.name}（{u.username}）") for u in db.session.scalars(stmt.limit(500))]
+    return [(u.username, f"{u.name}（{u.department.name + '，' if u.department else ''}"
+                         f"{u.username}）") for u in db.session.scalars(stmt.limit(500))]
 
 
 def round_form(form, user, comp: Competition, rnd=None):

@@ -57,7 +57,9 @@ def _choices(form: SessionForm, plan) -> SessionForm:
     trainers = [t for t in db.session.scalars(
         sa.select(User).where(User.role == "trainer", User.active).order_by(User.name))
         if in_scope(t, plan.street)]
-    form.lecturer.choices = [("", _("None"))] + [(t.username, t.name) for t in trainers]
+    form.lecturer.choices = [("", _("None"))] + [
+        (t.username, f"{t.name}（{t.department.name}）" if t.department else t.name)
+        for t in trainers]
     for name, choices in pickers.material_choices(current_user, plan.street_id).items():
         getattr(form, name).choices = choices
     return form
