@@ -203,7 +203,7 @@ def test_a_trainer_of_another_district_cannot_lecture_here(app, client, auth, se
     auth.login("organiser")
     form = {"title": "课", "kind": "lecture", "half": "1", "starts_at": "2026-04-09T09:00",
             "ends_at": "2026-04-09T11:00", "place": "会议室", "department": "fire",
-            "hours": "2", "capacity": "", "audience_kind": "street", "audience_codes": "S1"}
+            "hours": "2", "capacity": "", "streets": "S1"}
     page = client.get(f"/plans/{plan}/sessions/new").get_data(as_text=True)
     assert 'value="trainer"' in page and 'value="trainer2"' not in page
     for path in (f"/plans/{plan}/sessions/new", f"/sessions/{sid}/edit"):

@@ -51,8 +51,37 @@ def test_admin_creates_renames_and_moves_units_in_browser(client, auth, users):
     resp = auth.post("/admin/org/units", {"code": "S1-C2", "name": "新社区", "level": "community",
                                           "parent": "S1"}, page="/admin/org/")
     assert resp.status_code == 302
-    html = client.get("/admin/org/").get_data(as_text=True)
-    assert "新社区" in html
+    html = client.get("/admin/org/?q=新社").get_data(as_text=True)
+    assert "新社区" in html and "S1街道" in html  # found, with the path to it
+    assert "新社区" not in client.get("/admin/org/").get_data(as_text=True)  # folded
+
+
+def test_the_organisation_page_stays_bounded_for_a_city(app, client, auth, users):
+    """~2,000 grids under one community: the top shows only the top, a level shows 50 a
+    page, a search finds one grid with its path."""
+    import re
+
+    from trainer.org.models import Unit
+
+    with app.app_context():
+        comm = db.session.scalar(sa.select(Unit).where(Unit.code == "S1-C1"))
+        grids = [Unit(code=f"S1-C1-X{i:04d}", name=f"大网格{i:04d}", level="grid",
+                      parent_id=comm.id, street_id=comm.street_id,
+                      district_id=comm.district_id, path="/") for i in range(2000)]
+        db.session.add_all(grids)
+        db.session.flush()
+        for g in grids:
+            g.path = f"{comm.path}{g.id}/"
+        db.session.commit()
+        comm_id = comm.id
+    auth.login("admin")
+    top = client.get("/admin/org/").get_data(as_text=True)
+    assert "大网格" not in top and len(re.findall(r"/admin/org/units/\d+", top)) < 10
+    level = client.get(f"/admin/org/?under={comm_id}").get_data(as_text=True)
+    assert len(re.findall(r"/admin/org/units/\d+", level)) == 50 and "page=2" in level
+    found = client.get("/admin/org/?q=大网格1234").get_data(as_text=True)
+    assert "大网格1234" in found and "S1社区" in found
+    assert len(re.findall(r"/admin/org/units/\d+", found)) == 1
 
 
 def test_bad_unit_form_changes_nothing(app, client, auth, users):

@@ -32,7 +32,7 @@ def test_session_form_refuses_times_at_the_edge_of_the_calendar(app, client, aut
     auth.login("organiser")
     form = {"title": "课", "kind": "lecture", "half": "1", "starts_at": starts,
             "ends_at": ends, "place": "会议室", "department": "fire", "lecturer": "",
-            "hours": "2", "audience_kind": "street", "audience_codes": "S1"}
+            "hours": "2", "streets": "S1"}
     resp = auth.post(f"/plans/{plan}/sessions/new", form)
     assert resp.status_code == 422
     assert "between the years 2000 and 2100" in resp.get_data(as_text=True)
@@ -41,7 +41,7 @@ def test_session_form_refuses_times_at_the_edge_of_the_calendar(app, client, aut
 
 FORM = {"title": "课", "kind": "lecture", "half": "1", "starts_at": "2026-04-08T09:00",
         "ends_at": "2026-04-08T11:00", "place": "会议室", "department": "fire", "lecturer": "",
-        "hours": "2", "capacity": "", "audience_kind": "street", "audience_codes": "S1"}
+        "hours": "2", "capacity": "", "streets": "S1"}
 
 
 @pytest.mark.parametrize("changes,words", [
@@ -162,7 +162,7 @@ def test_materials_are_links_on_the_session_page(app, client, api, auth, plan, m
 def test_session_form_refuses_an_unknown_course(app, client, auth, plan, materials):
     client.set_cookie("lang", "en")
     auth.login("organiser")
-    resp = auth.post(f"/plans/{plan}/sessions/new", {**FORM, "courses": "fire-basics, nope"})
+    resp = auth.post(f"/plans/{plan}/sessions/new", {**FORM, "courses": ["fire-basics", "nope"]})
     assert resp.status_code == 422 and "Unknown course “nope”" in resp.get_data(as_text=True)
     ok = auth.post(f"/plans/{plan}/sessions/new", {**FORM, "courses": "fire-basics",
                                                    "quizzes": str(materials["quiz"])})

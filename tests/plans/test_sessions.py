@@ -94,20 +94,19 @@ def test_bad_session_form_shows_message_and_saves_nothing(app, client, auth, pla
     auth.login("organiser")
     form = {"title": "课", "kind": "lecture", "half": "2", "starts_at": "2026-04-08T09:00",
             "ends_at": "2026-04-08T11:00", "place": "会议室", "department": "fire",
-            "lecturer": "", "hours": "2", "capacity": "", "audience_kind": "street",
-            "audience_codes": "S1"}
+            "lecturer": "", "hours": "2", "capacity": "", "streets": "S1"}
     path = f"/plans/{plan}/sessions/new"
     resp = auth.post(path, form)
     assert resp.status_code == 422
     assert "outside half-year 2 of 2026" in resp.get_data(as_text=True)
     resp = auth.post(path, {**form, "half": "1", "capacity": "-5"})
     assert resp.status_code == 422 and "below zero" in resp.get_data(as_text=True)
-    resp = auth.post(path, {**form, "half": "1", "audience_kind": "communities",
-                            "audience_codes": "S2-C1"})
+    resp = auth.post(path, {**form, "half": "1", "streets": [],
+                            "communities": "S2-C1"})
     assert "another street" in resp.get_data(as_text=True)
     assert _count(app) == 0
-    resp = auth.post(path, {**form, "half": "1", "audience_kind": "grids",
-                            "audience_codes": "S1-C1-G1, S1-C1-G2"})
+    resp = auth.post(path, {**form, "half": "1", "streets": [],
+                            "grids": ["S1-C1-G1", "S1-C1-G2"]})
     assert resp.status_code == 302
     with app.app_context():
         s = db.session.scalar(sa.select(TrainingSession))
@@ -202,8 +201,7 @@ def test_session_edit_keeps_checks(app, client, auth, plan):
     assert 'value="2026-04-08T09:00"' in page
     form = {"title": "改名", "kind": "drill", "half": "1", "starts_at": "2026-04-08T09:00",
             "ends_at": "2026-04-08T08:00", "place": "会议室", "department": "fire",
-            "lecturer": "trainer", "hours": "3", "audience_kind": "street",
-            "audience_codes": "S1"}
+            "lecturer": "trainer", "hours": "3", "streets": "S1"}
     assert auth.post(f"/sessions/{sid}/edit", form).status_code == 422
     assert auth.post(f"/sessions/{sid}/edit", {**form, "ends_at": "2026-04-08T12:00"}
                      ).status_code == 302
@@ -223,7 +221,7 @@ def test_changing_hours_recredits_attendees(app, fresh, client, auth, plan):
     auth.login("organiser")
     form = {"title": "课", "kind": "lecture", "half": "1", "starts_at": "2026-04-08T09:00",
             "ends_at": "2026-04-08T12:00", "place": "会议室", "department": "fire",
-            "lecturer": "", "hours": "3", "audience_kind": "street", "audience_codes": "S1"}
+            "lecturer": "", "hours": "3", "streets": "S1"}
     assert auth.post(f"/sessions/{sid}/edit", form).status_code == 302
     assert fresh.scalar(sa.select(Attendance.hours_credited)) == 3
 
@@ -267,7 +265,7 @@ def test_capacity_cannot_drop_below_the_people_present(app, fresh, client, auth,
     auth.login("organiser")
     form = {"title": "课", "kind": "lecture", "half": "1", "starts_at": "2026-04-08T09:00",
             "ends_at": "2026-04-08T11:00", "place": "会议室", "department": "fire",
-            "lecturer": "", "hours": "2", "audience_kind": "street", "audience_codes": "S1"}
+            "lecturer": "", "hours": "2", "streets": "S1"}
     resp = auth.post(f"/sessions/{sid}/edit", {**form, "capacity": "1"})
     assert resp.status_code == 422 and "cannot be lower" in resp.get_data(as_text=True)
     resp = auth.post(f"/sessions/{sid}/edit", {**form, "capacity": "0"})

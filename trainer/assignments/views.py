@@ -1,9 +1,6 @@
 """Required training pages: the organiser's list, new assignment, completion, close and
 delete (each after a confirmation page); the worker's 「我的必修」."""
 
-from dataclasses import dataclass, field
-
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,13 +11,13 @@ from trainer.assignments.forms import AssignmentForm
 from trainer.assignments.models import Assignment
 from trainer.auth.access import roles_required
 from trainer.auth.forms import ConfirmForm
-from trainer.auth.models import User
 from trainer.confirmation import confirmed, refused
 from trainer.extensions import db
 from trainer.learning.models import Course
 from trainer.learning.queries import visible_courses
+from trainer.org import pickers
 from trainer.org.models import Unit
-from trainer.org.scope import units_query, users_query
+from trainer.org.pickers import people_labels
 from trainer.plans.models import Plan
 from trainer.plans.queries import plans_query
 from trainer.quizzes.models import Quiz
@@ -42,22 +39,6 @@ def _get(assignment_id: int) -> Assignment:
     if found is None:
         abort(404)
     return found
-
-
-def masked(username: str) -> str:
-    """w0**12: enough to tell two people apart, not a login name to copy."""
-    return username if len(username) <= 4 else f"{username[:2]}**{username[-2:]}"
-
-
-def people_labels(people) -> dict[int, str]:
-    """What tells each person apart on a list (docs/wording.md): the unit in brackets, and
-    a masked username where two of the same name share a unit too."""
-    from collections import Counter
-
-    same = Counter((u.name, u.unit_id) for u in people)
-    return {u.id: "（" + (u.unit.name if u.unit else "") + (
-        f"，{masked(u.username)}" if same[(u.name, u.unit_id)] > 1 else "") + "）"
-        for u in people}
 
 
 @bp.route("/assignments")
@@ -92,43 +73,6 @@ def plan_choices(user) -> list[tuple[str, str]]:
         for p in plans]
 
 
-@dataclass
-class Node:
-    unit: Unit
-    key: str
-    children: list = field(default_factory=list)
-
-
-def unit_tree(user) -> list[Node]:
-    """The organiser's streets › communities › grids, for the audience checkboxes."""
-    units = db.session.scalars(units_query(user).where(
-        Unit.active, Unit.level.in_(("street", "community", "grid"))))
-    keys = {"street": "streets", "community": "communities", "grid": "grids"}
-    nodes, roots = {}, []
-    for unit in units:  # ordered by path: parents first
-        node = nodes[unit.id] = Node(unit, keys[unit.level])
-        parent = nodes.get(unit.parent_id)
-        (parent.children if parent else roots).append(node)
-    for node in [*roots, *nodes.values()]:  # siblings by code (ids follow creation order)
-        node.children.sort(key=lambda n: n.unit.code)
-    return sorted(roots, key=lambda n: n.unit.code)
-
-
-def _people(user, q: str, chosen: list[str]) -> list[User]:
-    """The people already chosen and those found by name (or username), in scope."""
-    found: list[User] = []
-    if chosen:
-        found += db.session.scalars(users_query(user).where(User.username.in_(chosen[:500]),
-                                                            User.active))
-    if q:
-        hits = db.session.scalars(users_query(user).where(
-            User.active, User.role == "worker",
-            sa.or_(User.name.contains(q, autoescape=True),
-                   User.username.contains(q, autoescape=True))).limit(30))
-        found += [u for u in hits if u.username not in chosen]
-    return found
-
-
 @bp.route("/assignments/new", methods=["GET", "POST"])
 @roles_required("organiser")
 def new():
@@ -136,11 +80,9 @@ def new():
     groups = target_choices(current_user)
     form.target.choices = [("", _("Choose…"))] + [c for _g, items in groups for c in items]
     form.plan.choices = plan_choices(current_user)
-    chosen = {key: request.form.getlist(key) for key in ("streets", "communities", "grids",
-                                                         "users")}
-    finding = "find" in request.form
+    chosen = pickers.chosen_from(request.form)
     status = 200
-    if request.method == "POST" and not finding:
+    if request.method == "POST" and not pickers.finding(request.form):
         if form.validate_on_submit():
             kind, _sep, key = form.target.data.partition(":")
             with refusal_on(form, {"kind": "target"}, on_form=True) as refusal:
@@ -153,10 +95,8 @@ def new():
             status = refusal.status or 422
         else:
             status = 422
-    people = _people(current_user, (form.q.data or "").strip(), chosen["users"])
     return render_template("assignments/new.html", form=form, groups=groups,
-                           tree=unit_tree(current_user), chosen=chosen, people=people,
-                           labels=people_labels(people), searched=finding), status
+                           picker=pickers.picker(current_user, request.form)), status
 
 
 @bp.route("/assignments/<int:assignment_id>")

@@ -39,10 +39,24 @@ def competition_form(form, user, comp: Competition | None = None):
     quizzes = db.session.scalars(visible_quizzes(user).where(Quiz.course_id.is_not(None))
                                  .order_by(Quiz.title))
     street = comp.street_id if comp is not None else street_id_of(user)
-    form.quiz_passed.choices = [("", _("None"))] + [
-        (str(q.id), q.title) for q in quizzes
-        if open_to_entrants(q, street) or open_to_entrants(q, None)]
+    form.quiz_passed.choices = [(str(q.id), q.title) for q in quizzes
+                                if open_to_entrants(q, street) or open_to_entrants(q, None)]
+    if comp is not None:  # the rules it has stay offered (and ticked), whatever made them
+        _keep_chosen(form, comp.eligibility or [])
     return form
+
+
+def _keep_chosen(form, rules: list[dict]) -> None:
+    offered = {v for v, _label in form.courses.choices}
+    for slug in [r["course"] for r in rules if r["rule"] == "course"]:
+        if slug not in offered:
+            course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
+            form.courses.choices.append((slug, course.title if course else slug))
+    offered = {v for v, _label in form.quiz_passed.choices}
+    for quiz_id in [r["quiz"] for r in rules if r["rule"] == "quiz_passed"]:
+        if str(quiz_id) not in offered:
+            quiz = db.session.get(Quiz, quiz_id)
+            form.quiz_passed.choices.append((str(quiz_id), quiz.title if quiz else str(quiz_id)))
 
 
 def judge_choices(user, comp: Competition) -> list[tuple[str, str]]:
@@ -55,7 +69,8 @@ def judge_choices(user, comp: Competition) -> list[tuple[str, str]]:
         None if is_district_wide(user) else street_id_of(user))
     if street is not None:
         stmt = stmt.where(sa.or_(Unit.street_id.is_(None), Unit.street_id == street))
-    return [(u.username, f"{u.name}（{u.username}）") for u in db.session.scalars(stmt.limit(500))]
+    return [(u.username, f"{u.name}（{u.department.name + '，' if u.department else ''}"
+                         f"{u.username}）") for u in db.session.scalars(stmt.limit(500))]
 
 
 def round_form(form, user, comp: Competition, rnd=None):

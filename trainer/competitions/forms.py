@@ -20,7 +20,9 @@ from trainer.localtime import local_zone
 from trainer.numberfields import PlainDecimalField, WholeNumberField
 from trainer.numbers import plain_int
 
-FORMAT = "%Y-%m-%dT%H:%M"
+# Seconds are shown and kept (a time set through the API to the second survives an edit
+# unchanged); a browser that sends minutes only is accepted too.
+FORMAT = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
 
 
 class CheckboxList(SelectMultipleField):
@@ -43,8 +45,15 @@ def local(value):
 
 
 def when(label, required: bool = True):
-    return DateTimeLocalField(label, format=FORMAT,
+    return DateTimeLocalField(label, format=FORMAT, render_kw={"step": "1"},
                               validators=[DataRequired() if required else Optional()])
+
+
+def keep_order(rules: list[dict], old: list[dict] | None) -> list[dict]:
+    """The form's rules in the order the competition already had them (new ones last), so
+    saving an unchanged form changes nothing."""
+    old = old or []
+    return sorted(rules, key=lambda r: old.index(r) if r in old else len(old))
 
 
 class CompetitionForm(FlaskForm):
@@ -72,7 +81,7 @@ class CompetitionForm(FlaskForm):
                                      default=2,
                                      validators=[Optional(), NumberRange(min=0, max=720)])
     courses = CheckboxList(_l("Required courses"), choices=[])
-    quiz_passed = SelectField(_l("Required module quiz"), choices=[], default="")
+    quiz_passed = CheckboxList(_l("Required module quizzes"), choices=[])
     practice_questions = WholeNumberField(
         _l("Practice questions required"),
         validators=[Optional(), NumberRange(min=1, max=100000)])
@@ -94,8 +103,8 @@ class CompetitionForm(FlaskForm):
     def body(self) -> dict:
         """The competition body (DESIGN.md) these fields describe."""
         rules = [{"rule": "course", "course": slug} for slug in self.courses.data or []]
-        if self.quiz_passed.data:
-            rules.append({"rule": "quiz_passed", "quiz": int(self.quiz_passed.data)})
+        rules += [{"rule": "quiz_passed", "quiz": int(q)} for q in self.quiz_passed.data or []
+                  if plain_int(q) is not None]
         if self.practice_questions.data:
             rules.append({"rule": "practice", "questions": self.practice_questions.data,
                           "days": self.practice_days.data or 30})
@@ -131,8 +140,7 @@ class CompetitionForm(FlaskForm):
             getattr(self, name).data = local(getattr(comp, name))
         rules = comp.eligibility or []
         self.courses.data = [r["course"] for r in rules if r["rule"] == "course"]
-        quiz = [r["quiz"] for r in rules if r["rule"] == "quiz_passed"]
-        self.quiz_passed.data = str(quiz[0]) if quiz else ""
+        self.quiz_passed.data = [str(r["quiz"]) for r in rules if r["rule"] == "quiz_passed"]
         practice = [r for r in rules if r["rule"] == "practice"]
         if practice:
             self.practice_questions.data = practice[0]["questions"]

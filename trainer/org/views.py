@@ -27,10 +27,34 @@ bp = Blueprint("org", __name__, url_prefix="/admin/org")
 @bp.route("/")
 @admin_required
 def units():
-    page = db.paginate(units_query(current_user), per_page=50, error_out=False)
+    """The tree one level at a time (``under``: a unit's children, else the top units), or
+    the units whose name or code holds ``q`` with the path to each: a city's thousands of
+    grids are never rendered at once (50 a page)."""
+    q = (request.args.get("q") or "").strip()[:40]
+    under = db.session.get(Unit, request.args.get("under", type=int) or 0)
+    stmt = units_query(current_user)
+    if q:
+        stmt = stmt.where(sa.or_(Unit.name.contains(q, autoescape=True),
+                                 Unit.code.contains(q, autoescape=True)))
+    elif under is not None:
+        stmt = stmt.where(Unit.parent_id == under.id)
+    else:
+        stmt = stmt.where(Unit.parent_id.is_(None))
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=50,
+                       error_out=False)
+    ids = {int(i) for u in page.items for i in u.path.strip("/").split("/") if i}
+    if under is not None:
+        ids |= {int(i) for i in under.path.strip("/").split("/") if i}
+    names = dict(db.session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
+    child = sa.orm.aliased(Unit)
+    counts = dict(db.session.execute(
+        sa.select(child.parent_id, sa.func.count()).where(
+            child.parent_id.in_([u.id for u in page.items])).group_by(child.parent_id)).all())
     departments = db.session.scalars(sa.select(Department).order_by(Department.id)).all()
     return render_template("org/units.html", page=page, departments=departments,
-                           form=UnitForm())
+                           form=UnitForm(), q=q, under=under, names=names, counts=counts,
+                           trail=lambda unit: [names.get(int(i), "") for i in
+                                               unit.path.strip("/").split("/")[:-1] if i])
 
 
 @bp.post("/units")

@@ -77,16 +77,10 @@ class SessionForm(FlaskForm):
     lecturer_name = StringField(_l("Or the lecturer's name"), validators=[Length(max=60)])
     hours = PlainDecimalField(_l("Hours credited"), places=1, validators=[InputRequired()])
     capacity = WholeNumberField(_l("Capacity"), validators=[Optional()])
-    audience_kind = SelectField(_l("Audience"), choices=[
-        ("street", _l("The whole street")), ("communities", _l("Some communities")),
-        ("grids", _l("Some grids")), ("users", _l("Named people"))])
-    audience_codes = StringField(_l("Community or grid codes, or usernames"),
-                                 validators=[Length(max=4000)])
-    courses = StringField(_l("Courses (slugs, comma-separated)"), validators=[Length(max=1000)])
-    scenarios = StringField(_l("Scenarios (slugs, comma-separated)"),
-                            validators=[Length(max=1000)])
-    quizzes = StringField(_l("Quizzes (numbers, comma-separated)"),
-                          validators=[Length(max=1000)])
+    # The audience is the picker's checkboxes (trainer/org/pickers.py), read from the request.
+    courses = CheckboxesField(_l("Courses"), choices=[], validate_choice=False)
+    scenarios = CheckboxesField(_l("Scenarios"), choices=[], validate_choice=False)
+    quizzes = CheckboxesField(_l("Quizzes"), choices=[], validate_choice=False)
 
 
 class MarkForm(FlaskForm):

@@ -14,6 +14,7 @@ from trainer.competitions.forms import (
     ResolveForm,
     RoundForm,
     StatusForm,
+    keep_order,
 )
 from trainer.competitions.queries import get_managed, get_round
 from trainer.competitions.spec import parse_competition, parse_round
@@ -54,6 +55,7 @@ def edit(comp_id: int):
     elif form.validate_on_submit():
         with refusal_on(form, ALIASES):
             body = {**form.body(), "street": comp.street.code if comp.street else None}
+            body["eligibility"] = keep_order(body["eligibility"], comp.eligibility)
             spec = parse_competition(body)
             services.update_competition(current_user, comp, spec, form.reason.data or "")
             return redirect(url_for(".manage", comp_id=comp.id))

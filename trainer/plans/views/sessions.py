@@ -1,6 +1,5 @@
 """Session pages: schedule and change a session, its page, my sessions, the calendar feed."""
 
-import re
 
 import sqlalchemy as sa
 from flask import (
@@ -24,7 +23,8 @@ from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.numbers import plain_int
-from trainer.org.models import Department
+from trainer.org import pickers
+from trainer.org.models import Department, Unit
 from trainer.org.scope import in_scope
 from trainer.plans import (
     attendance,
@@ -57,20 +57,45 @@ def _choices(form: SessionForm, plan) -> SessionForm:
     trainers = [t for t in db.session.scalars(
         sa.select(User).where(User.role == "trainer", User.active).order_by(User.name))
         if in_scope(t, plan.street)]
-    form.lecturer.choices = [("", _("None"))] + [(t.username, t.name) for t in trainers]
+    form.lecturer.choices = [("", _("None"))] + [
+        (t.username, f"{t.name}（{t.department.name}）" if t.department else t.name)
+        for t in trainers]
+    for name, choices in pickers.material_choices(current_user, plan.street_id).items():
+        getattr(form, name).choices = choices
     return form
 
 
-def _split(text: str | None) -> list[str]:
-    return [part for part in re.split(r"[\s,，、;；]+", text or "") if part]
+def _audience(chosen: dict[str, list[str]], street) -> dict:
+    """The picker's boxes as the audience a session takes: the whole street when its box
+    is ticked; else communities, grids (those under a ticked community are covered by it)
+    or named people, one kind only."""
+    if chosen["streets"]:
+        return {"street": street.code if street.code in chosen["streets"]
+                else chosen["streets"][0]}
+    communities = set(chosen["communities"])
+    grids = [g for g in chosen["grids"] if not _under(g, communities)]
+    kinds = {k: v for k, v in (("communities", chosen["communities"]), ("grids", grids),
+                               ("users", chosen["users"])) if v}
+    if not kinds:
+        raise Invalid(_("Choose at least one community, grid or person for the audience."),
+                      field="audience")
+    if len(kinds) > 1:
+        raise Invalid(_("A session is for its communities, its grids or named people: tick "
+                        "one kind (or the whole street)."), field="audience")
+    return kinds
 
 
-def _input(form: SessionForm) -> scheduling.SessionInput:
-    quizzes = [plain_int(q) for q in _split(form.quizzes.data)]
+def _under(grid_code: str, communities: set[str]) -> bool:
+    if not communities:
+        return False
+    grid = db.session.scalar(sa.select(Unit).where(Unit.code == grid_code))
+    return grid is not None and grid.parent is not None and grid.parent.code in communities
+
+
+def _input(form: SessionForm, street) -> scheduling.SessionInput:
+    quizzes = [plain_int(q) for q in form.quizzes.data or []]
     if not all(q is not None and q > 0 for q in quizzes):
         raise Invalid(_("List quizzes by their numbers."), field="quizzes")
-    codes = _split(form.audience_codes.data)
-    kind = form.audience_kind.data
     return scheduling.SessionInput(
         title=form.title.data or "", kind=form.kind.data,
         starts_at=halves.local_to_aware(form.starts_at.data),
@@ -79,14 +104,23 @@ def _input(form: SessionForm) -> scheduling.SessionInput:
         online_url=form.online_url.data or "", hours=float(form.hours.data),
         capacity=form.capacity.data, lecturer=form.lecturer.data or None,
         lecturer_name=form.lecturer_name.data or "", half=int(form.half.data),
-        audience={kind: codes[0] if kind == "street" and len(codes) == 1 else codes},
-        courses=_split(form.courses.data), scenarios=_split(form.scenarios.data),
+        audience=_audience(pickers.chosen_from(request.form), street),
+        courses=list(form.courses.data or []), scenarios=list(form.scenarios.data or []),
         quizzes=quizzes)
 
 
-def _form_page(form, plan, session=None, status=200):
-    return render_template("plans/session_form.html", form=form, plan=plan, session=session), \
-        status
+def _form_page(form, plan, session=None, status=200, chosen=None):
+    picker = pickers.picker(current_user, request.form, plan.street, chosen)
+    return render_template("plans/session_form.html", form=form, plan=plan, session=session,
+                           picker=picker), status
+
+
+def _chosen(session: TrainingSession) -> dict:
+    """A saved audience as the picker's ticked boxes."""
+    audience = audience_json(session)
+    if "street" in audience:
+        return {"streets": [audience["street"]] if audience["street"] else []}
+    return dict(audience)
 
 
 @bp.route("/plans/<int:plan_id>/sessions/new", methods=["GET", "POST"])
@@ -94,12 +128,15 @@ def _form_page(form, plan, session=None, status=200):
 def new_session(plan_id: int):
     plan = services.get_plan(current_user, plan_id)
     half = request.args.get("half", "1") if request.args.get("half") in ("1", "2") else "1"
-    form = _choices(SessionForm(half=half, audience_kind="street",
-                                audience_codes=plan.street.code, hours=2), plan)
+    form = _choices(SessionForm(half=half, hours=2), plan)
+    fresh = {"streets": [plan.street.code]}
+    if pickers.finding(request.form):
+        return _form_page(form, plan)
     if not form.validate_on_submit():
-        return _form_page(form, plan, status=422 if request.method == "POST" else 200)
+        return _form_page(form, plan, status=422 if request.method == "POST" else 200,
+                          chosen=fresh)
     with refusal_on(form, on_form=True) as refusal:
-        session = scheduling.schedule_session(current_user, plan, _input(form))
+        session = scheduling.schedule_session(current_user, plan, _input(form, plan.street))
         _flash_saved(session)
         return redirect(url_for("plans.session_detail", session_id=session.id))
     return _form_page(form, plan, status=refusal.status)
@@ -115,18 +152,14 @@ def _flash_saved(session: TrainingSession) -> None:
 
 def _edit_data(s: TrainingSession) -> dict:
     local = halves.local_zone()
-    audience = audience_json(s)
-    codes = audience.get(s.audience_kind)
     return {"title": s.title, "kind": s.kind, "half": str(s.half),
             "starts_at": s.starts_at.astimezone(local).replace(tzinfo=None),
             "ends_at": s.ends_at.astimezone(local).replace(tzinfo=None), "place": s.place,
             "online_url": s.online_url, "department": s.department.code,
             "lecturer": s.lecturer.username if s.lecturer else "",
             "lecturer_name": s.lecturer_name, "hours": s.hours, "capacity": s.capacity,
-            "audience_kind": s.audience_kind,
-            "audience_codes": codes if isinstance(codes, str) else ", ".join(codes or []),
-            "courses": ", ".join(s.courses), "scenarios": ", ".join(s.scenarios),
-            "quizzes": ", ".join(str(q) for q in s.quizzes)}
+            "courses": list(s.courses), "scenarios": list(s.scenarios),
+            "quizzes": [str(q) for q in s.quizzes]}
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -137,10 +170,14 @@ def edit_session(session_id: int):
         abort(403)
     form = _choices(SessionForm(data=_edit_data(session)) if request.method == "GET"
                     else SessionForm(), session.plan)
+    chosen = _chosen(session)
+    if pickers.finding(request.form):
+        return _form_page(form, session.plan, session)
     if not form.validate_on_submit():
-        return _form_page(form, session.plan, session, 422 if request.method == "POST" else 200)
+        return _form_page(form, session.plan, session,
+                          422 if request.method == "POST" else 200, chosen)
     with refusal_on(form, on_form=True) as refusal:
-        scheduling.update_session(current_user, session, _input(form))
+        scheduling.update_session(current_user, session, _input(form, session.plan.street))
         _flash_saved(session)
         return redirect(url_for("plans.session_detail", session_id=session.id))
     return _form_page(form, session.plan, session, refusal.status)
