@@ -32,6 +32,14 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "gt_session"
+    # A worker who signs in by scanning a session's QR code on their own phone may ask to
+    # stay signed in between sessions: Flask-Login's remember cookie (id and session
+    # version, so logout, a password or role change and deactivation end it), this long.
+    REMEMBER_COOKIE_DURATION = timedelta(days=90)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_NAME = "gt_remember"
 
     # CSRF tokens live as long as the session, so a long exam never loses its form.
     WTF_CSRF_TIME_LIMIT = None
@@ -96,6 +104,7 @@ class Config:
 class DevelopmentConfig(Config):
     DEBUG = False
     SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
 
 
 class ProductionConfig(Config):
@@ -108,8 +117,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_PATH = "/"
     SESSION_COOKIE_DOMAIN = None
-    # Flask-Login's remember-me cookie (not set today: login_user is called without
-    # remember=True), locked the same way should it ever be. CSRF tokens live in the
+    # Flask-Login's remember-me cookie (set only for a worker who signs in from a session's
+    # QR code and ticks "my own phone"), locked the same way. CSRF tokens live in the
     # session, so there is no CSRF cookie.
     REMEMBER_COOKIE_NAME = "__Host-remember_token"
     REMEMBER_COOKIE_SECURE = True

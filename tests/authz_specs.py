@@ -29,6 +29,8 @@ API_ANY = expect(401, 200, 200, 200, 200)
 SPECS = {
     ("GET", "/"): (fixed("/"), LOGGED_IN_PAGE),
     ("GET", "/healthz"): (fixed("/healthz"), PUBLIC),
+    ("GET", "/manifest.webmanifest"): (fixed("/manifest.webmanifest"), PUBLIC),
+    ("GET", "/sw.js"): (fixed("/sw.js"), PUBLIC),
     ("GET", "/lang/<code>"): (fixed("/lang/en"), expect(302, 302, 302, 302, 302)),
     ("GET", "/login"): (fixed("/login"), PUBLIC),
     # A POST with a valid token but no credentials re-shows the form.

@@ -29,6 +29,11 @@ Signals (sender, who listens):
   -> search.wiring (the index refreshes those documents before the session commits).
 
 Registries (owner: key <- who registers):
+- ``main.home_blocks.home_blocks``: the home page's blocks above the menu, each
+  ``HomeBlock(order, render(user) -> Markup | None)``: "continue-course" (10) <- learning,
+  "continue-attempt" (11) <- quizzes, "continue-run" (12) <- simulation, "sessions" (20)
+  <- plans, "assignments" (30) <- assignments, "practice" (40: today's practice, the
+  streak and the notebook's reviews due) <- quizzes.
 - ``quizzes.policies.review_policies``: "competition" <- competitions (after the close).
 - ``quizzes.policies.withheld_sources``: "competition-rounds" <- competitions (the quizzes
   of open rounds).

@@ -21,10 +21,8 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(skip)
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """One demo server per test module: loading the content and seeding the demo takes tens
-    of seconds, and these tests only read (and log in)."""
+def start_server(folder):
+    """A demo server (content loaded, demo seeded) on a free port: (process, base URL)."""
     import requests
 
     from tests.server.conftest import _empty_server_database, free_port
@@ -32,7 +30,6 @@ def live_server(tmp_path_factory):
     url = os.environ.get("TEST_SERVER_DATABASE_URL")
     if url:
         _empty_server_database(url)
-    folder = tmp_path_factory.mktemp("browser")
     env = {**os.environ, "TRAINER_ENV": "development", "SECRET_KEY": "s" * 40,
            "DATABASE_URL": url or f"sqlite:///{folder / 'server.sqlite3'}", "FLASK_APP": "wsgi",
            # the smoke tests open every role's home page with the password alone (the
@@ -58,9 +55,18 @@ def live_server(tmp_path_factory):
                 proc.kill()
                 raise RuntimeError("the demo server did not start") from None
             time.sleep(0.2)
+    return proc, base
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """One demo server per test module: loading the content and seeding the demo takes tens
+    of seconds, and these tests only read (and log in)."""
+    proc, base = start_server(tmp_path_factory.mktemp("browser"))
     yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    if proc.poll() is None:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ API = expect(401, 200, 200, 200, 200)
 SPECS = {
     ("GET", "/courses"): (fixed("/courses"), PAGE),
     ("GET", "/courses/<slug>"): (fixed("/courses/authz-course"), PAGE),
+    ("GET", "/courses/<slug>/offline.json"): (fixed("/courses/authz-course/offline.json"), PAGE),
     ("GET", "/courses/<slug>/assets/<path:name>"): (
         fixed("/courses/authz-course/assets/images/x.png"), PAGE),
     ("GET", "/lessons/<int:lesson_id>"): (lambda c: f"/lessons/{c['lesson']}", PAGE),

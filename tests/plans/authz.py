@@ -53,6 +53,9 @@ SPECS = {
         expect(302, 200, 403, 403, 403)),
     ("POST", "/sessions/<int:session_id>/checkin"): (_s("/checkin"),
                                                      expect(302, 400, 403, 403, 403)),
+    # The typed six-digit code: only the audience; an empty code re-shows the page (422).
+    ("GET", "/sessions/<int:session_id>/code"): (_s("/code"), expect(302, 200, 403, 403, 403)),
+    ("POST", "/sessions/<int:session_id>/code"): (_s("/code"), expect(302, 422, 403, 403, 403)),
     ("GET", "/sessions/<int:session_id>/rollcall"): (_s("/rollcall"), SIGNIN_PAGE),
     ("POST", "/sessions/<int:session_id>/rollcall"): (_s("/rollcall"),
                                                       expect(302, 403, 302, 302, 403)),

@@ -20,7 +20,8 @@ def test_api_code_for_lecturer_and_organiser_only(client, api, make_user, live):
                           headers=api(who)).status_code == 403
 
 
-def test_api_checkin_is_idempotent_and_credits_hours(app, client, api, live):
+def test_api_checkin_is_idempotent_and_credits_hours_once_the_session_ends(app, client, api,
+                                                                         live):
     code = client.get(f"/api/v1/sessions/{live}/checkin-code",
                       headers=api("trainer")).get_json()["code"]
     first = client.post(f"/api/v1/sessions/{live}/checkin", headers=api("worker"),

@@ -59,3 +59,29 @@ def test_never_quiz_stays_out_of_the_notebook_even_after_closing(
     caller = take_wrong(api, quiz)
     close(app, quiz)
     assert notebook_ids(caller) == []
+
+
+def test_the_home_page_shows_reviews_due_today_and_open_required_training(
+        app, client, auth, users, make_question, quiz_id):
+    from datetime import timedelta
+
+    from tests.conftest import app_ctx, bearer
+    from trainer.extensions import db
+    from trainer.models import utcnow
+    from trainer.quizzes.models import Mistake
+
+    qid = make_question()
+    with app_ctx(app):
+        db.session.add(Mistake(user_id=users["worker"], question_id=qid,
+                               due=utcnow() - timedelta(hours=1)))
+        db.session.commit()
+    resp = client.post("/api/v1/assignments", headers=bearer(auth.token("organiser")),
+                       json={"kind": "quiz", "target": quiz_id, "due": "2099-12-31",
+                             "audience": {"users": ["worker"]}})
+    assert resp.status_code == 201, resp.get_json()
+    auth.login("worker")
+    html = client.get("/").get_data(as_text=True)
+    blocks = html.split('class="tiles"')[0]
+    assert "今天有 1 道错题到期复习" in blocks and "/notebook" in blocks
+    assert "我的必修任务" in blocks and "2099" in blocks
+

@@ -15,7 +15,12 @@ PLACEHOLDERS = ("attempts", "competitions", "honours")
 
 
 def _attend(app, sid, user_id, status="present", hours=2):
+    """Attendance of an ended session; it credits the session's hours (plans.credit)."""
+    from trainer.plans.models import TrainingSession
+
     with app_ctx(app):
+        if status == "present":
+            db.session.get(TrainingSession, sid).hours = hours
         db.session.add(Attendance(session_id=sid, user_id=user_id, status=status,
                                   method="manual", hours_credited=hours if status == "present"
                                   else 0))

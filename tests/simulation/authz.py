@@ -23,6 +23,7 @@ SPECS = {
     ("GET", "/scenarios/<slug>"): (lambda c: f"/scenarios/{_slug(c)}", PAGE),
     ("POST", "/scenarios/<slug>/runs"): (lambda c: f"/scenarios/{_slug(c)}/runs",
                                          expect(302, 302, 302, 302, 302)),
+    ("GET", "/scenarios/<slug>/again"): (lambda c: f"/scenarios/{_slug(c)}/again", PAGE),
     ("GET", "/scenarios/<slug>/results"): (lambda c: f"/scenarios/{_slug(c)}/results",
                                            STAFF_PAGE),
     ("GET", "/runs"): (fixed("/runs"), PAGE),

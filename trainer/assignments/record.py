@@ -17,6 +17,19 @@ def assignments_section(user, year: int) -> list[dict]:
             for m in queries.my_assignments(user, year=year)]
 
 
+def home_block_html(user):
+    """The home page's block (main.home_blocks, order 30): my open required training,
+    overdue first; nothing when none is open."""
+    if user.role != "worker":
+        return None
+    items = home_block(user)
+    if not items:
+        return None
+    from flask import render_template
+
+    return render_template("assignments/_home_block.html", items=items)
+
+
 def home_block(user, limit: int = 5) -> list[dict]:
     """The caller's open assignments for the home page: title, due, overdue, link (the
     overdue first, then by due date); the template is ``assignments/_home_block.html``."""

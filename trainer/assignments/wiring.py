@@ -5,6 +5,7 @@ passed a moment ago counts as done), and its reminders (due in three days, overd
 from flask import Flask
 
 from trainer.assignments import record, reminders
+from trainer.main.home_blocks import HomeBlock, home_blocks
 from trainer.notifications.producers import producers
 from trainer.quizzes.policies import graded_first
 from trainer.records.sections import assessment_inputs, bulk, sections
@@ -17,3 +18,4 @@ def init_app(app: Flask) -> None:
     for endpoint in ("assignments.mine", "api.my_assignments", "api.list_assignments"):
         graded_first.register(endpoint, True)
     producers.register("assignments", reminders.produce)
+    home_blocks.register("assignments", HomeBlock(30, record.home_block_html))

@@ -12,6 +12,8 @@ class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
     next = HiddenField()
+    # Offered only on the way to a session's sign-in (a worker's own phone): see views.
+    remember = BooleanField(_l("This is my own phone: keep me signed in until I log out"))
 
 
 class ChangePasswordForm(FlaskForm):

@@ -1,8 +1,11 @@
 """Who is calling: cookie sessions for pages, bearer tokens for /api/.
 
 A cookie session stores "id:session_version"; bumping the user's session version ends it.
-Sessions end 12 hours after login whatever the activity. The API accepts bearer tokens
-only, never the cookie, so the CSRF-exempt API cannot be driven by another site.
+Sessions end 12 hours after login whatever the activity; a worker who asked their own
+phone to stay signed in (the remember cookie, offered on the way to a session's sign-in)
+gets a new 12-hour session from that cookie until logout or a password change. The API
+accepts bearer tokens only, never the cookie, so the CSRF-exempt API cannot be driven
+by another site.
 """
 
 import time
@@ -10,7 +13,7 @@ import time
 from flask import Flask, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
-from flask_login import logout_user
+from flask_login import logout_user, user_loaded_from_cookie
 
 from trainer.extensions import db, login_manager
 
@@ -54,6 +57,11 @@ def _enforce_absolute_lifetime(app: Flask):
         started = session.get("login_at")
         limit = app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
         if started is not None and time.time() - started > limit:
+            if session.get("remembered"):
+                # A remembered phone: only this cookie session ends; the remember cookie
+                # (valid until logout or a password change) starts the next one.
+                session.clear()
+                return
             logout_user()
             session.clear()
 
@@ -83,6 +91,13 @@ class BearerAwareSessionInterface(SecureCookieSessionInterface):
         return super().save_session(app, session, response)
 
 
+def _from_remember_cookie(app, user) -> None:
+    """A session restored from the remember cookie: a fresh 12-hour session of its own."""
+    session["login_at"] = time.time()
+    session["remembered"] = True
+    session.permanent = True
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = BearerAwareSessionInterface()
     login_manager.init_app(app)
@@ -92,3 +107,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in first.")
     login_manager.session_protection = None  # versioned ids and absolute expiry instead
     app.before_request(_enforce_absolute_lifetime(app))
+    user_loaded_from_cookie.connect(_from_remember_cookie, app)

@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from flask import Flask
 
 from trainer import signals
-from trainer.learning import search
+from trainer.learning import home, search
 from trainer.learning.models import Course
 from trainer.learning.queries import visible_courses
 from trainer.learning.services import refresh_completion
+from trainer.main.home_blocks import HomeBlock, home_blocks
 from trainer.quizzes.policies import course_scopes, graded_first
 from trainer.search.sources import sources
 
@@ -38,3 +39,4 @@ def init_app(app: Flask) -> None:
         graded_first.register(endpoint, True)
     sources.register("courses", search.COURSES)
     sources.register("lessons", search.LESSONS)
+    home_blocks.register("continue-course", HomeBlock(10, home.continue_course))

@@ -36,6 +36,27 @@ NAV = [
 badges: Registry = Registry("main.nav_badges", "endpoint -> (user) -> count beside its link")
 
 
+# The phone's bottom bar: Home, these (at most three) and 更多 holding the rest: five in all.
+BOTTOM = {
+    W: ("learning.catalogue", "quizzes.practice", "plans.my_sessions"),
+    T: ("learning.catalogue", "quizzes.bank", "competitions.index"),
+    ORG: ("plans.index", "learning.catalogue", "competitions.index"),
+    A: ("auth.users", "org.units", "learning.catalogue"),
+}
+
+
+# Pages that register the service worker and send practice answers queued offline
+# (static/js/pwa.js): the home page, where a worker starts, and the pages it serves offline.
+PWA_PAGES = frozenset({"main.home", "learning.course", "learning.lesson", "quizzes.practice",
+                       "quizzes.attempt"})
+
+
+def nav_split(user) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The bottom bar's items and the rest (under 更多), both in NAV's order."""
+    items, first = nav_items(user), BOTTOM.get(user.role, ())[:3]
+    return ([i for i in items if i[0] in first], [i for i in items if i[0] not in first])
+
+
 def nav_items(user) -> list[tuple[str, str]]:
     endpoints = current_app.view_functions
     return [(e, label) for e, label, roles in NAV if user.role in roles and e in endpoints]
@@ -50,3 +71,5 @@ def nav_badge(user, endpoint: str) -> int:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["nav_badge"] = nav_badge
+    app.jinja_env.globals["nav_split"] = nav_split
+    app.jinja_env.globals["pwa_pages"] = PWA_PAGES

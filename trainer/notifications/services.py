@@ -5,6 +5,7 @@ unique constraint), so running the reminders again, or twice at once, sends noth
 twice; people who turned the kind off get nothing. Callers commit (the CLI command, the
 job, the request's unit of work)."""
 
+import time
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -48,9 +49,31 @@ def notify(user_ids, kind: str, object_key: str, occasion: str, params: dict,
     return len(new)
 
 
+UNREAD_SECONDS = 60  # how long the navigation's unread count is kept in the session
+
+
 def unread_count(user) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+    """The unread count beside the navigation's link. Kept a minute in the cookie session
+    (reminders are produced hourly), so most pages ask the database nothing for it;
+    reading the list (``mark_read``) forgets it at once."""
+    from flask import has_request_context, session
+
+    now = time.time()
+    kept = session.get("_unread") if has_request_context() else None
+    if kept and kept[0] == user.id and now - kept[2] < UNREAD_SECONDS:
+        return kept[1]
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    if has_request_context():
+        session["_unread"] = [user.id, count, now]
+    return count
+
+
+def forget_unread() -> None:
+    from flask import has_request_context, session
+
+    if has_request_context():
+        session.pop("_unread", None)
 
 
 def mine(user) -> sa.Select:
@@ -64,6 +87,7 @@ def mark_read(user, ids: list[int] | None = None) -> int:
                                          Notification.read_at.is_(None))
     if ids is not None:
         stmt = stmt.where(Notification.id.in_(ids))
+    forget_unread()
     return db.session.execute(stmt.values(read_at=utcnow())).rowcount or 0
 
 

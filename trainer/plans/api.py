@@ -170,7 +170,7 @@ def checkin_code(session_id: int):
     if not can_run_signin(current_user, session):
         raise Forbidden(_("Only the session's lecturer or an organiser shows the sign-in code."))
     code = signin.current_code(session)
-    return {"code": code.code, "expires_at": code.expires_at.isoformat(),
+    return {"code": code.code, "digits": code.digits, "expires_at": code.expires_at.isoformat(),
             "rotates_at": code.rotates_at.isoformat()}
 
 

@@ -56,3 +56,25 @@ def check_code(key: bytes, session_id: int, code: str, now: datetime) -> Verdict
     if step > current:
         return Verdict.FORGED
     return Verdict.OK if step >= current - 1 else Verdict.STALE
+
+
+# --- the six digits shown under the QR code, for typing when scanning fails --------------
+
+DIGITS = 6
+
+
+def make_digits(key: bytes, session_id: int, step: int) -> str:
+    """The six-digit code of ``step``: from the same key and step as the QR code, so it
+    rotates with it (a separate HMAC message, so neither code tells the other)."""
+    mac = hmac.new(key, f"{session_id}:{step}:digits".encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(mac[:8], 'big') % 10 ** DIGITS:0{DIGITS}d}"
+
+
+def check_digits(key: bytes, session_id: int, digits: str, now: datetime) -> bool:
+    """Whether ``digits`` is the current or the previous step's six-digit code."""
+    digits = (digits or "").strip()
+    if len(digits) != DIGITS or not (digits.isascii() and digits.isdigit()):
+        return False
+    current = step_at(now)
+    return any(hmac.compare_digest(digits, make_digits(key, session_id, step))
+               for step in (current, current - 1))

@@ -109,3 +109,11 @@ class FeedbackForm(FlaskForm):
 
 class CheckinForm(FlaskForm):
     """Only the CSRF token: the proof of the scan is in the scanner's own cookie."""
+
+
+class TypedCodeForm(FlaskForm):
+    """The six digits shown under the QR code (typed when the camera or the scan fails)."""
+
+    code = StringField(_l("Six-digit code"), validators=[DataRequired(), Length(min=6, max=6)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                  "pattern": "[0-9]{6}", "maxlength": 6})

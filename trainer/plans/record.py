@@ -11,6 +11,7 @@ from trainer.extensions import db
 from trainer.localtime import local_zone
 from trainer.models import utcnow
 from trainer.org.models import Department, Unit
+from trainer.plans.credit import credited_hours_sql
 from trainer.plans.halves import year_bounds
 from trainer.plans.models import Attendance, Plan, TrainingSession
 
@@ -21,7 +22,7 @@ def sessions_for(who, year: int) -> dict[int, list[dict]]:
     hours credited once the session has ended, 0 before; ``session_hours`` the session's."""
     start, end = year_bounds(year)
     now = utcnow()
-    stmt = (sa.select(Attendance.user_id, Attendance.hours_credited, Attendance.method,
+    stmt = (sa.select(Attendance.user_id, credited_hours_sql(now), Attendance.method,
                       TrainingSession.id, TrainingSession.title, TrainingSession.kind,
                       TrainingSession.starts_at, TrainingSession.ends_at,
                       TrainingSession.hours, Department.code, Department.name, Unit.code)
@@ -35,7 +36,7 @@ def sessions_for(who, year: int) -> dict[int, list[dict]]:
     found: dict[int, list[dict]] = defaultdict(list)
     for (user_id, credited, method, sid, title, kind, starts, ends, hours, dept_code,
          dept_name, street) in db.session.execute(stmt):
-        credited_hours = float(credited or 0) if ends <= now else 0.0
+        credited_hours = float(credited or 0)  # plans.credit: 0 until the session ended
         found[user_id].append({
             "id": sid, "title": title, "kind": kind,
             "date": starts.astimezone(local_zone()).isoformat(),

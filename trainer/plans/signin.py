@@ -20,6 +20,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from trainer.auth import throttle
+from trainer.auth.services import Throttled
 from trainer.errors import Conflict, DomainError, Forbidden
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -38,6 +40,7 @@ class Code:
     code: str
     rotates_at: datetime  # when the screen shows the next code
     expires_at: datetime  # when this code stops being accepted (one step later)
+    digits: str = ""  # the six digits shown under the QR code, for typing
 
 
 def _key() -> bytes:
@@ -66,7 +69,7 @@ def current_code(session: Session, now: datetime | None = None) -> Code:
     _require_open(session, now)
     step = codes.step_at(now)
     return Code(codes.make_code(_key(), session.id, step), codes.step_start(step + 1),
-                codes.step_start(step + 2))
+                codes.step_start(step + 2), codes.make_digits(_key(), session.id, step))
 
 
 def verify_code(session: Session, code: str, now: datetime) -> None:
@@ -170,4 +173,43 @@ def check_in_pending(session: Session, user, token: str,
     if present is not None and present.status == "present":
         return present
     claim_pending(session, user, token, now)
+    return _record(session, user, now)
+
+
+# --- the typed six-digit code (when the camera or the scan fails) ---------------------------
+
+def typed_key(user) -> str:
+    return f"checkin-code:{user.id}"
+
+
+def check_in_typed(session: Session, user, digits: str, address: str,
+                   now: datetime | None = None) -> Attendance:
+    """Sign in with the six digits shown under the QR code: the current or the previous
+    one, only in the sign-in window, throttled like the login (5 wrong tries in 15 minutes
+    per account, and the address's limit, then refused even with the right code).
+
+    A wrong code raises *after* counting the failure in the session: the caller must answer
+    (not raise) so that the count is committed, as the login does."""
+    now = now or utcnow()
+    check_audience(session, user)
+    present = attendance_of(session.id, user.id)
+    if present is not None and present.status == "present":
+        return present
+    _require_open(session, now)
+    cfg = current_app.config
+    counter = throttle.get_counter(current_app)
+    akey, ikey = typed_key(user), throttle.address_key(address)
+    a_count, a_slot = counter.reserve(akey)
+    i_count, i_slot = counter.reserve(ikey)
+    if a_count > cfg["THROTTLE_ACCOUNT_LIMIT"] or i_count > cfg["THROTTLE_ADDRESS_LIMIT"]:
+        counter.release(akey, a_slot)  # a refused try is not a failure: the window still ends
+        counter.release(ikey, i_slot)
+        raise Throttled(_("Too many wrong codes. Please try again in 15 minutes, or ask the "
+                          "lecturer to record your attendance."))
+    if not codes.check_digits(_key(), session.id, digits, now):
+        counter.prune()
+        raise DomainError(_("This code is not right, or it has changed. Type the six digits "
+                            "shown under the QR code now."), code="code_invalid")
+    counter.release(ikey, i_slot)
+    counter.clear(akey)
     return _record(session, user, now)

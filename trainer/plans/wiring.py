@@ -3,8 +3,9 @@
 
 from flask import Flask
 
+from trainer.main.home_blocks import HomeBlock, home_blocks
 from trainer.notifications.producers import producers
-from trainer.plans import record, reminders
+from trainer.plans import home, record, reminders
 from trainer.records.sections import bulk, sections
 
 
@@ -12,3 +13,4 @@ def init_app(app: Flask) -> None:
     sections.register("sessions", record.sessions_attended)
     bulk.register("sessions", record.sessions_for)
     producers.register("sessions", reminders.produce)
+    home_blocks.register("sessions", HomeBlock(20, home.sessions_block))

@@ -7,7 +7,8 @@ home page and the record: reviews due today, today's goal, streak, practice days
 from flask import Flask
 
 from trainer.jobs.queue import tasks
-from trainer.quizzes import import_job, record, search, spaced
+from trainer.main.home_blocks import HomeBlock, home_blocks
+from trainer.quizzes import home, import_job, record, search, spaced
 from trainer.records.sections import bulk, sections
 from trainer.search.sources import sources
 
@@ -20,3 +21,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(spaced.practice_summary, "practice_summary")
     sources.register("questions", search.QUESTIONS)
     tasks.register("questions-import", import_job.run)
+    home_blocks.register("continue-attempt", HomeBlock(11, home.open_attempt))
+    home_blocks.register("practice", HomeBlock(40, home.practice_block))

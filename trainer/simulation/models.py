@@ -86,7 +86,7 @@ class Run(db.Model):
     __tablename__ = "runs"
     __table_args__ = (
         CheckConstraint("context IN ('practice','preview','competition')", name="context_known"),
-        CheckConstraint("outcome IS NULL OR outcome IN ('success','partial','failure')",
+        CheckConstraint("outcome IS NULL OR outcome IN ('success','partial','failure','abandoned')",
                         name="outcome_known"),
         CheckConstraint("(finished AND outcome IS NOT NULL AND finished_at IS NOT NULL) OR "
                         "(NOT finished AND outcome IS NULL AND finished_at IS NULL)",

@@ -103,9 +103,10 @@ def my_runs(user) -> sa.Select:
 
 def finished_clause(scenario_id, user_id):
     """SQL condition: the user (an id or a column) finished a run of the scenario, any
-    outcome, in practice or a competition (previews do not count)."""
+    outcome, in practice or a competition (previews and runs closed as abandoned after a
+    week do not count)."""
     return sa.exists().where(Run.user_id == user_id, Run.finished.is_(True),
-                             Run.context != "preview",
+                             Run.context != "preview", Run.outcome != "abandoned",
                              Run.scenario_version_id == ScenarioVersion.id,
                              ScenarioVersion.scenario_id == scenario_id)
 

@@ -24,7 +24,8 @@ def runs_for(who, year: int) -> dict[int, list[dict]]:
             .join(Scenario, Scenario.id == ScenarioVersion.scenario_id)
             .outerjoin(Department, Department.id == Scenario.department_id)
             .where(Run.user_id.in_(who), Run.context == "practice", Run.finished,
-                   Run.finished_at >= start, Run.finished_at < end)
+                   Run.outcome != "abandoned", Run.finished_at >= start,
+                   Run.finished_at < end)
             .order_by(Run.user_id, Run.finished_at, Run.id))
     found: dict[int, list[dict]] = defaultdict(list)
     for user_id, rid, finished, outcome, scores, title, slug, dept in db.session.execute(stmt):

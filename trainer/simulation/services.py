@@ -1,11 +1,13 @@
 """Playing scenarios: start a run, take choices, read a run. Flush, never commit."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from trainer import signals
+from trainer.database import write_transaction
 from trainer.errors import Conflict, DomainError, Invalid, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -17,6 +19,8 @@ from trainer.simulation.queries import can_read_run, playable_scenarios
 from trainer.simulation.versions import graph_of
 
 OWN_CONTEXTS = ("practice", "preview")  # runs that always show their feedback
+# A practice run left unfinished this long is closed as abandoned (never scored).
+ABANDON_AFTER = timedelta(days=7)
 
 
 def reveals_feedback(run: Run) -> bool:
@@ -74,6 +78,34 @@ def start_run(user, scenario: Scenario, *, context: str = "practice",
     return run
 
 
+def _stale(user_id: int, now: datetime):
+    return (Run.user_id == user_id, Run.finished.is_(False), Run.context == "practice",
+            Run.started_at <= now - ABANDON_AFTER)
+
+
+def close_stale_runs_on_read(user_id: int) -> None:
+    """For a page that lists or shows runs (a GET): abandon stale runs first, writing in a
+    transaction of its own only when there is one (one cheap read otherwise)."""
+    now = utcnow()
+    if db.session.scalar(sa.select(Run.id).where(*_stale(user_id, now)).limit(1)) is None:
+        return
+    with write_transaction():
+        abandon_stale_runs(user_id, now)
+
+
+def abandon_stale_runs(user_id: int, now: datetime | None = None) -> int:
+    """Close the user's practice runs left unfinished for more than ``ABANDON_AFTER``:
+    outcome "abandoned", no scores, and no ``run_finished`` signal (nothing to score).
+    Competition runs are left to their round. Answers how many were closed."""
+    now = now or utcnow()
+    result = db.session.execute(
+        sa.update(Run).where(*_stale(user_id, now))
+        .values(finished=True, outcome="abandoned", finished_at=now, scores={})
+        .execution_options(synchronize_session="fetch"))
+    db.session.flush()
+    return result.rowcount or 0
+
+
 def run_to_play(user, run_id: int) -> Run:
     """The caller's own run, locked for the choice about to be taken; 404 for any other."""
     run = db.session.scalar(sa.select(Run).where(Run.id == run_id).with_for_update(of=Run))
@@ -99,6 +131,9 @@ def choose(run: Run, key: str) -> tuple[Node, Choice]:
     """
     if run.finished:
         raise Conflict(_("This run has finished; start a new one to play again."))
+    if run.context == "practice" and run.started_at <= utcnow() - ABANDON_AFTER:
+        raise Conflict(_("This run was left unfinished for more than a week and is closed; "
+                         "start a new one to play again."), code="run_abandoned")
     for guard in choice_guards:
         guard(run)
     graph = graph_of(run.version)
@@ -127,6 +162,8 @@ def run_state(run: Run, reveal: bool | None = None) -> dict[str, Any]:
     if run.finished:
         state["scores"] = dict(run.scores or {})
     scenario = run.version.scenario
+    if run.outcome == "abandoned":  # closed unfinished: nothing to play, nothing scored
+        state.update(finished=True, outcome="abandoned", scores={}, reference=[])
     state.update(run_id=run.id, context=run.context, round_id=run.round_id,
                  version=run.version.number,
                  scenario={"slug": scenario.slug, "title": scenario.title},

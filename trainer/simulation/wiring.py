@@ -3,10 +3,12 @@
 
 from flask import Flask
 
+from trainer.main.home_blocks import HomeBlock, home_blocks
 from trainer.records.sections import bulk, sections
-from trainer.simulation import record
+from trainer.simulation import home, record
 
 
 def init_app(app: Flask) -> None:
     sections.register("runs", record.runs_finished)
     bulk.register("runs", record.runs_for)
+    home_blocks.register("continue-run", HomeBlock(12, home.unfinished_run))

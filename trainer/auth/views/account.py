@@ -1,9 +1,10 @@
 """Login, logout and the user's own password."""
 
+import re
 import time
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -25,11 +26,32 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def offers_remember(target: str | None) -> bool:
+    """Staying signed in is offered on the way to a training session's sign-in (scanned
+    on the worker's own phone), never on the plain login page."""
+    target = safe_next(target) or ""
+    return bool(_SIGNIN_PATH.match(target.split("?")[0]))
+
+
+_SIGNIN_PATH = re.compile(r"^/sessions/\d+/(checkin|code)$")
+
+
+def in_wechat() -> bool:
+    return "MicroMessenger" in request.headers.get("User-Agent", "")
+
+
+def _login_page(form, **extra):
+    offer = offers_remember(form.next.data)
+    if offer and request.method == "GET" and in_wechat():
+        form.remember.data = True  # WeChat's browser is the worker's own phone
+    return render_template("auth/login.html", form=form, offer_remember=offer, **extra)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form)
+        return _login_page(form)
     try:
         user = services.authenticate(form.username.data, form.password.data, client_address(),
                                      two_step=True)
@@ -37,21 +59,25 @@ def login():
         # Answered, not raised: the unit of work commits the failure the throttle counted.
         event = "login_throttled" if exc.status == 429 else "login_failure"
         security_event(event, username=form.username.data[:40])
-        return render_template("auth/login.html", form=form, error=exc.message), exc.status
+        return _login_page(form, error=exc.message), exc.status
     if second_factor.active_factor(user) is not None:
         second_step.begin(user, safe_next(form.next.data))
         return redirect(url_for("auth.login_code"))
-    start_session(user)
+    remember = (bool(form.remember.data) and user.role == "worker"
+                and offers_remember(form.next.data))
+    start_session(user, remember=remember)
     if second_factor.must_enrol(user):
         return redirect(url_for("auth.second_factor_enrol"))
     return redirect(safe_next(form.next.data) or url_for("main.home"))
 
 
-def start_session(user) -> None:
+def start_session(user, remember: bool = False) -> None:
     session.clear()  # a fresh session: nothing from before the login survives
-    login_user(user)
+    login_user(user, remember=remember)
     session["login_at"] = time.time()
     session.permanent = True
+    if remember:
+        session["remembered"] = True
     security_event("login_success", username=user.username)
 
 
@@ -67,7 +93,14 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Forget this phone (the remember cookie is dead anyway: the session version moved on)
+    # and the offline copies of courses and queued answers (trainer/static/sw.js).
+    response.delete_cookie(current_app.config["REMEMBER_COOKIE_NAME"], path="/",
+                           secure=current_app.config["REMEMBER_COOKIE_SECURE"],
+                           httponly=True, samesite="Lax")
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

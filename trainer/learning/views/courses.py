@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import (
     abort,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -15,6 +16,7 @@ from trainer.auth.forms import ConfirmForm
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.learning import services
+from trainer.learning.models import CourseAsset
 from trainer.learning.policies import asides_for
 from trainer.learning.queries import COMPETENCIES, can_edit, catalogue_query
 from trainer.learning.serving import image_response
@@ -80,6 +82,22 @@ def complete(lesson_id: int):
     if index + 1 < len(lessons):
         return redirect(url_for("learning.lesson", lesson_id=lessons[index + 1].id))
     return redirect(url_for("learning.course", slug=lesson.course.slug))
+
+
+@bp.route("/courses/<slug>/offline.json")
+@login_required
+def offline_list(slug: str):
+    """What 「离线保存本课程」 keeps in this phone's offline cache (trainer/static/sw.js):
+    the course page, its lessons, their images and the style sheet, as same-site paths."""
+    course = services.get_course(current_user, slug)
+    names = db.session.scalars(sa.select(CourseAsset.name).where(
+        CourseAsset.course_id == course.id, CourseAsset.kind == "image")
+        .order_by(CourseAsset.name)).all()
+    urls = [url_for("learning.course", slug=course.slug),
+            *(url_for("learning.lesson", lesson_id=lesson.id) for lesson in course.lessons),
+            *(url_for("learning.asset", slug=course.slug, name=name) for name in names),
+            url_for("static", filename="css/site.css"), url_for("static", filename="js/pwa.js")]
+    return jsonify(course=course.slug, title=course.title, urls=urls)
 
 
 @bp.route("/courses/<slug>/assets/<path:name>")

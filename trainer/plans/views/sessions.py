@@ -35,7 +35,9 @@ from trainer.plans import (
     scheduling,
     services,
 )
-from trainer.plans.audience import audience_json, audience_labels
+from trainer.plans import signin as qr_signin
+from trainer.plans.audience import audience_json, audience_labels, is_in_audience
+from trainer.plans.credit import credited_hours
 from trainer.plans.forms import FeedbackForm, SessionForm
 from trainer.plans.models import TrainingSession
 from trainer.plans.queries import (
@@ -177,7 +179,10 @@ def session_detail(session_id: int):
         confirm=ConfirmForm(),
         may_see_feedback=current_user.role in ("organiser", "admin") or can_run_signin(
             current_user, s),
-        feedback_open=mine is not None and mine.status == "present" and now >= s.ends_at)
+        feedback_open=mine is not None and mine.status == "present" and now >= s.ends_at,
+        credited=credited_hours(s, mine.status if mine else None, now),
+        signin_open=mine is None and qr_signin.is_open(s, now) and is_in_audience(
+            s, current_user))
 
 
 @bp.route("/my/sessions")

@@ -26,11 +26,18 @@ from trainer.org.naming import distinguish
 from trainer.plans import attendance, scheduling
 from trainer.plans import signin as qr_signin
 from trainer.plans.audience import is_in_audience, members_query
-from trainer.plans.forms import CheckinForm, FeedbackForm, MarkForm, RollCallForm
+from trainer.plans.forms import (
+    CheckinForm,
+    FeedbackForm,
+    MarkForm,
+    RollCallForm,
+    TypedCodeForm,
+)
 from trainer.plans.models import ATTENDANCE_STATUSES, TrainingSession
 from trainer.plans.qr import qr_svg
 from trainer.plans.queries import can_run_signin, visible_sessions
 from trainer.plans.views.blueprint import bp
+from trainer.security import client_address
 from trainer.unit_of_work import refusal_kept, refusal_on
 
 
@@ -47,7 +54,8 @@ def _code_info(session: TrainingSession, now: datetime) -> dict | None:
         return None
     code = qr_signin.current_code(session, now)
     url = url_for("plans.checkin", session_id=session.id, code=code.code, _external=True)
-    return {"code": code.code, "url": url, "svg": qr_svg(url, _("Sign-in QR code")),
+    return {"code": code.code, "digits": code.digits, "url": url,
+            "svg": qr_svg(url, _("Sign-in QR code")),
             "rotates_at": code.rotates_at.isoformat(), "expires_at": code.expires_at.isoformat(),
             "refresh": max(1, int((code.rotates_at - now).total_seconds()) + 1)}
 
@@ -138,6 +146,35 @@ def confirm_checkin(session_id: int):
         return _drop_pending(redirect(url_for("plans.session_detail", session_id=session.id)),
                              session)
     return _drop_pending(_checkin_page(session, refusal.error), session)
+
+
+@bp.route("/sessions/<int:session_id>/code", methods=["GET", "POST"])
+@login_required
+def typed_code(session_id: int):
+    """The short page for typing the six digits shown under the QR code."""
+    session = scheduling.get_session(current_user, session_id, visible_sessions)
+    qr_signin.check_audience(session, current_user)  # 403 for anyone not in its audience
+    form = TypedCodeForm()
+    error, now = None, utcnow()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            error = _("Type the six digits shown under the QR code.")
+        else:
+            try:
+                qr_signin.check_in_typed(session, current_user, form.code.data,
+                                         client_address(), now)
+            except DomainError as exc:  # answered, not raised: the failure count is kept
+                page = render_template("plans/typed_code.html", s=session, form=form,
+                                       error=exc.message, open=qr_signin.is_open(session, now))
+                return page, exc.status
+            flash(_("You are signed in. Welcome!"), "ok")
+            return redirect(url_for("plans.session_detail", session_id=session.id))
+    mine = attendance.attendance_of(session.id, current_user.id)
+    if mine is not None and mine.status == "present":
+        return redirect(url_for("plans.session_detail", session_id=session.id))
+    page = render_template("plans/typed_code.html", s=session, form=form, error=error,
+                           open=qr_signin.is_open(session, now))
+    return page, 422 if error else 200
 
 
 @bp.route("/sessions/<int:session_id>/rollcall", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 """Quiz list, quiz page, the attempt (plain form plus JS autosave) and its result."""
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -90,7 +90,13 @@ def attempt(attempt_id: int):
     attempt = get_attempt(attempt_id)
     if not services.accepts_saves(attempt):
         return redirect(url_for(".result", attempt_id=attempt.id))
-    return render_attempt(attempt, {})
+    page, status = render_attempt(attempt, {})
+    response = make_response(page, status)
+    if attempt.context == "practice":
+        # The service worker may keep a practice page to answer offline: it holds no key,
+        # and practice draws no question that anything withholds (quizzes/withheld.py).
+        response.headers["X-GT-Practice"] = "1"
+    return response
 
 
 def _action(value: str) -> tuple[str, int | None]:

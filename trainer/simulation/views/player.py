@@ -31,6 +31,7 @@ def index():
 @login_required
 def scenario(slug: str):
     scenario = services.playable_scenario(current_user, slug)
+    services.close_stale_runs_on_read(current_user.id)
     mine = my_runs(current_user).join(ScenarioVersion).where(
         ScenarioVersion.scenario_id == scenario.id)
     return render_template("simulation/scenario.html", scenario=scenario,
@@ -47,9 +48,24 @@ def start(slug: str):
     return redirect(url_for("simulation.run", run_id=run.id))
 
 
+@bp.route("/scenarios/<slug>/again")
+@login_required
+def again(slug: str):
+    """「再练一次」 asks first: a new run is started only from this page's button (and the
+    run left unfinished, if any, is offered instead)."""
+    scenario = services.playable_scenario(current_user, slug)
+    services.close_stale_runs_on_read(current_user.id)
+    open_run = db.session.scalar(my_runs(current_user).join(ScenarioVersion).where(
+        ScenarioVersion.scenario_id == scenario.id, Run.finished.is_(False),
+        Run.context == "practice").limit(1))
+    return render_template("simulation/again.html", scenario=scenario, open_run=open_run,
+                           withheld=scenario.id in services.withheld_scenario_ids())
+
+
 @bp.route("/runs")
 @login_required
 def history():
+    services.close_stale_runs_on_read(current_user.id)
     page = db.paginate(my_runs(current_user), per_page=PER_PAGE, error_out=False)
     return render_template("simulation/history.html", page=page)
 
@@ -57,6 +73,7 @@ def history():
 @bp.route("/runs/<int:run_id>")
 @login_required
 def run(run_id: int):
+    services.close_stale_runs_on_read(current_user.id)
     return _run_page(services.run_to_read(current_user, run_id))
 
 

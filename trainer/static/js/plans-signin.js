@@ -29,6 +29,8 @@
       qr.replaceChildren(document.importNode(svg, true));
     }
     if (code) { code.textContent = data.code; }
+    var digits = document.getElementById("signin-digits-text");
+    if (digits && data.digits) { digits.textContent = data.digits; }
     return true;
   }
 

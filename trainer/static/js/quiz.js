@@ -148,6 +148,7 @@
         closed = true;
         show("Closed");
       } else {
+        queueOffline(item.qid, item);
         halted = "Failed";
         show("Failed");
         scheduleRetry();
@@ -155,6 +156,7 @@
     }).catch(function () {
       busy = false;
       mark(item.qid, true);
+      queueOffline(item.qid, item);
       halted = "Failed";
       show("Failed");
       scheduleRetry();
@@ -192,6 +194,19 @@
       }
     });
     countEl.textContent = data.msgAnswered.replace("{x}", done).replace("{n}", total);
+  }
+
+  // Practice only: an answer the network failed to take is also kept in localStorage, so
+  // pwa.js sends it when the connection returns even if this page is closed by then.
+  function queueOffline(qid, item) {
+    if (data.offlineQueue !== "1" || !window.localStorage) { return; }
+    var url = data.saveUrl.replace(/\/0$/, "/" + qid);
+    try {
+      var items = JSON.parse(window.localStorage.getItem("gt-offline-answers") || "[]")
+        .filter(function (i) { return i.url !== url; });
+      items.push({url: url, answer: item.answer, seq: item.seq, csrf: data.csrf});
+      window.localStorage.setItem("gt-offline-answers", JSON.stringify(items));
+    } catch (e) { /* storage refused: the page still retries while open */ }
   }
 
   function changed(event, delay) {
