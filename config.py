@@ -99,6 +99,11 @@ class Config:
     MAIL_USE_TLS = (os.environ.get("MAIL_USE_TLS") or "").lower() in ("1", "true", "yes")
     MAIL_SENDER = os.environ.get("MAIL_SENDER") or "grid-trainer@localhost"
     SITE_URL = os.environ.get("SITE_URL") or ""
+    # Monitoring: "json" writes one JSON object per log line; /metrics answers these
+    # addresses (comma list of IPs or CIDRs) or a caller with "Bearer <METRICS_TOKEN>".
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "")
+    METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "127.0.0.1,::1")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 
 class DevelopmentConfig(Config):

@@ -81,6 +81,12 @@ SPECS = {
         lambda c: f"/admin/org/units/{c['S1-C1']}/active", ADMIN_POST),
     ("GET", "/admin/org/people/import"): (fixed("/admin/org/people/import"), ADMIN_PAGE),
     ("POST", "/admin/org/people/import"): (fixed("/admin/org/people/import"), ADMIN_PAGE),
+    # The audit log: admins everything, organisers their scope (tests/audit/).
+    ("GET", "/admin/audit"): (fixed("/admin/audit"), expect(302, 403, 403, 200, 200)),
+    ("GET", "/admin/audit.xlsx"): (fixed("/admin/audit.xlsx"), expect(302, 403, 403, 200, 200)),
+    # Answered by address or token, never by role: the test client calls from 127.0.0.1,
+    # an allowed address by default (tests/monitoring/ checks the refusals).
+    ("GET", "/metrics"): (fixed("/metrics"), PUBLIC),
     ("GET", "/api/v1/openapi.json"): (fixed("/api/v1/openapi.json"), PUBLIC),
     ("POST", "/api/v1/tokens"): (fixed("/api/v1/tokens"), expect(422, 422, 422, 422, 422)),
     ("GET", "/api/v1/me"): (fixed("/api/v1/me"), API_ANY),

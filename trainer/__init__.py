@@ -31,31 +31,40 @@ def _wrap_views(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from trainer import database, domains, errors, i18n, security
+    from trainer.audit import events as audit_events
     from trainer.auth import sessions
     from trainer.extensions import babel, csrf, db, migrate
     from trainer.jobs import queue as jobs_queue
     from trainer.main import nav
+    from trainer.monitoring import access as metrics_access
+    from trainer.monitoring import logs, metrics
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A file on this machine cannot drop a connection: the ping on every checkout (a
         # round trip per request) is only worth it for a server database.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": False}
+    metrics_access.networks(app.config.get("METRICS_ALLOW", ""))  # a typo fails at start
+    metrics.init_app(app)  # first: its timer starts before any other hook runs
     db.init_app(app)
     domains.import_models()
     with app.app_context():
         database.configure_engine(db.engine)
+        metrics.watch_pool(db.engine)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     sessions.init_app(app)
     security.init_app(app)
+    logs.init_app(app)  # after security: it quiets the security log's plain lines in JSON mode
     errors.init_app(app)
     i18n.init_app(app)
     nav.init_app(app)
     jobs_queue.init_app(app)
     _init_redis(app)
+    # refusals are stored when the request ends, after its unit of work (audit/events.py)
+    app.teardown_request(audit_events.write_pending)
 
     @app.before_request
     def _declare_write_intent():

@@ -28,6 +28,10 @@ Signals (sender, who listens):
   the search source's name, ``ids``)
   -> search.wiring (the index refreshes those documents before the session commits).
 
+Core also holds ``audit`` (the audit log: ``audit.events.record`` is called by every
+domain that changes something worth auditing, in the change's own transaction) and
+``monitoring`` (``/metrics`` for Prometheus and the JSON log lines).
+
 Registries (owner: key <- who registers):
 - ``main.home_blocks.home_blocks``: the home page's blocks above the menu, each
   ``HomeBlock(order, render(user) -> Markup | None)``: "continue-course" (10) <- learning,
@@ -77,13 +81,16 @@ Registries (owner: key <- who registers):
   "grade-closed-rounds" <- competitions (every minute), "send-reminders" <- notifications
   (every hour at :05: ``notifications.services.run_reminders``, as ``flask reminders
   send``).
+- ``monitoring.metrics.collectors``: scrape-time metric families for /metrics, by name:
+  "competitions" (active rounds and entrants) <- competitions, "jobs" (queued, running,
+  failed within the hour, read from the ``jobs`` table) <- monitoring (its wiring).
 - ``competitions.kinds.registry.KINDS``: the round kinds (quiz, scenario, judged), one
   module each under ``competitions/kinds/``.
 """
 
 from importlib import import_module
 
-CORE = ("main", "auth", "org", "jobs")
+CORE = ("main", "auth", "org", "jobs", "audit", "monitoring")
 FEATURES = ("notifications", "search", "learning", "quizzes", "simulation", "plans",
             "competitions", "assignments", "records", "guide")
 # What each feature domain provides beyond views (in the order they are called).
@@ -99,10 +106,10 @@ PROVIDES = {
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
 }
-# Core domains with a ``wiring`` too (kinds of background job they register).
-CORE_WIRING = ("org",)
-MODELS = ("org", "auth", "jobs", "learning", "quizzes", "simulation", "plans", "competitions",
-          "records", "guide", "search", "assignments", "notifications")
+# Core domains with a ``wiring`` too (kinds of background job, metric collectors).
+CORE_WIRING = ("org", "monitoring")
+MODELS = ("org", "auth", "jobs", "audit", "learning", "quizzes", "simulation", "plans",
+          "competitions", "records", "guide", "search", "assignments", "notifications")
 
 
 def feature_modules(kind: str) -> list:

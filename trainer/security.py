@@ -69,10 +69,22 @@ def _log_value(value) -> str:
     return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def security_event(event: str, username: str | None = None, **fields) -> None:
-    """Log a security event with UTC time, user, address and request id (never secrets)."""
-    if username is None and current_user and current_user.is_authenticated:
+# Refusals: stored even when the request is rolled back (trainer/audit/events.py).
+REFUSALS = frozenset({"login_failure", "login_throttled", "login_refused",
+                      "authorization_failure", "csrf_failure", "second_factor_failure"})
+
+
+def security_event(event: str, username: str | None = None, *, about=None, actor=None,
+                   **fields) -> None:
+    """Log a security event with UTC time, user, address and request id (never secrets),
+    and store it in the audit log: by ``actor`` (default: the signed-in user, else the
+    account named ``username``), about the account ``about`` if any."""
+    signed_in = current_user and current_user.is_authenticated
+    if username is None and signed_in:
         username = current_user.username
+    if actor is None and signed_in and username == current_user.username:
+        actor = current_user._get_current_object()
+    _store(event, username, about, actor, fields)
     extra = " ".join(f"{k}={_log_value(v)}" for k, v in sorted(fields.items()))
     log.info(
         "%s event=%s user=%s address=%s request_id=%s %s",
@@ -83,6 +95,20 @@ def security_event(event: str, username: str | None = None, **fields) -> None:
         request_id(),
         extra,
     )
+
+
+def _store(event: str, username, about, actor, fields: dict) -> None:
+    from trainer.audit import events  # the audit log's models load after this module
+
+    details = {k: v for k, v in fields.items() if k != "target"}  # target: the object
+    who = {"actor": actor} if actor is not None else {"actor": None,
+                                                      "actor_name": username or ""}
+    durable = event in REFUSALS
+    if about is None and "path" in details:  # a refused page: the object is the path
+        events.record(event, object_type="path", object_label=details.pop("path"),
+                      details=details, durable=durable, **who)
+    else:
+        events.record(event, subject=about, details=details, durable=durable, **who)
 
 
 def _has_bad_chars(value) -> bool:

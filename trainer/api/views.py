@@ -34,7 +34,7 @@ def create_token():
                        reason="second_factor_required")
         raise
     raw, token = services.issue_token(user)
-    security_event("login_success", username=user.username, channel="api")
+    security_event("login_success", username=user.username, channel="api", actor=user)
     return {"token": raw, "expires_at": token.expires_at.isoformat()}, 201
 
 

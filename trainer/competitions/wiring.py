@@ -11,6 +11,7 @@
 - grading a competition attempt, or finishing a competition run, updates the standings
   (signals attempt_graded, run_finished);
 - the record gets the competitions and honours sections (records.sections);
+- /metrics gets the active rounds and their entrants (monitoring.collectors);
 - every minute the job consumer grades the attempts of rounds that closed
   (jobs.periodic "grade-closed-rounds"; no external cron any more);
 - entrants are reminded of a round opening and of published results
@@ -20,12 +21,13 @@
 from flask import Flask
 
 from trainer import signals
-from trainer.competitions import record, reminders
+from trainer.competitions import gauges, record, reminders
 from trainer.competitions.kinds import quiz as quiz_kind
 from trainer.competitions.kinds import scenario as scenario_kind
 from trainer.competitions.services import grade_closed_rounds
 from trainer.competitions.standings import scoring
 from trainer.jobs.queue import Periodic, periodic
+from trainer.monitoring.metrics import collectors
 from trainer.notifications.producers import producers
 from trainer.quizzes.policies import review_policies, withheld_sources
 from trainer.records.sections import bulk, sections
@@ -54,3 +56,4 @@ def init_app(app: Flask) -> None:
     bulk.register("honours", record.honours_for)
     periodic.register("grade-closed-rounds", Periodic(grade_closed_rounds, minute="*"))
     producers.register("competitions", reminders.produce)
+    collectors.register("competitions", gauges.collect)

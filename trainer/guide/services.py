@@ -4,6 +4,7 @@ Each flushes and never commits (the request or the command commits once)."""
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from trainer.audit import events as audit
 from trainer.errors import Forbidden, Invalid, NotFound
 from trainer.extensions import db
 from trainer.guide.catalogue import CONTACT_KINDS
@@ -64,6 +65,9 @@ def edit_entry(user, entry: GuideEntry, spec: EntrySpec) -> None:
     entry.web_edited = True
     db.session.add(GuideRevision(entry_id=entry.id, user_id=user.id, action="web edit",
                                  detail=spec.situation))
+    audit.record("guide_entry_edited", actor=user, object_type="guide_entry",
+                 object_id=entry.id, object_label=entry.situation, street_id=None,
+                 district_id=None, details={"key": entry.key})
     db.session.flush()
     announce_entry(entry)
 
@@ -132,6 +136,7 @@ def add_contact(user, street: Unit, kind: str, name: str, phone: str,
     _fill(contact, kind, name, phone, note)
     db.session.add(contact)
     db.session.flush()
+    _contact_audit("contact_added", user, contact)
     return contact
 
 
@@ -142,11 +147,19 @@ def update_contact(user, contact: LocalContact, kind: str, name: str, phone: str
         raise Forbidden(_("You do not have permission to do this."))
     _fill(contact, kind, name, phone, note)
     db.session.flush()
+    _contact_audit("contact_edited", user, contact)
+
+
+def _contact_audit(action: str, user, contact: LocalContact) -> None:
+    audit.record(action, actor=user, unit=contact.street, object_type="contact",
+                 object_id=contact.id, object_label=contact.name,
+                 details={"kind": contact.kind})
 
 
 def delete_contact(user, contact: LocalContact) -> None:
     """Remove a local contact (whoever may manage its street)."""
     if not may_manage(user, contact.street):
         raise Forbidden(_("You do not have permission to do this."))
+    _contact_audit("contact_deleted", user, contact)
     db.session.delete(contact)
     db.session.flush()

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from trainer.audit import events as audit
 from trainer.errors import Forbidden, Invalid
 from trainer.extensions import db
 from trainer.learning import services
@@ -40,9 +41,17 @@ def HISTORY_LABELS():  # noqa: N802 - a constant-like table, built lazily for tr
             "reloaded": _l("Updated from files"), "image uploaded": _l("Image uploaded")}
 
 
+_AUDIT_ACTIONS = {"created": "course_created", "published": "course_published",
+                  "draft": "course_withdrawn"}
+
+
 def _record(course: Course, user, action: str, detail: str = "") -> None:
     db.session.add(CourseRevision(course_id=course.id, user_id=user.id, action=action,
                                   detail=detail[:2000]))
+    audit.record(_AUDIT_ACTIONS.get(action, "course_edited"), actor=user,
+                 object_type="course", object_id=course.id, object_label=course.title,
+                 street_id=course.street_id, district_id=course.district_id,
+                 details={"change": action, "detail": detail[:200]})
 
 
 def _require_edit(user, course: Course) -> None:

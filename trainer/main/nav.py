@@ -31,6 +31,7 @@ NAV = [
     ("org.units", _l("Organisation"), ("admin",)),
     ("org.import_people", _l("Import people"), ("admin",)),
     ("notifications.index", _l("Notifications"), (W, T, ORG, A)),
+    ("audit.index", _l("Audit log"), (ORG, A)),
 ]
 
 badges: Registry = Registry("main.nav_badges", "endpoint -> (user) -> count beside its link")

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from trainer import spreadsheets
+from trainer.audit import events as audit
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.jobs.progress import JobFailed
@@ -57,6 +58,10 @@ def run(job, *, filename: str, actor_id: int) -> None:
             handed_out += [(user.username, user.name, password) for user, password in made]
             job.step(len(made))
     job.result(_passwords_sheet(handed_out), _("initial-passwords.xlsx"), XLSX, once=True)
+    with job.batch():
+        audit.record("people_imported", actor=db.session.get(User, actor_id),
+                     object_type="job", object_id=job.id, object_label=filename,
+                     details={"count": len(created), "file": filename, "job": job.id})
     job.report(_("%(n)s accounts created. Download their initial passwords below (only "
                  "once) and hand each person theirs; they should change it at first login.",
                  n=len(created)))

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from trainer.audit import events as audit
 from trainer.auth.access import admin_required
 from trainer.auth.forms import ConfirmForm
 from trainer.errors import Invalid
@@ -42,11 +43,17 @@ def create_unit():
         if form.parent.data and parent is None:
             raise Invalid(_("Unknown unit code."), field="parent")
         unit = services.create_unit(form.code.data, form.name.data, form.level.data, parent)
+        _audit("unit_created", unit, code=unit.code, level=unit.level)
         flash(_("Unit %(name)s created.", name=unit.name), "ok")
     else:
         for errors in form.errors.values():
             flash("；".join(str(e) for e in errors), "error")
     return redirect(url_for("org.units"))
+
+
+def _audit(action: str, unit: Unit, **details) -> None:
+    audit.record(action, unit=unit, object_type="unit", object_id=unit.id,
+                 object_label=unit.name, details=details)
 
 
 def _unit(unit_id: int) -> Unit:
@@ -62,7 +69,10 @@ def edit_unit(unit_id: int):
     unit = _unit(unit_id)
     rename = RenameForm(obj=unit)
     if rename.validate_on_submit():
+        before = unit.name
         services.rename_unit(unit, rename.name.data)
+        if unit.name != before:
+            _audit("unit_renamed", unit, before=before, after=unit.name)
         flash(_("Saved."), "ok")
         return redirect(url_for("org.edit_unit", unit_id=unit.id))
     children = db.session.scalars(sa.select(Unit).where(Unit.parent_id == unit.id)
@@ -79,7 +89,9 @@ def move_unit(unit_id: int):
     parent = services.unit_by_code(form.parent.data or "") if form.validate_on_submit() else None
     if parent is None:
         raise Invalid(_("Unknown unit code."), field="parent")
+    before = unit.parent.code if unit.parent else None
     services.move_unit(unit, parent)
+    _audit("unit_moved", unit, before=before, after=parent.code)
     flash(_("Unit moved."), "ok")
     return redirect(url_for("org.edit_unit", unit_id=unit.id))
 
@@ -91,6 +103,7 @@ def toggle_unit(unit_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.set_unit_active(unit, not unit.active)
+    _audit("unit_activated" if unit.active else "unit_deactivated", unit, code=unit.code)
     flash(_("Unit enabled.") if unit.active else _("Unit and everything under it deactivated."),
           "ok")
     return redirect(url_for("org.edit_unit", unit_id=unit.id))

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from trainer.audit import events as audit
 from trainer.errors import Conflict, Forbidden, Invalid
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -61,7 +62,15 @@ def mark_attendance(session: Session, person, status: str, actor,
         raise Invalid(_("Unknown attendance status."), field="status")
     if person is None or not is_in_audience(session, person):
         raise Invalid(_("This person is not in the session's audience."), field="user")
-    return set_status(session, person.id, status, "manual", actor.id, now or utcnow())
+    before = attendance_of(session.id, person.id)
+    before = before.status if before is not None else None
+    row = set_status(session, person.id, status, "manual", actor.id, now or utcnow())
+    if before != status:
+        street = session.plan.street
+        audit.record("attendance_changed", actor=actor, subject=person, unit=street,
+                     details={"session": session.title, "session_id": session.id,
+                              "before": before, "after": status})
+    return row
 
 
 def give_feedback(session: Session, user, rating, comment: str,

@@ -6,6 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from trainer.audit import events as audit
 from trainer.errors import Conflict, Forbidden, Invalid, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -188,4 +189,11 @@ def _comment(plan: Plan, user, action: str, text: str) -> None:
     if len(text) > 2000:
         raise Invalid(_("The comment is too long."), field="comment")
     plan.comments.append(PlanComment(author_id=user.id, action=action, text=text))
+    if action in _AUDITED:
+        audit.record(_AUDITED[action], actor=user, unit=plan.street, object_type="plan",
+                     object_id=plan.id, object_label=f"{plan.street.name} {plan.year}",
+                     details={"year": plan.year})
     db.session.flush()
+
+
+_AUDITED = {"submit": "plan_submitted", "approve": "plan_approved", "return": "plan_returned"}

@@ -96,6 +96,12 @@ def apply_data(question: Question, data: QuestionData) -> bool:
     return True
 
 
+def question_label(question: Question) -> str:
+    """How the audit log names a question: its title, else the start of its stem."""
+    text = question.title or question.stem or ""
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 def ensure_bank(name: str) -> QuestionBank:
     """The bank called ``name``, created when missing."""
     name = " ".join(name.split())[:120] or _("Default bank")

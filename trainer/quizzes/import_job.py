@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from trainer.audit import events as audit
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.jobs import queue
@@ -59,6 +60,11 @@ def run(job, *, draft_id: int, user_id: int) -> None:
             job.step(len(chunk))
     with job.batch():
         db.session.execute(sa.delete(ImportDraft).where(ImportDraft.id == draft_id))
+        author = db.session.get(User, user_id)
+        audit.record("questions_imported", actor=author, object_type="bank",
+                     object_label=bank_name, unit=author.unit,
+                     details={"added": added, "existing": len(questions) - added,
+                              "job": job.id})
     job.report(_("%(added)s questions imported (%(skipped)s were already in the bank).",
                  added=added, skipped=len(questions) - added))
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from trainer.audit import events as audit
 from trainer.errors import Invalid, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
@@ -72,6 +73,9 @@ def confirm_draft(user, draft: ImportDraft) -> tuple[int, int]:
         raise Invalid(_("Nothing was imported: fix the problems listed and upload again."))
     result = import_questions([from_dict(q) for q in draft.questions], draft.bank_name,
                               department_id=draft.department_id, author=user)
+    audit.record("questions_imported", actor=user, object_type="bank",
+                 object_label=draft.bank_name, unit=user.unit,
+                 details={"added": result[0], "existing": result[1], "file": draft.filename})
     db.session.delete(draft)
     db.session.flush()
     return result

@@ -10,6 +10,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from trainer.audit import events as audit
 from trainer.errors import Forbidden, Invalid
 from trainer.extensions import db
 from trainer.org.models import Department
@@ -75,6 +76,7 @@ def create_scenario(user, slug: str, text: str) -> Scenario:
     db.session.add(scenario)
     db.session.flush()
     add_version(scenario, graph, user.id)
+    audit.record_object("scenario_created", scenario, "scenario", scenario.title, actor=user)
     return scenario
 
 
@@ -92,6 +94,8 @@ def save_scenario(user, scenario: Scenario, text: str) -> ScenarioVersion | None
     version = add_version(scenario, graph, user.id)
     if version is not None:
         scenario.source = "web"
+        audit.record_object("scenario_edited", scenario, "scenario", scenario.title,
+                            actor=user)
     db.session.flush()
     return version
 
@@ -103,6 +107,10 @@ def set_status(user, scenario: Scenario, status: str) -> None:
         raise Invalid(_("Unknown status."), field="status")
     if status == "published" and scenario.current_version is None:
         raise Invalid(_("Save a valid version before publishing."), field="status")
+    if scenario.status != status:
+        audit.record_object("scenario_published" if status == "published"
+                            else "scenario_withdrawn", scenario, "scenario", scenario.title,
+                            actor=user)
     scenario.status = status
     db.session.flush()
 

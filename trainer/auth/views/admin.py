@@ -62,7 +62,7 @@ def create_user():
         user = services.create_user(form.username.data, form.name.data, form.role.data,
                                     form.password.data, unit=unit, department=dept,
                                     phone=form.phone.data or None)
-        security_event("user_created", target=user.username, role=user.role)
+        security_event("user_created", target=user.username, role=user.role, about=user)
         flash(_("Account %(name)s created.", name=user.username), "ok")
         return redirect(url_for("auth.users"))
     return render_template("auth/user_new.html", form=form), 422
@@ -90,8 +90,13 @@ def edit_user(user_id: int):
         return render_template("auth/user_edit.html", form=form, **ctx)
     with refusal_on(form):
         unit, dept = _resolve(form)
+        before = {"role": user.role, "unit": user.unit.code if user.unit else None,
+                  "department": user.department.code if user.department else None}
         services.change_role_scope(user, form.role.data, unit, dept)
-        security_event("role_change", target=user.username, role=user.role)
+        security_event("role_change", target=user.username, role=user.role, about=user,
+                       unit=user.unit.code if user.unit else None,
+                       department=user.department.code if user.department else None,
+                       before=before)
         flash(_("Role and scope saved; the user's sessions have ended."), "ok")
         return redirect(url_for("auth.edit_user", user_id=user.id))
     return render_template("auth/user_edit.html", form=form, **ctx), 422
@@ -106,7 +111,7 @@ def reset_password(user_id: int):
     if not form.validate_on_submit():
         raise Invalid(_("Password must be at least 8 characters."), field="password")
     services.set_password(user, form.password.data)
-    security_event("password_reset", target=user.username)
+    security_event("password_reset", target=user.username, about=user)
     flash(_("Password reset; the user's sessions have ended."), "ok")
     return redirect(url_for("auth.edit_user", user_id=user.id))
 
@@ -123,7 +128,8 @@ def reset_second_factor(user_id: int):
         raise Invalid(_("Give the reason and confirm that you checked who is asking."),
                       field="reason")
     second_factor.reset(user)
-    security_event("second_factor_reset", target=user.username, reason=form.reason.data)
+    security_event("second_factor_reset", target=user.username, reason=form.reason.data,
+                   about=user)
     flash(_("Two-step verification of %(name)s was reset; the user's sessions have ended.",
             name=user.username), "ok")
     return redirect(url_for("auth.edit_user", user_id=user.id))
@@ -142,6 +148,7 @@ def toggle_user(user_id: int):
         refused(_("Tick the box to confirm the deactivation; nothing was changed."))
         return redirect(url_for("auth.edit_user", user_id=user.id))
     services.set_active(user, not user.active)
-    security_event("user_activated" if user.active else "user_deactivated", target=user.username)
+    security_event("user_activated" if user.active else "user_deactivated", target=user.username,
+                   about=user)
     flash(_("Account enabled.") if user.active else _("Account deactivated."), "ok")
     return redirect(url_for("auth.edit_user", user_id=user.id))

@@ -55,7 +55,7 @@ def login_code():
     start_session(user)
     if kind == "recovery":
         left = second_factor.unused_recovery_codes(user)
-        security_event("recovery_code_used", username=user.username, left=left)
+        security_event("recovery_code_used", username=user.username, left=left, actor=user)
         flash(_("You logged in with a recovery code; %(n)s are left. If your phone is lost, "
                 "set up two-step verification again or make new recovery codes.", n=left),
               "info")

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from trainer.audit import events as audit
 from trainer.auth.access import roles_required, staff_required
 from trainer.auth.forms import ConfirmForm
 from trainer.confirmation import confirmed, refused
@@ -102,6 +103,8 @@ def new_question():
             target = bank.ensure_bank(form.bank.data or _("Default bank"))
             question = bank.create_question(data, target, department_id=form_department(form),
                                             author=current_user)
+            audit.record_object("question_created", question, "question",
+                                bank.question_label(question))
             flash(_("Question saved."), "ok")
             return redirect(url_for(".question", question_id=question.id))
     status = 422 if form.errors else 200
@@ -129,6 +132,8 @@ def edit_question(question_id: int):
             bank.update_question(question, bank.question_from_fields(form_values(form), old))
             if current_user.role == "admin":
                 question.department_id = form_department(form)
+            audit.record_object("question_edited", question, "question",
+                                bank.question_label(question))
             flash(_("Question saved. Attempts already started keep the version they had."),
                   "ok")
             return redirect(url_for(".question", question_id=question.id))
@@ -147,6 +152,9 @@ def question_status(question_id: int):
         refused(_("Tick the box to confirm retiring the question; nothing was changed."))
         return redirect(url_for(".question", question_id=question.id))
     bank.set_question_status(question, question.status != "active")
+    audit.record_object("question_retired" if question.status == "retired"
+                        else "question_activated", question, "question",
+                        bank.question_label(question))
     flash(_("Question retired: new attempts no longer draw it.") if question.status == "retired"
           else _("Question active again."), "ok")
     return redirect(url_for(".question", question_id=question.id))

@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from trainer.audit import events as audit
 from trainer.auth.access import staff_required
 from trainer.auth.models import User
 from trainer.extensions import db
@@ -99,6 +100,8 @@ def save(form: QuizForm, quiz: Quiz | None):
     if form.validate_on_submit():
         with refusal_on(form, above=True):  # the rules' fieldset shows no errors of its own
             saved = authoring.save_quiz(current_user, settings_from(form), quiz)
+            audit.record_object("quiz_created" if quiz is None else "quiz_edited", saved,
+                                "quiz", saved.title)
             flash(_("Quiz saved."), "ok")
             return redirect(url_for(".quiz", quiz_id=saved.id))
     status = 422 if form.errors or form.form_errors else 200

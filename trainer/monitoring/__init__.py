@@ -1,0 +1,1 @@
+"""Monitoring: Prometheus metrics at ``/metrics`` and JSON log lines (``LOG_FORMAT=json``)."""
