@@ -91,19 +91,28 @@ class Config:
     # feed fetched through another host name or port names the same events (RFC 5545 UID).
     CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "grid-trainer.local")
     # E-mail copies of notifications (trainer/notifications/mail.py): off unless
-    # MAIL_SERVER is set. SITE_URL (e.g. https://px.example.gov.cn) makes their links absolute.
+    # MAIL_SERVER is set. SITE_URL (below) makes their links absolute.
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT") or 25)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_USE_TLS = (os.environ.get("MAIL_USE_TLS") or "").lower() in ("1", "true", "yes")
     MAIL_SENDER = os.environ.get("MAIL_SENDER") or "grid-trainer@localhost"
-    SITE_URL = os.environ.get("SITE_URL") or ""
     # Monitoring: "json" writes one JSON object per log line; /metrics answers these
     # addresses (comma list of IPs or CIDRs) or a caller with "Bearer <METRICS_TOKEN>".
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "")
     METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "127.0.0.1,::1")
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # The site's own address, fixed (never taken from a request's Host header): the home
+    # page of the xAPI actors' accounts and the base of the activity ids
+    # (trainer/records/xapi.py).
+    SITE_URL = os.environ.get("SITE_URL", "http://localhost:5000").rstrip("/")
+    # A learning record store to send xAPI statements to (``flask records xapi-send``):
+    # its address (the base, ".../xAPI" or ".../xAPI/statements") and HTTP Basic
+    # credentials. Unset: statements are only downloaded.
+    XAPI_LRS_URL = os.environ.get("XAPI_LRS_URL") or None
+    XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
+    XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
 
 
 class DevelopmentConfig(Config):

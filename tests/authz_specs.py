@@ -90,6 +90,10 @@ SPECS = {
     ("GET", "/api/v1/openapi.json"): (fixed("/api/v1/openapi.json"), PUBLIC),
     ("POST", "/api/v1/tokens"): (fixed("/api/v1/tokens"), expect(422, 422, 422, 422, 422)),
     ("GET", "/api/v1/me"): (fixed("/api/v1/me"), API_ANY),
+    # With or without a token (the form without one is how an initial password is
+    # changed); an empty body misses its fields.
+    ("POST", "/api/v1/me/password"): (fixed("/api/v1/me/password"),
+                                      expect(422, 422, 422, 422, 422)),
     ("DELETE", "/api/v1/tokens"): (fixed("/api/v1/tokens"), expect(401, 204, 204, 204, 204)),
 }
 

@@ -90,6 +90,9 @@ PUBLIC_BY_KEY = {("GET", "/certificates/<code>")}
 OTHER_DISTRICT_DIFFERS = {
     # the library quiz: worker2 starts an attempt where the worker resumes theirs
     (("POST", "/api/v1/quizzes/<int:quiz_id>/attempts"), "worker2"): 201,
+    # district D's worker and street, named by username and code: unknown to org2
+    (("GET", "/records/xapi/worker.json"), "org2"): 404,
+    (("GET", "/records/xapi/streets/<code>.json"), "org2"): 404,
 }
 
 

@@ -76,11 +76,12 @@ Registries (owner: key <- who registers):
 - ``jobs.queue.tasks``: the kinds of background job, kind -> ``run(job, **params)``:
   "people-import" <- org (its wiring: a core domain with one, ``CORE_WIRING``),
   "questions-import" <- quizzes, "records-export" <- records (a district's annual
-  export). ``jobs.queue.start(kind, ...)`` queues one (after the commit).
+  export), "xapi-send" <- records. ``jobs.queue.start(kind, ...)`` queues one (after the
+  commit).
 - ``jobs.queue.periodic``: tasks the consumer (``flask jobs work``) runs on a schedule:
   "grade-closed-rounds" <- competitions (every minute), "send-reminders" <- notifications
   (every hour at :05: ``notifications.services.run_reminders``, as ``flask reminders
-  send``).
+  send``), "xapi-send" <- records (every 15 minutes, when an LRS is configured).
 - ``monitoring.metrics.collectors``: scrape-time metric families for /metrics, by name:
   "competitions" (active rounds and entrants) <- competitions, "jobs" (queued, running,
   failed within the hour, read from the ``jobs`` table) <- monitoring (its wiring).

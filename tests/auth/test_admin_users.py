@@ -75,7 +75,7 @@ def test_admin_deactivates_and_enables_an_account_but_not_their_own(app, client,
     assert "我确认：停用该账号" in client.get(page).get_data(as_text=True)
     auth.post(f"/admin/users/{users['worker']}/active", {"confirm": "y"}, page=page)
     assert _user(app, "worker").active is False
-    assert AuthActions(app.test_client()).login("worker").status_code == 401
+    assert AuthActions(app.test_client()).login("worker").status_code == 403  # 账号已停用
     auth.post(f"/admin/users/{users['worker']}/active", page=page)
     assert _user(app, "worker").active is True
     resp = auth.post(f"/admin/users/{users['admin']}/active",

@@ -132,7 +132,8 @@ def test_deactivation_ends_sessions(app, client, auth, users):
         services.set_active(db.session.get(User, users["worker"]), False)
         db.session.commit()
     assert client.get("/").status_code == 302
-    assert auth.login("worker").status_code == 401
+    refused = auth.login("worker")  # the right password: told why
+    assert refused.status_code == 403 and "账号已停用" in refused.get_data(as_text=True)
 
 
 def test_security_events_logged_without_secrets(caplog, auth, users):

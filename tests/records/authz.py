@@ -1,6 +1,6 @@
 """Authorization matrix entries of the records domain: everyone sees their own record;
 organisers (and admins) the dashboards, the assessment pages, the export and the records
-of the workers in their scope."""
+of the workers in their scope, and the xAPI statements of a worker or a street in it."""
 
 from tests.authz_specs import expect, fixed
 
@@ -30,6 +30,16 @@ SPECS = {
     ("POST", "/records/ratings/<int:user_id>"): (
         lambda c: f"/records/ratings/{c['record_worker']}", ORG_PAGE),
     ("GET", "/records/export"): (fixed("/records/export"), ORG_PAGE),
+    ("GET", "/me/record/xapi.json"): (fixed("/me/record/xapi.json"),
+                                      expect(302, 200, 200, 200, 200)),
+    ("GET", "/records/xapi"): (fixed("/records/xapi"), ORG_PAGE),
+    ("GET", "/records/xapi/worker.json"): (fixed("/records/xapi/worker.json?username=worker"),
+                                           ORG_PAGE),
+    ("GET", "/records/xapi/streets/<code>.json"): (fixed("/records/xapi/streets/S1.json"),
+                                                   ORG_PAGE),
+    # no LRS configured in the tests: back to the page with a message
+    ("POST", "/records/xapi/send"): (fixed("/records/xapi/send"),
+                                     expect(302, 403, 403, 403, 302)),
 }
 
 

@@ -6,11 +6,12 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from trainer.api.core import api_auth, bp, field, json_body
 from trainer.auth import second_factor, services
-from trainer.errors import error_response
+from trainer.errors import Invalid, error_response
 from trainer.extensions import db
 from trainer.org.models import Unit
 from trainer.security import client_address, security_event
@@ -26,19 +27,77 @@ def create_token():
         # by the throttle); one whose role must have one and has none gets 403
         # second_factor_required (raised: it enrols on the web).
         user = services.authenticate(username, password, client_address(), otp=otp)
-    except (services.BadCredentials, services.Throttled) as exc:
+    except (services.BadCredentials, services.Throttled, services.AccountDisabled) as exc:
         # Answered, not raised: the unit of work commits the failure the throttle counted
         # (a raised refusal would be rolled back).
-        security_event("login_throttled" if exc.status == 429 else "login_failure",
-                       username=username[:40], channel="api")
-        return error_response(exc.status, exc.message, exc.code, **exc.extra)
+        return _refused_login(exc, username)
     except second_factor.SecondFactorRequired:
         security_event("login_refused", username=username[:40], channel="api",
                        reason="second_factor_required")
         raise
+    if user.password_change_required:
+        # The right password (committed: the throttle forgot the account's failures), but
+        # an initial one: changed first through POST /api/v1/me/password.
+        security_event("login_refused", username=user.username, channel="api",
+                       reason="password_change_required")
+        return _password_change_required()
     raw, token = services.issue_token(user)
     security_event("login_success", username=user.username, channel="api", actor=user)
     return {"token": raw, "expires_at": token.expires_at.isoformat()}, 201
+
+
+def _refused_login(exc, username: str):
+    event = {429: "login_throttled", 403: "login_refused"}.get(exc.status, "login_failure")
+    security_event(event, username=username[:40], channel="api")
+    return error_response(exc.status, exc.message, exc.code, **exc.extra)
+
+
+@bp.post("/me/password")
+def change_my_password():
+    """``{current, new}`` with a token, or ``{username, current, new}`` without one (how a
+    user with an initial password, refused a token, changes it). Throttled like a login;
+    ends the user's other sessions and tokens (the calling token lives on)."""
+    data = json_body()
+    current, new = field(data, "current"), field(data, "new")
+    if len(current) > 128 or len(new) > 128:
+        raise Invalid(_("Passwords have at most 128 characters."), field="new")
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        _check_new(user, current, new)
+        if not services.verify_current_password(user, current, client_address()):
+            security_event("password_change_failure", username=user.username, channel="api")
+            return error_response(422, _("The current password is wrong."), "invalid",
+                                  field="current")
+        raw = request.headers["Authorization"][7:].strip()
+        services.set_password(user, new)
+        services.keep_token(raw, user)
+    else:
+        header = request.headers.get("Authorization", "")
+        if header:  # a token was sent but is not valid: never fall back to a password
+            return error_response(401)  # (403 when its owner must change their password)
+        username = field(data, "username")
+        otp = field(data, "otp", required=False)
+        try:
+            user = services.authenticate(username, current, client_address(), otp=otp)
+        except (services.BadCredentials, services.Throttled, services.AccountDisabled) as exc:
+            return _refused_login(exc, username)
+        _check_new(user, current, new)
+        services.set_password(user, new)
+    security_event("password_change", username=user.username, channel="api")
+    return {"status": "changed"}
+
+
+def _check_new(user, current: str, new: str) -> None:
+    try:
+        services.check_new_password(user, current, new)
+    except Invalid as exc:
+        raise Invalid(exc.message, field="new") from None
+
+
+def _password_change_required():
+    return error_response(403, _("Your password was set by an administrator: choose a new "
+                                 "one first (POST /api/v1/me/password)."),
+                          "password_change_required")
 
 
 @bp.delete("/tokens")

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -29,6 +30,15 @@ class User(UserMixin, db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # Set when someone else chose the password (people import, an admin's reset or new
+    # account): the user must choose a new one before anything else.
+    # (A server default only: rows written at older revisions, as by the migration tests'
+    # plain INSERTs of this model, name no value for it.)
+    password_change_required: Mapped[bool] = mapped_column(server_default=sa.false())
+    # The opaque name of the user's xAPI actor (trainer/records/xapi.py): random, given on
+    # first use, never derived from the username, so a learning record store learns nothing
+    # about the person and erasing them here leaves nothing there that points back.
+    xapi_id: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
     # Bumped on logout, password/role/scope change and deactivation: ends every session
     # and token issued before.
     session_version: Mapped[int] = mapped_column(default=1)

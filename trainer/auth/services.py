@@ -26,6 +26,19 @@ class Throttled(DomainError):
     status, code = 429, "throttled"
 
 
+class AccountDisabled(DomainError):
+    """The right password of a deactivated account: said only then, so a wrong password
+    still tells nothing about the account."""
+
+    status, code = 403, "account_disabled"
+
+
+class PasswordChangeRequired(DomainError):
+    """An account with an initial password asks for a token: it must change it first."""
+
+    status, code = 403, "password_change_required"
+
+
 def _hasher():
     ext = current_app.extensions
     if "trainer_hasher" not in ext:
@@ -81,10 +94,13 @@ def authenticate(username: str, password: str, address: str, *, otp: str | None 
     a_slot, i_slot = _reserve(counter, akey, ikey)
     user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
     stored = user.password_hash if user else _dummy_hash()
-    ok = passwords.verify(_hasher(), stored, password) and user is not None and user.active
+    ok = passwords.verify(_hasher(), stored, password) and user is not None
     if not ok:
         counter.prune()  # failures are rare: a good moment to forget expired events
         raise BadCredentials(_("Wrong username or password."))  # the slots stay: failures
+    if not user.active:  # the right password: say why (the slots stay, as for a failure)
+        raise AccountDisabled(_("This account is deactivated; please contact the "
+                                "administrator."))
     if passwords.needs_rehash(_hasher(), user.password_hash):
         user.password_hash = hash_password(password)
     if second_factor.active_factor(user) is not None:
@@ -167,20 +183,72 @@ def end_sessions(user: User) -> None:
     db.session.flush()
 
 
-def set_password(user: User, new_password: str) -> None:
-    """Replace the password (policy-checked) and end the user's sessions."""
+def set_password(user: User, new_password: str, *, initial: bool = False) -> None:
+    """Replace the password (policy-checked) and end the user's sessions. ``initial``:
+    someone else chose it (an admin's reset), so the user must change it at next login."""
     check_password_policy(new_password, user.username)
     user.password_hash = hash_password(new_password)
+    user.password_change_required = initial
     end_sessions(user)
 
 
+def check_new_password(user: User, current: str, new_password: str) -> None:
+    """Refuse (Invalid, field ``new_password``) a new password the policy refuses or that
+    is the current one: a user with an initial password must choose another."""
+    from flask_babel import gettext as _
+
+    check_password_policy(new_password, user.username)
+    if new_password == current:
+        raise Invalid(_("The new password must differ from the current one."),
+                      field="new_password")
+
+
 def change_password(user: User, current: str, new_password: str) -> None:
-    """The user's own change: the current password must match."""
+    """The user's own change: the current password must match. Clears the need to change
+    an initial password and ends every session and token of the user."""
     from flask_babel import gettext as _
 
     if not passwords.verify(_hasher(), user.password_hash, current):
         raise Invalid(_("The current password is wrong."), field="current_password")
+    check_new_password(user, current, new_password)
     set_password(user, new_password)
+
+
+def verify_current_password(user: User, current: str, address: str) -> bool:
+    """The current password of a signed-in user (the API's change), throttled and counted
+    like a login: False when wrong (the failure stays counted: answer it, do not raise);
+    Throttled when over the limit."""
+    counter = throttle.get_counter(current_app)
+    akey, ikey = throttle.account_key(user.username), throttle.address_key(address)
+    _a_slot, i_slot = _reserve(counter, akey, ikey)
+    if not passwords.verify(_hasher(), user.password_hash, current):
+        counter.prune()
+        return False
+    _succeeded(counter, akey, ikey, i_slot, None)
+    return True
+
+
+def keep_token(raw: str, user: User) -> None:
+    """After end_sessions: the caller's own bearer token ``raw`` lives on (the change
+    ends the user's *other* sessions and tokens)."""
+    db.session.execute(
+        sa.update(ApiToken).where(ApiToken.token_hash == _token_digest(raw),
+                                  ApiToken.user_id == user.id)
+        .values(revoked_at=None, session_version=user.session_version))
+
+
+def held_by_password_change(raw: str) -> bool:
+    """Whether bearer token ``raw`` would be valid but for its owner's initial password
+    (to answer 403 password_change_required instead of 401; asked only on a refusal)."""
+    digest = _digest_of(raw)
+    if digest is None:
+        return False
+    stmt = (sa.select(ApiToken.id).join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None),
+                   ApiToken.expires_at > utcnow(), User.active.is_(True),
+                   User.session_version == ApiToken.session_version,
+                   User.password_change_required.is_(True)))
+    return db.session.scalar(stmt) is not None
 
 
 def validate_scope(role: str, unit: Unit | None, department: Department | None) -> None:
@@ -213,8 +281,10 @@ def username_taken(username: str) -> bool:
 
 
 def create_user(username: str, name: str, role: str, password: str, *, unit: Unit | None = None,
-                department: Department | None = None, phone: str | None = None) -> User:
-    """Create an account after checking name, scope and password policy."""
+                department: Department | None = None, phone: str | None = None,
+                initial: bool = False) -> User:
+    """Create an account after checking name, scope and password policy. ``initial``: the
+    password was chosen for the user (an admin's form), who must change it first."""
     from flask_babel import gettext as _
 
     username = username.strip()
@@ -228,7 +298,8 @@ def create_user(username: str, name: str, role: str, password: str, *, unit: Uni
     validate_scope(role, unit, department)
     check_password_policy(password, username)
     user = User(username=username, name=name.strip() or username, role=role, unit=unit,
-                department=department, phone=phone, password_hash=hash_password(password))
+                department=department, phone=phone, password_hash=hash_password(password),
+                password_change_required=initial)
     db.session.add(user)
     db.session.flush()
     return user
@@ -297,6 +368,7 @@ _VALID_TOKEN = (
     ApiToken.expires_at > sa.bindparam("now", type_=ApiToken.__table__.c.expires_at.type),
     User.active.is_(True),
     User.session_version == ApiToken.session_version,
+    User.password_change_required.is_(False),
 )
 
 

@@ -96,6 +96,28 @@ def _from_remember_cookie(app, user) -> None:
     session["login_at"] = time.time()
     session["remembered"] = True
     session.permanent = True
+def _held_token_is_403(response):
+    """A bearer token refused (401) only because its owner must change an initial
+    password answers 403 ``password_change_required`` instead: the client then knows to
+    change it (POST /api/v1/me/password without a token). Asked only on a refusal, so
+    accepted requests pay nothing; the response is changed in place, keeping its headers."""
+    if response.status_code != 401 or not request.path.startswith("/api/"):
+        return response
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return response
+    from flask import json
+    from flask_babel import gettext as _
+
+    from trainer.auth.services import held_by_password_change
+
+    if held_by_password_change(header[7:].strip()):
+        response.status_code = 403
+        response.set_data(json.dumps({"error": {
+            "code": "password_change_required",
+            "message": _("Your password was set by an administrator: choose a new one first "
+                         "(POST /api/v1/me/password).")}}))
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -108,3 +130,4 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = None  # versioned ids and absolute expiry instead
     app.before_request(_enforce_absolute_lifetime(app))
     user_loaded_from_cookie.connect(_from_remember_cookie, app)
+    app.after_request(_held_token_is_403)

@@ -192,7 +192,7 @@ def new_person(row, unit_id: int | None, dept_id: int | None, digest: str):
 
     return User(username=row.username.strip(), name=row.name.strip() or row.username,
                 role=row.role, unit_id=unit_id, department_id=dept_id,
-                phone=row.phone or None, password_hash=digest)
+                phone=row.phone or None, password_hash=digest, password_change_required=True)
 
 
 def create_people(plan) -> list[tuple[object, str]]:

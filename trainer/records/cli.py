@@ -31,3 +31,21 @@ def export_command(year, half, street, fmt, output):
     output.write_bytes(export_file(fmt, year, rows))
     db.session.rollback()
     click.echo(f"records export: {len(rows)} workers written to {output}")
+
+
+@cli.command("xapi-send")
+@click.option("--batch-size", type=click.IntRange(1, 1000), default=100, show_default=True)
+def xapi_send_command(batch_size):
+    """Send the xAPI statements the learning record store (XAPI_LRS_URL) has not accepted
+    yet; each accepted batch is committed at once, so a run stopped half-way resumes where
+    it stopped, and nothing is ever sent twice. Exits non-zero when the LRS refuses or
+    stays away after retries."""
+    from trainer.records import xapi
+
+    try:
+        sent = xapi.send_pending(batch_size=batch_size, commit=db.session.commit)
+    except xapi.LrsError as exc:
+        db.session.commit()  # keep the outbox rows of the batches that went through
+        raise click.ClickException(f"records xapi-send: {exc}") from exc
+    db.session.commit()
+    click.echo(f"records xapi-send: {sent} statements sent")

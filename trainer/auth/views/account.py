@@ -55,9 +55,9 @@ def login():
     try:
         user = services.authenticate(form.username.data, form.password.data, client_address(),
                                      two_step=True)
-    except (services.BadCredentials, services.Throttled) as exc:
+    except (services.BadCredentials, services.Throttled, services.AccountDisabled) as exc:
         # Answered, not raised: the unit of work commits the failure the throttle counted.
-        event = "login_throttled" if exc.status == 429 else "login_failure"
+        event = {429: "login_throttled", 403: "login_refused"}.get(exc.status, "login_failure")
         security_event(event, username=form.username.data[:40])
         return _login_page(form, error=exc.message), exc.status
     if second_factor.active_factor(user) is not None:
@@ -101,6 +101,22 @@ def logout():
                            httponly=True, samesite="Lax")
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
+
+
+# What a user who must change an initial password may still reach.
+OPEN_ENDPOINTS = {"static", "auth.change_password", "auth.login", "auth.login_code",
+                  "auth.logout", "main.set_language", "main.healthz"}
+
+
+@bp.before_app_request
+def _password_change_gate():
+    """Send a signed-in user with an initial password (people import, an admin's reset)
+    to the change form before anything else; the API refuses their tokens instead."""
+    if request.endpoint in OPEN_ENDPOINTS or request.path.startswith("/api/"):
+        return None
+    if not current_user.is_authenticated or not current_user.password_change_required:
+        return None
+    return redirect(url_for("auth.change_password"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -61,7 +61,7 @@ def create_user():
         unit, dept = _resolve(form)
         user = services.create_user(form.username.data, form.name.data, form.role.data,
                                     form.password.data, unit=unit, department=dept,
-                                    phone=form.phone.data or None)
+                                    phone=form.phone.data or None, initial=True)
         security_event("user_created", target=user.username, role=user.role, about=user)
         flash(_("Account %(name)s created.", name=user.username), "ok")
         return redirect(url_for("auth.users"))
@@ -110,9 +110,10 @@ def reset_password(user_id: int):
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         raise Invalid(_("Password must be at least 8 characters."), field="password")
-    services.set_password(user, form.password.data)
+    services.set_password(user, form.password.data, initial=True)
     security_event("password_reset", target=user.username, about=user)
-    flash(_("Password reset; the user's sessions have ended."), "ok")
+    flash(_("Password reset; the user's sessions have ended and they must choose a new "
+            "password at their next login."), "ok")
     return redirect(url_for("auth.edit_user", user_id=user.id))
 
 

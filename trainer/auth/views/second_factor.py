@@ -32,6 +32,8 @@ def _enrolment_gate():
         return None
     if not current_user.is_authenticated or not second_factor.must_enrol(current_user):
         return None
+    if current_user.password_change_required:  # an initial password is changed first
+        return None  # (trainer/auth/views/account.py's gate)
     return redirect(url_for("auth.second_factor_enrol"))
 
 
