@@ -64,3 +64,4 @@ def test_security_headers_on_an_api_response(client, auth, users):
                  "X-Frame-Options", "Permissions-Policy", "X-Request-Id"):
         assert resp.headers.get(name), name
     assert resp.headers["Cache-Control"] == "no-store"
+
