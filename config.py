@@ -113,6 +113,13 @@ class Config:
     XAPI_LRS_URL = os.environ.get("XAPI_LRS_URL") or None
     XAPI_LRS_USERNAME = os.environ.get("XAPI_LRS_USERNAME", "")
     XAPI_LRS_PASSWORD = os.environ.get("XAPI_LRS_PASSWORD", "")
+    # Backups (trainer/privacy/backup.py): the daily job's folder (default
+    # instance/backups) and how many of its backups it keeps.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR") or None
+    BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "7"))
+    # The erasure ledger, outside the database so a restore re-applies it (default
+    # instance/erasures.jsonl): keep it on storage that outlives the database.
+    ERASURE_LEDGER = os.environ.get("ERASURE_LEDGER") or None
 
 
 class DevelopmentConfig(Config):

@@ -69,6 +69,10 @@ class TestConfig(Config):
     # The suite logs in as admin and organiser everywhere; tests/auth/test_second_factor.py
     # turns the requirement on where it is tested.
     REQUIRE_SECOND_FACTOR = ()
+    # The erasure ledger and backups of the suite, never the repository's instance folder;
+    # the ledger is emptied before every test (see ``app``).
+    ERASURE_LEDGER = os.path.join(_tmp, "erasures.jsonl")
+    BACKUP_DIR = os.path.join(_tmp, "backups")
     # Jobs run inside the commit that starts them (tests/jobs/test_consumer.py runs a real
     # `flask jobs work`); their files go to the test's temporary folder.
     JOBS_IMMEDIATE = True
@@ -140,6 +144,8 @@ def app(_schema, config):
     # like a fresh process: ids repeat between tests, and the autosave's memory of
     # attempts (right to mistrust an id it knew, but a detour) would otherwise carry over
     fastsave.forget_all()
+    if os.path.exists(app.config["ERASURE_LEDGER"]):  # a new site: no erasures yet
+        os.unlink(app.config["ERASURE_LEDGER"])
     yield app
     with app.app_context():
         db.session.remove()

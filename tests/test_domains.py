@@ -29,7 +29,8 @@ def test_importing_every_module_connects_and_registers_nothing():
                          capture_output=True, text=True).stdout
     connected, registered, names = eval(out.strip().splitlines()[-1])  # noqa: S307
     assert connected == [] and registered == []
-    assert names == ["jobs.periodic", "jobs.tasks", "learning.lesson_asides", "main.home_blocks",
+    assert names == ["auth.erasers", "jobs.periodic", "jobs.tasks", "learning.lesson_asides",
+                     "main.home_blocks",
                      "main.nav_badges", "monitoring.collectors",
                      "notifications.producers",
                      "quizzes.course_scopes", "quizzes.graded_first",

@@ -15,7 +15,8 @@ Domains announce what happened through named signals (``trainer/signals.py``) an
 other domains' questions through registries owned by the asking domain
 (``trainer/registry.py``). Layering, lowest first: core (models, org, auth, jobs),
 notifications (a table and ``notify``: the others call it), search, quizzes, learning,
-simulation, plans, competitions, assignments, records, guide. A domain imports lower
+simulation, plans, competitions, assignments, records, guide, privacy (erasure pages, a
+person's own data, ``flask backup``). A domain imports lower
 ones at module level and never a higher one; a lower domain learns about a higher one only
 through a signal or a registry (a test walks the imports and fails on a cycle).
 
@@ -73,6 +74,14 @@ Registries (owner: key <- who registers):
 - ``search.sources.sources``: "courses" and "lessons" <- learning, "questions" (the
   explanations, never to a worker before their review) <- quizzes, "guide" <- guide; each
   source lists its documents, who may see them and their links.
+- ``auth.erasers.erasers``: what each domain scrubs of an erased person (free text typed by
+  them or naming them) and exports for ``/me/data``: "plans" (session feedback, plan
+  comments, lecturer names, calendar feeds), "quizzes" (import drafts), "competitions"
+  (appeals, audit details, certificate holders), "guide" (revision details, local
+  contacts), "learning" (course history, lecturer names), "simulation" (runs: export only)
+  <- each of those domains; "jobs" (job titles, reports, error lines) <- privacy; "audit"
+  (the names, address and personal details of events by or about the person) <- audit. Used by
+  trainer/auth/erasure.py.
 - ``jobs.queue.tasks``: the kinds of background job, kind -> ``run(job, **params)``:
   "people-import" <- org (its wiring: a core domain with one, ``CORE_WIRING``),
   "questions-import" <- quizzes, "records-export" <- records (a district's annual
@@ -81,7 +90,8 @@ Registries (owner: key <- who registers):
 - ``jobs.queue.periodic``: tasks the consumer (``flask jobs work``) runs on a schedule:
   "grade-closed-rounds" <- competitions (every minute), "send-reminders" <- notifications
   (every hour at :05: ``notifications.services.run_reminders``, as ``flask reminders
-  send``), "xapi-send" <- records (every 15 minutes, when an LRS is configured).
+  send``), "xapi-send" <- records (every 15 minutes, when an LRS is configured),
+  "daily-backup" <- privacy (03:15: ``flask backup daily``, keeping the last BACKUP_KEEP).
 - ``monitoring.metrics.collectors``: scrape-time metric families for /metrics, by name:
   "competitions" (active rounds and entrants) <- competitions, "jobs" (queued, running,
   failed within the hour, read from the ``jobs`` table) <- monitoring (its wiring).
@@ -93,7 +103,7 @@ from importlib import import_module
 
 CORE = ("main", "auth", "org", "jobs", "audit", "monitoring")
 FEATURES = ("notifications", "search", "learning", "quizzes", "simulation", "plans",
-            "competitions", "assignments", "records", "guide")
+            "competitions", "assignments", "records", "guide", "privacy")
 # What each feature domain provides beyond views (in the order they are called).
 PROVIDES = {
     "notifications": ("cli", "wiring"),
@@ -106,9 +116,10 @@ PROVIDES = {
     "assignments": ("api", "demo", "wiring"),
     "records": ("api", "cli", "wiring"),
     "guide": ("wiring",),
+    "privacy": ("cli", "wiring"),
 }
 # Core domains with a ``wiring`` too (kinds of background job, metric collectors).
-CORE_WIRING = ("org", "monitoring")
+CORE_WIRING = ("org", "audit", "monitoring")
 MODELS = ("org", "auth", "jobs", "audit", "learning", "quizzes", "simulation", "plans",
           "competitions", "records", "guide", "search", "assignments", "notifications")
 

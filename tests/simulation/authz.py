@@ -46,6 +46,31 @@ SPECS = {
         lambda c: f"/author/scenarios/{_slug(c)}/preview", AUTHOR_PAGE),
     ("GET", "/author/scenarios/<slug>/export"): (
         lambda c: f"/author/scenarios/{_slug(c)}/export", AUTHOR_PAGE),
+    # The visual editor (forms). An empty POST carries no draft revision: a stale save
+    # (409, the form again), or back to the editor (302) for adding a node.
+    ("GET", "/author/scenarios/create"): (fixed("/author/scenarios/create"), AUTHOR_PAGE),
+    ("POST", "/author/scenarios/create"): (fixed("/author/scenarios/create"),
+                                           expect(302, 403, 422, 403, 422)),
+    ("GET", "/author/scenarios/import"): (fixed("/author/scenarios/import"), AUTHOR_PAGE),
+    ("POST", "/author/scenarios/import"): (fixed("/author/scenarios/import"),
+                                           expect(302, 403, 422, 403, 422)),
+    ("GET", "/author/scenarios/<slug>/build"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/build", AUTHOR_PAGE),
+    ("POST", "/author/scenarios/<slug>/build"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/build", expect(302, 403, 409, 403, 409)),
+    ("POST", "/author/scenarios/<slug>/nodes"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/nodes", expect(302, 403, 302, 403, 302)),
+    ("GET", "/author/scenarios/<slug>/nodes/<key>"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/nodes/arrive", AUTHOR_PAGE),
+    ("POST", "/author/scenarios/<slug>/nodes/<key>"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/nodes/arrive", expect(302, 403, 409, 403, 409)),
+    ("GET", "/author/scenarios/<slug>/nodes/<key>/delete"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/nodes/listen/delete", AUTHOR_PAGE),
+    ("POST", "/author/scenarios/<slug>/nodes/<key>/delete"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/nodes/listen/delete",
+        expect(302, 403, 200, 403, 200)),
+    ("GET", "/author/scenarios/<slug>/playtest"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/playtest", AUTHOR_PAGE),
     ("GET", "/api/v1/scenarios"): (fixed("/api/v1/scenarios"), expect(401, 200, 200, 200, 200)),
     ("POST", "/api/v1/scenarios/<slug>/runs"): (
         lambda c: f"/api/v1/scenarios/{_slug(c)}/runs", expect(401, 201, 201, 201, 201)),
@@ -62,6 +87,14 @@ STREET_TRAINER = {
     ("POST", "/author/scenarios/<slug>/status"): 404,
     ("GET", "/author/scenarios/<slug>/preview"): 404,
     ("GET", "/author/scenarios/<slug>/export"): 404,
+    ("GET", "/author/scenarios/<slug>/build"): 404,
+    ("POST", "/author/scenarios/<slug>/build"): 404,
+    ("POST", "/author/scenarios/<slug>/nodes"): 404,
+    ("GET", "/author/scenarios/<slug>/nodes/<key>"): 404,
+    ("POST", "/author/scenarios/<slug>/nodes/<key>"): 404,
+    ("GET", "/author/scenarios/<slug>/nodes/<key>/delete"): 404,
+    ("POST", "/author/scenarios/<slug>/nodes/<key>/delete"): 404,
+    ("GET", "/author/scenarios/<slug>/playtest"): 404,
 }
 
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trainer.extensions import db
@@ -44,6 +44,10 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # When the account was last deactivated (the district's retention runs from it) and
+    # when its personal data was erased (trainer/auth/erasure.py): never undone.
+    deactivated_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
     department: Mapped[Department | None] = relationship(lazy="joined")
@@ -109,3 +113,34 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[datetime | None]
+
+
+class Erasure(db.Model):
+    """One person's personal data erased (who asked it done, when, why): never undone.
+    The same record is appended to the ledger file outside the database
+    (``ERASURE_LEDGER``), which a restore re-applies; ``ledger_id`` ties the two."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ledger_id: Mapped[str] = mapped_column(String(36), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    pseudonym: Mapped[str] = mapped_column(String(60))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    by: Mapped[User | None] = relationship(foreign_keys=[by_id], lazy="joined")
+
+
+class RetentionSetting(db.Model):
+    """A district's retention of deactivated accounts: after ``days`` since deactivation an
+    admin may erase them in bulk."""
+
+    __tablename__ = "retention_settings"
+    __table_args__ = (CheckConstraint("days >= 30", name="days_at_least_30"),)
+
+    district_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    days: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -94,7 +94,8 @@ def authenticate(username: str, password: str, address: str, *, otp: str | None 
     a_slot, i_slot = _reserve(counter, akey, ikey)
     user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
     stored = user.password_hash if user else _dummy_hash()
-    ok = passwords.verify(_hasher(), stored, password) and user is not None
+    ok = (passwords.verify(_hasher(), stored, password) and user is not None
+          and user.erased_at is None)  # an erased account never signs in again
     if not ok:
         counter.prune()  # failures are rare: a good moment to forget expired events
         raise BadCredentials(_("Wrong username or password."))  # the slots stay: failures
@@ -186,6 +187,11 @@ def end_sessions(user: User) -> None:
 def set_password(user: User, new_password: str, *, initial: bool = False) -> None:
     """Replace the password (policy-checked) and end the user's sessions. ``initial``:
     someone else chose it (an admin's reset), so the user must change it at next login."""
+    if user.erased_at is not None:
+        from flask_babel import gettext as _
+
+        raise Invalid(_("This account's personal data was erased: it can never sign in "
+                        "again."), field="password")
     check_password_policy(new_password, user.username)
     user.password_hash = hash_password(new_password)
     user.password_change_required = initial
@@ -314,8 +320,12 @@ def change_role_scope(user: User, role: str, unit: Unit | None,
 
 
 def set_active(user: User, active: bool) -> None:
+    if user.active and not active:
+        user.deactivated_at = utcnow()  # the district's retention runs from here
     user.active = active
-    if not active:
+    if active:
+        user.deactivated_at = None
+    else:
         end_sessions(user)
     db.session.flush()
 

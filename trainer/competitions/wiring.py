@@ -21,7 +21,8 @@
 from flask import Flask
 
 from trainer import signals
-from trainer.competitions import gauges, record, reminders
+from trainer.auth.erasers import erasers
+from trainer.competitions import erasure, gauges, record, reminders
 from trainer.competitions.kinds import quiz as quiz_kind
 from trainer.competitions.kinds import scenario as scenario_kind
 from trainer.competitions.services import grade_closed_rounds
@@ -43,6 +44,7 @@ def _reveal_after_close(run) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    erasers.register("competitions", erasure.ERASER)
     review_policies.register("competition", _review_after_close)
     reveal_policies.register("competition", _reveal_after_close)
     withheld_sources.register("competition-rounds", quiz_kind.withheld_question_ids)

@@ -5,7 +5,8 @@ scenario (simulation.debrief_asides); its entries are searchable (search.sources
 from flask import Flask, render_template
 from markupsafe import Markup
 
-from trainer.guide import search
+from trainer.auth.erasers import erasers
+from trainer.guide import erasure, search
 from trainer.guide.queries import entries_linking
 from trainer.learning.policies import lesson_asides
 from trainer.search.sources import sources
@@ -27,6 +28,7 @@ def debrief_aside(user, run) -> Markup | None:
 
 
 def init_app(app: Flask) -> None:
+    erasers.register("guide", erasure.ERASER)
     lesson_asides.register("guide", lesson_aside)
     debrief_asides.register("guide", debrief_aside)
     sources.register("guide", search.ENTRIES)

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from trainer import signals
-from trainer.learning import home, search
+from trainer.auth.erasers import erasers
+from trainer.learning import erasure, home, search
 from trainer.learning.models import Course
 from trainer.learning.queries import visible_courses
 from trainer.learning.services import refresh_completion
@@ -33,6 +34,7 @@ def visible_course_ids(user) -> sa.Select:
 
 
 def init_app(app: Flask) -> None:
+    erasers.register("learning", erasure.ERASER)
     signals.attempt_graded.connect(complete_on_module_pass)
     course_scopes.register("learning", visible_course_ids)
     for endpoint in PAGES:

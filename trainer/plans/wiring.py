@@ -3,13 +3,15 @@
 
 from flask import Flask
 
+from trainer.auth.erasers import erasers
 from trainer.main.home_blocks import HomeBlock, home_blocks
 from trainer.notifications.producers import producers
-from trainer.plans import home, record, reminders
+from trainer.plans import erasure, home, record, reminders
 from trainer.records.sections import bulk, sections
 
 
 def init_app(app: Flask) -> None:
+    erasers.register("plans", erasure.ERASER)
     sections.register("sessions", record.sessions_attended)
     bulk.register("sessions", record.sessions_for)
     producers.register("sessions", reminders.produce)

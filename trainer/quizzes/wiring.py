@@ -6,14 +6,16 @@ home page and the record: reviews due today, today's goal, streak, practice days
 
 from flask import Flask
 
+from trainer.auth.erasers import erasers
 from trainer.jobs.queue import tasks
 from trainer.main.home_blocks import HomeBlock, home_blocks
-from trainer.quizzes import home, import_job, record, search, spaced
+from trainer.quizzes import erasure, home, import_job, record, search, spaced
 from trainer.records.sections import bulk, sections
 from trainer.search.sources import sources
 
 
 def init_app(app: Flask) -> None:
+    erasers.register("quizzes", erasure.ERASER)
     sections.register("attempts", record.attempts_graded)
     bulk.register("attempts", record.attempts_for)
     sections.register("practice", spaced.days_in_year)

@@ -96,6 +96,8 @@ def save_scenario(user, scenario: Scenario, text: str) -> ScenarioVersion | None
         scenario.source = "web"
         audit.record_object("scenario_edited", scenario, "scenario", scenario.title,
                             actor=user)
+    # The saved text is the draft now (the form editor reads the current version).
+    scenario.draft, scenario.draft_rev = None, (scenario.draft_rev or 0) + 1
     db.session.flush()
     return version
 
@@ -107,6 +109,12 @@ def set_status(user, scenario: Scenario, status: str) -> None:
         raise Invalid(_("Unknown status."), field="status")
     if status == "published" and scenario.current_version is None:
         raise Invalid(_("Save a valid version before publishing."), field="status")
+    if status == "published" and scenario.draft is not None:
+        from trainer.simulation.editor import problems
+
+        if found := problems(scenario.draft):
+            raise Invalid(_("草稿还有 %(n)s 个问题，修正后才能发布。", n=len(found)),
+                          field="status")
     if scenario.status != status:
         audit.record_object("scenario_published" if status == "published"
                             else "scenario_withdrawn", scenario, "scenario", scenario.title,

@@ -105,12 +105,20 @@ def _path(s: Scenario, choices: list[Choice], note: str) -> _Path:
 
 
 def graph_svg(s: Scenario, title: str, reference: list[Choice] | None = None,
-              reference_note: str = "") -> str:
+              reference_note: str = "", *, labels: dict[str, str] | None = None,
+              kind_names: dict[str, str] | None = None,
+              highlight: set[str] | None = None) -> str:
     """The whole graph as one <svg> element; `reference` (the reference path's choices
-    from start) is highlighted, its tooltips ending in `reference_note`."""
+    from start) is highlighted, its tooltips ending in `reference_note`. ``labels`` names
+    nodes (e.g. by their shortened text) instead of their keys, ``kind_names`` words the
+    problem kinds and endings (e.g. in Chinese), ``highlight`` marks more problem nodes."""
     boxes = layout(s)
     ref = _path(s, reference or [], reference_note)
     problems = graph_problems(s)
+    for key in highlight or ():
+        if key in s.nodes and key not in problems:
+            problems[key] = ["problem"]
+    words = _Words(labels or {}, kind_names or {})
     width = max((b.x for b in boxes.values()), default=0) + W + PAD
     height = max((b.y for b in boxes.values()), default=0) + H + PAD
     parts = [
@@ -126,7 +134,7 @@ def graph_svg(s: Scenario, title: str, reference: list[Choice] | None = None,
         f'orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="{REF}"/></marker></defs>',
     ]
     parts += _edges(s, boxes, ref)
-    parts += [_box(s, b, ["missing"] if b.ghost else problems.get(b.key, []), ref)
+    parts += [_box(s, b, ["missing"] if b.ghost else problems.get(b.key, []), ref, words)
               for b in boxes.values()]
     parts.append("</svg>")
     return "".join(parts)
@@ -170,7 +178,13 @@ def _edge(src: _Box, dst: _Box, bad: bool, tip: str, back: bool, on_ref: bool = 
             f'{dash} marker-end="url(#{marker})"><title>{escape(tip)}</title></path>')
 
 
-def _box(s: Scenario, b: _Box, kinds: list[str], ref: _Path) -> str:
+@dataclass(frozen=True)
+class _Words:
+    labels: dict[str, str]
+    kinds: dict[str, str]
+
+
+def _box(s: Scenario, b: _Box, kinds: list[str], ref: _Path, words: _Words) -> str:
     node = None if b.ghost else s.nodes[b.key]
     ending = node.ending if node is not None else None
     fill = FILL.get(ending, "#ffffff") if node is not None else "#fdecee"
@@ -180,9 +194,10 @@ def _box(s: Scenario, b: _Box, kinds: list[str], ref: _Path) -> str:
         stroke, width = REF, 2.5
     if b.key == s.start and not b.ghost:
         width = max(width, 2.5)
-    name = ("? " if b.ghost else "") + b.key
-    sub = ending or (f"{len(node.choices)} ▸" if node is not None else "")
-    tip = f"{name}" + (f" ({', '.join(kinds)})" if kinds else "")
+    name = ("? " if b.ghost else "") + (words.labels.get(b.key) or b.key)
+    sub = words.kinds.get(ending, ending) if ending else (
+        f"{len(node.choices)} ▸" if node is not None else "")
+    tip = f"{name}" + (f" ({', '.join(words.kinds.get(k, k) for k in kinds)})" if kinds else "")
     if on_ref and ref.note:
         tip += f" ({ref.note})"
     kind = "node reference" if on_ref else "node"
@@ -193,12 +208,15 @@ def _box(s: Scenario, b: _Box, kinds: list[str], ref: _Path) -> str:
         f'<text x="{b.x + 8:g}" y="{b.y + 18:g}" font-size="13" fill="{INK}">'
         f"{escape(_clip(name))}</text>"
         f'<text x="{b.x + 8:g}" y="{b.y + 36:g}" font-size="11" '
-        f'fill="{BAD if kinds else MUTED}">{escape(_clip(_note(sub, kinds), 24))}</text></g>'
+        f'fill="{BAD if kinds else MUTED}">'
+        f"{escape(_clip(_note(sub, kinds, words.kinds), 24))}</text></g>"
     )
 
 
-def _note(sub: str, kinds: list[str]) -> str:
-    return "! " + ", ".join(k.replace("_", " ") for k in kinds) if kinds else sub
+def _note(sub: str, kinds: list[str], names: dict[str, str]) -> str:
+    if not kinds:
+        return sub
+    return "! " + ", ".join(names.get(k, k.replace("_", " ")) for k in kinds)
 
 
 def _clip(text: str, limit: int = 20) -> str:

@@ -93,6 +93,7 @@ def upsert_scenario(graph: Graph) -> str:
         db.session.add(scenario)
     apply_meta(scenario, graph)
     scenario.status, scenario.source, scenario.content_hash = "published", "file", digest
+    scenario.draft, scenario.draft_rev = None, (scenario.draft_rev or 0) + 1
     db.session.flush()
     add_version(scenario, graph, None)
     return outcome

@@ -47,6 +47,11 @@ class Scenario(db.Model):
     source: Mapped[str] = mapped_column(String(10), default="web")
     # Hash of the graph last loaded from a file: an unchanged file loads nothing.
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    # The graph being edited through the forms (graph.scenario_to_dict), kept even while
+    # invalid; None: the current version is the draft. draft_rev counts its saves, so a
+    # stale form (someone saved first) is told apart.
+    draft: Mapped[dict | None] = mapped_column(JSON)
+    draft_rev: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

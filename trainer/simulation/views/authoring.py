@@ -113,9 +113,15 @@ def scenario_status(slug: str):
     if scenario.status == "published" and form.status.data == "draft" and not confirmed():
         refused(_("Tick the box to confirm withdrawing the scenario; nothing was changed."))
         return redirect(url_for("simulation.edit_scenario", slug=slug))
-    authoring.set_status(current_user, scenario, form.status.data)
-    flash(_("Published.") if scenario.status == "published" else _("Withdrawn to draft."), "ok")
-    return redirect(url_for("simulation.edit_scenario", slug=slug))
+    back = url_for("simulation.build_scenario" if request.form.get("back") == "build"
+                   else "simulation.edit_scenario", slug=slug)
+    with refusal_kept() as refusal:
+        authoring.set_status(current_user, scenario, form.status.data)
+        flash(_("Published.") if scenario.status == "published" else _("Withdrawn to draft."),
+              "ok")
+    if refusal.error is not None:
+        flash(refusal.error.message, "error")
+    return redirect(back)
 
 
 @bp.route("/author/scenarios/<slug>/preview")
