@@ -3,6 +3,7 @@
 from functools import cache
 from pathlib import Path
 
+import sqlalchemy as sa
 import yaml
 from flask import jsonify, request
 from flask_babel import gettext as _
@@ -11,6 +12,8 @@ from flask_login import current_user
 from trainer.api.core import api_auth, bp, field, json_body
 from trainer.auth import second_factor, services
 from trainer.errors import Invalid, error_response
+from trainer.extensions import db
+from trainer.org.models import Unit
 from trainer.security import client_address, security_event
 
 
@@ -109,11 +112,24 @@ def unit_json(unit):
     return {"code": unit.code, "name": unit.name, "level": unit.level} if unit else None
 
 
+_STREET = sa.select(Unit.code, Unit.name).where(Unit.id == sa.bindparam("id"))
+
+
+def _street_of(unit):
+    """The code and name of the unit's street (the account's unit and department come
+    with the account in the token's statement): two columns, not a Unit loaded."""
+    if unit is None or unit.street_id is None:
+        return None
+    if unit.street_id == unit.id:
+        return unit
+    return db.session.execute(_STREET, {"id": unit.street_id}).first()
+
+
 @bp.get("/me")
 @api_auth()
 def me():
     user = current_user
-    street = user.unit.street if user.unit is not None else None
+    street = _street_of(user.unit)
     dept = user.department
     return {
         "username": user.username,

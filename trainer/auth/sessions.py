@@ -11,6 +11,7 @@ by another site.
 import time
 
 from flask import Flask, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext as _l
 from flask_login import logout_user, user_loaded_from_cookie
 
@@ -67,6 +68,29 @@ def _enforce_absolute_lifetime(app: Flask):
     return check
 
 
+def _bearer_only(req) -> bool:
+    """An API call carrying a bearer token: the cookie never authenticates it, so its
+    session is neither read nor written."""
+    return req.path.startswith("/api/") and \
+        req.headers.get("Authorization", "").startswith("Bearer ")
+
+
+class BearerAwareSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except for bearer API calls: those get an empty
+    session without verifying any cookie and never set one (nothing of an API response
+    may depend on a cookie; see the module doc)."""
+
+    def open_session(self, app, request):
+        if _bearer_only(request):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        if _bearer_only(request):
+            return None
+        return super().save_session(app, session, response)
+
+
 def _from_remember_cookie(app, user) -> None:
     """A session restored from the remember cookie: a fresh 12-hour session of its own."""
     session["login_at"] = time.time()
@@ -97,6 +121,7 @@ def _held_token_is_403(response):
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = BearerAwareSessionInterface()
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
     login_manager.request_loader(_load_from_request)

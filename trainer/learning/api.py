@@ -5,8 +5,9 @@ from flask_login import current_user
 
 from trainer.api.core import api_auth, bp, paginated
 from trainer.database import write_transaction
+from trainer.extensions import db
 from trainer.learning import services
-from trainer.learning.queries import catalogue_query
+from trainer.learning.queries import catalogue_query, listed_catalogue
 from trainer.learning.serving import image_response
 
 
@@ -20,8 +21,15 @@ def course_item(course, progress: int) -> dict:
 @api_auth()
 def courses():
     args = {k: request.args.get(k, "").strip()[:40] for k in ("department", "competency", "q")}
-    stmt = catalogue_query(current_user, **args)
-    items, status, headers = paginated(stmt, lambda c: c)
+    if request.args.get("page") is None:
+        # The whole catalogue (the app's usual call): the few columns it shows as plain
+        # rows, no Course objects; then the progress of them all, one statement each.
+        rows = db.session.execute(listed_catalogue(current_user, **args)).all()
+        progress = services.progress_map(current_user.id, [row.id for row in rows])
+        return [{"slug": row.slug, "title": row.title,
+                 "department": {"code": row.code, "name": row.name},
+                 "hours": float(row.hours), "progress": progress[row.id]} for row in rows]
+    items, status, headers = paginated(catalogue_query(current_user, **args), lambda c: c)
     progress = services.progress_map(current_user.id, [c.id for c in items])
     return [course_item(c, progress[c.id]) for c in items], status, headers
 

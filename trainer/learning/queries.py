@@ -1,6 +1,7 @@
 """Read helpers returning Select objects: which courses a user may see or edit, the catalogue."""
 
 import json
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -10,6 +11,7 @@ from trainer.org.scope import (
     authorable_clause,
     can_author,
     district_clause,
+    district_ids_of,
     is_district_wide,
     street_id_of,
 )
@@ -53,6 +55,33 @@ def catalogue_query(user, department: str, competency: str, q: str) -> sa.Select
             json.dumps(competency), autoescape=True) if competency in COMPETENCIES
             else sa.false())
     return stmt.order_by(Department.id, Course.title)
+
+
+# The catalogue's columns as the API lists them (no Course objects loaded).
+LISTED = (Course.id, Course.slug, Course.title, Course.hours, Department.code, Department.name)
+
+
+def listed_catalogue(user, department: str, competency: str, q: str) -> sa.Select:
+    """``catalogue_query`` reading only ``LISTED``. A worker's unfiltered catalogue (the
+    app's usual call) depends on nothing but the districts in reach and the street: that
+    statement is built once per pair and kept (its SQL cache key memoised with it)."""
+    if user.role == "worker" and not (department or competency or q):
+        reach = district_ids_of(user)
+        return _worker_catalogue(None if reach is None else tuple(reach), street_id_of(user))
+    return catalogue_query(user, department, competency, q).with_only_columns(
+        *LISTED, maintain_column_froms=True)
+
+
+@lru_cache(maxsize=1024)
+def _worker_catalogue(reach: tuple[int, ...] | None, street: int | None) -> sa.Select:
+    """``visible_courses`` for a worker (never district-wide: confined to ``street``,
+    published courses only), unfiltered, ordered as ``catalogue_query`` orders."""
+    district = sa.true() if reach is None else sa.or_(Course.district_id.is_(None),
+                                                       Course.district_id.in_(reach))
+    return (sa.select(*LISTED).join(Department, Course.department_id == Department.id)
+            .where(district, sa.or_(Course.street_id.is_(None), Course.street_id == street),
+                   Course.status == "published")
+            .order_by(Department.id, Course.title))
 
 
 def completed_clause(course_id, user_id):
