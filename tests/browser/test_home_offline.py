@@ -104,6 +104,9 @@ def test_a_practice_answer_given_offline_is_sent_when_the_connection_returns(pho
     login(phone)
     phone.goto(phone.base + "/practice")
     phone.click("main form[action$='/practice'] button[type=submit]")
+    # the page's scripts listen for answers only once loaded: a click before that saves
+    # nothing (and queues nothing), as for a person tapping during the load
+    phone.wait_for_load_state("networkidle")
     attempt_url = phone.url
     # the connection drops: every autosave fails
     phone.route("**/answers/**", lambda route: route.abort())
