@@ -25,15 +25,25 @@ def test_two_workers_are_counted_together(server_env, start_server, tmp_path):
     env = {**server_env, "PROMETHEUS_MULTIPROC_DIR": str(folder)}
     base = start_server(env, workers=2)
     before = healthz_count(base)
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        codes = list(pool.map(lambda _: requests.get(base + "/healthz", timeout=30).status_code,
-                              range(60)))
-    assert codes == [200] * 60
+
+    def pids() -> set[str]:
+        return {m.group(1) for m in (re.match(r"counter_(\d+)\.db", p.name)
+                                     for p in folder.iterdir()) if m}
+
+    sent = 0
+    # which worker accepts is the kernel's choice: on a loaded machine one may take a whole
+    # burst, so send bursts until both have served (each then has its own file)
+    for _ in range(10):
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            codes = list(pool.map(
+                lambda _: requests.get(base + "/healthz", timeout=30).status_code, range(60)))
+        assert codes == [200] * 60
+        sent += 60
+        if len(pids() - {"999999"}) >= 2:
+            break
     # any worker may answer a scrape: each sees the sum of both
-    assert {healthz_count(base) - before for _ in range(6)} == {60}
-    pids = {m.group(1) for m in (re.match(r"counter_(\d+)\.db", p.name)
-                                 for p in folder.iterdir()) if m}
-    assert len(pids) >= 2 and "999999" not in pids
+    assert {healthz_count(base) - before for _ in range(6)} == {sent}
+    assert len(pids()) >= 2 and "999999" not in pids()
 
 
 def test_other_addresses_need_the_token_under_gunicorn(server_env, start_server):
