@@ -23,8 +23,8 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('deactivated_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('erased_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('deactivated_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True))
     users = sa.table('users', sa.column('active', sa.Boolean),
                      sa.column('deactivated_at', sa.DateTime))
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -36,7 +36,7 @@ def upgrade():
         sa.Column('ledger_id', sa.String(length=36), nullable=False),
         sa.Column('user_id', sa.Integer(), nullable=False),
         sa.Column('pseudonym', sa.String(length=60), nullable=False),
-        sa.Column('at', sa.DateTime(), nullable=False),
+        sa.Column('at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('by_id', sa.Integer(), nullable=True),
         sa.Column('reason', sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(['by_id'], ['users.id'], ondelete='SET NULL'),
@@ -49,7 +49,7 @@ def upgrade():
         'retention_settings',
         sa.Column('district_id', sa.Integer(), nullable=False),
         sa.Column('days', sa.Integer(), nullable=False),
-        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('updated_by_id', sa.Integer(), nullable=True),
         sa.CheckConstraint('days >= 30', name=op.f('ck_retention_settings_days_at_least_30')),
         sa.ForeignKeyConstraint(['district_id'], ['units.id']),
