@@ -33,3 +33,26 @@ def test_the_configured_zone_moves_every_local_reading(app):
         assert "X-WR-TIMEZONE:UTC" in ical.calendar([], "课", EVENING)
     finally:
         app.config["BABEL_DEFAULT_TIMEZONE"] = "Asia/Shanghai"
+
+
+def test_one_formatter_writes_every_date_the_pages_show(app):
+    """``|when`` is the site's one date formatter: datetimes in the site's zone, plain dates
+    and ISO days as they are (a record's local day never moves), anything else unchanged;
+    outside a request (e-mails, jobs) it writes Chinese in the site's zone."""
+    from datetime import date
+
+    from trainer.i18n import format_when
+
+    with app.test_request_context():
+        assert format_when(EVENING, "day") == "2026年7月1日"
+        assert format_when(EVENING) == "2026年7月1日 00:30"
+        assert format_when(date(2026, 12, 6), "day") == "2026年12月6日"
+        assert format_when("2026-06-30", "day") == "2026年6月30日"
+        assert format_when("2026-06-30T16:30:00+00:00", "day") == "2026年7月1日"
+        assert format_when("not a date", "day") == "not a date"
+        assert format_when(None) == format_when("") == ""
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert format_when(date(2026, 12, 6), "day") == "2026-12-06"
+    with app.app_context():
+        assert format_when(EVENING) == "2026年7月1日 00:30"
+        assert format_when(EVENING, "day") == "2026年7月1日"

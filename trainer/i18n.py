@@ -81,13 +81,44 @@ WHEN_PATTERNS = {
 
 def format_when(value, style: str = "full") -> str:
     """A date and time as the pages show it, in the site's zone: ``{{ dt|when }}``,
-    ``{{ dt|when('short') }}`` (no year), ``'seconds'`` or ``'day'``."""
-    from flask_babel import format_datetime, get_locale
+    ``{{ dt|when('short') }}`` (no year), ``'seconds'`` or ``'day'``. The one date formatter
+    of the site: a plain ``date`` or an ISO text (a record item's local day) is shown as a
+    day without moving it between zones; outside a request, in Chinese; text that is not a
+    date is returned as it is."""
+    from datetime import date, datetime
 
-    if value is None:
+    from flask import has_request_context
+
+    if value is None or value == "":
         return ""
-    locale = get_locale()
-    patterns = WHEN_PATTERNS.get(locale.language if locale else "zh", WHEN_PATTERNS["zh"])
+    if isinstance(value, str):
+        try:
+            value = (date.fromisoformat(value[:10]) if len(value) <= 10
+                     else datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if not isinstance(value, date):
+        return str(value)
+    language = "zh"
+    if has_request_context():
+        from flask_babel import get_locale
+
+        locale = get_locale()
+        language = locale.language if locale else "zh"
+    patterns = WHEN_PATTERNS.get(language, WHEN_PATTERNS["zh"])
+    if not isinstance(value, datetime):
+        if language == "en":
+            return value.isoformat()
+        return f"{value.year}年{value.month}月{value.day}日"
+    if not has_request_context():
+        from trainer.localtime import local_zone
+
+        local = value.astimezone(local_zone()) if value.tzinfo else value
+        if style == "day":
+            return f"{local.year}年{local.month}月{local.day}日"
+        return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    from flask_babel import format_datetime
+
     return format_datetime(value, patterns[style])
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import app_ctx
+from tests.conftest import app_ctx, csrf_from
 from trainer.extensions import db
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -78,3 +78,25 @@ def run_paths(app):
             return [run.path for run in db.session.scalars(sa.select(model))]
 
     return paths
+
+
+@pytest.fixture
+def worker(client, auth, users, make_scenario):
+    """The worker logged in (English pages), with the noise scenario published."""
+    make_scenario()
+    auth.login("worker")
+    client.set_cookie("lang", "en")
+    return client
+
+
+def start(client, slug="noise"):
+    """Start a run of ``slug`` through its page's form; the run's URL."""
+    page = client.get(f"/scenarios/{slug}").get_data(as_text=True)
+    resp = client.post(f"/scenarios/{slug}/runs", data={"csrf_token": csrf_from(page)})
+    assert resp.status_code == 302
+    return resp.headers["Location"]
+
+
+def choose(client, run_url, key):
+    token = csrf_from(client.get(run_url).get_data(as_text=True))
+    return client.post(f"{run_url}/choices", data={"choice": key, "csrf_token": token})

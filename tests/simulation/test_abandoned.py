@@ -6,25 +6,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import app_ctx, csrf_from
+from tests.conftest import app_ctx
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.simulation.models import Run
 
-
-@pytest.fixture
-def worker(client, auth, users, make_scenario):
-    make_scenario()
-    auth.login("worker")
-    client.set_cookie("lang", "en")
-    return client
-
-
-def start(client, slug="noise"):
-    page = client.get(f"/scenarios/{slug}").get_data(as_text=True)
-    resp = client.post(f"/scenarios/{slug}/runs", data={"csrf_token": csrf_from(page)})
-    assert resp.status_code == 302
-    return resp.headers["Location"]
+from .conftest import start
 
 
 def _age(app, days: int) -> None:

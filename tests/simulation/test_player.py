@@ -1,31 +1,9 @@
 import re
 
-import pytest
-
 from tests.conftest import csrf_from
 from trainer.simulation.models import Run
 
-from .conftest import NOISE
-
-
-@pytest.fixture
-def worker(client, auth, users, make_scenario):
-    make_scenario()
-    auth.login("worker")
-    client.set_cookie("lang", "en")
-    return client
-
-
-def start(client, slug="noise"):
-    page = client.get(f"/scenarios/{slug}").get_data(as_text=True)
-    resp = client.post(f"/scenarios/{slug}/runs", data={"csrf_token": csrf_from(page)})
-    assert resp.status_code == 302
-    return resp.headers["Location"]
-
-
-def choose(client, run_url, key):
-    token = csrf_from(client.get(run_url).get_data(as_text=True))
-    return client.post(f"{run_url}/choices", data={"choice": key, "csrf_token": token})
+from .conftest import NOISE, choose, start
 
 
 def test_index_lists_published_scenarios_in_my_street_only(worker, make_scenario):

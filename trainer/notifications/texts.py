@@ -1,12 +1,8 @@
 """What each kind of notification says, written when it is shown (so in the reader's
 language), from the parameters stored with it."""
 
-from datetime import date, datetime
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-
-from trainer.localtime import local_zone
 
 
 def KIND_LABELS():  # noqa: N802 - a constant-like table, built lazily for translation
@@ -18,40 +14,17 @@ def KIND_LABELS():  # noqa: N802 - a constant-like table, built lazily for trans
 
 
 def day_text(value) -> str:
-    """A date (or datetime, or ISO text) as 2026年12月6日; a datetime in local time."""
-    if isinstance(value, datetime):
-        value = value.astimezone(local_zone()).date()
-    if isinstance(value, date):
-        day = value
-    else:
-        try:
-            day = date.fromisoformat(str(value)[:10])
-        except (TypeError, ValueError):
-            return str(value or "")
-    if _english():
-        return day.isoformat()
-    return f"{day.year}年{day.month}月{day.day}日"
+    """A date (or datetime, or ISO text) as 2026年12月6日: the site's one formatter."""
+    from trainer.i18n import format_when
+
+    return format_when(value, "day")
 
 
-def _english() -> bool:
-    """Pages in English write dates ISO-like (docs/wording.md); outside a request, Chinese."""
-    from flask import has_request_context
-    from flask_babel import get_locale
+def moment_text(value) -> str:
+    """A moment (ISO text or datetime) as 2026年12月6日 14:00 in the site's zone."""
+    from trainer.i18n import format_when
 
-    if not has_request_context():
-        return False
-    locale = get_locale()
-    return locale is not None and locale.language == "en"
-
-
-def moment_text(value: str) -> str:
-    try:
-        moment = datetime.fromisoformat(value).astimezone(local_zone())
-    except (TypeError, ValueError):
-        return str(value or "")
-    if _english():
-        return f"{moment:%Y-%m-%d %H:%M}"
-    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+    return format_when(value, "full")
 
 
 def text_of(kind: str, params: dict) -> str:

@@ -1,6 +1,5 @@
 """How the notifications domain plugs into the others (called by the factory): the unread
-count beside its link in the navigation (main.nav.badges), the ``cn_date`` filter
-(2026年12月6日) its templates and the assignments' use, and the reminders every hour on
+count beside its link in the navigation (main.nav.badges) and the reminders every hour on
 the job queue (jobs.periodic "send-reminders", the same as ``flask reminders send``)."""
 
 from flask import Flask
@@ -8,10 +7,8 @@ from flask import Flask
 from trainer.jobs.queue import Periodic, periodic
 from trainer.main.nav import badges
 from trainer.notifications.services import run_reminders, unread_count
-from trainer.notifications.texts import day_text
 
 
 def init_app(app: Flask) -> None:
     badges.register("notifications.index", unread_count)
-    app.jinja_env.filters["cn_date"] = day_text
     periodic.register("send-reminders", Periodic(run_reminders, minute="5"))

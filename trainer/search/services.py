@@ -18,6 +18,7 @@ from flask import url_for
 from markupsafe import Markup
 
 from trainer.extensions import db
+from trainer.paging import Pager
 from trainer.search import text as query_text
 from trainer.search.models import FTS_TABLE, SearchDocument
 from trainer.search.sources import sources
@@ -36,7 +37,7 @@ class Hit:
 
 
 @dataclass
-class Results:
+class Results(Pager):
     """One page of results; ``too_long`` when the query was refused."""
 
     query: str
@@ -46,23 +47,6 @@ class Results:
     page: int = 1
     pages: int = 0
     too_long: bool = False
-
-    # what the pager macro reads (the names of Flask-SQLAlchemy's Pagination)
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def search(user, text: str | None, page: int = 1, per_page: int = PER_PAGE) -> Results:

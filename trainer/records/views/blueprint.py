@@ -7,6 +7,7 @@ from flask import Blueprint, abort, request
 
 from trainer.models import utcnow
 from trainer.org.models import Unit
+from trainer.paging import Pager
 from trainer.plans.halves import half_of, parse_year
 
 bp = Blueprint("records", __name__)
@@ -19,16 +20,9 @@ def _labels() -> dict:
     from trainer.org.scope import competency_label
     from trainer.records.assessment import RATING_LABELS, RATING_NAMES
 
-    return {"cn_date": cn_date, "rating_name": lambda c: RATING_NAMES.get(c, c),
+    return {"rating_name": lambda c: RATING_NAMES.get(c, c),
             "rating_label": lambda c: RATING_LABELS().get(c, c),
             "competency_label": competency_label}
-
-
-def cn_date(iso: str | None) -> str:
-    """A record item's ISO date as 2026年12月6日 (its local date)."""
-    if not iso or len(iso) < 10 or not iso[:4].isdigit():
-        return iso or ""
-    return f"{int(iso[:4])}年{int(iso[5:7])}月{int(iso[8:10])}日"
 
 
 def record_year() -> int:
@@ -66,28 +60,12 @@ def check_unit(unit_id: int | None, units: dict) -> Unit | None:
 
 
 @dataclass
-class ListPage:
+class ListPage(Pager):
     """One page of an in-memory list, shaped like Flask-SQLAlchemy's pagination."""
 
     items: list
     page: int
     pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
 
 
 def page_of(items: list, per_page: int = 50) -> ListPage:
