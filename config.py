@@ -83,6 +83,10 @@ class Config:
     JOBS_QUEUE_NAME = os.environ.get("JOBS_QUEUE_NAME") or "grid-trainer"
     JOBS_IMMEDIATE = False
     JOBS_KEEP_DAYS = 7  # then a job's files (its result) are deleted; the row stays
+    # A running job's consumer writes a heartbeat every JOBS_BEAT_SECONDS; a job whose
+    # heartbeat is older than JOBS_STALE_SECONDS (its process was killed) is failed.
+    JOBS_BEAT_SECONDS = float(os.environ.get("JOBS_BEAT_SECONDS") or 30)
+    JOBS_STALE_SECONDS = float(os.environ.get("JOBS_STALE_SECONDS") or 180)
     # A confirmed question import of more questions than this is stored by a job.
     QUESTIONS_IMPORT_JOB_THRESHOLD = 200
     # Trust X-Forwarded-For from this many proxies (0: use the socket address).

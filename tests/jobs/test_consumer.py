@@ -77,8 +77,18 @@ def test_a_consumer_process_runs_a_queued_import(tmp_path, storage):
         job = queue.start("people-import", owner=admin, title="导入",
                           params={"filename": "p.csv", "actor_id": admin.id},
                           files={"input": CSV})
+        # and one left "running" an hour ago by a consumer that was killed
+        from datetime import timedelta
+
+        from trainer.models import utcnow
+
+        hour_ago = utcnow() - timedelta(hours=1)
+        orphan = Job(kind="people-import", owner_id=admin.id, title="中断的导入",
+                     status="running", params={}, errors=[], message="",
+                     started_at=hour_ago, beat_at=hour_ago)
+        db.session.add(orphan)
         db.session.commit()  # queued now, in the storage the consumer reads
-        job_id = job.id
+        job_id, orphan_id = job.id, orphan.id
         assert db.session.get(Job, job_id).status == "queued"
         db.session.remove()
     consumer = subprocess.Popen([str(BIN / "flask"), "jobs", "work", "--workers", "1"],
@@ -106,6 +116,8 @@ def test_a_consumer_process_runs_a_queued_import(tmp_path, storage):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(User)
                                  .where(User.username.like("cons%"))) == 30
         assert (Path(config.JOBS_FOLDER) / str(job_id) / "result").exists()
+        assert db.session.get(Job, orphan_id).status == "failed"  # reaped at the start
+        assert "marked failed" in output
         db.session.remove()
         db.engine.dispose()
     if storage == "redis":

@@ -154,3 +154,55 @@ def test_inputs_go_when_the_job_ends_and_old_results_after_a_week(app, fresh, us
     fresh.update(Job, job_id, finished_at=utcnow() - timedelta(days=8))
     assert queue.run_periodic("purge-job-files", app) == 1
     assert not folder.exists()
+
+
+def _running_job(fresh, owner, beat_age_seconds):
+    from datetime import timedelta
+
+    from trainer.models import utcnow
+
+    with fresh():
+        beat = utcnow() - timedelta(seconds=beat_age_seconds)
+        job = Job(kind="people-import", owner_id=owner, title="导入", status="running",
+                  params={"_locale": "zh_CN"}, errors=[], message="", started_at=beat,
+                  beat_at=beat)
+        db.session.add(job)
+        db.session.commit()
+        return job.id
+
+
+def test_a_running_job_whose_heartbeat_stopped_is_failed_and_says_why(app, fresh, users):
+    stale = _running_job(fresh, users["admin"], beat_age_seconds=181)
+    alive = _running_job(fresh, users["admin"], beat_age_seconds=20)
+    assert queue.run_periodic("reap-stale-jobs", app) == 1
+    assert fresh.get(Job, alive).status == "running"
+    row = fresh.get(Job, stale)
+    assert row.status == "failed" and row.finished_at is not None
+    assert "后台进程重启或被终止" in row.message
+    assert queue.run_periodic("reap-stale-jobs", app) == 0  # once
+
+
+def test_the_heartbeat_keeps_a_running_job_alive_until_stopped(app, fresh, users,
+                                                             monkeypatch):
+    import time
+
+    job_id = _running_job(fresh, users["admin"], beat_age_seconds=3600)
+    monkeypatch.setitem(app.config, "JOBS_BEAT_SECONDS", 0.05)
+    beat = queue._Heartbeat(app, job_id)
+    beat.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            row = fresh.get(Job, job_id)
+            if row.beat_at > row.started_at:
+                break
+            time.sleep(0.05)
+    finally:
+        beat.stopped.set()
+        beat.join(5)
+    assert not beat.is_alive()
+    assert queue.run_periodic("reap-stale-jobs", app) == 0  # it beat: not stale
+    assert fresh.get(Job, job_id).status == "running"
+    monkeypatch.setitem(app.config, "JOBS_STALE_SECONDS", 0)  # the beat stopped: stale now
+    assert queue.run_periodic("reap-stale-jobs", app) == 1
+    assert fresh.get(Job, job_id).status == "failed"

@@ -27,6 +27,9 @@ def work_command(workers: int, no_periodic: bool) -> None:
     storage = type(huey).__name__
     click.echo(f"jobs: {storage} {huey.name!r}, {workers} workers, periodic tasks "
                f"{'off' if no_periodic else ', '.join(k for k, _ in queue.periodic.items())}")
+    reaped = queue.run_periodic("reap-stale-jobs", app)
+    if reaped:
+        click.echo(f"jobs: {reaped} job(s) left running by a stopped consumer marked failed")
     consumer = huey.create_consumer(workers=workers, worker_type="thread",
                                     periodic=not no_periodic, check_worker_health=True)
     consumer.run()

@@ -43,6 +43,9 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
+    # Written every JOBS_BEAT_SECONDS by the consumer running the job: a running job whose
+    # beat stopped (its process was killed) is failed by the periodic "reap-stale-jobs".
+    beat_at: Mapped[datetime | None] = mapped_column()
 
     @property
     def finished(self) -> bool:

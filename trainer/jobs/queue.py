@@ -22,12 +22,16 @@ the result live in the ``jobs`` table and the jobs folder (``JOBS_FOLDER``, defa
 
 Configuration: ``JOBS_IMMEDIATE`` (tests: a job runs inside the commit that starts it, in
 an app context of its own), ``JOBS_REDIS_URL`` (default ``REDIS_URL``), ``JOBS_QUEUE_FILE``
-(the SQLite storage, default ``instance/jobs-queue.sqlite3``), ``JOBS_QUEUE_NAME``.
+(the SQLite storage, default ``instance/jobs-queue.sqlite3``), ``JOBS_QUEUE_NAME``,
+``JOBS_BEAT_SECONDS`` (default 30: how often a running job's consumer writes its heartbeat)
+and ``JOBS_STALE_SECONDS`` (default 180: a running job whose heartbeat is older is failed by
+the periodic "reap-stale-jobs", and when a consumer starts: its process was killed).
 """
 
 import logging
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,11 +73,13 @@ def init_app(app: Flask) -> None:
     """Settings and the after-commit hook that hands started jobs to the queue."""
     defaults = {"JOBS_FOLDER": os.path.join(app.instance_path, "jobs"),
                 "JOBS_QUEUE_FILE": os.path.join(app.instance_path, "jobs-queue.sqlite3"),
-                "JOBS_QUEUE_NAME": "grid-trainer", "JOBS_IMMEDIATE": False}
+                "JOBS_QUEUE_NAME": "grid-trainer", "JOBS_IMMEDIATE": False,
+                "JOBS_BEAT_SECONDS": 30, "JOBS_STALE_SECONDS": 180}
     for key, value in defaults.items():
         if app.config.get(key) is None:
             app.config[key] = value
     periodic.register("purge-job-files", Periodic(purge_old_files, minute="17", hour="3"))
+    periodic.register("reap-stale-jobs", Periodic(reap_stale_jobs, minute="*/5"))
     if not sa.event.contains(sa.orm.Session, "after_commit", _after_commit):
         sa.event.listen(sa.orm.Session, "after_commit", _after_commit)
         sa.event.listen(sa.orm.Session, "after_rollback", _after_rollback)
@@ -166,6 +172,53 @@ def purge_old_files() -> int:
     return gone
 
 
+def reap_stale_jobs() -> int:
+    """Fail the running jobs whose heartbeat stopped more than JOBS_STALE_SECONDS ago (their
+    consumer was killed or restarted mid-run, so nothing will finish them): how many. Their
+    users read why on the progress page instead of watching "running" for ever. Every five
+    minutes, and when a consumer starts."""
+    from datetime import timedelta
+
+    from flask_babel import gettext as _
+
+    limit = utcnow() - timedelta(seconds=current_app.config["JOBS_STALE_SECONDS"])
+    beat = sa.func.coalesce(Job.beat_at, Job.started_at)
+    stale = db.session.scalars(sa.select(Job).where(Job.status == "running", beat < limit)).all()
+    reaped = 0
+    for job in stale:
+        with force_locale((job.params or {}).get("_locale", "zh_CN")):
+            message = _("The job stopped while it was running (the background process was "
+                        "restarted or killed). Part of its work may have been saved: check "
+                        "it, then start the job again.")
+        gone = db.session.execute(
+            sa.update(Job).where(Job.id == job.id, Job.status == "running", beat < limit)
+            .values(status="failed", finished_at=utcnow(), message=message)).rowcount
+        if gone:
+            reaped += 1
+            log.warning("job %s (%s) failed: its heartbeat stopped", job.id, job.kind)
+    return reaped
+
+
+class _Heartbeat(threading.Thread):
+    """Writes a running job's ``beat_at`` every JOBS_BEAT_SECONDS, on a connection of its
+    own, until stopped: the proof that the job's process is alive."""
+
+    def __init__(self, app: Flask, job_id: int) -> None:
+        super().__init__(name=f"job-{job_id}-heartbeat", daemon=True)
+        self.app, self.job_id, self.stopped = app, job_id, threading.Event()
+
+    def run(self) -> None:
+        every = self.app.config["JOBS_BEAT_SECONDS"]
+        while not self.stopped.wait(every):
+            try:
+                with self.app.app_context(), db.engine.begin() as conn:
+                    conn.execute(sa.update(Job).where(Job.id == self.job_id,
+                                                      Job.status == "running")
+                                 .values(beat_at=utcnow()))
+            except Exception:  # noqa: BLE001 - a missed beat is retried; never kill the job
+                log.warning("job %s: heartbeat not written", self.job_id, exc_info=True)
+
+
 # -- starting a job -------------------------------------------------------------------
 
 
@@ -224,15 +277,19 @@ def _run(app: Flask, job_id: int) -> None:
     from trainer.jobs.progress import JobContext, failure_message
 
     before = database.write_intent()  # immediate mode runs inside the caller's context
+    heartbeat = None
     with app.app_context():
         database.set_write_intent(True)
         try:
             claimed = db.session.execute(
                 sa.update(Job).where(Job.id == job_id, Job.status == "queued")
-                .values(status="running", started_at=utcnow())).rowcount
+                .values(status="running", started_at=utcnow(), beat_at=utcnow())).rowcount
             db.session.commit()
             if not claimed:
                 return
+            if not app.config.get("JOBS_IMMEDIATE"):
+                heartbeat = _Heartbeat(app, job_id)
+                heartbeat.start()
             job = db.session.get(Job, job_id)
             params = dict(job.params or {})
             locale = params.pop("_locale", "zh_CN")
@@ -257,6 +314,8 @@ def _run(app: Flask, job_id: int) -> None:
                     database.set_write_intent(True)
                     context.finish()
         finally:
+            if heartbeat is not None:
+                heartbeat.stopped.set()
             db.session.remove()
             database.set_write_intent(before)
 
