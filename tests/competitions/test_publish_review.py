@@ -121,7 +121,7 @@ def test_review_page_lists_outstanding_and_honours_and_needs_the_box(
     page = f"/competitions/{comp_id}/publish"
     text = client.get(page).get_data(as_text=True)
     assert "发布前核对" in text and "第 1 轮仍在进行" in text
-    assert "评委 trainer 尚未给以下参赛号评分" in text and "比赛尚未结束" in text
+    assert "评委 trainer用户 尚未给 李二 评分" in text and "比赛尚未结束" in text
     assert "张一" in text and "业务能手" in text and "90.00" in text  # who, honour, score
     assert "我已核对，确认发布" in text
     resp = auth.post(page, {"reason": "不勾选"}, page=page)

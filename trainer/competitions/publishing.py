@@ -30,7 +30,9 @@ def new_code() -> str:
 
 def outstanding(comp: Competition, now=None) -> list[dict]:
     """What is not finished yet, as small objects (the API's ``outstanding`` list):
-    open appeals, rounds still open, judges' sheets missing, the contest's end not reached."""
+    open appeals, rounds still open, judges' sheets missing, the contest's end not reached.
+    A missing sheet names the judge by username and the entrants by number (the API's
+    codes) and, for the review page, by name (``judge_name``, ``entrant_names``)."""
     now = now or utcnow()
     items = []
     count = appeals.open_count(comp)
@@ -50,8 +52,9 @@ def outstanding(comp: Competition, now=None) -> list[dict]:
             missing = [e for e in entries if (judge.user_id, e.id) not in done]
             if missing:
                 items.append({"kind": "sheets_missing", "round": rnd.n,
-                              "judge": judge.user.username,
-                              "entrants": [e.number for e in missing]})
+                              "judge": judge.user.username, "judge_name": judge.user.name,
+                              "entrants": [e.number for e in missing],
+                              "entrant_names": [e.user.name for e in missing]})
     if comp.status == "open" and now < comp.ends_at:
         items.append({"kind": "contest_not_ended",
                       "ends_at": comp.ends_at.isoformat().replace("+00:00", "Z")})
@@ -59,17 +62,33 @@ def outstanding(comp: Competition, now=None) -> list[dict]:
 
 
 def preview_honours(comp: Competition) -> list[dict]:
-    """The honours publishing would award now: who, which honour, rank and score."""
+    """The honours publishing would award now: who, which honour, rank and score; people
+    with the same name and community are told apart by a masked username (``tag``)."""
     rows = []
     for title, rank, entry_id, team_id, score in honour_plan(comp):
         if entry_id is not None:
             entry = db.session.get(Entry, entry_id)
             rows.append({"name": entry.user.name, "username": entry.user.username,
+                         "user_id": entry.user.id, "place": _place(entry.user),
                          "honour": title, "rank": rank, "score": score})
         else:
             rows.append({"name": db.session.get(Unit, team_id).name, "username": None,
+                         "user_id": None, "place": "",
                          "honour": title, "rank": rank, "score": score})
+    from trainer.org.naming import distinguish
+
+    tags = distinguish((r["user_id"], r["name"], r["place"]) for r in rows if r["user_id"])
+    for row in rows:
+        row["tag"] = tags.get(row["user_id"])
     return rows
+
+
+def _place(user) -> str:
+    """The grid's community (or the unit itself) shown beside a person's name."""
+    unit = user.unit
+    if unit is None:
+        return ""
+    return unit.parent.name if unit.level == "grid" and unit.parent else unit.name
 
 
 def publish(actor, comp: Competition, reason: str = "", confirm: bool = False) -> dict:
