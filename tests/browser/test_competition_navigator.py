@@ -49,13 +49,11 @@ def test_the_round_navigator_follows_answers_and_flags(phone):
     boxes.nth(0).locator("input").first.check()
     assert count.inner_text() == f"已答 1/{total}"
     assert "is-answered" in phone.get_attribute(f"#nav{first}", "class")
-    phone.wait_for_function(
-        "document.getElementById('quiz-status').className.includes('quiz-saved')")
+    phone.wait_for_selector("#quiz-status.quiz-saved")  # quiz.js's autosave, stored
 
     flag = boxes.nth(1).locator(".quiz-flagbtn")
     flag.click()
-    phone.wait_for_function(
-        f"document.getElementById('nav{second}').classList.contains('is-flagged')")
+    phone.wait_for_selector(f"#nav{second}.is-flagged")
     assert flag.get_attribute("aria-pressed") == "true" and phone.url == play
 
     phone.reload()  # both were stored by the server, not only shown
