@@ -44,6 +44,9 @@ Registries (owner: key <- who registers):
   of open rounds).
 - ``quizzes.policies.course_scopes``: "learning" <- learning (module quizzes follow their
   course's visibility).
+- ``quizzes.policies.competency_sources``: "scenario-runs" <- simulation (the five
+  competency scores of the worker's recent practice runs, weighed with the quiz answers
+  in practice's weak competencies, so the daily draw follows them).
 - ``quizzes.policies.graded_first``: page endpoints <- learning (catalogue, course) and
   records (the record), assignments (my required training), graded before they render.
 - ``learning.policies.lesson_asides``: "guide" <- guide (the 「遇事找谁」 box under a lesson:

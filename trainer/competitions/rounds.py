@@ -95,6 +95,14 @@ def save_answers(user, comp: Competition, rnd: Round, form, submit: bool) -> dic
     return kind_of(rnd).save_answers(attempt, form, submit)
 
 
+def toggle_flag(user, comp: Competition, rnd: Round, question_id: int) -> None:
+    """Flag a question of the entrant's quiz round for review, or unflag it."""
+    attempt = played(my_result(user, comp, rnd))
+    kind = kind_of(rnd)
+    if hasattr(kind, "toggle_flag"):
+        kind.toggle_flag(attempt, question_id)
+
+
 def take_choice(user, comp: Competition, rnd: Round, key: str):
     """A choice in the entrant's scenario run (kinds.scenario)."""
     run = played(my_result(user, comp, rnd))

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.quizzes.models import Attempt, AttemptAnswer
+from trainer.quizzes.review import navigator, public_question, saved_answers
 
 
 def seen_marker(row: AttemptAnswer | None) -> str:
@@ -65,3 +66,16 @@ def clear_unchanged(attempt: Attempt, empty: dict[int, str]) -> list[int]:
                            .where(AttemptAnswer.id.in_([row.id for row in cleared]))
                            .values(answer=None, saved_at=utcnow()))
     return [row.question_id for row in cleared]
+
+
+def page_context(attempt: Attempt) -> dict:
+    """What an attempt's page shows of it (the quiz page and a competition round's play
+    page alike): the questions without keys, the saved answers with their seqs and
+    markers, and the navigator (answered, unanswered, flagged) with the answered count."""
+    rows = saved_answers(attempt)
+    nav = navigator(attempt, rows)
+    return {"questions": [public_question(entry) for entry in attempt.questions],
+            "saved": {qid: row.answer for qid, row in rows.items()},
+            "seqs": {qid: row.seq for qid, row in rows.items()},
+            "seen": {qid: seen_marker(row) for qid, row in rows.items()},
+            "nav": nav, "answered": sum(1 for item in nav if item["answered"])}

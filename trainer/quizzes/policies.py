@@ -11,6 +11,10 @@
 - ``graded_first``: endpoint -> True for the pages of other domains that show what graded
   attempts decide (a course's completion, the record): the caller's overdue attempts are
   graded before they render. Learning and records register their pages.
+- ``competency_sources``: name -> ``(user_id) -> {competency code: share 0..1}``, how the
+  user does in each competency outside quizzes; practice's weak competencies (and so the
+  daily draw) weigh them with the quiz answers. The simulation domain registers the five
+  competency scores of the user's scenario runs.
 """
 
 from collections.abc import Callable
@@ -27,3 +31,6 @@ course_scopes: Registry[Callable[[object], sa.Select]] = Registry(
     "quizzes.course_scopes", "name -> (user) -> select of the course ids the user may see")
 graded_first: Registry[bool] = Registry(
     "quizzes.graded_first", "endpoint -> grade the caller's overdue attempts before it renders")
+competency_sources: Registry[Callable[[int], dict[str, float]]] = Registry(
+    "quizzes.competency_sources",
+    "name -> (user id) -> competency code -> share 0..1 from other activities")

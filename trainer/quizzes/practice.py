@@ -14,6 +14,7 @@ from trainer.org.scope import competency_label, district_clause, street_id_of
 from trainer.quizzes import spaced
 from trainer.quizzes.drawing import snapshot
 from trainer.quizzes.models import Attempt, AttemptAnswer, Mistake, Question, Quiz
+from trainer.quizzes.policies import competency_sources
 from trainer.quizzes.queries import json_list_has
 from trainer.quizzes.withheld import reviewable_answers, withheld_questions
 
@@ -93,8 +94,10 @@ def daily_draw(user, hidden: set[int], size: int) -> list[int]:
 
 
 def weak_competencies(user_id: int, limit: int = 1000) -> list[str]:
-    """Competency codes the user scores lowest in (below 80 %), weakest first, over the
-    recent answers whose correctness they may see."""
+    """Competency codes the user scores lowest in (below 80 %), weakest first: over the
+    recent answers whose correctness they may see and over what other domains report
+    (policies.competency_sources: the scenario runs' competency scores). Where both
+    speak of a competency, each counts for half."""
     rows = db.session.execute(
         sa.select(Question.id, Question.competencies, AttemptAnswer.credit)
         .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
@@ -110,7 +113,11 @@ def weak_competencies(user_id: int, limit: int = 1000) -> list[str]:
             continue
         for code in comps or []:
             totals.setdefault(code, []).append(credit)
-    scored = sorted((sum(c) / len(c), code) for code, c in totals.items())
+    shares = {code: [sum(c) / len(c)] for code, c in totals.items()}
+    for source in competency_sources:
+        for code, share in source(user_id).items():
+            shares.setdefault(code, []).append(share)
+    scored = sorted((sum(s) / len(s), code) for code, s in shares.items())
     return [code for share, code in scored if share < 0.8]
 
 

@@ -39,3 +39,23 @@ def runs_for(who, year: int) -> dict[int, list[dict]]:
 def runs_finished(user, year: int) -> list[dict]:
     """The user's practice runs that ended in ``year``, oldest first."""
     return runs_for([user.id], year).get(user.id, [])
+
+
+RECENT_RUNS = 20
+
+
+def competency_shares(user_id: int) -> dict[str, float]:
+    """The user's mean score (a share 0..1) in each competency over their last
+    RECENT_RUNS practice runs played to an ending (quizzes.competency_sources: practice's
+    weak competencies). Competition runs and previews are left out, like the record's; a
+    competency a scenario does not assess (None) counts for nothing."""
+    stmt = (sa.select(Run.scores)
+            .where(Run.user_id == user_id, Run.context == "practice", Run.finished,
+                   Run.outcome != "abandoned")
+            .order_by(Run.finished_at.desc(), Run.id.desc()).limit(RECENT_RUNS))
+    found: dict[str, list[float]] = defaultdict(list)
+    for scores in db.session.scalars(stmt):
+        for code, percent in (scores or {}).items():
+            if isinstance(percent, int | float) and not isinstance(percent, bool):
+                found[code].append(min(100.0, max(0.0, float(percent))) / 100)
+    return {code: sum(values) / len(values) for code, values in found.items()}

@@ -24,6 +24,7 @@ from trainer.quizzes.items import KEYS
 from trainer.quizzes.models import Attempt, AttemptAnswer, Quiz, QuizQuestion
 from trainer.quizzes.queries import visible_quizzes
 from trainer.quizzes.review import navigator
+from trainer.quizzes.review import toggle_flag as navigator_flag
 
 _random = secrets.SystemRandom()  # entrants must not be able to predict their order
 
@@ -59,14 +60,19 @@ class QuizKind(RoundKind):
         return quizzes.review_allowed(attempt)
 
     def play_page(self, comp, rnd, attempt, form):
+        """The quiz page's bar, navigator and questions (plainform.page_context, the
+        macros of quizzes/_question.html and quiz.js), posted to the round's own form."""
         if not quizzes.accepts_saves(attempt):
             return redirect(url_for("competitions.detail", comp_id=comp.id))
-        data = quizzes.attempt_json(attempt)
-        saved = {a["question_id"]: a["answer"] for a in data["answers"]}
         return render_template("competitions/play_quiz.html", comp=comp, rnd=rnd,
-                               attempt=attempt, data=data, saved=saved, form=form,
-                               seen=plainform.seen_markers(attempt),
-                               autosave=_autosave_url(attempt))
+                               attempt=attempt, form=form, now=utcnow(),
+                               autosave=_autosave_url(attempt),
+                               **plainform.page_context(attempt))
+
+    def toggle_flag(self, attempt: Attempt, question_id: int) -> None:
+        """Flag a question for review, or unflag it (the navigator shows it)."""
+        if quizzes.accepts_saves(attempt):
+            navigator_flag(attempt, question_id)
 
     def confirm_page(self, comp, rnd, attempt, form):
         """The summary before the round's one submit: unanswered questions first."""
@@ -76,6 +82,7 @@ class QuizKind(RoundKind):
         return render_template("competitions/confirm_quiz.html", comp=comp, rnd=rnd,
                                attempt=attempt, nav=nav, form=form,
                                unanswered=[item for item in nav if not item["answered"]],
+                               flagged=[item for item in nav if item["flagged"]],
                                answered=sum(1 for item in nav if item["answered"]))
 
     def review_page(self, comp, rnd, attempt):
@@ -107,7 +114,7 @@ class QuizKind(RoundKind):
 def _autosave_url(attempt: Attempt) -> str:
     if "quizzes.autosave" not in current_app.view_functions:
         return ""
-    return url_for("quizzes.autosave", attempt_id=attempt.id, question_id=0)[:-1]
+    return url_for("quizzes.autosave", attempt_id=attempt.id, question_id=0)
 
 
 def shuffled(questions: list[dict], rng) -> list[dict]:

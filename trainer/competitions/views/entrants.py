@@ -80,6 +80,12 @@ def answers(comp_id: int, n: int):
     outcome = rounds.save_answers(current_user, comp, rnd, request.form, submit)
     if action == "review" and not outcome["problems"] and not outcome["late"]:
         return redirect(url_for(".confirm", comp_id=comp.id, n=n))
+    kind, _sep, number = (action or "").partition(":")
+    if kind == "flag" and number.isdigit() and outcome["result"] is None \
+            and not outcome["late"]:
+        # the navigator's flag, as a plain form button (quiz.js posts it in the background)
+        rounds.toggle_flag(current_user, comp, rnd, int(number))
+        return redirect(url_for(".play", comp_id=comp.id, n=n, _anchor=f"q{number}"))
     if outcome["late"]:
         flash(_("Time was up: the answers saved before the deadline were graded."), "error")
     elif outcome["result"] is not None:

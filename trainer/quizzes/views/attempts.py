@@ -11,7 +11,7 @@ from trainer.models import utcnow
 from trainer.quizzes import drawing, plainform, practice, queries, services
 from trainer.quizzes.models import Attempt, Quiz
 from trainer.quizzes.policies import graded_first
-from trainer.quizzes.review import navigator, public_question, saved_answers, toggle_flag
+from trainer.quizzes.review import navigator, toggle_flag
 from trainer.quizzes.views.blueprint import bp
 from trainer.quizzes.views.common import (
     begin_writing,
@@ -71,15 +71,9 @@ def start(quiz_id: int):
 
 
 def render_attempt(attempt: Attempt, problems: dict[int, str], status: int = 200):
-    rows = saved_answers(attempt)
-    nav = navigator(attempt, rows)
     return render_template(
         "quizzes/attempt.html", attempt=attempt, problems=problems, now=utcnow(),
-        questions=[public_question(entry) for entry in attempt.questions],
-        saved={qid: row.answer for qid, row in rows.items()},
-        seqs={qid: row.seq for qid, row in rows.items()},
-        seen={qid: plainform.seen_marker(row) for qid, row in rows.items()},
-        nav=nav, answered=sum(1 for item in nav if item["answered"]),
+        **plainform.page_context(attempt),
         checked=practice.instant_review(attempt) if attempt.instant else {},
         form=ConfirmForm()), status
 
