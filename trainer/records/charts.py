@@ -9,7 +9,9 @@ from html import escape
 
 from markupsafe import Markup
 
-ROW, LABEL_W, BAR_W, WIDTH = 28, 120, 190, 370
+# Drawn in a viewBox no wider than a phone's card (about 324 CSS px at 390 wide), with
+# 15-unit text: it renders at 12 px or more on a 360-px phone, larger on wider screens.
+ROW, LABEL_W, BAR_W, WIDTH, FONT = 30, 118, 180, 360, 15
 TRACK, BAR, TARGET, TEXT = "#eee6e1", "#1e6b34", "#b3261e", "#1d1b1a"
 
 
@@ -30,12 +32,13 @@ def bar_chart(items: list[tuple[str, float | None]], title: str, *, maximum: flo
         width = round(BAR_W * max(0.0, min(value or 0.0, top)) / top, 1)
         mid = y + ROW / 2
         parts.append(
-            f'<text x="0" y="{mid + 5}" font-size="13" fill="{TEXT}">{escape(_clip(label))}</text>'
+            f'<text x="0" y="{mid + 5}" font-size="{FONT}" fill="{TEXT}">'
+            f"{escape(_clip(label))}</text>"
             f'<rect x="{LABEL_W}" y="{y + 6}" width="{BAR_W}" height="{ROW - 12}" rx="3"'
             f' fill="{TRACK}"/>'
             f'<rect x="{LABEL_W}" y="{y + 6}" width="{width}" height="{ROW - 12}" rx="3"'
             f' fill="{BAR}"/>'
-            f'<text x="{LABEL_W + BAR_W + 6}" y="{mid + 5}" font-size="13" fill="{TEXT}">'
+            f'<text x="{LABEL_W + BAR_W + 6}" y="{mid + 5}" font-size="{FONT}" fill="{TEXT}">'
             f"{escape(_num(value))}{escape(unit) if value is not None else ''}</text>")
     if target is not None and top:
         x = LABEL_W + round(BAR_W * min(target, top) / top, 1)

@@ -7,7 +7,8 @@ text is escaped here; the result is safe to output as markup.
 
 from html import escape
 
-ROW, LABEL_W, BAR_W, WIDTH = 30, 118, 180, 360
+# 15-unit text in a 360-unit viewBox: 12 px or more in a card on a 360-px phone
+ROW, LABEL_W, BAR_W, WIDTH, FONT = 30, 118, 180, 360, 15
 TRACK, BAR, TEXT = "#eee6e1", "#1e6b34", "#1d1b1a"
 
 
@@ -30,12 +31,12 @@ def _row(y: int, label: str, value: float) -> str:
     width = round(BAR_W * max(0.0, min(value, 100.0)) / 100, 1)
     mid = y + ROW / 2
     return (
-        f'<text x="0" y="{mid + 5}" font-size="14" fill="{TEXT}">{escape(_clip(label))}</text>'
+        f'<text x="0" y="{mid + 5}" font-size="{FONT}" fill="{TEXT}">{escape(_clip(label))}</text>'
         f'<rect x="{LABEL_W}" y="{y + 6}" width="{BAR_W}" height="{ROW - 12}" rx="4"'
         f' fill="{TRACK}"/>'
         f'<rect x="{LABEL_W}" y="{y + 6}" width="{width}" height="{ROW - 12}" rx="4"'
         f' fill="{BAR}"/>'
-        f'<text x="{LABEL_W + BAR_W + 6}" y="{mid + 5}" font-size="14" fill="{TEXT}">'
+        f'<text x="{LABEL_W + BAR_W + 6}" y="{mid + 5}" font-size="{FONT}" fill="{TEXT}">'
         f"{escape(_pct(value))}</text>"
     )
 

@@ -207,9 +207,9 @@ def _box(s: Scenario, b: _Box, kinds: list[str], ref: _Path, words: _Words) -> s
         f'stroke="{stroke}" stroke-width="{width}"{dash}/>'
         f'<text x="{b.x + 8:g}" y="{b.y + 18:g}" font-size="13" fill="{INK}">'
         f"{escape(_clip(name))}</text>"
-        f'<text x="{b.x + 8:g}" y="{b.y + 36:g}" font-size="11" '
+        f'<text x="{b.x + 8:g}" y="{b.y + 37:g}" font-size="12" '
         f'fill="{BAD if kinds else MUTED}">'
-        f"{escape(_clip(_note(sub, kinds, words.kinds), 24))}</text></g>"
+        f"{escape(_clip(_note(sub, kinds, words.kinds), 22))}</text></g>"
     )
 
 
