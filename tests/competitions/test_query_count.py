@@ -139,3 +139,50 @@ def test_the_sql_point_and_low_key_agree_with_the_tallies(app):
             fastsql.point_of(value), fastsql.low_key_of(fastsql.point_of(value)))).one()
         assert (point, low) == (tallies.bucket(total),
                                 tallies.low_key(tallies.bucket(total))), total
+
+
+
+def test_a_round_start_runs_a_fixed_number_of_statements(app, client, auth, create,
+                                                         make_quiz, workers):
+    """The synchronised start of a contest: an entrant's first start of a quiz round is a
+    fixed number of statements whatever the quiz's length, and once this process has the
+    questions (another entrant started first) their rows are not read again."""
+    from trainer.quizzes.models import Attempt
+
+    with app_ctx(app):
+        engine = db.engine
+    tokens = {name: auth.token(name) for name in ("worker", "w1")}
+    counts = []
+    for n in (4, 20):
+        quiz_id, _ids = make_quiz(n=n, title=f"起步{n}")
+        comp_id = create(rounds=[{"title": "笔试", "kind": "quiz", "quiz": quiz_id,
+                                  "weight": 1}])
+        path = f"/api/v1/competitions/{comp_id}/rounds/1/start"
+        for token in tokens.values():
+            assert client.post(f"/api/v1/competitions/{comp_id}/entries",
+                               headers=bearer(token)).status_code == 201
+        assert client.post(path, headers=bearer(tokens["worker"])).status_code == 201
+        seen = []
+
+        def count(conn, cursor, statement, *args, seen=seen):
+            if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA",
+                                         "SAVEPOINT", "RELEASE")):
+                seen.append(" ".join(statement.split())[:70])
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            resp = client.post(path, headers=bearer(tokens["w1"]))
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert resp.status_code == 201, resp.get_json()
+        assert len(resp.get_json()["questions"]) == n
+        counts.append(seen)
+    assert len(counts[0]) == len(counts[1]), counts
+    # the token with its user, the competition with its rounds (and their judges), the
+    # entry; the result row: read, insert, lock; overdue attempts, the latest attempt,
+    # the quiz's list with its stamps, the attempt's insert, the practice attempts to
+    # withdraw from, the result's one update
+    assert len(counts[1]) <= 14, "\n".join(counts[1])
+    assert not any(s.startswith("SELECT questions.id, questions.bank_id") for s in counts[1])
+    with app_ctx(app):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 4

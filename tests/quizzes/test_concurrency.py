@@ -89,15 +89,15 @@ def test_submits_in_two_sessions_grade_once(app, users, quiz_id):
 
 
 def _miss_the_open_attempt_once(monkeypatch) -> list:
-    """The next start looks for the open attempt and, once, finds none (as a concurrent
-    start would); the calls made are recorded in the list returned."""
-    real, calls = queries.open_attempt, []
+    """The next start looks for the latest (open) attempt and, once, finds none (as a
+    concurrent start would); the calls made are recorded in the list returned."""
+    real, calls = queries.latest_attempt, []
 
     def blind_first(*args):
         calls.append(args)
         return None if len(calls) == 1 else real(*args)
 
-    monkeypatch.setattr(queries, "open_attempt", blind_first)
+    monkeypatch.setattr(queries, "latest_attempt", blind_first)
     return calls
 
 
@@ -273,7 +273,7 @@ def test_every_start_lost_in_a_row_ends_in_busy(app, users, quiz_id, monkeypatch
         winner, _created = services.start_attempt(user, quiz)
         db.session.commit()
         calls = []
-        monkeypatch.setattr(queries, "open_attempt", lambda *args: calls.append(args))
+        monkeypatch.setattr(queries, "latest_attempt", lambda *args: calls.append(args))
         with pytest.raises(services.Conflict) as refused:
             services.start_attempt(user, quiz)
         db.session.rollback()

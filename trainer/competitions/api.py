@@ -92,7 +92,7 @@ def competitions_start_round(comp_id: int, n: int):
     comp = get_competition(current_user, comp_id)
     rnd = get_round(comp, n)
     attempt_or_run, created = rounds.start_round(current_user, comp, rnd, client_address())
-    return kind_of(rnd).api_state(attempt_or_run), 201 if created else 200
+    return kind_of(rnd).api_state(attempt_or_run, fresh=created), 201 if created else 200
 
 
 @bp.put("/competitions/<int:comp_id>/rounds/<int:n>/scores/<username>")

@@ -45,19 +45,24 @@ def start_round(user, comp: Competition, rnd: Round, address: str = "") -> tuple
     if status != "open":
         raise Conflict(_("This round is not open now.") if status == "scheduled"
                        else _("This round has closed."), code=f"round_{status}")
-    result = lock_result(scoring.result_for(rnd.id, entry.id, create=True).id)
+    if result is None:  # the first start: create the row (a lost insert is no error)
+        scoring.insert_result(rnd.id, entry.id)
+    result = lock_result(rnd.id, entry.id)
     if result.attempt_id or result.run_id:  # a concurrent start won
         return played(result), False
-    result.address = (address or "")[:64]
     attempt_or_run = kind.start(user, rnd)
+    # the address and the attempt in one UPDATE of the locked row
+    result.address = (address or "")[:64]
     kind.attach(result, attempt_or_run)
     db.session.flush()
     return attempt_or_run, True
 
 
-def lock_result(result_id: int) -> RoundResult:
-    """The result row, re-read and locked for the rest of the transaction."""
-    stmt = (sa.select(RoundResult).where(RoundResult.id == result_id)
+def lock_result(round_id: int, entry_id: int) -> RoundResult:
+    """The entrant's result row of the round, re-read and locked for the rest of the
+    transaction (it exists: created by this start or a concurrent one)."""
+    stmt = (sa.select(RoundResult).where(RoundResult.round_id == round_id,
+                                         RoundResult.entry_id == entry_id)
             .options(sa.orm.lazyload("*")).with_for_update(of=RoundResult)
             .execution_options(populate_existing=True))
     return db.session.execute(stmt).scalar_one()

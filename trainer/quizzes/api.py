@@ -47,7 +47,7 @@ def quizzes_list():
 def quizzes_start(quiz_id: int):
     quiz = get_quiz(quiz_id)
     attempt, created = services.start_attempt(current_user, quiz, context=context_for(quiz))
-    return services.attempt_json(attempt), 201 if created else 200
+    return services.attempt_json(attempt, fresh=created), 201 if created else 200
 
 
 @bp.get("/attempts/<int:attempt_id>")

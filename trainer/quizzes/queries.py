@@ -164,10 +164,13 @@ def own_attempt(user, attempt_id: int) -> Attempt | None:
                                                       Attempt.user_id == user.id))
 
 
-def open_attempt(user_id: int, quiz_id: int, series: str) -> Attempt | None:
+def latest_attempt(user_id: int, quiz_id: int, series: str) -> Attempt | None:
+    """The user's highest-numbered attempt at the quiz in the series. It is the open one
+    if any is: a new attempt is only made when none is open, and uq_attempts_open holds
+    one at most."""
     return db.session.scalar(sa.select(Attempt).where(
-        Attempt.user_id == user_id, Attempt.quiz_id == quiz_id, Attempt.series == series,
-        Attempt.submitted_at.is_(None)).order_by(Attempt.attempt_no.desc()).limit(1))
+        Attempt.user_id == user_id, Attempt.quiz_id == quiz_id, Attempt.series == series)
+        .order_by(Attempt.attempt_no.desc()).limit(1))
 
 
 def notebook(user_id: int) -> sa.Select:

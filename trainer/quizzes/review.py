@@ -29,9 +29,10 @@ def saved_answers(attempt: Attempt) -> dict[int, AttemptAnswer]:
         .execution_options(populate_existing=True))}
 
 
-def attempt_json(attempt: Attempt) -> dict:
-    """The attempt as started or resumed: questions and the answers saved so far."""
-    rows = saved_answers(attempt)
+def attempt_json(attempt: Attempt, *, fresh: bool = False) -> dict:
+    """The attempt as started or resumed: questions and the answers saved so far.
+    ``fresh``: created by this transaction, so nothing is saved yet (spares the read)."""
+    rows = {} if fresh else saved_answers(attempt)
     return {
         "attempt_id": attempt.id,
         "deadline": attempt.deadline.isoformat() if attempt.deadline else None,

@@ -16,7 +16,7 @@ from trainer.errors import Conflict, Invalid, NotFound
 from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.quizzes import queries
-from trainer.quizzes.drawing import draw_ids, snapshot
+from trainer.quizzes.drawing import draw_snapshot
 from trainer.quizzes.grading import BadAnswer, coerce_answer, grade
 from trainer.quizzes.items import from_dict
 from trainer.quizzes.models import CONTEXTS, Attempt, AttemptAnswer, Quiz
@@ -60,19 +60,20 @@ def start_attempt(user, quiz: Quiz, *, context: str = "quiz", round_id: int | No
     also sees its open attempt: a start is never refused "no attempts left" because of a
     concurrent start of its own. The retry is bounded, but each lost insert means a
     committed open attempt to return, so it takes one more round at most unless that
-    attempt is submitted in the meantime."""
+    attempt is submitted in the meantime. The number used and the open attempt are read
+    in one statement (``queries.latest_attempt``), so they always agree."""
     series = series_for(context, round_id)
     grade_overdue(user.id)
     limit = max_attempts if max_attempts is not None else quiz.max_attempts
     if context != "competition":
         _check_window(quiz)
     for _retry in range(START_TRIES):
-        used = db.session.scalar(sa.select(sa.func.max(Attempt.attempt_no)).where(
-            Attempt.user_id == user.id, Attempt.quiz_id == quiz.id,
-            Attempt.series == series)) or 0
-        found = queries.open_attempt(user.id, quiz.id, series)
-        if found is not None:
-            return found, False
+        # The number used and the open attempt in one statement (one snapshot of the
+        # rows): the latest attempt is the open one if any is.
+        latest = queries.latest_attempt(user.id, quiz.id, series)
+        used = latest.attempt_no if latest is not None else 0
+        if latest is not None and latest.submitted_at is None:
+            return latest, False
         if limit and used >= limit:
             raise Conflict(_("You have used all %(n)s attempts at this quiz.", n=limit),
                            code="no_attempts_left")
@@ -98,7 +99,7 @@ def _check_window(quiz: Quiz) -> None:
 
 def _new_attempt(user, quiz: Quiz, context: str, round_id: int | None, series: str,
                  number: int, deadline: datetime | None, arrange=None) -> Attempt:
-    questions = snapshot(draw_ids(quiz), shuffle_options=quiz.shuffle_options)
+    questions = draw_snapshot(quiz)
     if not questions:
         raise Conflict(_("This quiz has no questions yet."), code="no_questions")
     if arrange is not None:

@@ -47,7 +47,8 @@ class RoundKind:
     def review_page(self, comp, rnd, attempt_or_run):
         raise NotFound(_("You have not started this round."))
 
-    def api_state(self, attempt_or_run) -> dict:
+    def api_state(self, attempt_or_run, fresh: bool = False) -> dict:
+        """The attempt or run as the API shows it (``fresh``: created by this request)."""
         return {}
 
     def save_answers(self, attempt_or_run, form, submit: bool) -> dict:

@@ -91,8 +91,8 @@ class QuizKind(RoundKind):
         return render_template("competitions/review.html", comp=comp, rnd=rnd,
                                result=quizzes.result_json(attempt, reveal=True))
 
-    def api_state(self, attempt) -> dict:
-        return quizzes.attempt_json(attempt)
+    def api_state(self, attempt, fresh: bool = False) -> dict:
+        return quizzes.attempt_json(attempt, fresh=fresh)
 
     def integrity_flags(self, rnd, rows) -> list[Flag]:
         return _quiz_flags(rnd, rows)

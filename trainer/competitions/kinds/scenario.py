@@ -60,7 +60,7 @@ class ScenarioKind(RoundKind):
         return render_template("competitions/review.html", comp=comp, rnd=rnd,
                                state=simulation.run_state(run, reveal=True))
 
-    def api_state(self, run) -> dict:
+    def api_state(self, run, fresh: bool = False) -> dict:
         state = simulation.run_state(run)
         answer = {"run_id": run.id, "node": state["node"], "finished": state["finished"]}
         if state["finished"]:

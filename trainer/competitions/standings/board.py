@@ -7,6 +7,7 @@ the sorted sets of redisboard.py. Both rank from the same keys, so they agree ex
 """
 
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -32,9 +33,29 @@ CACHE_SIZE = 512
 CHANGED = "gt_competition_changed"
 
 
+FLIGHT_WAIT = 10.0  # seconds a request waits for another thread's rebuild of its page
+_flights_lock = threading.Lock()
+
+
 def _cache() -> dict[tuple, tuple[float, list, bool]]:
     """This app's cache of table pages (one per app, so tests never share one)."""
     return current_app.extensions.setdefault("competition_board_cache", {})
+
+
+def _flight(key: tuple) -> threading.Lock:
+    """The lock held by the one thread of this process rebuilding the page ``key``."""
+    flights = current_app.extensions.setdefault("competition_board_flights", {})
+    with _flights_lock:
+        if len(flights) >= CACHE_SIZE:
+            flights.clear()  # a lock in use stays with its holders; at worst two rebuilds
+        return flights.setdefault(key, threading.Lock())
+
+
+def _generation(comp_id: int) -> int:
+    """How often this process has forgotten the competition's pages (forget): a page
+    fetched across a change is not stored."""
+    return current_app.extensions.setdefault("competition_board_generations", {}).get(
+        comp_id, 0)
 
 
 @dataclass
@@ -153,15 +174,41 @@ def cached_rows(comp_id: int, frozen: bool, limit: int, offset: int, street_id: 
     hit = cache.get(key)
     if hit is not None and hit[0] > now:
         return hit[1], hit[2]
+    if ttl <= 0:
+        return _fetch_rows(comp_id, frozen, limit, offset, street_id, use_redis)
+    # Single flight: one thread of this process rebuilds an expired page; the others
+    # meanwhile serve the page it replaces (a moment older than the cache allows), or,
+    # with none (never cached, or forgotten after a change this process committed),
+    # wait for the rebuild and read it.
+    flight = _flight(key)
+    if not flight.acquire(blocking=False):
+        if hit is not None:
+            return hit[1], hit[2]
+        got = flight.acquire(timeout=FLIGHT_WAIT)
+        if got:
+            flight.release()
+        fresh = cache.get(key)
+        if fresh is not None and fresh[0] > time.monotonic():
+            return fresh[1], fresh[2]
+        return _fetch_rows(comp_id, frozen, limit, offset, street_id, use_redis)
+    try:
+        generation = _generation(comp_id)
+        rows, has_next = _fetch_rows(comp_id, frozen, limit, offset, street_id, use_redis)
+        if _generation(comp_id) == generation:  # no change committed meanwhile
+            if len(cache) >= CACHE_SIZE:
+                cache.clear()
+            cache[key] = (time.monotonic() + ttl, rows, has_next)
+    finally:
+        flight.release()
+    return rows, has_next
+
+
+def _fetch_rows(comp_id: int, frozen: bool, limit: int, offset: int, street_id: int | None,
+                use_redis: bool | None) -> tuple[list[Row], bool]:
     if use_redis is None:
         use_redis = _redis_ready_with_rank(comp_id, None, street_id)[0]
     fetch = redis_rows if use_redis else sql_rows
-    rows, has_next = fetch(comp_id, frozen, limit, offset, street_id)
-    if ttl > 0:
-        if len(cache) >= CACHE_SIZE:
-            cache.clear()
-        cache[key] = (now + ttl, rows, has_next)
-    return rows, has_next
+    return fetch(comp_id, frozen, limit, offset, street_id)
 
 
 def cache_seconds() -> float:
@@ -176,6 +223,9 @@ def forget(comp_ids) -> None:
     if not has_app_context():
         return
     cache = _cache()
+    generations = current_app.extensions.setdefault("competition_board_generations", {})
+    for comp_id in comp_ids:
+        generations[comp_id] = generations.get(comp_id, 0) + 1
     for key in [k for k in cache if k[0] in comp_ids]:
         cache.pop(key, None)
 

@@ -172,6 +172,18 @@ def result_for(round_id: int, entry_id: int, *, create: bool = False) -> RoundRe
     return db.session.scalar(stmt)
 
 
+def insert_result(round_id: int, entry_id: int) -> None:
+    """Create the entrant's result row of a round unless a concurrent request has (its
+    unique constraint decides; the loser's insert is undone in its savepoint). The row is
+    not read back: the caller locks it next (rounds.lock_result)."""
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.insert(RoundResult).values(round_id=round_id,
+                                                             entry_id=entry_id))
+    except sa.exc.IntegrityError:
+        pass  # a concurrent request created it first
+
+
 def round_is_closed(round_id: int | None) -> bool:
     """Whether the round has closed (reviews and feedback may show from then on)."""
     rnd = db.session.get(Round, round_id) if round_id is not None else None
