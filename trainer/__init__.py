@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     _init_redis(app)
     # refusals are stored when the request ends, after its unit of work (audit/events.py)
     app.teardown_request(audit_events.write_pending)
+    app.teardown_request(database.close_read_connection)
 
     @app.before_request
     def _declare_write_intent():

@@ -22,7 +22,7 @@ from functools import cache
 import sqlalchemy as sa
 from flask import g, request
 
-from trainer.extensions import db
+from trainer.database import read_connection
 from trainer.models import utcnow
 
 
@@ -82,7 +82,7 @@ def _load() -> Caller | None:
     digest = bearer_digest(request.headers.get("Authorization", ""))
     if digest is None:
         return None
-    row = db.session.connection().execute(_statement(),
+    row = read_connection().execute(_statement(),
                                           {"digest": digest, "now": utcnow()}).first()
     if row is None:
         return None

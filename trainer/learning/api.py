@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from trainer.api.core import api_auth, api_caller, bp, paginated
 from trainer.auth import bearer
-from trainer.database import write_transaction
+from trainer.database import read_connection, write_transaction
 from trainer.extensions import db
 from trainer.learning import services
 from trainer.learning.queries import catalogue_query, listed_catalogue
@@ -56,10 +56,10 @@ def _worker_catalogue(caller) -> list[dict]:
     reach = (unit.district_id,) if unit is not None and unit.district_id is not None else ()
     statement = services.worker_catalogue_page(reach, caller.street_id)
     params = {"uid": caller.id, **pending_grading_params()}
-    rows = db.session.connection().execute(statement, params).all()
+    rows = read_connection().execute(statement, params).all()
     if (rows[0].pending if rows else has_pending_grading(caller.id)):
         grade_pending(caller.id)
-        rows = db.session.connection().execute(statement, params).all()
+        rows = read_connection().execute(statement, params).all()
     return [_listed(row, services.percent(*row[6:10])) for row in rows]
 
 
