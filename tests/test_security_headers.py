@@ -296,3 +296,30 @@ def test_production_session_cookie_takes_the_host_prefix(users):
     from config import DevelopmentConfig
 
     assert not DevelopmentConfig.SESSION_COOKIE_NAME.startswith("__Host-")
+
+
+def test_a_cookieless_request_is_anonymous_without_asking_flask_login(client, users):
+    """(issue 19) A page request with neither cookie is answered as anonymous without
+    loading anyone: no no-store, and no session cookie set."""
+    resp = client.get("/healthz")
+    assert resp.status_code == 200
+    assert "Cache-Control" not in resp.headers
+    assert "Set-Cookie" not in resp.headers
+
+
+def test_the_remember_cookie_alone_still_signs_in_and_is_not_cached(app, client, users):
+    """A request with only the remember cookie (no session cookie) is still asked of
+    Flask-Login: it signs in, and the page is never stored."""
+    import sqlalchemy as sa
+    from flask_login.utils import encode_cookie
+
+    from trainer.auth.models import User
+    from trainer.extensions import db
+
+    with app.test_request_context():
+        worker = db.session.scalar(sa.select(User).where(User.username == "worker"))
+        value = encode_cookie(worker.get_id())
+    client.set_cookie(app.config["REMEMBER_COOKIE_NAME"], value)
+    resp = client.get("/")
+    assert resp.status_code == 200
+    assert resp.headers["Cache-Control"] == "no-store"

@@ -7,12 +7,30 @@ from flask import Flask, request
 from config import CONFIGS, Config
 
 
+class TrainerFlask(Flask):
+    """Flask, except that ``ensure_sync`` (asked for every hook and view on every
+    request: about fifteen ``inspect.iscoroutinefunction`` calls a request) remembers the
+    functions it found synchronous. The app has no async views or hooks."""
+
+    def ensure_sync(self, func):
+        known = self.__dict__.setdefault("_known_sync", set())
+        try:
+            if func in known:
+                return func
+        except TypeError:  # an unhashable callable: asked every time
+            return super().ensure_sync(func)
+        wrapped = super().ensure_sync(func)
+        if wrapped is func:
+            known.add(func)
+        return wrapped
+
+
 def create_app(config: type[Config] | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, handlers. No side effects."""
     # INSTANCE_PATH: this host's own folder (the SQLite queue file, default job files), so
     # that several instances of one checkout on one machine keep theirs apart.
     instance = os.environ.get("INSTANCE_PATH")
-    app = Flask(__name__, template_folder="../templates", instance_relative_config=True,
+    app = TrainerFlask(__name__, template_folder="../templates", instance_relative_config=True,
                 instance_path=os.path.abspath(instance) if instance else None)
     if config is None:
         config = CONFIGS.get(os.environ.get("TRAINER_ENV", "production"), CONFIGS["production"])
@@ -69,6 +87,7 @@ def _init_extensions(app: Flask) -> None:
     _init_redis(app)
     # refusals are stored when the request ends, after its unit of work (audit/events.py)
     app.teardown_request(audit_events.write_pending)
+    app.teardown_request(database.close_read_connection)
 
     @app.before_request
     def _declare_write_intent():

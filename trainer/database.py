@@ -43,7 +43,43 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
+        if conn.get_execution_options().get(STATEMENT_BY_STATEMENT):
+            return  # read_connection(): each statement on its own
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+STATEMENT_BY_STATEMENT = "trainer_statement_by_statement"
+
+
+def read_connection():
+    """This request's connection for hot reads that need no transaction (one statement,
+    or a few each correct on its own: who the bearer caller is, the catalogue page):
+    outside the ORM session, no BEGIN and no ROLLBACK (SQLite: no BEGIN issued, the
+    driver runs each statement by itself; PostgreSQL: autocommit, which spares two round
+    trips). Opened on first use, returned to the pool when the request ends. Never for
+    a write: those go through the session and its unit of work."""
+    from flask import g
+
+    from trainer.extensions import db
+
+    conn = g.get("_read_connection")
+    if conn is None:
+        conn = db.engine.connect()
+        if conn.dialect.name == "sqlite":
+            conn.execution_options(**{STATEMENT_BY_STATEMENT: True})
+        else:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+        g._read_connection = conn
+    return conn
+
+
+def close_read_connection(_exc=None) -> None:
+    """Teardown: return the request's read connection (if any) to the pool."""
+    from flask import g
+
+    conn = g.pop("_read_connection", None)
+    if conn is not None:
+        conn.close()
 
 
 @contextmanager

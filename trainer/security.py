@@ -6,7 +6,7 @@ import re
 import secrets
 from datetime import UTC, datetime
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -173,12 +173,26 @@ def set_security_headers(response):
     # A view may keep a signed-in user's response in that user's own browser cache by
     # saying so ("private, ..."; course images do); anything else is never stored.
     private = response.headers.get("Cache-Control", "").startswith("private")
-    if not private and (request.path.startswith("/api/")
-                        or current_user and current_user.is_authenticated):
+    if not private and (request.path.startswith("/api/") or _signed_in()):
         response.headers["Cache-Control"] = "no-store"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
     return response
+
+
+def _signed_in() -> bool:
+    """``current_user.is_authenticated`` for a page, without loading anyone for a request
+    that carries neither the session cookie nor the remember cookie and whose user was
+    not loaded yet: outside /api/ (whose bearer requests the caller checks first)
+    Flask-Login finds a user only in one of those two cookies, so such a request (a
+    health probe, a first visit) is anonymous; any other asks Flask-Login as before."""
+    if "_login_user" not in g:
+        config = current_app.config
+        cookies = request.cookies
+        if (config["SESSION_COOKIE_NAME"] not in cookies
+                and config.get("REMEMBER_COOKIE_NAME", "remember_token") not in cookies):
+            return False
+    return bool(current_user and current_user.is_authenticated)
 
 
 def init_app(app: Flask) -> None:

@@ -36,3 +36,41 @@ def test_a_workers_kept_catalogue_statement_scopes_as_the_full_query(app, client
     token = auth.token("worker")
     got = [c["slug"] for c in client.get("/api/v1/courses", headers=bearer(token)).get_json()]
     assert got == expected
+
+
+def test_the_hot_reads_take_few_statements(app, client, auth, users, load, course_dir):
+    """/me: the caller (one statement); the worker's catalogue: the caller and one more
+    (courses, progress and pending grading); no BEGIN: they need no transaction."""
+    from sqlalchemy import event
+
+    load(course_dir)
+    token = auth.token("worker")
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        counts = {}
+        for path in ("/api/v1/courses", "/api/v1/me"):
+            seen.clear()
+            assert client.get(path, headers=bearer(token)).status_code == 200
+            counts[path] = len(seen)  # BEGIN included: these reads begin none
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert counts == {"/api/v1/courses": 2, "/api/v1/me": 1}
+
+
+def test_staff_and_filtered_catalogues_still_answer(app, client, auth, users, load,
+                                                   course_dir):
+    load(course_dir)
+    worker = bearer(auth.token("worker"))
+    whole = client.get("/api/v1/courses", headers=worker).get_json()
+    assert [c["slug"] for c in whole] == ["demo-course"]
+    filtered = client.get("/api/v1/courses?department=fire", headers=worker).get_json()
+    assert filtered == whole
+    trainer = client.get("/api/v1/courses", headers=bearer(auth.token("trainer"))).get_json()
+    assert "demo-course" in [c["slug"] for c in trainer]

@@ -59,3 +59,12 @@ def test_the_course_page_grades_overdue_attempts_first(app, client, auth, overdu
     auth.login("worker")
     assert client.get(f"/courses/{slug}").status_code == 200
     assert graded(app)
+
+
+def test_the_catalogue_api_grades_overdue_attempts_first(app, overdue):
+    """The worker's catalogue asks "anything pending?" in the statement that reads the
+    page (issue 19) rather than in a hook of its own: still graded before it answers."""
+    caller, slug = overdue
+    items = caller.get("/api/v1/courses").get_json()
+    assert graded(app)
+    assert [(c["slug"], c["progress"]) for c in items] == [(slug, 100)]

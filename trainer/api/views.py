@@ -3,17 +3,14 @@
 from functools import cache
 from pathlib import Path
 
-import sqlalchemy as sa
 import yaml
 from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from trainer.api.core import api_auth, bp, field, json_body
-from trainer.auth import second_factor, services
+from trainer.api.core import api_auth, api_caller, bp, field, json_body
+from trainer.auth import bearer, second_factor, services
 from trainer.errors import Invalid, error_response
-from trainer.extensions import db
-from trainer.org.models import Unit
 from trainer.security import client_address, security_event
 
 
@@ -112,32 +109,22 @@ def unit_json(unit):
     return {"code": unit.code, "name": unit.name, "level": unit.level} if unit else None
 
 
-_STREET = sa.select(Unit.code, Unit.name).where(Unit.id == sa.bindparam("id"))
-
-
-def _street_of(unit):
-    """The code and name of the unit's street (the account's unit and department come
-    with the account in the token's statement): two columns, not a Unit loaded."""
-    if unit is None or unit.street_id is None:
-        return None
-    if unit.street_id == unit.id:
-        return unit
-    return db.session.execute(_STREET, {"id": unit.street_id}).first()
+def named_json(item):
+    return {"code": item.code, "name": item.name} if item else None
 
 
 @bp.get("/me")
-@api_auth()
+@api_caller()
 def me():
-    user = current_user
-    street = _street_of(user.unit)
-    dept = user.department
+    """Who the token's holder is: one statement (trainer.auth.bearer), no account loaded."""
+    user = bearer.caller()
     return {
         "username": user.username,
         "name": user.name,
         "role": user.role,
         "unit": unit_json(user.unit),
-        "street": {"code": street.code, "name": street.name} if street else None,
-        "department": {"code": dept.code, "name": dept.name} if dept else None,
+        "street": named_json(user.street),
+        "department": named_json(user.department),
     }
 
 

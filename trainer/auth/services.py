@@ -372,14 +372,23 @@ def _digest_of(raw: str) -> str | None:
 # time as ``now``; not revoked, not expired, of its active user's current session
 # version. Statements are built once: a statement object memoises its cache key, so the
 # hot path neither rebuilds the expression nor re-derives the key on every API request.
+# Table columns, not mapped attributes: a Core statement built on the rule (the bearer
+# caller of trainer/auth/bearer.py) then runs without the ORM's execution machinery.
+_TOKENS, _USERS = ApiToken.__table__, User.__table__
 _VALID_TOKEN = (
-    ApiToken.token_hash == sa.bindparam("digest"),
-    ApiToken.revoked_at.is_(None),
-    ApiToken.expires_at > sa.bindparam("now", type_=ApiToken.__table__.c.expires_at.type),
-    User.active.is_(True),
-    User.session_version == ApiToken.session_version,
-    User.password_change_required.is_(False),
+    _TOKENS.c.token_hash == sa.bindparam("digest"),
+    _TOKENS.c.revoked_at.is_(None),
+    _TOKENS.c.expires_at > sa.bindparam("now", type_=_TOKENS.c.expires_at.type),
+    _USERS.c.active.is_(True),
+    _USERS.c.session_version == _TOKENS.c.session_version,
+    _USERS.c.password_change_required.is_(False),
 )
+
+
+def valid_token_clauses() -> tuple:
+    """The rule of a valid bearer token as WHERE clauses over the ``api_tokens`` and
+    ``users`` tables (parameters ``digest`` and ``now``), for a statement joining them."""
+    return _VALID_TOKEN
 
 
 def token_owner_select(*columns) -> sa.Select:

@@ -54,6 +54,8 @@ def _unauthorized():
 
 def _enforce_absolute_lifetime(app: Flask):
     def check():
+        if not session:  # nothing to expire
+            return
         started = session.get("login_at")
         limit = app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
         if started is not None and time.time() - started > limit:
@@ -81,7 +83,9 @@ class BearerAwareSessionInterface(SecureCookieSessionInterface):
     may depend on a cookie; see the module doc)."""
 
     def open_session(self, app, request):
-        if _bearer_only(request):
+        if _bearer_only(request) or self.get_cookie_name(app) not in request.cookies:
+            # (no cookie: the empty session Flask would make, without first building the
+            # cookie's signing serializer for nothing)
             return self.session_class()
         return super().open_session(app, request)
 

@@ -67,13 +67,13 @@ def listed_catalogue(user, department: str, competency: str, q: str) -> sa.Selec
     statement is built once per pair and kept (its SQL cache key memoised with it)."""
     if user.role == "worker" and not (department or competency or q):
         reach = district_ids_of(user)
-        return _worker_catalogue(None if reach is None else tuple(reach), street_id_of(user))
+        return worker_catalogue(None if reach is None else tuple(reach), street_id_of(user))
     return catalogue_query(user, department, competency, q).with_only_columns(
         *LISTED, maintain_column_froms=True)
 
 
 @lru_cache(maxsize=1024)
-def _worker_catalogue(reach: tuple[int, ...] | None, street: int | None) -> sa.Select:
+def worker_catalogue(reach: tuple[int, ...] | None, street: int | None) -> sa.Select:
     """``visible_courses`` for a worker (never district-wide: confined to ``street``,
     published courses only), unfiltered, ordered as ``catalogue_query`` orders."""
     district = sa.true() if reach is None else sa.or_(Course.district_id.is_(None),

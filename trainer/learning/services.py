@@ -1,6 +1,6 @@
 """Learning use cases: progress, completion and hours. Flush, never commit."""
 
-from functools import cache
+from functools import cache, lru_cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from trainer.errors import NotFound
 from trainer.extensions import db
 from trainer.learning.models import Course, CourseAsset, Enrollment, Lesson, LessonProgress
-from trainer.learning.queries import visible_courses
+from trainer.learning.queries import visible_courses, worker_catalogue
 from trainer.models import utcnow
 from trainer.quizzes.models import Quiz
-from trainer.quizzes.queries import has_passed, module_quiz_for
+from trainer.quizzes.queries import has_passed, module_quiz_for, pending_grading_clause
 
 
 def get_course(user, slug: str) -> Course:
@@ -62,22 +62,21 @@ def progress_map(user_id: int, course_ids: list[int]) -> dict[int, int]:
     if not course_ids:
         return {}
     rows = db.session.execute(_progress_statement(), {"uid": user_id, "ids": course_ids})
-
-    def percent(total: int, done: int, finished: bool, with_quiz: bool) -> int:
-        steps = total + (1 if with_quiz else 0)
-        if finished:
-            return 100
-        return round(100 * done / steps) if steps else 0
-
-    return {cid: percent(total, done, bool(finished), bool(quiz))
+    return {cid: percent(total, done, finished, quiz)
             for cid, total, done, finished, quiz in rows}
 
 
-@cache
-def _progress_statement() -> sa.Select:
-    """Per course: live lessons, those the user finished, completion, and a module quiz.
-    Built once: the catalogue asks it on every page."""
-    uid = sa.bindparam("uid")
+def percent(total: int, done: int, finished, with_quiz) -> int:
+    """A course's progress from its live lessons, those done, completion, a module quiz."""
+    steps = total + (1 if with_quiz else 0)
+    if finished:
+        return 100
+    return round(100 * done / steps) if steps else 0
+
+
+def _progress_columns(uid) -> tuple:
+    """Per course (correlated to Course.id): live lessons, those the user ``uid`` (a bound
+    parameter) finished, completion, and a module quiz; ``percent`` makes the figure."""
     live = sa.and_(Lesson.course_id == Course.id, Lesson.retired.is_(False))
     total = sa.select(sa.func.count(Lesson.id)).where(live).scalar_subquery()
     done = (sa.select(sa.func.count(Lesson.id))
@@ -85,8 +84,28 @@ def _progress_statement() -> sa.Select:
             .where(live, LessonProgress.user_id == uid).scalar_subquery())
     finished = sa.exists().where(Enrollment.course_id == Course.id, Enrollment.user_id == uid,
                                  Enrollment.completed_at.is_not(None))
-    return sa.select(Course.id, total, done, finished, _module_quiz_exists()).where(
+    return total, done, finished, _module_quiz_exists()
+
+
+@cache
+def _progress_statement() -> sa.Select:
+    """Per course: live lessons, those the user finished, completion, and a module quiz.
+    Built once: the catalogue asks it on every page."""
+    return sa.select(Course.id, *_progress_columns(sa.bindparam("uid"))).where(
         Course.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+@lru_cache(maxsize=1024)
+def worker_catalogue_page(reach: tuple[int, ...] | None, street: int | None) -> sa.Select:
+    """A worker's whole unfiltered catalogue as the API lists it, in one statement: the
+    kept catalogue statement (queries.worker_catalogue) plus each course's progress
+    columns and, the same on every row, whether the worker has grading pending
+    (quizzes.queries.pending_grading_clause; an overdue attempt is graded before the page
+    is answered). Parameters ``uid``, ``cutoff`` and ``now``. Built once per district
+    and street."""
+    uid = sa.bindparam("uid")
+    return worker_catalogue(reach, street).add_columns(
+        *_progress_columns(uid), pending_grading_clause(uid).label("pending"))
 
 
 def _module_quiz_exists():

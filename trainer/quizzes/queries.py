@@ -138,14 +138,30 @@ def has_pending_grading(user_id: int) -> bool:
 
 @cache
 def _pending_statement() -> sa.Select:
-    uid = sa.bindparam("uid")
+    return (sa.select(Attempt.id)
+            .where(*_pending_conditions(sa.bindparam("uid"))).limit(1))
+
+
+def _pending_conditions(uid) -> tuple:
     overdue = sa.and_(Attempt.submitted_at.is_(None), Attempt.deadline < sa.bindparam("cutoff"))
     closed = sa.select(Quiz.id).where(Quiz.closes_at <= sa.bindparam("now"))
     unnoted = sa.and_(Attempt.context.in_(("quiz", "module")), Attempt.review == "after_close",
                       Attempt.submitted_at.is_not(None), Attempt.noted_at.is_(None),
                       Attempt.quiz_id.in_(closed))
-    return (sa.select(Attempt.id).where(Attempt.user_id == uid, sa.or_(overdue, unnoted))
-            .limit(1))
+    return Attempt.user_id == uid, sa.or_(overdue, unnoted)
+
+
+def pending_grading_params(now=None) -> dict:
+    """The ``cutoff`` and ``now`` parameters of ``pending_grading_clause``."""
+    now = now or utcnow()
+    return {"cutoff": now - grace(), "now": now}
+
+
+def pending_grading_clause(uid) -> sa.Exists:
+    """SQL: has_pending_grading for the user ``uid`` (a column or bound parameter), with
+    the parameters ``cutoff`` and ``now`` (pending_grading_params), for a statement that
+    asks it beside what it reads."""
+    return sa.exists().where(*_pending_conditions(uid))
 
 
 def has_overdue(user_id: int | None = None, quiz_id: int | None = None) -> bool:

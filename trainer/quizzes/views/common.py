@@ -37,10 +37,16 @@ def grade_overdue_first(*, quiz_id: int | None = None) -> None:
     else:
         pending = queries.has_overdue(None, quiz_id)
     if pending:
-        with write_transaction():
-            services.grade_overdue(user_id, quiz_id)
-            if user_id is not None:
-                practice.note_closed_attempts(user_id)
+        grade_pending(user_id, quiz_id)
+
+
+def grade_pending(user_id: int | None, quiz_id: int | None = None) -> None:
+    """The writing half of ``grade_overdue_first``, for a view that learnt in its own
+    statement that the caller has grading pending (queries.pending_grading_clause)."""
+    with write_transaction():
+        services.grade_overdue(user_id, quiz_id)
+        if user_id is not None:
+            practice.note_closed_attempts(user_id)
 
 
 def read_first(view):
