@@ -217,7 +217,9 @@
 
   box.hidden = false;
   show();
-  // Is the server there? (The page may have come from the offline cache.)
+  // With a pack kept: is the server there (the page may have come from the offline
+  // cache), and is the pack due for a refresh?
+  if (!pack()) { return; }
   window.fetch(box.getAttribute("data-probe"), {cache: "no-store", redirect: "error"})
     .then(function (r) { online = r.ok; }, function () { online = false; })
     .then(function () {
