@@ -266,3 +266,39 @@ def test_practice_answered_offline_counts_toward_the_streak(app, client, auth, u
     with app_ctx(app):
         user_id = db.session.scalar(sa.select(Attempt.user_id))
         assert streak(user_id) == 1
+
+
+def test_two_sends_racing_record_one_attempt(app, client, auth, users, bank, monkeypatch):
+    """The second of two simultaneous sends does not see the first's attempt when it
+    looks, and then loses the insert to the unique index: it answers the first's."""
+    from trainer.quizzes import offline
+
+    ids, _short = bank
+    pack = {q["id"]: q for q in get_pack(client, auth)["questions"]}
+    client_id = uuid4().hex
+    first = send(client, auth, [answer(pack[ids[0]], "B")], client_id).get_json()
+    looked = []
+
+    def blind_once(user_id, cid):
+        looked.append(cid)
+        return None if len(looked) == 1 else real(user_id, cid)
+
+    real = offline._by_client
+    monkeypatch.setattr(offline, "_by_client", blind_once)
+    again = send(client, auth, [answer(pack[ids[0]], "B")], client_id)
+    assert again.status_code == 200 and len(looked) == 2
+    assert again.get_json()["attempt_id"] == first["attempt_id"]
+    assert again.get_json()["replayed"] is True
+    with app_ctx(app):
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attempt)) == 1
+        assert db.session.scalar(sa.select(PracticeDay.answers)) == 1
+        assert db.session.scalar(sa.select(Mistake.wrong_count)) == 1
+
+
+def test_without_javascript_the_practice_page_only_hides_the_offline_section(
+        client, auth, users, bank):
+    auth.login()
+    page = client.get("/practice").get_data(as_text=True)
+    assert '<section id="offline-practice" class="card" hidden' in page
+    assert "解析0" not in page  # the page itself carries no key or explanation
+    assert 'action="/practice"' in page  # online practice as before
