@@ -23,8 +23,6 @@ def pytest_collection_modifyitems(items):
 
 def start_server(folder):
     """A demo server (content loaded, demo seeded) on a free port: (process, base URL)."""
-    import requests
-
     from tests.server.conftest import _empty_server_database, free_port
 
     url = os.environ.get("TEST_SERVER_DATABASE_URL")
@@ -40,10 +38,19 @@ def start_server(folder):
                  ["demo", "seed", "--password", DEMO_PASSWORD]):
         subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, check=True,
                        capture_output=True)
-    port = free_port()
+    proc = serve(env, free_port())
+    return proc, f"http://127.0.0.1:{proc.port}"
+
+
+def serve(env: dict, port: int) -> subprocess.Popen:
+    """gunicorn on ``port`` with ``env``, once it answers /healthz. The process keeps
+    ``env``, ``port`` and ``database_url`` for restart_server."""
+    import requests
+
     proc = subprocess.Popen([str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}",
                              "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
+    proc.env, proc.port, proc.database_url = env, port, env["DATABASE_URL"]
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -55,18 +62,29 @@ def start_server(folder):
                 proc.kill()
                 raise RuntimeError("the demo server did not start") from None
             time.sleep(0.2)
-    return proc, base
+    return proc
+
+
+def restart_server(stopped: subprocess.Popen) -> subprocess.Popen:
+    """The stopped server again: same port (the browser's origin, so its storage and
+    service worker), same database and secret key (so the session cookie still holds)."""
+    return serve(stopped.env, stopped.port)
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_process(tmp_path_factory):
     """One demo server per test module: loading the content and seeding the demo takes tens
-    of seconds, and these tests only read (and log in)."""
+    of seconds, and these tests mostly read (and log in). (process, base URL)"""
     proc, base = start_server(tmp_path_factory.mktemp("browser"))
-    yield base
+    yield proc, base
     if proc.poll() is None:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_server(live_process):
+    return live_process[1]
 
 
 @pytest.fixture

@@ -57,6 +57,12 @@ SPECS = {
     ("GET", "/practice"): (lambda c: "/practice", LOGGED_IN),
     ("POST", "/practice"): (lambda c: "/practice", expect(302, 302, 302, 302, 302)),
     ("GET", "/practice/notebook"): (lambda c: "/practice/notebook", LOGGED_IN),
+    # Offline practice: the pack (JSON) for anyone who may practise; the form body the
+    # matrix sends is no practice (no client_id): 422 as JSON.
+    ("GET", "/practice/offline-pack.json"): (lambda c: "/practice/offline-pack.json",
+                                             LOGGED_IN),
+    ("POST", "/practice/offline-answers"): (lambda c: "/practice/offline-answers",
+                                            expect(302, 422, 422, 422, 422)),
     ("GET", "/bank"): (lambda c: "/bank", STAFF_PAGE),
     ("GET", "/bank/export"): (lambda c: "/bank/export?format=gift", STAFF_PAGE),
     ("GET", "/bank/new"): (lambda c: "/bank/new", AUTHOR_PAGE),

@@ -186,6 +186,8 @@ class Attempt(db.Model):
         Index("uq_attempts_open", "user_id", "quiz_id", "series", unique=True,
               sqlite_where=text("submitted_at IS NULL"),
               postgresql_where=text("submitted_at IS NULL")),
+        # a practice answered offline is recorded once, however often the phone sends it
+        Index("uq_attempts_client", "user_id", "client_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -215,6 +217,8 @@ class Attempt(db.Model):
     instant: Mapped[bool] = mapped_column(server_default=false())
     # Question ids the taker marked "review later" (the navigator); no effect on grading.
     flagged: Mapped[list] = mapped_column(JSON, server_default="[]")
+    # Offline practice only: the id the phone gave it (quizzes/offline.py), None otherwise.
+    client_id: Mapped[str | None] = mapped_column(String(40))
 
     quiz: Mapped[Quiz | None] = relationship()
     user = relationship("User")

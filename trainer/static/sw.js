@@ -1,6 +1,8 @@
 /* Grid Trainer's service worker (served at /sw.js, scope: the whole site).
    It caches only what a worker chose to keep: a course's lessons and images
-   (「离线保存本课程」, offline-course.js) and the practice attempt pages they opened.
+   (「离线保存本课程」, offline-course.js), the practice attempt pages they opened, and the
+   practice page with its scripts once they download offline practice (「下载离线练习」,
+   offline-practice.js; the questions themselves live in localStorage, never here).
    Every request still goes to the network first; the cache answers only when the network
    fails. Logout clears the cache (Clear-Site-Data: "cache", "storage"). */
 "use strict";

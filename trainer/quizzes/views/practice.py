@@ -1,7 +1,7 @@
 """Daily practice, the wrong-answer notebook and mastery per tag."""
 
 import sqlalchemy as sa
-from flask import redirect, render_template, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,13 +10,13 @@ from trainer.extensions import db
 from trainer.models import utcnow
 from trainer.org.models import Department
 from trainer.org.scope import competency_label
-from trainer.quizzes import practice, queries, spaced
+from trainer.quizzes import offline, practice, queries, spaced
 from trainer.quizzes.forms import PracticeForm
 from trainer.quizzes.items import COMPETENCIES
 from trainer.quizzes.models import Attempt
 from trainer.quizzes.views.blueprint import bp
 from trainer.quizzes.views.common import grade_overdue_first
-from trainer.unit_of_work import refusal_redirects
+from trainer.unit_of_work import answers_json, refusal_redirects
 
 
 def topic_choices() -> list[tuple[str, str]]:
@@ -89,3 +89,25 @@ def notebook():
                            items=spaced.notebook_items(current_user.id, list(page.items)),
                            dues={m.question_id: m.due for m in page.items},
                            due=spaced.due_today(current_user.id), now=utcnow())
+
+
+@bp.route("/practice/offline-pack.json")
+@login_required
+def offline_pack():
+    """The questions this phone keeps to practise offline (offline-practice.js), with
+    their keys: only questions nothing withholds (quizzes/offline.py). Never stored by a
+    shared cache."""
+    response = jsonify(offline.pack(current_user))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/practice/offline-answers")
+@login_required
+@answers_json
+def offline_answers():
+    """A practice answered offline, sent once the connection returns (pwa.js; cookie
+    session + CSRF header): recorded and graded once per client id."""
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    return jsonify(offline.record(current_user, body.get("client_id"), body.get("answers")))
