@@ -201,7 +201,7 @@
   // --- dragging in the graph -------------------------------------------------------
   var NS = "http://www.w3.org/2000/svg";
   var drag = null;
-  var justDragged = false;
+  var handled = false;  // a pointer gesture already answered (a drag, or a tap opening)
 
   arrange.addEventListener("click", function () {
     var on = arrange.getAttribute("aria-pressed") !== "true";
@@ -270,7 +270,7 @@
 
   graphBox.addEventListener("pointerdown", function (event) {
     var svg = svgOf();
-    justDragged = false;
+    handled = false;
     if (!svg || event.button !== 0) { return; }
     var touchOk = event.pointerType === "mouse" || graphBox.classList.contains("arranging");
     var end = event.target.closest("circle.edge-end");
@@ -321,7 +321,8 @@
     if (!drag) { return; }
     var was = drag;
     drag = null;
-    justDragged = was.moved;
+    handled = true;  // the click that follows is this gesture's
+    if (!was.moved && !cancelled && was.kind === "node") { openEditor(was.key); return; }
     if (!was.moved || cancelled) { reset(); return; }
     if (was.kind === "node") {
       var x = Math.round(parseFloat(was.el.getAttribute("data-x")) + was.dx);
@@ -343,7 +344,7 @@
   graphBox.addEventListener("pointerup", function (event) { finish(event, false); });
   graphBox.addEventListener("pointercancel", function (event) { finish(event, true); });
   graphBox.addEventListener("click", function (event) {
-    if (justDragged) { justDragged = false; return; }
+    if (handled) { handled = false; return; }
     var g = event.target.closest("g[data-key]");
     if (g) { openEditor(g.getAttribute("data-key")); }
   });
