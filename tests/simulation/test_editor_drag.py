@@ -274,3 +274,30 @@ def test_the_builder_page_carries_what_the_script_needs(app, trainer):
     assert 'data-msg-unsaved="未保存"' in page and 'data-msg-choice="选项 %(n)s"' in page
     assert page.count('class="edge-end"') == 2 and page.count("data-from=") == 4
     assert "style=" not in page and not re.search(r"<script(?![^>]*\bsrc=)", page)
+
+
+# --- the drawing --------------------------------------------------------------------------
+
+
+def test_the_graph_draws_dragged_nodes_where_they_were_put():
+    """Pure: a node placed above its source gets an arrow round the side, the arrow's end
+    handle sits where the arrow ends, and the editable drawing stays well-formed SVG."""
+    import xml.dom.minidom
+
+    from trainer.simulation.graph import Choice, Node
+    from trainer.simulation.graph import Scenario as Graph
+    from trainer.simulation.graphsvg import graph_svg, layout
+
+    g = Graph("s", "t", None, "", (), "a", {
+        "a": Node("a", "A", (Choice("c1", "去 B", "b"), Choice("c2", "去 X", "x"))),
+        "b": Node("b", "B", (), "success")})
+    plain = graph_svg(g, "g")
+    assert "data-key" not in plain and "edge-end" not in plain  # the editor's only
+    assert layout(g, {"b": (400, 0)})[(False, "b")].x == 400
+    svg = graph_svg(g, "g", positions={"b": (400, 0)}, editable=True)
+    xml.dom.minidom.parseString(svg)
+    assert 'data-key="b" data-x="400" data-y="0"' in svg
+    assert re.search(r'<path data-from="a" data-choice="c1" data-to="b" d="M[^"]*C', svg)
+    assert '<circle class="edge-end" cx="550" cy="22" r="12"' in svg  # b's right side
+    assert 'data-ghost="x"' in svg and svg.count('class="edge-end"') == 2
+    assert "style=" not in svg
