@@ -71,6 +71,15 @@ SPECS = {
         expect(302, 403, 200, 403, 200)),
     ("GET", "/author/scenarios/<slug>/playtest"): (
         lambda c: f"/author/scenarios/{_slug(c)}/playtest", AUTHOR_PAGE),
+    # The builder's script (JSON): a body without the draft revision is a stale save, 409.
+    ("POST", "/author/scenarios/<slug>/layout"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/layout", expect(302, 403, 409, 403, 409)),
+    ("POST", "/author/scenarios/<slug>/nodes/<key>/retarget"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/nodes/arrive/retarget",
+        expect(302, 403, 409, 403, 409)),
+    ("POST", "/author/scenarios/<slug>/nodes/<key>/inline"): (
+        lambda c: f"/author/scenarios/{_slug(c)}/nodes/arrive/inline",
+        expect(302, 403, 409, 403, 409)),
     ("GET", "/api/v1/scenarios"): (fixed("/api/v1/scenarios"), expect(401, 200, 200, 200, 200)),
     ("POST", "/api/v1/scenarios/<slug>/runs"): (
         lambda c: f"/api/v1/scenarios/{_slug(c)}/runs", expect(401, 201, 201, 201, 201)),
@@ -95,6 +104,9 @@ STREET_TRAINER = {
     ("GET", "/author/scenarios/<slug>/nodes/<key>/delete"): 404,
     ("POST", "/author/scenarios/<slug>/nodes/<key>/delete"): 404,
     ("GET", "/author/scenarios/<slug>/playtest"): 404,
+    ("POST", "/author/scenarios/<slug>/layout"): 404,
+    ("POST", "/author/scenarios/<slug>/nodes/<key>/retarget"): 404,
+    ("POST", "/author/scenarios/<slug>/nodes/<key>/inline"): 404,
 }
 
 

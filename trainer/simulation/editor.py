@@ -9,8 +9,13 @@ pins it as the scenario's new version (versions.add_version), so publishing need
 draft. Node keys are generated (n1, n2, …): trainers never type one.
 
 Problems are told in Chinese through gettext and name the node by its (shortened) text.
+
+The draft may also hold ``layout``: node key -> [x, y], where the trainer dragged a node
+in the graph (graphsvg draws those nodes there). It is the editor's own: never part of a
+pinned version, so moving a node changes nothing a learner plays.
 """
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -334,6 +339,94 @@ def save_node(user, scenario: Scenario, rev: int | None, key: str, text: str,
     return store(user, scenario, draft)
 
 
+def layout_of(draft: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """The dragged positions of the draft's nodes that still exist."""
+    keys = {n["key"] for n in draft["nodes"]}
+    return {k: (int(v[0]), int(v[1])) for k, v in (draft.get("layout") or {}).items()
+            if k in keys}
+
+
+LAYOUT_MAX = 20_000  # the farthest a node may be dragged, in graph units
+
+
+def _coordinate(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or not 0 <= value <= LAYOUT_MAX:
+        return None
+    return round(value)
+
+
+def save_layout(user, scenario: Scenario, rev: int | None,
+                positions: Any) -> list[EditorProblem]:
+    """Keep where the trainer dragged nodes: ``positions`` maps node keys to [x, y]
+    (numbers from 0 to LAYOUT_MAX). Anything else is refused whole, nothing kept."""
+    _check_rev(scenario, rev)
+    draft = dict(draft_of(scenario))
+    if not isinstance(positions, dict) or not positions:
+        raise Invalid(_("没有收到节点位置，布局没有保存。"), field="positions")
+    layout = dict(layout_of(draft))
+    for key, where in positions.items():
+        if find_node(draft, key) is None:
+            raise Invalid(_("节点位置无效：这个节点已不存在，布局没有保存。"),
+                          field="positions")
+        if not isinstance(where, list | tuple) or len(where) != 2:
+            raise Invalid(_("节点「%(node)s」的位置无效，布局没有保存。",
+                            node=node_name(draft, key)), field="positions")
+        x, y = (_coordinate(v) for v in where)
+        if x is None or y is None:
+            raise Invalid(_("节点「%(node)s」的位置必须是 0 到 %(max)s 之间的数，"
+                            "布局没有保存。", node=node_name(draft, key), max=LAYOUT_MAX),
+                          field="positions")
+        layout[key] = (x, y)
+    draft["layout"] = {k: [x, y] for k, (x, y) in layout.items()}
+    return store(user, scenario, draft)
+
+
+def retarget_choice(user, scenario: Scenario, rev: int | None, key: str, choice: str,
+                    goto: Any) -> list[EditorProblem]:
+    """Point one choice of node ``key`` at node ``goto`` (dragging the arrow's end onto
+    it), through save_node like the node form: the node's text, ending and other choices
+    stay as they are and the check reruns."""
+    _check_rev(scenario, rev)
+    draft = draft_of(scenario)
+    node = find_node(draft, key)
+    if node is None:
+        raise Invalid(_("这个节点已不存在。"))
+    if not any(c["key"] == choice for c in node["choices"]):
+        raise Invalid(_("这个选项已不存在。"), field="choice")
+    if not isinstance(goto, str) or find_node(draft, goto) is None:
+        raise Invalid(_("请把箭头拖到一个已有的节点上。"), field="goto")
+    if goto == key:
+        raise Invalid(_("选项不能指向它所在的节点，学员会原地打转。"), field="goto")
+    choices = [ChoiceInput(c["key"], c["label"], goto if c["key"] == choice else c["goto"],
+                           dict(c["effects"]), c["feedback"]) for c in node["choices"]]
+    return save_node(user, scenario, rev, key, node["text"], node["ending"], choices)
+
+
+def edit_in_place(user, scenario: Scenario, rev: int | None, key: str, text: Any,
+                  labels: Any) -> list[EditorProblem]:
+    """The graph's inline editor: a node's text and its choices' labels (choice key ->
+    label), through save_node; targets, effects, feedback and the ending stay."""
+    _check_rev(scenario, rev)
+    draft = draft_of(scenario)
+    node = find_node(draft, key)
+    if node is None:
+        raise Invalid(_("这个节点已不存在。"))
+    if not isinstance(text, str) or len(text) > 20_000:
+        raise Invalid(_("节点文字无效（最多 20000 字）。"), field="text")
+    labels = labels if labels is not None else {}
+    if not isinstance(labels, dict) or any(
+            not isinstance(v, str) or len(v) > 500 for v in labels.values()):
+        raise Invalid(_("选项文字无效（每个最多 500 字）。"), field="labels")
+    known = {c["key"] for c in node["choices"]}
+    if set(labels) - known:
+        raise Invalid(_("这个选项已不存在。"), field="labels")
+    choices = [ChoiceInput(c["key"], labels.get(c["key"], c["label"]), c["goto"],
+                           dict(c["effects"]), c["feedback"]) for c in node["choices"]]
+    return save_node(user, scenario, rev, key, text, node["ending"], choices)
+
+
 def pointing_at(draft: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
     """(node key, choice) of every choice leading to ``key``."""
     return [(n["key"], c) for n in draft["nodes"] for c in n["choices"]
@@ -370,6 +463,8 @@ def delete_node(user, scenario: Scenario, rev: int | None, key: str,
             choices.append(c)
         nodes.append({**n, "choices": choices})
     draft["nodes"] = nodes
+    if "layout" in draft:
+        draft["layout"] = {k: v for k, v in draft["layout"].items() if k != key}
     return store(user, scenario, draft)
 
 

@@ -61,9 +61,10 @@ def _placed(s: Scenario) -> dict[int, list[tuple[bool, str]]]:
     return by_row
 
 
-def layout(s: Scenario) -> Boxes:
+def layout(s: Scenario, positions: dict[str, tuple[int, int]] | None = None) -> Boxes:
     """A box per node and per missing target; rows centred, each row ordered by where its
-    parents are (fewer crossings)."""
+    parents are (fewer crossings). A node in ``positions`` (dragged by its author) sits
+    at that top-left corner instead."""
     by_row = _placed(s)
     parents: dict[tuple[bool, str], list[str]] = {}
     for key, node in s.nodes.items():
@@ -76,6 +77,8 @@ def layout(s: Scenario) -> Boxes:
         offset = (widest - len(items)) * (W + GAP_X) / 2
         for i, (ghost, key) in enumerate(items):
             x, y = PAD + offset + i * (W + GAP_X), PAD + row * (H + GAP_Y)
+            if not ghost and key in (positions or {}):
+                x, y = positions[key]
             boxes[(ghost, key)] = _Box(key, x, y, row, ghost)
     return boxes
 
@@ -107,12 +110,16 @@ def _path(s: Scenario, choices: list[Choice], note: str) -> _Path:
 def graph_svg(s: Scenario, title: str, reference: list[Choice] | None = None,
               reference_note: str = "", *, labels: dict[str, str] | None = None,
               kind_names: dict[str, str] | None = None,
-              highlight: set[str] | None = None) -> str:
+              highlight: set[str] | None = None,
+              positions: dict[str, tuple[int, int]] | None = None,
+              editable: bool = False) -> str:
     """The whole graph as one <svg> element; `reference` (the reference path's choices
     from start) is highlighted, its tooltips ending in `reference_note`. ``labels`` names
     nodes (e.g. by their shortened text) instead of their keys, ``kind_names`` words the
-    problem kinds and endings (e.g. in Chinese), ``highlight`` marks more problem nodes."""
-    boxes = layout(s)
+    problem kinds and endings (e.g. in Chinese), ``highlight`` marks more problem nodes,
+    ``positions`` places dragged nodes; ``editable`` adds what the editor's script needs:
+    each node's and edge's keys as data attributes and a handle at each arrow's end."""
+    boxes = layout(s, positions)
     ref = _path(s, reference or [], reference_note)
     problems = graph_problems(s)
     for key in highlight or ():
@@ -124,7 +131,9 @@ def graph_svg(s: Scenario, title: str, reference: list[Choice] | None = None,
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" viewBox="0 0 {width:g} '
         f'{height:g}" width="{width:g}" height="{height:g}" role="img" '
-        f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
+        f'aria-label="{escape(title)}"'
+        + (f' data-box="{W} {H} {GAP_X}"' if editable else "")
+        + f'><title>{escape(title)}</title>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         f'markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" '
         f'fill="{LINE}"/></marker><marker id="arrow-bad" viewBox="0 0 10 10" refX="10" '
@@ -133,14 +142,16 @@ def graph_svg(s: Scenario, title: str, reference: list[Choice] | None = None,
         f'viewBox="0 0 10 10" refX="10" refY="5" markerWidth="5" markerHeight="5" '
         f'orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="{REF}"/></marker></defs>',
     ]
-    parts += _edges(s, boxes, ref)
-    parts += [_box(s, b, ["missing"] if b.ghost else problems.get(b.key, []), ref, words)
-              for b in boxes.values()]
+    parts += _edges(s, boxes, ref, editable)
+    parts += [_box(s, b, ["missing"] if b.ghost else problems.get(b.key, []), ref, words,
+                   editable) for b in boxes.values()]
+    if editable:
+        parts += _ends(s, boxes)
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _edges(s: Scenario, boxes: Boxes, ref: _Path) -> list[str]:
+def _edges(s: Scenario, boxes: Boxes, ref: _Path, editable: bool = False) -> list[str]:
     cycle_of = {key: i for i, group in enumerate(cyclic_components(successors(s)))
                 for key in group}
     out = []
@@ -149,16 +160,37 @@ def _edges(s: Scenario, boxes: Boxes, ref: _Path) -> list[str]:
         for c in node.choices:
             dst = boxes[(c.goto not in s.nodes, c.goto)]
             on_cycle = key in cycle_of and cycle_of[key] == cycle_of.get(c.goto)
-            up = dst.row <= src.row
+            up = dst.y < src.y + H  # not below its source: drawn round the side
             tip = f"{key} → {c.goto}: {c.key}"
             on_ref = (key, c.key) in ref.edges
             if on_ref and ref.note:
                 tip += f" ({ref.note})"
-            out.append(_edge(src, dst, on_cycle or dst.ghost, tip, up, on_ref))
+            keys = (f' data-from="{escape(key)}" data-choice="{escape(c.key)}" '
+                    f'data-to="{escape(c.goto)}"') if editable else ""
+            out.append(_edge(src, dst, on_cycle or dst.ghost, tip, up, on_ref, keys))
     return out
 
 
-def _edge(src: _Box, dst: _Box, bad: bool, tip: str, back: bool, on_ref: bool = False) -> str:
+def _ends(s: Scenario, boxes: Boxes) -> list[str]:
+    """A round handle at each arrow's end (drawn over the boxes) that the editor's script
+    lets the author drag onto another node; its title names the choice."""
+    out = []
+    for key, node in s.nodes.items():
+        src = boxes[(False, key)]
+        for c in node.choices:
+            dst = boxes[(c.goto not in s.nodes, c.goto)]
+            back = dst.y < src.y + H
+            x, y = (dst.x + W, dst.y + H / 2) if back else (dst.x + W / 2, dst.y)
+            out.append(f'<circle class="edge-end" cx="{x:g}" cy="{y:g}" r="12" '
+                       f'fill="#ffffff" fill-opacity="0.01" stroke="{MUTED}" '
+                       f'stroke-width="1" data-from="{escape(key)}" '
+                       f'data-choice="{escape(c.key)}"><title>{escape(c.label or c.key)}'
+                       f'</title></circle>')
+    return out
+
+
+def _edge(src: _Box, dst: _Box, bad: bool, tip: str, back: bool, on_ref: bool = False,
+          keys: str = "") -> str:
     colour, marker = (BAD, "arrow-bad") if bad else (LINE, "arrow")
     if on_ref and not bad:
         colour, marker = REF, "arrow-ref"
@@ -174,7 +206,7 @@ def _edge(src: _Box, dst: _Box, bad: bool, tip: str, back: bool, on_ref: bool = 
         d = f"M{x1:g} {y1:g}L{x2:g} {y2:g}"
     dash = ' stroke-dasharray="5 3"' if bad else ""
     kind = ' class="reference"' if on_ref else ""
-    return (f'<path{kind} d="{d}" fill="none" stroke="{colour}" stroke-width="{stroke:g}"'
+    return (f'<path{kind}{keys} d="{d}" fill="none" stroke="{colour}" stroke-width="{stroke:g}"'
             f'{dash} marker-end="url(#{marker})"><title>{escape(tip)}</title></path>')
 
 
@@ -184,7 +216,8 @@ class _Words:
     kinds: dict[str, str]
 
 
-def _box(s: Scenario, b: _Box, kinds: list[str], ref: _Path, words: _Words) -> str:
+def _box(s: Scenario, b: _Box, kinds: list[str], ref: _Path, words: _Words,
+         editable: bool = False) -> str:
     node = None if b.ghost else s.nodes[b.key]
     ending = node.ending if node is not None else None
     fill = FILL.get(ending, "#ffffff") if node is not None else "#fdecee"
@@ -201,8 +234,12 @@ def _box(s: Scenario, b: _Box, kinds: list[str], ref: _Path, words: _Words) -> s
     if on_ref and ref.note:
         tip += f" ({ref.note})"
     kind = "node reference" if on_ref else "node"
+    keys = ""
+    if editable:
+        keys = (f' data-{"ghost" if b.ghost else "key"}="{escape(b.key)}" '
+                f'data-x="{b.x:g}" data-y="{b.y:g}"')
     return (
-        f'<g class="{kind}"><title>{escape(tip)}</title>'
+        f'<g class="{kind}"{keys}><title>{escape(tip)}</title>'
         f'<rect x="{b.x:g}" y="{b.y:g}" width="{W}" height="{H}" rx="6" fill="{fill}" '
         f'stroke="{stroke}" stroke-width="{width}"{dash}/>'
         f'<text x="{b.x + 8:g}" y="{b.y + 18:g}" font-size="13" fill="{INK}">'

@@ -1,9 +1,21 @@
 """The visual scenario editor: plain forms for the scenario, each node and its choices,
 deleting a node, play-testing the draft from any node, and importing YAML/Twee/Twine files
-uploaded in the browser. JavaScript (static/js/scenario-editor.js) only adds range
-sliders, quick effect steps and the unsaved-changes warning."""
+uploaded in the browser. JavaScript (static/js/scenario-editor.js) adds range sliders,
+quick effect steps, the unsaved-changes warning, and on the builder page dragging nodes and
+arrow ends in the graph and editing a node's text and labels in place: those post JSON
+(CSRF header, the draft revision) to the small endpoints at the end, which call the same
+editor services as the forms and answer the page's fresh parts."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -35,10 +47,12 @@ def ending_names() -> dict[str, str]:
             "partial": _("部分解决结局"), "failure": _("失败结局")}
 
 
-def draft_graph_svg(draft: dict, highlight: set[str] | None = None) -> Markup:
+def draft_graph_svg(draft: dict, highlight: set[str] | None = None,
+                    editable: bool = False) -> Markup:
     graph = scenario_from_dict(draft)
     return Markup(graph_svg(graph, _("Scenario graph"), labels=editor.node_names(draft),
-                            kind_names=kind_names(), highlight=highlight or set()))
+                            kind_names=kind_names(), highlight=highlight or set(),
+                            positions=editor.layout_of(draft), editable=editable))
 
 
 def _rev() -> int | None:
@@ -48,12 +62,15 @@ def _rev() -> int | None:
         return None
 
 
-def _report(found: list) -> None:
+def _report_text(found: list) -> str:
     if found:
-        flash(_("已保存为草稿，但还有 %(n)s 个问题需要修正（见下方），修正前不能发布。",
-                n=len(found)), "error")
-    else:
-        flash(_("已保存，草稿检查通过。"), "ok")
+        return _("已保存为草稿，但还有 %(n)s 个问题需要修正（见下方），修正前不能发布。",
+                 n=len(found))
+    return _("已保存，草稿检查通过。")
+
+
+def _report(found: list) -> None:
+    flash(_report_text(found), "error" if found else "ok")
 
 
 @bp.route("/author/scenarios/create", methods=["GET", "POST"])
@@ -86,8 +103,9 @@ def _builder(scenario, status: int = 200, values: dict | None = None):
     return render_template(
         "simulation/builder.html", scenario=scenario, draft=draft, problems=found,
         names=editor.node_names(draft), bad=editor.problem_nodes(found), values=values,
-        graph=draft_graph_svg(draft, editor.problem_nodes(found)), form=EditorForm(),
-        status=StatusForm(), competencies=COMPETENCIES, endings=ending_names(),
+        graph=draft_graph_svg(draft, editor.problem_nodes(found), editable=True),
+        form=EditorForm(), status=StatusForm(), competencies=COMPETENCIES,
+        endings=ending_names(), nodes_data=_nodes_data(draft),
         can_publish=not found and scenario.current_version is not None), status
 
 
@@ -285,3 +303,90 @@ def import_scenario():
     form.slug.errors = [refused.error.message]
     return render_template("simulation/import.html", form=form, result=result,
                            graph=draft_graph_svg(result.draft)), 422
+
+
+# --- the builder page's script: drag and inline editing (JSON in, JSON out) ------------
+
+
+def _nodes_data(draft: dict) -> list[dict]:
+    """What the inline editor shows of each node (read by the page's script)."""
+    names = editor.node_names(draft)
+    return [{"key": n["key"], "name": names[n["key"]], "text": n["text"],
+             "ending": n["ending"],
+             "choices": [{"key": c["key"], "label": c["label"], "goto": c["goto"]}
+                         for c in n["choices"]]} for n in draft["nodes"]]
+
+
+def _live(scenario) -> dict:
+    """The builder page's parts that a save changes, rendered as on the page."""
+    draft = editor.draft_of(scenario)
+    found = editor.problems(draft)
+    bad = editor.problem_nodes(found)
+    names = editor.node_names(draft)
+    parts = "simulation/_builder_parts.html"
+    return {
+        "rev": scenario.draft_rev,
+        "nodes": _nodes_data(draft),
+        "problems": str(get_template_attribute(parts, "problems_block")(scenario, found)),
+        "list": str(get_template_attribute(parts, "node_list")(
+            scenario, draft, names, bad, ending_names())),
+        "graph": str(draft_graph_svg(draft, bad, editable=True)),
+        "can_publish": not found and scenario.current_version is not None,
+    }
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
+def _body_rev(body: dict) -> int | None:
+    rev = body.get("rev")
+    return rev if isinstance(rev, int) and not isinstance(rev, bool) else None
+
+
+def _answer(slug: str, save):
+    """Run ``save`` (an editor service call); answer the fresh page parts, or the refusal
+    as ``{"error": {"code", "message"}}`` with its status: a stale save (someone saved
+    first) also carries the newer draft's parts, as the form shows it, and nothing of the
+    author's typing is touched on the page."""
+    with refusal_kept() as refused:
+        found = save()
+        return jsonify({"message": _report_text(found), "ok": not found,
+                        **_live(_editable(slug))})
+    error = refused.error
+    body: dict = {"error": {"code": error.code, "message": error.message}}
+    if isinstance(error, StaleDraft):
+        body.update(_live(_editable(slug)))
+    return jsonify(body), error.status
+
+
+@bp.post("/author/scenarios/<slug>/layout")
+@author_required
+def save_layout(slug: str):
+    """Where nodes were dragged: ``{"rev": n, "positions": {"n1": [x, y], ...}}``."""
+    scenario = _editable(slug)
+    body = _body()
+    return _answer(slug, lambda: editor.save_layout(current_user, scenario, _body_rev(body),
+                                                    body.get("positions")))
+
+
+@bp.post("/author/scenarios/<slug>/nodes/<key>/retarget")
+@author_required
+def retarget_choice(slug: str, key: str):
+    """An arrow's end dropped on a node: ``{"rev": n, "choice": "c1", "goto": "n4"}``."""
+    scenario = _editable(slug)
+    body = _body()
+    return _answer(slug, lambda: editor.retarget_choice(
+        current_user, scenario, _body_rev(body), key, str(body.get("choice", ""))[:40],
+        body.get("goto")))
+
+
+@bp.post("/author/scenarios/<slug>/nodes/<key>/inline")
+@author_required
+def edit_in_place(slug: str, key: str):
+    """The inline editor: ``{"rev": n, "text": "...", "labels": {"c1": "...", ...}}``."""
+    scenario = _editable(slug)
+    body = _body()
+    return _answer(slug, lambda: editor.edit_in_place(
+        current_user, scenario, _body_rev(body), key, body.get("text"), body.get("labels")))
