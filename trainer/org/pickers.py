@@ -160,3 +160,38 @@ def by_department(items, value, label=lambda item: item.title, group=department_
     if first is not None:
         choices.insert(0, SelectChoice(value=first[0], label=first[1]))
     return choices
+
+
+PARENT_LEVELS = ("city", "district", "street", "community")  # offered to a new unit
+
+
+def parent_choices(user, levels=PARENT_LEVELS, also: Unit | None = None,
+                   outside: Unit | None = None, first: tuple[str, str] | None = None
+                   ) -> list[SelectChoice]:
+    """Units a unit may sit under, shown by their Chinese path (「测试区 › S1街道 › S1社区」)
+    and grouped by level; ``also`` joins them (the unit being browsed), ``outside``'s
+    subtree is left out (a unit never moves under itself). The value is the unit's code."""
+    from trainer.org.scope import LEVEL_LABELS
+
+    stmt = units_query(user).where(Unit.active, Unit.level.in_(levels)).limit(3000)
+    units = list(db.session.scalars(stmt))
+    if also is not None and also.id not in {u.id for u in units}:
+        units.append(also)
+    if outside is not None:
+        units = [u for u in units if not u.path.startswith(outside.path)]
+    ids = {int(i) for u in units for i in u.path.strip("/").split("/") if i}
+    names = dict(db.session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
+    labels = LEVEL_LABELS()
+
+    def path(unit: Unit) -> str:
+        return " › ".join(names.get(int(i), "") for i in unit.path.strip("/").split("/") if i)
+
+    order = {level: n for n, level in enumerate(("city", "district", "street", "community",
+                                                 "grid", "small_grid", "micro_grid"))}
+    rows = sorted(((order.get(u.level, 9), path(u), u) for u in units),
+                  key=lambda r: (r[0], r[1]))
+    choices = [SelectChoice(value=u.code, label=label, optgroup=str(labels.get(u.level, "")))
+               for _n, label, u in rows]
+    if first is not None:
+        choices.insert(0, SelectChoice(value=first[0], label=first[1]))
+    return choices
