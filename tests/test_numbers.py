@@ -39,8 +39,13 @@ def test_the_plans_and_competitions_forms_share_the_rule(app):
         form.validate()
         assert not {"weight", "time_limit", "criteria"} & set(form.errors), form.errors
         body = form.body()
-        assert (body["weight"], body["time_limit"]) == (20, 30)
+        # a judged round has no time limit (only the chosen kind's fields are saved)
+        assert (body["weight"], body["time_limit"]) == (20, None)
         assert body["criteria"] == [{"name": "沟通", "max": 10}]
+        form = RoundForm(MultiDict({"title": "测验", "kind": "scenario", "weight": "1",
+                                    "time_limit": "３０"}), meta={"csrf": False})
+        form.validate()
+        assert "time_limit" not in form.errors and form.body()["time_limit"] == 30
 
 
 def test_every_typed_number_of_every_form_follows_the_rule():

@@ -28,6 +28,9 @@ Signals (sender, who listens):
   quizzes.bank and quizzes.modules for questions, guide.services for guide entries; sender:
   the search source's name, ``ids``)
   -> search.wiring (the index refreshes those documents before the session commits).
+- ``course_renamed`` (learning.authoring when an editor changes a course's slug; sender: the
+  course, ``old``, ``new``) -> competitions.wiring (eligibility rules), plans.wiring
+  (session materials), guide.wiring (lesson links) rewrite what names the old slug.
 
 Core also holds ``audit`` (the audit log: ``audit.events.record`` is called by every
 domain that changes something worth auditing, in the change's own transaction) and

@@ -24,4 +24,10 @@ Sent by learning.authoring and learning.loader (courses, lessons), quizzes.bank 
 quizzes.modules (questions), guide.services (guide entries); the search index refreshes
 those rows before the commit.""")
 
-ALL = (attempt_graded, run_finished, content_changed)
+course_renamed = _signals.signal("course-renamed", doc="""
+A course's short name (slug) was changed by its editor. Sender: the ``Course`` (already
+renamed); ``old``, ``new``: the slugs. Sent by learning.authoring; the domains that keep
+courses by slug (competitions' eligibility rules, plans' session materials, the guide's
+lesson links) rewrite them in the same transaction.""")
+
+ALL = (attempt_graded, run_finished, content_changed, course_renamed)

@@ -75,7 +75,9 @@ def test_the_competition_form_refuses_bad_fields_without_a_500(app, client, auth
 
 @pytest.mark.parametrize("data", [
     {"title": "x", "kind": "judged", "weight": "²", "criteria": "沟通: 10"},
-    {"title": "x", "kind": "judged", "weight": "5", "time_limit": "NaN",
+    # a judged round has no time limit: its own field is what is checked (the time limit
+    # of a quiz round is, in test_round_form_kinds.py)
+    {"title": "x", "kind": "judged", "weight": "5", "judges": "nobody",
      "criteria": "沟通: 10"},
     {"title": "x", "kind": "judged", "weight": "5", "opens_at": "0001-01-01T00:00",
      "criteria": "沟通: 10"},

@@ -38,6 +38,10 @@ SPECS = {
         lambda c: f"/author/courses/authz-course/lessons/{c['lesson']}/down", AUTHOR_POST),
     ("POST", "/author/courses/<slug>/status"): (fixed("/author/courses/authz-course/status"),
                                                 AUTHOR_POST),
+    ("POST", "/author/courses/<slug>/quiz"): (fixed("/author/courses/authz-course/quiz"),
+                                              AUTHOR_POST),
+    ("POST", "/author/courses/<slug>/quiz/detach"): (
+        fixed("/author/courses/authz-course/quiz/detach"), AUTHOR_POST),
     ("GET", "/api/v1/courses"): (fixed("/api/v1/courses"), API),
     ("GET", "/api/v1/courses/<slug>"): (fixed("/api/v1/courses/authz-course"), API),
     ("POST", "/author/courses/<slug>/images"): (fixed("/author/courses/authz-course/images"),
@@ -61,6 +65,8 @@ STREET_TRAINER = {
     ("POST", "/author/courses/<slug>/lessons/<int:lesson_id>/<action>"): 404,
     ("POST", "/author/courses/<slug>/status"): 404,
     ("POST", "/author/courses/<slug>/images"): 404,
+    ("POST", "/author/courses/<slug>/quiz"): 404,
+    ("POST", "/author/courses/<slug>/quiz/detach"): 404,
 }
 
 

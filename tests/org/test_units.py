@@ -53,7 +53,8 @@ def test_admin_creates_renames_and_moves_units_in_browser(client, auth, users):
     assert resp.status_code == 302
     html = client.get("/admin/org/?q=新社").get_data(as_text=True)
     assert "新社区" in html and "S1街道" in html  # found, with the path to it
-    assert "新社区" not in client.get("/admin/org/").get_data(as_text=True)  # folded
+    top = client.get("/admin/org/").get_data(as_text=True)
+    assert "新社区" not in top.split("org-tree", 1)[1].split("</ul>", 1)[0]  # folded
 
 
 def test_the_organisation_page_stays_bounded_for_a_city(app, client, auth, users):
@@ -90,7 +91,8 @@ def test_bad_unit_form_changes_nothing(app, client, auth, users):
                                    "parent": "NOPE"}, page="/admin/org/")
     with app.app_context():
         assert _unit("S9") is None
-    assert "未知的单位编码" in client.get("/admin/org/").get_data(as_text=True)
+    html = client.get("/admin/org/").get_data(as_text=True)
+    assert "请从列表中选择上级单位；未做任何更改。" in html
 
 
 def test_admin_renames_moves_and_deactivates_units_in_browser(app, client, auth, users, org):
@@ -100,10 +102,51 @@ def test_admin_renames_moves_and_deactivates_units_in_browser(app, client, auth,
     resp = auth.post(f"{page}/move", {"parent": "S2"}, page=page)
     assert resp.status_code == 302
     resp = auth.post(f"{page}/move", {"parent": "NOPE"}, page=page, follow_redirects=True)
-    assert "未知" in resp.get_data(as_text=True)
+    assert "请从列表中选择上级单位" in resp.get_data(as_text=True)
     auth.post(f"{page}/active", page=page)
     with app.app_context():
         community, grid = _unit("S1-C1"), _unit("S1-C1-G1")
         assert community.name == "改名社区" and community.street_id == _unit("S2").id
         assert not community.active and not grid.active
     assert "改名社区" in client.get(page).get_data(as_text=True)
+
+
+def test_the_parent_is_chosen_by_its_chinese_path_and_the_code_is_optional(app, client,
+                                                                          auth, users, org):
+    import re
+
+    auth.login("admin")
+    page = client.get("/admin/org/").get_data(as_text=True)
+    select = page.split('<select id="parent"', 1)[1].split("</select>", 1)[0]
+    assert re.search(r'<optgroup label="社区">\s*<option value="S1-C1">测试区 › S1街道 › S1社区'
+                     r"</option>", select)
+    assert '<optgroup label="街道">' in select and "网格" not in select  # grids: own page
+    assert 'id="parent-filter"' in page
+    resp = auth.post("/admin/org/units", {"name": "新民社区", "level": "community",
+                                          "parent": "S1", "code": ""}, page="/admin/org/")
+    assert resp.status_code == 302
+    with app.app_context():
+        made = db.session.scalar(sa.select(Unit).where(Unit.name == "新民社区"))
+        assert made.code == "S1-XMSQ" and made.parent.code == "S1"
+    auth.post("/admin/org/units", {"name": "新民社区", "level": "community", "parent": "S1"},
+              page="/admin/org/")
+    with app.app_context():
+        assert _unit("S1-XMSQ-2").name == "新民社区"  # taken: numbered
+    # browsing a grid: a unit under it is added with the grid chosen as its parent
+    under = client.get(f"/admin/org/?under={org.ids['S1-C1-G1']}").get_data(as_text=True)
+    assert re.search(r'<option value="S1-C1-G1" selected>测试区 › S1街道 › S1社区 › S1G1网格',
+                     under)
+
+
+def test_a_unit_moves_to_a_parent_of_the_right_level_chosen_by_name(app, client, auth, users,
+                                                                     org):
+    auth.login("admin")
+    page = f"/admin/org/units/{org.ids['S1-C1']}"
+    html = client.get(page).get_data(as_text=True)
+    select = html.split('<select id="parent"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="S1" selected>测试区 › S1街道</option>' in select
+    assert "S2街道" in select and "社区" not in select  # streets only
+    resp = auth.post(f"{page}/move", {"parent": "S2-C1"}, page=page, follow_redirects=True)
+    assert "该层级的单位必须隶属于上一层级的单位。" in resp.get_data(as_text=True)
+    with app.app_context():
+        assert _unit("S1-C1").parent.code == "S1"  # nothing changed

@@ -140,3 +140,16 @@ def _practice(user, rule: dict) -> RuleStatus:
         _("Answer at least %(n)s practice questions in the last %(days)s days (you have "
           "%(count)s).", n=need, days=rule["days"], count=count),
         _url("quizzes.practice"), min(100, round(100 * count / need)) if need else 100)
+
+
+def on_course_renamed(course, old: str, new: str, **_kwargs) -> None:
+    """Signal course_renamed: the competitions' rules that require the course follow it."""
+    from trainer.competitions.models import Competition
+
+    for comp in db.session.scalars(sa.select(Competition).where(
+            sa.cast(Competition.eligibility, sa.Text).contains(old, autoescape=True))):
+        rules = [{**r, "course": new} if r.get("rule") == "course" and r.get("course") == old
+                 else r for r in comp.eligibility or []]
+        if rules != comp.eligibility:
+            comp.eligibility = rules
+    db.session.flush()

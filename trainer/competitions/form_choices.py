@@ -1,6 +1,8 @@
 """Choices offered by the organiser forms (all within the organiser's scope) and small
 read helpers of the manage pages."""
 
+from types import SimpleNamespace
+
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -13,6 +15,7 @@ from trainer.extensions import db
 from trainer.learning.models import Course
 from trainer.learning.queries import visible_courses
 from trainer.org.models import Unit
+from trainer.org.pickers import by_department, people_labels
 from trainer.org.scope import is_district_wide, street_id_of
 from trainer.quizzes.models import Quiz
 from trainer.quizzes.queries import visible_quizzes
@@ -34,33 +37,35 @@ def competition_form(form, user, comp: Competition | None = None):
     if comp is not None:
         form.street.choices = [(comp.street.code if comp.street else "",
                                 comp.street.name if comp.street else _("The whole district"))]
-    courses = db.session.scalars(visible_courses(user).order_by(Course.title))
-    form.courses.choices = [(c.slug, c.title) for c in courses]
+    courses = list(db.session.scalars(visible_courses(user).order_by(Course.title)))
     quizzes = db.session.scalars(visible_quizzes(user).where(Quiz.course_id.is_not(None))
                                  .order_by(Quiz.title))
     street = comp.street_id if comp is not None else street_id_of(user)
-    form.quiz_passed.choices = [(str(q.id), q.title) for q in quizzes
-                                if open_to_entrants(q, street) or open_to_entrants(q, None)]
+    quizzes = [q for q in quizzes if open_to_entrants(q, street) or open_to_entrants(q, None)]
     if comp is not None:  # the rules it has stay offered (and ticked), whatever made them
-        _keep_chosen(form, comp.eligibility or [])
+        courses, quizzes = _keep_chosen(courses, quizzes, comp.eligibility or [])
+    form.courses.choices = by_department(courses, lambda c: c.slug)
+    form.quiz_passed.choices = by_department(quizzes, lambda q: str(q.id))
     return form
 
 
-def _keep_chosen(form, rules: list[dict]) -> None:
-    offered = {v for v, _label in form.courses.choices}
-    for slug in [r["course"] for r in rules if r["rule"] == "course"]:
-        if slug not in offered:
-            course = db.session.scalar(sa.select(Course).where(Course.slug == slug))
-            form.courses.choices.append((slug, course.title if course else slug))
-    offered = {v for v, _label in form.quiz_passed.choices}
-    for quiz_id in [r["quiz"] for r in rules if r["rule"] == "quiz_passed"]:
-        if str(quiz_id) not in offered:
-            quiz = db.session.get(Quiz, quiz_id)
-            form.quiz_passed.choices.append((str(quiz_id), quiz.title if quiz else str(quiz_id)))
+def _keep_chosen(courses: list, quizzes: list, rules: list[dict]) -> tuple[list, list]:
+    slugs, ids = {c.slug for c in courses}, {q.id for q in quizzes}
+    for rule in rules:
+        if rule["rule"] == "course" and rule["course"] not in slugs:
+            courses.append(db.session.scalar(sa.select(Course).where(
+                Course.slug == rule["course"])) or SimpleNamespace(
+                slug=rule["course"], title=rule["course"], department=None))
+        elif rule["rule"] == "quiz_passed" and rule["quiz"] not in ids:
+            quizzes.append(db.session.get(Quiz, rule["quiz"]) or SimpleNamespace(
+                id=rule["quiz"], title=str(rule["quiz"]), department=None))
+    return courses, quizzes
 
 
-def judge_choices(user, comp: Competition) -> list[tuple[str, str]]:
-    """Trainers and organisers who may judge in the competition's scope."""
+def judge_choices(user, comp: Competition) -> list:
+    """Trainers and organisers who may judge in the competition's scope, by name and
+    grouped by department (their unit beside the name, a masked username where two of a
+    name share it)."""
     stmt = (sa.select(User).join(Unit, Unit.id == User.unit_id)
             .where(User.role.in_(("trainer", "organiser")), User.active.is_(True),
                    Unit.district_id == comp.district_id)
@@ -69,17 +74,19 @@ def judge_choices(user, comp: Competition) -> list[tuple[str, str]]:
         None if is_district_wide(user) else street_id_of(user))
     if street is not None:
         stmt = stmt.where(sa.or_(Unit.street_id.is_(None), Unit.street_id == street))
-    return [(u.username, f"{u.name}（{u.department.name + '，' if u.department else ''}"
-                         f"{u.username}）") for u in db.session.scalars(stmt.limit(500))]
+    people = list(db.session.scalars(stmt.limit(500)))
+    labels = people_labels(people)
+    return by_department(people, lambda u: u.username, lambda u: u.name + labels[u.id])
 
 
 def round_form(form, user, comp: Competition, rnd=None):
     quizzes = db.session.scalars(visible_quizzes(user).order_by(Quiz.title))
-    form.quiz.choices = [("", "—")] + [(str(q.id), q.title) for q in quizzes
-                                       if q.street_id in (None, comp.street_id)]
+    form.quiz.choices = by_department([q for q in quizzes if q.street_id in (None, comp.street_id)],
+                                      lambda q: str(q.id), first=("", "—"))
     scenarios = db.session.scalars(playable_scenarios(user))
-    form.scenario.choices = [("", "—")] + [(s.slug, s.title) for s in scenarios
-                                           if s.street_id in (None, comp.street_id)]
+    form.scenario.choices = by_department(
+        [s for s in scenarios if s.street_id in (None, comp.street_id)], lambda s: s.slug,
+        first=("", "—"))
     form.judges.choices = judge_choices(user, comp)
     return form
 

@@ -155,6 +155,27 @@ class CompetitionForm(FlaskForm):
         self.team_honour_top.data = teams[0].get("top") if teams else None
 
 
+def kind_fields() -> dict[str, tuple[str, ...]]:
+    """{kind name: the round form's fields it reads} from the round-kind registry."""
+    from trainer.competitions.kinds.registry import KINDS
+
+    return {name: kind.form_fields for name, kind in KINDS.items()}
+
+
+def kind_fieldsets() -> list[tuple[tuple[str, ...], list[str]]]:
+    """The kind-specific fields in fieldsets, one per set of kinds sharing them (the quiz's
+    own, the time limit of quiz and scenario rounds, …), in the registry's order."""
+    fields = kind_fields()
+    kinds_of: dict[str, tuple[str, ...]] = {}
+    for names in fields.values():
+        for name in names:
+            kinds_of.setdefault(name, tuple(k for k, own in fields.items() if name in own))
+    sets: dict[tuple[str, ...], list[str]] = {}
+    for name, kinds in kinds_of.items():
+        sets.setdefault(kinds, []).append(name)
+    return list(sets.items())
+
+
 class RoundForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=[("quiz", _l("Quiz round")),
@@ -176,7 +197,28 @@ class RoundForm(FlaskForm):
            "not score its entrants)"), validators=[Optional(), Length(max=2000)])
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
 
+    def fieldsets(self) -> list[tuple[tuple[str, ...], str, list[str]]]:
+        """(kinds, their Chinese names, field names) of each kind-specific fieldset."""
+        from trainer.competitions.kinds.registry import KINDS
+
+        return [(kinds, "、".join(str(KINDS[k].label) for k in kinds), names)
+                for kinds, names in kind_fieldsets()]
+
+    def mine(self, name: str) -> bool:
+        """The field belongs to the chosen kind (the others are not validated or saved)."""
+        return name in kind_fields().get(self.kind.data, ())
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        every = {name for names in kind_fields().values() for name in names}
+        for name in every:
+            if not self.mine(name):  # another kind's field: whatever it holds is ignored
+                getattr(self, name).errors = []
+        return not any(f.errors for f in self) and not self.form_errors
+
     def validate_criteria(self, field) -> None:
+        if not self.mine("criteria"):
+            return
         for number, line in enumerate((field.data or "").splitlines(), start=1):
             if not line.strip():
                 continue
@@ -190,6 +232,8 @@ class RoundForm(FlaskForm):
                                          "1 to 1000.", n=number))
 
     def validate_judge_communities(self, field) -> None:
+        if not self.mine("judge_communities"):
+            return
         for number, line in enumerate((field.data or "").splitlines(), start=1):
             name, sep, code = line.replace("：", ":").partition(":")
             if line.strip() and not (sep and name.strip() and code.strip()):
@@ -197,8 +241,9 @@ class RoundForm(FlaskForm):
                                          n=number))
 
     def body(self) -> dict:
+        """The round body (DESIGN.md) with the chosen kind's own fields only."""
         criteria = []
-        for line in (self.criteria.data or "").splitlines():
+        for line in (self.criteria.data or "").splitlines() if self.mine("criteria") else ():
             name, _sep, most = line.replace("：", ":").rpartition(":")
             if line.strip():
                 value = plain_int(most)
@@ -206,10 +251,10 @@ class RoundForm(FlaskForm):
                                  else (most.strip() or None)})
         return {"title": self.title.data, "kind": self.kind.data, "weight": self.weight.data,
                 "opens_at": iso(self.opens_at.data), "closes_at": iso(self.closes_at.data),
-                "time_limit": self.time_limit.data,
-                "quiz": int(self.quiz.data) if self.quiz.data else None,
-                "scenario": self.scenario.data or None, "criteria": criteria,
-                "judges": self._judges()}
+                "time_limit": self.time_limit.data if self.mine("time_limit") else None,
+                "quiz": int(self.quiz.data) if self.quiz.data and self.mine("quiz") else None,
+                "scenario": (self.scenario.data or None) if self.mine("scenario") else None,
+                "criteria": criteria, "judges": self._judges() if self.mine("judges") else []}
 
     def _judges(self) -> list:
         declared = {}

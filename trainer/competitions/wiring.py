@@ -10,6 +10,7 @@
   (simulation.choice_guards);
 - grading a competition attempt, or finishing a competition run, updates the standings
   (signals attempt_graded, run_finished);
+- a renamed course's slug is rewritten in the eligibility rules (signal course_renamed);
 - the record gets the competitions and honours sections (records.sections);
 - /metrics gets the active rounds and their entrants (monitoring.collectors);
 - every minute the job consumer grades the attempts of rounds that closed
@@ -22,7 +23,7 @@ from flask import Flask
 
 from trainer import signals
 from trainer.auth.erasers import erasers
-from trainer.competitions import erasure, gauges, record, reminders
+from trainer.competitions import eligibility, erasure, gauges, record, reminders
 from trainer.competitions.kinds import quiz as quiz_kind
 from trainer.competitions.kinds import scenario as scenario_kind
 from trainer.competitions.services import grade_closed_rounds
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
     choice_guards.register("competition-round-open", scenario_kind.guard_choice)
     signals.attempt_graded.connect(quiz_kind.on_attempt_graded)
     signals.run_finished.connect(scenario_kind.on_run_finished)
+    signals.course_renamed.connect(eligibility.on_course_renamed)
     sections.register("competitions", record.competitions_section)
     sections.register("honours", record.honours_section)
     bulk.register("competitions", record.competitions_for)

@@ -163,3 +163,15 @@ def delete_contact(user, contact: LocalContact) -> None:
     _contact_audit("contact_deleted", user, contact)
     db.session.delete(contact)
     db.session.flush()
+
+
+def on_course_renamed(course, old: str, new: str, **_kwargs) -> None:
+    """Signal course_renamed: the entries' lesson links (``slug/file``) follow the course."""
+    prefix = f"{old}/"
+    for entry in db.session.scalars(sa.select(GuideEntry).where(
+            sa.cast(GuideEntry.lessons, sa.Text).contains(prefix, autoescape=True))):
+        lessons = [f"{new}/{ref[len(prefix):]}" if ref.startswith(prefix) else ref
+                   for ref in entry.lessons or []]
+        if lessons != entry.lessons:
+            entry.lessons = lessons
+    db.session.flush()

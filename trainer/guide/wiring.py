@@ -1,12 +1,14 @@
 """How the guide plugs into the others (called by the factory): a lesson page shows the
 situations that name the lesson (learning.lesson_asides), a debrief those that name the
-scenario (simulation.debrief_asides); its entries are searchable (search.sources "guide")."""
+scenario (simulation.debrief_asides); its entries are searchable (search.sources "guide");
+a renamed course's slug is followed in its lesson links (signal course_renamed)."""
 
 from flask import Flask, render_template
 from markupsafe import Markup
 
+from trainer import signals
 from trainer.auth.erasers import erasers
-from trainer.guide import erasure, search
+from trainer.guide import erasure, search, services
 from trainer.guide.queries import entries_linking
 from trainer.learning.policies import lesson_asides
 from trainer.search.sources import sources
@@ -32,3 +34,4 @@ def init_app(app: Flask) -> None:
     lesson_asides.register("guide", lesson_aside)
     debrief_asides.register("guide", debrief_aside)
     sources.register("guide", search.ENTRIES)
+    signals.course_renamed.connect(services.on_course_renamed)

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from trainer import signals
 from trainer.audit import events as audit
 from trainer.errors import Forbidden, Invalid
 from trainer.extensions import db
@@ -25,6 +26,7 @@ from trainer.learning.rendering import lesson_html
 from trainer.learning.search import announce, announce_lessons
 from trainer.org.models import Department
 from trainer.org.scope import district_id_of, street_id_of
+from trainer.quizzes.modules import attach_module_quiz, detach_module_quiz
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
 
@@ -61,7 +63,10 @@ def HISTORY_LABELS():  # noqa: N802 - a constant-like table, built lazily for tr
             "lesson retired": _l("Lesson removed (learners' progress kept)"),
             "published": _l("Published"), "draft": _l("Withdrawn to draft"),
             "loaded": _l("Loaded from files"), "loaded new": _l("Created from files"),
-            "reloaded": _l("Updated from files"), "image uploaded": _l("Image uploaded")}
+            "reloaded": _l("Updated from files"), "image uploaded": _l("Image uploaded"),
+            "renamed": _l("Short name changed; old links lead here. It was"),
+            "quiz attached": _l("Module quiz attached"),
+            "quiz detached": _l("Module quiz detached")}
 
 
 _AUDIT_ACTIONS = {"created": "course_created", "published": "course_published",
@@ -126,6 +131,37 @@ def update_course(user, course: Course, title: str, summary: str, hours: float,
     db.session.flush()
     announce(course)
     _record(course, user, "edited", title)
+
+
+def rename_course(user, course: Course, slug: str) -> str | None:
+    """Change a course's short name (its links); returns the old one, or None when
+    unchanged. The old one is kept in the history (``renamed`` with the old slug), from
+    which ``renamed_course`` sends old links on; the domains that name courses by slug
+    follow through the ``course_renamed`` signal."""
+    _require_edit(user, course)
+    slug, old = (slug or "").strip().lower(), course.slug
+    if not slug or slug == old:
+        return None
+    if not SLUG.match(slug):
+        raise Invalid(_("The short name uses lowercase letters, digits and hyphens."),
+                      field="slug")
+    if db.session.scalar(sa.select(Course.id).where(Course.slug == slug)):
+        raise Invalid(_("This short name is already used."), field="slug")
+    course.slug = slug
+    db.session.flush()
+    announce(course)
+    _record(course, user, "renamed", old)
+    signals.course_renamed.send(course, old=old, new=slug)
+    return old
+
+
+def renamed_course(slug: str) -> Course | None:
+    """The course that had this short name before a rename (its latest holder)."""
+    course_id = db.session.scalar(
+        sa.select(CourseRevision.course_id).where(CourseRevision.action == "renamed",
+                                                  CourseRevision.detail == slug)
+        .order_by(CourseRevision.id.desc()).limit(1))
+    return db.session.get(Course, course_id) if course_id else None
 
 
 def save_lesson(user, course: Course, lesson: Lesson | None, body_md: str) -> Lesson:
@@ -260,3 +296,18 @@ def set_status(user, course: Course, status: str) -> None:
     db.session.flush()
     announce(course)
     _record(course, user, status)
+
+
+def attach_quiz(user, course: Course, quiz_id: int | None) -> None:
+    """Make one of the attachable quizzes (trainer.quizzes.modules) the module quiz."""
+    _require_edit(user, course)
+    quiz = attach_module_quiz(user, course, quiz_id)
+    _record(course, user, "quiz attached", quiz.title)
+
+
+def detach_quiz(user, course: Course) -> None:
+    _require_edit(user, course)
+    quiz = detach_module_quiz(course)
+    if quiz is None:
+        raise Invalid(_("The course has no module quiz."), field="quiz")
+    _record(course, user, "quiz detached", quiz.title)

@@ -47,6 +47,11 @@ class LessonForm(FlaskForm):
     save = SubmitField(_l("Save"))
 
 
+class ModuleQuizForm(FlaskForm):
+    quiz = SelectField(_l("Module quiz"), choices=[], validate_choice=False,
+                       validators=[DataRequired()])
+
+
 class ImageForm(FlaskForm):
     file = FileField(_l("Image (PNG, JPEG or WebP, at most 30 KB)"),
                      validators=[FileRequired()])

@@ -18,10 +18,13 @@ def _level_choices():
 
 
 class UnitForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     level = SelectField(_l("Level"), choices=_level_choices)
-    parent = StringField(_l("Parent unit code"), validators=[Optional(), Length(max=40)])
+    # chosen by name and path (trainer.org.pickers.parent_choices); the value is a code
+    parent = SelectField(_l("Parent unit"), choices=[], validate_choice=False,
+                         validators=[Optional(), Length(max=40)])
+    code = StringField(_l("Code (optional: made from the name when empty)"),
+                       validators=[Optional(), Length(max=40), CODE])
 
 
 class RenameForm(FlaskForm):
@@ -29,7 +32,8 @@ class RenameForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    parent = StringField(_l("New parent unit code"), validators=[DataRequired(), Length(max=40)])
+    parent = SelectField(_l("New parent unit"), choices=[], validate_choice=False,
+                         validators=[DataRequired(), Length(max=40)])
 
 
 class PeopleImportForm(FlaskForm):

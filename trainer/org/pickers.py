@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from trainer.auth.models import User
 from trainer.extensions import db
@@ -136,6 +138,60 @@ def material_choices(user, street_id: int) -> dict[str, list[tuple[str, str]]]:
     scenarios = db.session.scalars(playable_scenarios(user).where(mine(Scenario)).limit(500))
     quizzes = db.session.scalars(visible_quizzes(user).where(mine(Quiz))
                                  .order_by(Quiz.title, Quiz.id).limit(500))
-    return {"courses": [(c.slug, c.title) for c in courses],
-            "scenarios": [(s.slug, s.title) for s in scenarios],
-            "quizzes": [(str(q.id), q.title) for q in quizzes]}
+    return {"courses": by_department(courses, lambda c: c.slug),
+            "scenarios": by_department(scenarios, lambda s: s.slug),
+            "quizzes": by_department(quizzes, lambda q: str(q.id))}
+
+
+def department_name(item) -> str:
+    """The Chinese name of an item's department (never its code); 「各部门通用」 for none."""
+    dept = getattr(item, "department", None)
+    return dept.name if dept is not None else _("Every department (general)")
+
+
+def by_department(items, value, label=lambda item: item.title, group=department_name,
+                  first: tuple[str, str] | None = None) -> list[SelectChoice]:
+    """Choices grouped by department for ``grouped_choices`` (templates/org/_pickers.html):
+    groups by their Chinese names, items by label within a group; ``first`` (e.g. a
+    「—」 for nothing chosen) stands alone before the groups."""
+    rows = sorted(((group(i), label(i), value(i)) for i in items),
+                  key=lambda r: (r[0], r[1], r[2]))
+    choices = [SelectChoice(value=v, label=lbl, optgroup=g) for g, lbl, v in rows]
+    if first is not None:
+        choices.insert(0, SelectChoice(value=first[0], label=first[1]))
+    return choices
+
+
+PARENT_LEVELS = ("city", "district", "street", "community")  # offered to a new unit
+
+
+def parent_choices(user, levels=PARENT_LEVELS, also: Unit | None = None,
+                   outside: Unit | None = None, first: tuple[str, str] | None = None
+                   ) -> list[SelectChoice]:
+    """Units a unit may sit under, shown by their Chinese path (「测试区 › S1街道 › S1社区」)
+    and grouped by level; ``also`` joins them (the unit being browsed), ``outside``'s
+    subtree is left out (a unit never moves under itself). The value is the unit's code."""
+    from trainer.org.scope import LEVEL_LABELS
+
+    stmt = units_query(user).where(Unit.active, Unit.level.in_(levels)).limit(3000)
+    units = list(db.session.scalars(stmt))
+    if also is not None and also.id not in {u.id for u in units}:
+        units.append(also)
+    if outside is not None:
+        units = [u for u in units if not u.path.startswith(outside.path)]
+    ids = {int(i) for u in units for i in u.path.strip("/").split("/") if i}
+    names = dict(db.session.execute(sa.select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
+    labels = LEVEL_LABELS()
+
+    def path(unit: Unit) -> str:
+        return " › ".join(names.get(int(i), "") for i in unit.path.strip("/").split("/") if i)
+
+    order = {level: n for n, level in enumerate(("city", "district", "street", "community",
+                                                 "grid", "small_grid", "micro_grid"))}
+    rows = sorted(((order.get(u.level, 9), path(u), u) for u in units),
+                  key=lambda r: (r[0], r[1]))
+    choices = [SelectChoice(value=u.code, label=label, optgroup=str(labels.get(u.level, "")))
+               for _n, label, u in rows]
+    if first is not None:
+        choices.insert(0, SelectChoice(value=first[0], label=first[1]))
+    return choices

@@ -66,9 +66,26 @@ def _place(unit: Unit, parent: Unit | None) -> None:
         unit.district_id = parent.district_id if parent else None
 
 
+def generated_code(name: str, parent: Unit | None) -> str:
+    """A code for a unit the admin left without one: the parent's code and the initials of
+    the name's pinyin (「新民社区」 under ``S1`` → ``S1-XMSQ``), numbered when taken."""
+    from pypinyin import Style, lazy_pinyin
+
+    letters = "".join(p[:1] for p in lazy_pinyin(name.strip(), style=Style.FIRST_LETTER,
+                                                 errors="default"))
+    initials = "".join(ch for ch in letters.upper() if ch.isascii() and ch.isalnum())[:12]
+    base = "-".join(p for p in ((parent.code if parent else ""), initials or "U") if p)[:34]
+    code, n = base, 1
+    while unit_by_code(code):
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
 def create_unit(code: str, name: str, level: str, parent: Unit | None) -> Unit:
-    """Add a unit under ``parent`` (which must be of the level directly above)."""
-    code, name = code.strip(), name.strip()
+    """Add a unit under ``parent`` (which must be of the level directly above); an empty
+    ``code`` is generated (``generated_code``)."""
+    code, name = (code or "").strip() or generated_code(name or "", parent), name.strip()
     if not code or not name:
         raise Invalid(_("Code and name are required."), field="code")
     if unit_by_code(code):

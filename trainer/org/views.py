@@ -14,9 +14,9 @@ from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.jobs import queue as jobs_queue
 from trainer.jobs.models import Job
-from trainer.org import services
+from trainer.org import pickers, services
 from trainer.org.forms import MoveForm, PeopleImportForm, RenameForm, UnitForm
-from trainer.org.models import Department, Unit
+from trainer.org.models import PARENT_LEVEL, Department, Unit
 from trainer.org.scope import units_query
 from trainer.security import security_event
 from trainer.unit_of_work import refusal_redirects
@@ -51,8 +51,13 @@ def units():
         sa.select(child.parent_id, sa.func.count()).where(
             child.parent_id.in_([u.id for u in page.items])).group_by(child.parent_id)).all())
     departments = db.session.scalars(sa.select(Department).order_by(Department.id)).all()
+    form = UnitForm()
+    form.parent.choices = pickers.parent_choices(current_user, also=under,
+                                                 first=("", _("None (a top unit)")))
+    if under is not None:  # a new unit goes under the unit browsed, unless changed
+        form.parent.data = under.code
     return render_template("org/units.html", page=page, departments=departments,
-                           form=UnitForm(), q=q, under=under, names=names, counts=counts,
+                           form=form, q=q, under=under, names=names, counts=counts,
                            trail=lambda unit: [names.get(int(i), "") for i in
                                                unit.path.strip("/").split("/")[:-1] if i])
 
@@ -63,16 +68,34 @@ def units():
 def create_unit():
     form = UnitForm()
     if form.validate_on_submit():
-        parent = services.unit_by_code(form.parent.data) if form.parent.data else None
-        if form.parent.data and parent is None:
-            raise Invalid(_("Unknown unit code."), field="parent")
-        unit = services.create_unit(form.code.data, form.name.data, form.level.data, parent)
+        parent = _parent(form.parent.data) if form.parent.data else None
+        unit = services.create_unit(form.code.data or "", form.name.data, form.level.data,
+                                    parent)
         _audit("unit_created", unit, code=unit.code, level=unit.level)
         flash(_("Unit %(name)s created.", name=unit.name), "ok")
     else:
         for errors in form.errors.values():
             flash("；".join(str(e) for e in errors), "error")
     return redirect(url_for("org.units"))
+
+
+def _parent(code: str | None) -> Unit:
+    """The parent chosen in the picker, within the admin's scope."""
+    parent = db.session.scalar(units_query(current_user).where(Unit.code == (code or "")))
+    if parent is None:
+        raise Invalid(_("Choose the parent unit from the list; nothing was changed."),
+                      field="parent")
+    return parent
+
+
+def _move_form(unit: Unit) -> MoveForm:
+    form = MoveForm()
+    level = PARENT_LEVEL.get(unit.level)
+    form.parent.choices = pickers.parent_choices(
+        current_user, levels=(level,) if level else (), outside=unit)
+    if unit.parent is not None and request.method == "GET":
+        form.parent.data = unit.parent.code
+    return form
 
 
 def _audit(action: str, unit: Unit, **details) -> None:
@@ -101,7 +124,7 @@ def edit_unit(unit_id: int):
         return redirect(url_for("org.edit_unit", unit_id=unit.id))
     children = db.session.scalars(sa.select(Unit).where(Unit.parent_id == unit.id)
                                   .order_by(Unit.code)).all()
-    return render_template("org/unit.html", unit=unit, rename=rename, move=MoveForm(),
+    return render_template("org/unit.html", unit=unit, rename=rename, move=_move_form(unit),
                            confirm=ConfirmForm(), children=children)
 
 
@@ -110,9 +133,7 @@ def edit_unit(unit_id: int):
 @refusal_redirects("org.edit_unit", "unit_id")
 def move_unit(unit_id: int):
     unit, form = _unit(unit_id), MoveForm()
-    parent = services.unit_by_code(form.parent.data or "") if form.validate_on_submit() else None
-    if parent is None:
-        raise Invalid(_("Unknown unit code."), field="parent")
+    parent = _parent(form.parent.data if form.validate_on_submit() else None)
     before = unit.parent.code if unit.parent else None
     services.move_unit(unit, parent)
     _audit("unit_moved", unit, before=before, after=parent.code)

@@ -88,3 +88,14 @@ def links(session) -> dict[str, list[Link]]:
         out[name] = [Link(url_for(endpoint, **{arg: item}), rows[item].title)
                      for item in items if item in rows]
     return out
+
+
+def on_course_renamed(course, old: str, new: str, **_kwargs) -> None:
+    """Signal course_renamed: the sessions that list the course list it by its new name."""
+    from trainer.plans.models import TrainingSession
+
+    for session in db.session.scalars(sa.select(TrainingSession).where(
+            sa.cast(TrainingSession.courses, sa.Text).contains(old, autoescape=True))):
+        if old in (session.courses or []):
+            session.courses = [new if slug == old else slug for slug in session.courses]
+    db.session.flush()

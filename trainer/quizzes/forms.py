@@ -1,5 +1,7 @@
 """Quiz and question bank forms: field validation only (no database queries)."""
 
+import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,6 +18,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    widgets,
 )
 from wtforms.validators import (
     DataRequired,
@@ -23,7 +26,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
 )
 
 from trainer.numberfields import PlainDecimalField, WholeNumberField
@@ -104,14 +106,32 @@ class RuleForm(Form):
     max_difficulty = SelectField(_l("to"), choices=DIFFICULTY, default="5")
 
 
+class QuestionPicks(SelectMultipleField):
+    """The questions of a fixed quiz, ticked in a list grouped by department (the values
+    are their numbers). A value holding several numbers, typed as before (“12, 15”), is
+    read too, and its order kept (``typed``)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+    typed = False
+
+    def process_formdata(self, valuelist):
+        ids: list[str] = []
+        for value in valuelist:
+            ids += re.findall(r"[0-9]+", unicodedata.normalize("NFKC", value or ""))
+        self.data = list(dict.fromkeys(ids))[:2000]
+        self.typed = len(valuelist) == 1 and len(self.data) > 1
+
+    def pre_validate(self, form) -> None:
+        """Any number: the quiz's service says which are unknown or retired, in Chinese."""
+
+
 class QuizForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
     mode = RadioField(_l("Questions"), default="fixed", choices=[
         SelectChoice("fixed", _l("A fixed list")), SelectChoice("draw", _l("Drawn by rules"))])
-    question_ids = StringField(_l("Question numbers (e.g. 12, 15, 18)"), validators=[
-        Length(max=2000),
-        Regexp(r"^[0-9０-９\s,，、]*$", message=_l("Numbers separated by commas."))])
+    question_ids = QuestionPicks(_l("Questions of the quiz"), choices=[])
     pick = WholeNumberField(_l("Draw this many of the list per attempt (all when empty)"),
                             validators=[Optional(), NumberRange(min=1, max=500)])
     rules = FieldList(FormField(RuleForm), min_entries=3, max_entries=10)

@@ -16,7 +16,7 @@ from trainer.quizzes.bank import (
 )
 from trainer.quizzes.items import QuestionData
 from trainer.quizzes.models import Question, Quiz
-from trainer.quizzes.queries import module_quiz_for
+from trainer.quizzes.queries import module_quiz_for, visible_quizzes
 
 
 def upsert_module_quiz(course, spec: dict, questions: list[QuestionData], source: str) -> Quiz:
@@ -79,3 +79,37 @@ def _set_if_changed(obj, **values) -> None:
     for name, value in values.items():
         if getattr(obj, name) != value:
             setattr(obj, name, value)
+
+
+def attachable_quizzes(user, course):
+    """Quizzes the course editor may attach as the course's module quiz: in the user's
+    scope, no other course's, of the course's department (or none) and street (or none)."""
+    return db.session.scalars(visible_quizzes(user).where(
+        sa.or_(Quiz.course_id.is_(None), Quiz.course_id == course.id),
+        sa.or_(Quiz.department_id.is_(None), Quiz.department_id == course.department_id),
+        sa.or_(Quiz.street_id.is_(None), Quiz.street_id == course.street_id))
+        .order_by(Quiz.title, Quiz.id).limit(500)).all()
+
+
+def attach_module_quiz(user, course, quiz_id: int | None) -> Quiz:
+    """Make a quiz the course's module quiz (the one it had becomes a standalone quiz)."""
+    quiz = next((q for q in attachable_quizzes(user, course) if q.id == quiz_id), None)
+    if quiz is None:
+        raise Invalid(_("Choose the module quiz from the list; nothing was changed."),
+                      field="quiz")
+    old = module_quiz_for(course.id)
+    if old is not None and old.id != quiz.id:
+        old.course_id = None
+        db.session.flush()  # the course id is unique among quizzes
+    quiz.course_id = course.id
+    db.session.flush()
+    return quiz
+
+
+def detach_module_quiz(course) -> Quiz | None:
+    """The course has no module quiz any more; the quiz stays, standalone."""
+    quiz = module_quiz_for(course.id)
+    if quiz is not None:
+        quiz.course_id = None
+        db.session.flush()
+    return quiz

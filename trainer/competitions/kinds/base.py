@@ -15,6 +15,9 @@ from trainer.errors import NotFound
 class RoundKind:
     name: str = ""
     label: str = ""
+    # The round form's fields (trainer.competitions.forms.RoundForm) this kind reads: only
+    # they are shown, validated and saved for a round of the kind.
+    form_fields: tuple[str, ...] = ()
 
     def parse_settings(self, spec, item: dict, prefix: str) -> None:
         """Read this kind's fields of a round body into ``spec`` (Invalid naming the field)."""

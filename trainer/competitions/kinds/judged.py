@@ -12,6 +12,7 @@ from trainer.errors import Conflict
 
 class JudgedKind(RoundKind):
     name, label = "judged", _l("Judged round")
+    form_fields = ("criteria", "judges", "judge_communities")
 
     def check_startable(self) -> None:
         raise Conflict(_("Judges score this round on site; there is nothing to start."),

@@ -31,6 +31,7 @@ _random = secrets.SystemRandom()  # entrants must not be able to predict their o
 
 class QuizKind(RoundKind):
     name, label = "quiz", _l("Quiz round")
+    form_fields = ("quiz", "time_limit")
 
     def parse_settings(self, spec, item: dict, prefix: str) -> None:
         spec.quiz = integer(item, "quiz", required=True, low=1, high=2**31, prefix=prefix)

@@ -23,6 +23,7 @@ from trainer.simulation.queries import playable_scenarios
 
 class ScenarioKind(RoundKind):
     name, label = "scenario", _l("Scenario round")
+    form_fields = ("scenario", "time_limit")
 
     def parse_settings(self, spec, item: dict, prefix: str) -> None:
         spec.scenario = text(item, "scenario", limit=80, prefix=prefix)

@@ -11,11 +11,15 @@ from trainer.confirmation import confirmed, refused
 from trainer.errors import Invalid
 from trainer.extensions import db
 from trainer.learning import authoring
-from trainer.learning.forms import CourseForm, ImageForm, LessonForm
+from trainer.learning.forms import CourseForm, ImageForm, LessonForm, ModuleQuizForm
 from trainer.learning.models import Course, CourseAsset, CourseRevision, Lesson
 from trainer.learning.queries import can_edit, editable_clause
 from trainer.learning.views.blueprint import bp
+from trainer.numbers import plain_int
 from trainer.org.models import Department
+from trainer.org.pickers import by_department
+from trainer.quizzes import modules
+from trainer.quizzes.queries import module_quiz_for
 from trainer.unit_of_work import refusal_on, refusal_redirects
 
 author_required = roles_required("trainer", "admin")
@@ -66,14 +70,18 @@ def edit_course(slug: str):
     course = _editable(slug)
     form = CourseForm(obj=course if request.method == "GET" else None)
     _departments(form)
-    form.slug.data, form.department.data = course.slug, course.department.code
+    form.department.data = course.department.code
+    if request.method == "GET":
+        form.slug.data = course.slug
     if form.validate_on_submit():
         with refusal_on(form):
+            old = authoring.rename_course(current_user, course, form.slug.data or slug)
             authoring.update_course(current_user, course, form.title.data, form.summary.data,
                                     float(form.hours.data), form.competencies.data,
                                     form.lecturer.data or "")
-            flash(_("Saved."), "ok")
-            return redirect(url_for("learning.edit_course", slug=slug))
+            flash(_("Saved. Links with the old short name %(old)s lead here.", old=old)
+                  if old else _("Saved."), "ok")
+            return redirect(url_for("learning.edit_course", slug=course.slug))
     history = db.session.scalars(sa.select(CourseRevision).where(
         CourseRevision.course_id == course.id).order_by(CourseRevision.id.desc()).limit(20))
     images = db.session.execute(sa.select(CourseAsset.name, sa.func.length(CourseAsset.data))
@@ -83,7 +91,47 @@ def edit_course(slug: str):
     return render_template("learning/course_edit.html", course=course, form=form,
                            confirm=ConfirmForm(), history=list(history),
                            labels=authoring.HISTORY_LABELS(), images=images,
-                           image_form=ImageForm())
+                           image_form=ImageForm(), quiz_form=_quiz_form(course),
+                           module_quiz=module_quiz_for(course.id))
+
+
+def _quiz_form(course: Course) -> ModuleQuizForm:
+    form = ModuleQuizForm()
+    form.quiz.choices = by_department(
+        modules.attachable_quizzes(current_user, course), lambda q: str(q.id),
+        first=("", _("Choose a quiz")))
+    return form
+
+
+@bp.post("/author/courses/<slug>/quiz")
+@author_required
+@refusal_redirects("learning.edit_course", "slug")
+def attach_quiz(slug: str):
+    """Attach a module quiz chosen by title (the one attached before becomes standalone)."""
+    course = _editable(slug)
+    form = _quiz_form(course)
+    if not form.validate_on_submit():
+        raise Invalid(_("Choose the module quiz from the list; nothing was changed."),
+                      field="quiz")
+    authoring.attach_quiz(current_user, course, plain_int(form.quiz.data or ""))
+    flash(_("Module quiz attached: learners finish the course by reading every lesson and "
+            "passing it."), "ok")
+    return redirect(url_for("learning.edit_course", slug=slug))
+
+
+@bp.post("/author/courses/<slug>/quiz/detach")
+@author_required
+@refusal_redirects("learning.edit_course", "slug")
+def detach_quiz(slug: str):
+    course = _editable(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not confirmed():
+        refused(_("Tick the box to confirm detaching the module quiz; nothing was changed."))
+        return redirect(url_for("learning.edit_course", slug=slug))
+    authoring.detach_quiz(current_user, course)
+    flash(_("Module quiz detached; it stays as a standalone quiz."), "ok")
+    return redirect(url_for("learning.edit_course", slug=slug))
 
 
 @bp.post("/author/courses/<slug>/images")

@@ -16,12 +16,28 @@ from trainer.auth.forms import ConfirmForm
 from trainer.database import write_transaction
 from trainer.extensions import db
 from trainer.learning import services
-from trainer.learning.models import CourseAsset
+from trainer.learning.authoring import renamed_course
+from trainer.learning.models import Course, CourseAsset
 from trainer.learning.policies import asides_for
 from trainer.learning.queries import COMPETENCIES, can_edit, catalogue_query
 from trainer.learning.serving import image_response
 from trainer.learning.views.blueprint import bp
 from trainer.org.models import Department
+
+
+@bp.before_request
+def follow_renamed_course():
+    """A link with a course's old short name (before its editor changed it) leads to the
+    course under its new one, with a permanent redirect (GET and HEAD only)."""
+    slug = (request.view_args or {}).get("slug")
+    if slug is None or request.method not in ("GET", "HEAD") or db.session.scalar(
+            sa.select(Course.id).where(Course.slug == slug)):
+        return None
+    course = renamed_course(slug)
+    if course is None:
+        return None
+    return redirect(url_for(request.endpoint, **{**request.view_args, "slug": course.slug},
+                            **request.args.to_dict()), 301)
 
 
 @bp.route("/courses")

@@ -1,7 +1,5 @@
 """Quiz settings and results for staff (trainers, organisers, admins)."""
 
-import re
-import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,10 +13,11 @@ from trainer.auth.access import staff_required
 from trainer.auth.models import User
 from trainer.extensions import db
 from trainer.org.models import Department, Unit
+from trainer.org.pickers import by_department
 from trainer.org.scope import street_id_of, units_query, users_query
 from trainer.quizzes import authoring, drawing, queries
 from trainer.quizzes.forms import QuizForm, competency_choices
-from trainer.quizzes.models import Attempt, Quiz
+from trainer.quizzes.models import Attempt, Question, Quiz
 from trainer.quizzes.views.blueprint import bp
 from trainer.quizzes.views.common import get_quiz, grade_overdue_first
 from trainer.unit_of_work import refusal_on
@@ -46,7 +45,24 @@ def quiz_form(quiz: Quiz | None = None) -> QuizForm:
     own = street_id_of(current_user)
     form.street.choices = ([] if own else [("", _("The whole district"))]) + [
         (str(u.id), u.name) for u in streets if own is None or u.id == own]
+    form.question_ids.choices = question_choices(quiz)
     return form
+
+
+def question_choices(quiz: Quiz | None) -> list:
+    """Active questions the user may use, by title (else the start of the question) and
+    number, grouped by department; the quiz's own stay offered even if retired."""
+    def label(q: Question) -> str:
+        text = (q.title or q.stem or "").strip().replace("\n", " ")
+        return _("%(text)s (No. %(n)s)", text=text[:40] + ("…" if len(text) > 40 else ""),
+                 n=q.id)
+
+    found = list(db.session.scalars(queries.visible_questions(current_user).where(
+        Question.status == "active").order_by(Question.id).limit(2000)))
+    have = {q.id for q in found}
+    if quiz is not None:
+        found += [item.question for item in quiz.items if item.question_id not in have]
+    return by_department(found, lambda q: str(q.id), label)
 
 
 def initial_data(quiz: Quiz) -> dict:
@@ -61,7 +77,7 @@ def initial_data(quiz: Quiz) -> dict:
     return {name: getattr(quiz, name) for name in authoring.SIMPLE} | {
         "opens_at": local(quiz.opens_at), "closes_at": local(quiz.closes_at),
         "street": str(quiz.street_id or ""), "rules": rules + [{}] * (3 - len(rules)),
-        "question_ids": ", ".join(str(item.question_id) for item in quiz.items)}
+        "question_ids": [str(item.question_id) for item in quiz.items]}
 
 
 def _department_id(text: str | None) -> int | None:
@@ -72,7 +88,17 @@ def _department_id(text: str | None) -> int | None:
     return queries.plain_id(text.strip()) or 0
 
 
-def settings_from(form: QuizForm) -> authoring.QuizSettings:
+def chosen_questions(form: QuizForm, quiz: Quiz | None) -> list[int]:
+    """The ticked questions in the quiz's order (new ones after it, in the list's order);
+    numbers typed as one list keep the order they were typed in."""
+    ids = [int(n) for n in form.question_ids.data or []]
+    before = [item.question_id for item in quiz.items] if quiz is not None else []
+    if before and not form.question_ids.typed:
+        ids.sort(key=lambda i: before.index(i) if i in before else len(before))
+    return ids
+
+
+def settings_from(form: QuizForm, quiz: Quiz | None = None) -> authoring.QuizSettings:
     rules = [authoring.RuleSpec(
         count=entry.form.count.data, department_id=_department_id(entry.form.department.data),
         competency=entry.form.competency.data or None,
@@ -84,9 +110,7 @@ def settings_from(form: QuizForm) -> authoring.QuizSettings:
     street = form.street.data or ""
     return authoring.QuizSettings(
         title=form.title.data or "", description=form.description.data or "",
-        mode=form.mode.data, question_ids=[int(n) for n in
-                                           re.findall(r"[0-9]+", unicodedata.normalize(
-                                               "NFKC", form.question_ids.data or ""))],
+        mode=form.mode.data, question_ids=chosen_questions(form, quiz),
         pick=form.pick.data, rules=rules, time_limit=form.time_limit.data,
         max_attempts=form.max_attempts.data, pass_percent=form.pass_percent.data,
         shuffle_questions=form.shuffle_questions.data,
@@ -99,7 +123,7 @@ def save(form: QuizForm, quiz: Quiz | None):
     """Validate, save and redirect; or show the form again with the reason."""
     if form.validate_on_submit():
         with refusal_on(form, above=True):  # the rules' fieldset shows no errors of its own
-            saved = authoring.save_quiz(current_user, settings_from(form), quiz)
+            saved = authoring.save_quiz(current_user, settings_from(form, quiz), quiz)
             audit.record_object("quiz_created" if quiz is None else "quiz_edited", saved,
                                 "quiz", saved.title)
             flash(_("Quiz saved."), "ok")

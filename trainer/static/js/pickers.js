@@ -32,9 +32,32 @@
     refreshParents(tree);
   });
 
+  // A grouped <select> (grouped_choices): options whose name and department do not hold
+  // the text are hidden, a department with none left too; the chosen option stays.
+  function filterSelect(select, q) {
+    select.querySelectorAll("option").forEach(function (option) {
+      var group = option.parentElement.tagName === "OPTGROUP" ? option.parentElement.label : "";
+      var hit = !q || !option.value || option.selected ||
+        (option.textContent + " " + group).indexOf(q) !== -1;
+      option.hidden = !hit;
+      option.disabled = !hit;  // browsers that ignore [hidden] on options
+    });
+    select.querySelectorAll("optgroup").forEach(function (group) {
+      group.hidden = !Array.prototype.some.call(group.querySelectorAll("option"), function (o) {
+        return !o.hidden;
+      });
+    });
+  }
+
   document.querySelectorAll(".picker-filter").forEach(function (box) {
-    var list = box.parentElement.querySelector("[data-picker-tree], [data-picker-list]");
     var input = box.querySelector("input");
+    var select = box.parentElement.querySelector("[data-picker-select]");
+    if (select && input) {
+      box.hidden = false;
+      input.addEventListener("input", function () { filterSelect(select, input.value.trim()); });
+      return;
+    }
+    var list = box.parentElement.querySelector("[data-picker-tree], [data-picker-list]");
     if (!list || !input) { return; }
     box.hidden = false;
     input.addEventListener("input", function () {
