@@ -1,10 +1,12 @@
 """Every message a validator or importer gives a trainer goes through gettext.
 
-An AST scan of the course validator, the GIFT and spreadsheet importers and the content and
-question commands: a problem appended to a list, an exception raised, a line echoed or a
-problem returned may not be a plain string literal or an f-string (they would reach the
-trainer in English, or glue Chinese with half-width punctuation). Wrap it in ``_()`` (or
-``message()`` of ``trainer.quizzes.parse_messages`` for code that runs without an app).
+An AST scan of the course validator, the GIFT and spreadsheet importers, the scenario
+validator, Twine importer, loader, scoring advice and web import, and the content and
+question commands: a problem appended to a list, added to a report, built as a Problem,
+an exception raised, a line echoed or a problem returned may not be a plain string
+literal or an f-string (they would reach the trainer in English, or glue Chinese with
+half-width punctuation). Wrap it in ``_()`` (or ``message()`` of
+``trainer.quizzes.parse_messages`` for code that runs without an app).
 """
 
 import ast
@@ -29,10 +31,21 @@ MODULES = [
     "trainer/quizzes/sheets/extras.py",
     "trainer/quizzes/sheets/columns.py",
     "trainer/sheet_reading.py",
+    "trainer/simulation/rules.py",
+    "trainer/simulation/validate.py",
+    "trainer/simulation/twee.py",
+    "trainer/simulation/loader.py",
+    "trainer/simulation/advice.py",
+    "trainer/simulation/authoring.py",
+    "trainer/simulation/importing.py",
+    "trainer/simulation/editor.py",
 ]
 # Calls whose first argument a user reads.
 SINKS = {"append", "echo", "secho", "ClickException", "BadParameter", "Invalid", "NotFound",
-         "Refused", "ImportProblem", "TooLarge", "ConstructorError", "ValueError"}
+         "Refused", "ImportProblem", "TooLarge", "ConstructorError", "ValueError",
+         "complain", "Upload", "EditorProblem"}
+# Calls every argument of which may reach a user: a scenario problem's place and message.
+ALL_ARGS = {"add", "Problem"}
 
 
 def _is_literal_text(node: ast.AST) -> bool:
@@ -58,7 +71,9 @@ def bypasses(source: str) -> list[tuple[int, str]]:
     found = []
     for node in ast.walk(ast.parse(source)):
         args: list[ast.AST] = []
-        if isinstance(node, ast.Call) and _name(node.func) in SINKS:
+        if isinstance(node, ast.Call) and _name(node.func) in ALL_ARGS:
+            args = [*node.args, *(k.value for k in node.keywords)]
+        elif isinstance(node, ast.Call) and _name(node.func) in SINKS:
             args = [a for a in node.args if not (
                 _name(node.func) == "ConstructorError" and isinstance(a, ast.Constant)
                 and a.value is None)]
@@ -86,5 +101,8 @@ def test_the_scan_catches_plain_and_formatted_messages():
               'out += [f"{name}: bad {x}" for x in xs]\n'
               'click.echo("导入完成")\n'
               'out.append(_("%(where)s: file not found", where=w))\n'
-              'raise Invalid(_("Nothing was imported"))\n')
-    assert sorted(line for line, _code in bypasses(source)) == [1, 2, 3, 4]
+              'raise Invalid(_("Nothing was imported"))\n'
+              'report.add("field \'start\'", _("missing"))\n'
+              'out.append(Problem(file, where, f"goto {x} is not a node"))\n'
+              'report.add(report.node(key), _("cycle"), "cycle")\n')
+    assert sorted(line for line, _code in bypasses(source)) == [1, 2, 3, 4, 7, 8]

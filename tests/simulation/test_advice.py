@@ -39,9 +39,10 @@ def test_a_path_through_a_negative_choice_that_beats_the_reference_is_named():
         "won": WON,
     })
     assert lines(s) == [
-        "s.yml: competency 'communication': the path scold > apologise > agree takes the "
-        "negative choice 'scold' at 'a' yet sums 3, more than the reference path's 2"
+        "s.yml：能力「communication」：路径 scold → apologise → agree 经过扣分的选项 "
+        "节点「a」的「scold」（S），总分却有 3，高于参考路径的 2"
     ]
+    assert [w.code for w in scoring_warnings(s, "s.yml")] == ["negative_path_wins"]
 
 
 def test_equal_to_the_reference_is_no_warning():
@@ -62,10 +63,10 @@ def test_a_failure_path_counts_too_and_names_every_negative_choice():
                                                           "communication": -1}),)),
         "won": WON, "lost": LOST,
     })
-    [path] = [w for w in lines(s) if "competency" in w]
-    assert path == ("s.yml: competency 'information': the path rush > snoop takes the "
-                    "negative choices 'rush' at 'a', 'snoop' at 'b' yet sums 3, more than "
-                    "the reference path's 1")
+    [path] = [w for w in lines(s) if "能力「" in w]
+    assert path == ("s.yml：能力「information」：路径 rush → snoop 经过扣分的选项 "
+                    "节点「a」的「rush」（R）、节点「b」的「snoop」（S），"
+                    "总分却有 3，高于参考路径的 1")
 
 
 def test_a_choice_that_loses_and_gains_points_is_a_bad_move():
@@ -75,8 +76,8 @@ def test_a_choice_that_loses_and_gains_points_is_a_bad_move():
                             Choice("act", "A", "won", {"coordination": 2, "information": 1}))),
         "won": WON,
     })
-    assert lines(s) == ["s.yml: node 'a', choice 'photo_only': a bad move earns points: it "
-                        "loses points (coordination -2) yet gains information +1"]
+    assert lines(s) == ["s.yml：节点「a」的选项「photo_only」（P）：错误的选择却得分：它扣分"
+                        "（coordination -2），却又加分 information +1"]
 
 
 def test_a_choice_that_leads_only_to_failure_yet_gains_is_a_bad_move():
@@ -86,8 +87,8 @@ def test_a_choice_that_leads_only_to_failure_yet_gains_is_a_bad_move():
         "b": Node("b", "", (Choice("x", "X", "lost", {}), Choice("y", "Y", "lost2", {}))),
         "won": WON, "lost": LOST, "lost2": Node("lost2", "", (), "failure"),
     })
-    assert lines(s) == ["s.yml: node 'a', choice 'wait': a bad move earns points: it leads "
-                        "only to failure endings yet gains coordination +1"]
+    assert lines(s) == ["s.yml：节点「a」的选项「wait」（W）：错误的选择却得分：它只通向失败结局，"
+                        "却加分 coordination +1"]
 
 
 def test_a_choice_that_may_still_end_well_or_gains_nothing_is_no_bad_move():
@@ -112,13 +113,12 @@ def test_no_warning_without_a_reference_path():
 @given(scenarios())
 def test_the_negative_path_warning_matches_brute_force(s):
     reference = oracle_reference(s)
-    flagged = {w.where for w in scoring_warnings(s, "s.yml")
-               if w.where.startswith("competency")}
+    flagged = {w.where for w in scoring_warnings(s, "s.yml") if w.code == "negative_path_wins"}
     expected = set()
     for name in oracle_names(s):
         best = sum(c.effects.get(name, 0) for c in reference)
         dirty = [sum(c.effects.get(name, 0) for c in p) for p in all_paths(s)
                  if any(v < 0 for c in p for v in c.effects.values())]
         if dirty and max(dirty) > best:
-            expected.add(f"competency '{name}'")
+            expected.add(f"能力「{name}」")
     assert flagged == expected

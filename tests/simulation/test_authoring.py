@@ -21,6 +21,12 @@ def trainer(client, auth, users):
     return client
 
 
+def chinese(client):
+    """The problem lines as a trainer reads them by default: in Chinese."""
+    client.delete_cookie("lang")
+    return client
+
+
 def post_form(client, url, **data):
     token = csrf_from(client.get(url).get_data(as_text=True))
     return client.post(url, data={"csrf_token": token, **data})
@@ -37,12 +43,15 @@ def test_trainer_builds_fixes_and_publishes_a_scenario(trainer, auth, client, db
     new = client.get("/author/scenarios/new").get_data(as_text=True)
     assert "version: 1" in new and "department: public-security" in new
 
-    resp = post_form(client, "/author/scenarios/new", slug="noise", yaml=BROKEN)
+    resp = post_form(chinese(client), "/author/scenarios/new", slug="noise", yaml=BROKEN)
+    client.set_cookie("lang", "en")
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
-    assert "noise.yml: node &#39;arrive&#39;, choice &#39;scold&#39;: goto &#39;escalte&#39; " \
-           "is not a node" in html
-    assert "noise.yml: node &#39;escalate&#39;: unreachable from start &#39;arrive&#39;" in html
+    arrive = "节点「arrive」（晚上十点，302 的王阿姨打电话…）"
+    assert (f"noise.yml：第 19 行，{arrive}的选项「scold」（直接要求楼上立刻停止）："
+            "指向的节点「escalte」不存在") in html
+    assert ("noise.yml：第 36 行，节点「escalate」（小李觉得被冒犯，双方争吵升级。）："
+            f"从起始{arrive}无法到达") in html
     assert 'stroke="#b00020"' in graph_box(html, "arrive (dangling)")
     assert "unreachable" in graph_box(html, "escalate (unreachable)")
     assert graph_box(html, "? escalte (missing)")
@@ -91,7 +100,7 @@ def test_trainer_authors_for_their_own_department_only(trainer, make_scenario, c
     assert "深夜噪音" not in client.get("/author/scenarios").get_data(as_text=True)
     resp = post_form(client, "/author/scenarios/new", slug="mine", yaml=NOISE)
     assert resp.status_code == 422
-    assert "you may only author scenarios of your department" in resp.get_data(as_text=True)
+    assert "you may only write scenarios of your own department" in resp.get_data(as_text=True)
     assert db_count(Scenario) == 1
 
 
@@ -179,34 +188,35 @@ def test_admin_edits_any_department_and_organiser_none(client, auth, users, make
 
 @pytest.mark.parametrize("text", ["[" * 5000, "title: " + "{a: " * 2000])
 def test_deeply_nested_yaml_is_a_form_error_not_a_500(trainer, client, db_count, text):
-    resp = post_form(client, "/author/scenarios/new", slug="deep", yaml=text)
+    resp = post_form(chinese(client), "/author/scenarios/new", slug="deep", yaml=text)
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
-    assert "Nothing was saved" in html
-    assert "deep.yml: file: invalid YAML: lists or mappings nested too deeply" in html
+    assert "未保存任何内容" in html
+    assert "deep.yml：YAML 格式有误：列表或映射嵌套太深" in html
     assert db_count(Scenario) == 0
 
 
 def test_huge_or_out_of_range_effect_is_a_form_error_not_a_500(trainer, client, db_count):
     huge = PS_NOISE.replace("effects: {communication: 2, mediation: 1}",
                             "effects: {communication: " + "9" * 5000 + "}")
-    resp = post_form(client, "/author/scenarios/new", slug="huge", yaml=huge)
+    resp = post_form(chinese(client), "/author/scenarios/new", slug="huge", yaml=huge)
     assert resp.status_code == 422
-    assert "huge.yml: file: invalid YAML: a value cannot be read" in resp.get_data(as_text=True)
+    assert "huge.yml：YAML 格式有误：有一个值无法读取" in resp.get_data(as_text=True)
     big = PS_NOISE.replace("effects: {communication: 2, mediation: 1}",
                            "effects: {communication: " + "9" * 400 + "}")
     resp = post_form(client, "/author/scenarios/new", slug="big", yaml=big)
     assert resp.status_code == 422
-    assert ("big.yml: node &#39;arrive&#39;, choice &#39;listen&#39;: effect "
-            "&#39;communication&#39; must be between -10 and 10") in resp.get_data(as_text=True)
+    assert ("的选项「listen」（先分别听双方说清楚）："
+            "效果「communication」的分值须在 -10 到 10 之间") in resp.get_data(as_text=True)
     assert db_count(Scenario) == 0
 
 
 def test_trainer_must_name_their_department(trainer, client, db_count):
     text = PS_NOISE.replace("department: public-security\n", "")
-    resp = post_form(client, "/author/scenarios/new", slug="nodept", yaml=text)
+    resp = post_form(chinese(client), "/author/scenarios/new", slug="nodept", yaml=text)
     assert resp.status_code == 422
-    assert "you may only author scenarios of your department" in resp.get_data(as_text=True)
+    assert "nodept.yml：字段「department」：您只能编写本部门「public-security」的情景" \
+        in resp.get_data(as_text=True)
     assert db_count(Scenario) == 0
 
 

@@ -222,3 +222,56 @@ def test_no_editor_or_import_message_bypasses_gettext(app, monkeypatch):
     assert len(found) >= 8
     for text in found:
         assert text.startswith("⟦") and text.endswith("⟧"), text
+
+
+def _upload(client, raw: bytes, name: str):
+    from io import BytesIO
+
+    url = "/author/scenarios/import"
+    return client.post(url, data={"csrf_token": token(client, url), "file": (BytesIO(raw), name)},
+                       content_type="multipart/form-data")
+
+
+def test_a_twee_file_with_a_dangling_link_becomes_a_draft_to_fix(app, trainer):
+    """A real Twine story whose link points at a passage that is not there: the preview
+    names the file, line and passage in Chinese, the trainer imports it as a draft, the
+    visual editor opens it with the problem, it cannot be published until fixed."""
+    from .conftest import FIXTURES
+
+    text = (FIXTURES / "parking.twee").read_text("utf-8").replace("[[叫拖车|Tow]]",
+                                                                  "[[叫拖车|Towing]]")
+    page = _upload(trainer, text.encode(), "parking.twee").get_data(as_text=True)
+    assert ("parking.twee：第 23 行，段落「Arrive」（set: $calm to 0 …）的链接「叫拖车」："
+            "指向的段落「Towing」不存在") in page
+    assert "parking.twee：第 38 行，段落「Tow」" in page  # now unreachable
+    assert 'value="xiao-qu-ting-che-jiu-fen"' in page and "导入为草稿" in page
+    url = "/author/scenarios/import"
+    r = trainer.post(url, data={"csrf_token": token(trainer, url), "text": text,
+                                "filename": "parking.twee", "slug": "xiao-qu-ting-che-jiu-fen",
+                                "confirm": "y"})
+    assert r.status_code == 302
+    s = scenario("xiao-qu-ting-che-jiu-fen")
+    assert s.status == "draft" and s.current_version is None
+    arrive = next(n for n in s.draft["nodes"] if "张先生的车位" in n["text"])
+    assert [c["goto"] for c in arrive["choices"]][-1] == "Towing"  # kept, to fix
+    build = trainer.get(r.headers["Location"]).get_data(as_text=True)
+    assert "指向的节点不存在" in build
+    trainer.post("/author/scenarios/xiao-qu-ting-che-jiu-fen/status",
+                 data={"csrf_token": token(trainer, r.headers["Location"]),
+                       "status": "published", "back": "build"})
+    assert scenario("xiao-qu-ting-che-jiu-fen").status == "draft"  # not publishable
+
+
+@pytest.mark.parametrize(("raw", "name", "told"), [
+    (b"title: [unclosed\nnodes: {}\n", "bad.yml",
+     "文件「bad.yml」无法读取：第 2 行：YAML 格式有误"),
+    (b"just some notes, no passage\n", "notes.twee",
+     "文件「notes.twee」无法读取：文件里没有故事段落"),
+    (b"<html><body>hi</body></html>", "page.html", "文件「page.html」无法读取：找不到"),
+])
+def test_a_file_that_cannot_be_read_is_refused_naming_why(app, trainer, raw, name, told):
+    page = _upload(trainer, raw, name).get_data(as_text=True)
+    assert told in page
+    assert "导入为草稿" not in page
+    with app_ctx(APP["app"]):
+        assert db.session.scalar(sa.select(sa.func.count(Scenario.id))) == 0

@@ -66,8 +66,10 @@ def test_layout_only_change_is_unchanged(load_folder, tmp_path):
 def test_file_with_a_cycle_or_dangling_goto_loads_nothing(load_folder, tmp_path, db_count):
     report = load_folder(copy(tmp_path, "cycle.yml", "dangling.yml", "noise.yml"))
     assert report.problems == [
-        "cycle.yml: node 'a' -> 'b' -> 'a': cycle",
-        "dangling.yml: node 'arrive', choice 'scold': goto 'nowhere' is not a node",
+        "cycle.yml：第 7 行，节点「a」（A）：构成循环 「a」（A） → 「b」（B） → 「a」（A）："
+        "学员会一直绕圈，走不到结局",
+        "dangling.yml：第 11 行，节点「arrive」（到达现场。）的选项「scold」（训斥）："
+        "指向的节点「nowhere」不存在",
     ]
     assert report.created == ["noise"]
     assert db_count(Scenario) == 1
@@ -80,10 +82,10 @@ def test_broken_edit_of_a_loaded_file_keeps_the_loaded_version(load_folder, tmp_
     (tmp_path / "noise.yml").write_text(NOISE.replace("goto: escalate", "goto: nowhere"),
                                         encoding="utf-8")
     report = load_folder(tmp_path)
-    assert report.problems == [
-        "noise.yml: node 'arrive', choice 'scold': goto 'nowhere' is not a node",
-        "noise.yml: node 'escalate': unreachable from start 'arrive'",
-    ]
+    assert [p.split("：")[2] for p in report.problems] == [
+        "指向的节点「nowhere」不存在",
+        "从起始节点「arrive」（晚上十点，302 的王阿姨打电话…）无法到达"]
+    assert "节点「arrive」（晚上十点，302 的王阿姨打电话…）的选项「scold」" in report.problems[0]
     assert db_count(ScenarioVersion) == 1
 
 
@@ -104,8 +106,8 @@ def test_two_files_with_one_slug_load_neither(load_folder, tmp_path, db_count):
     shutil.copy(FIXTURES / "parking.twee", tmp_path / "parking.twee")
     report = load_folder(tmp_path)
     assert report.problems == [
-        "parking.twee: file: slug 'parking' is used by 2 files in this folder",
-        "parking.yml: file: slug 'parking' is used by 2 files in this folder",
+        "parking.twee：短名称「parking」被这个文件夹里的 2 个文件同时使用",
+        "parking.yml：短名称「parking」被这个文件夹里的 2 个文件同时使用",
     ]
     assert db_count(Scenario) == 0
 
@@ -116,20 +118,20 @@ def test_unusable_file_name_and_encoding_are_reported(load_folder, tmp_path):
     (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
     report = load_folder(tmp_path)
     assert report.problems == [
-        "Noise Night.yml: file name: the slug (the name without extension) uses lowercase "
-        "letters, digits, '-' and '_' only",
-        "latin.yml: file: not UTF-8 text",
+        "Noise Night.yml：文件名去掉扩展名就是情景的短名称：只能用小写字母、数字、“-”和“_”",
+        "latin.yml：不是 UTF-8 文本",
     ]
 
 
 def test_unknown_department_is_reported(load_folder, tmp_path):
     (tmp_path / "noise.yml").write_text(NOISE.replace("civil-affairs", "weather"), "utf-8")
     [problem] = load_folder(tmp_path).problems
-    assert problem.startswith("noise.yml: field 'department': unknown department 'weather'")
+    assert problem.startswith("noise.yml：字段「department」：未知的部门「weather」，"
+                              "可用的部门有：")
 
 
 def test_missing_folder_is_one_problem(load_folder, tmp_path):
-    assert load_folder(tmp_path / "nope").problems == [f"{tmp_path / 'nope'}: not a folder"]
+    assert load_folder(tmp_path / "nope").problems == [f"{tmp_path / 'nope'}：不是文件夹"]
 
 
 def test_web_edit_survives_reloading_the_unchanged_file(load_folder, tmp_path, app, users):
@@ -189,8 +191,7 @@ def test_file_may_not_overwrite_a_scenario_authored_in_the_browser(load_folder, 
     for dry_run in (True, False):
         report = load_folder(tmp_path, dry_run=dry_run)
         assert report.problems == [
-            "noise.yml: file: slug 'noise' belongs to a scenario authored in the browser; "
-            "rename the file"
+            "noise.yml：短名称「noise」已被在网页上编写的情景使用，请给文件改名"
         ]
         assert report.created == report.updated == []
     assert db_count(ScenarioVersion) == 1
@@ -209,9 +210,8 @@ def test_content_check_reports_deep_yaml_as_one_line(app, runner, tmp_path):
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = result.output.splitlines()
-    assert "deep.yml: file: invalid YAML: lists or mappings nested too deeply" in lines
-    assert any(line.startswith("huge.yml: file: invalid YAML: a value cannot be read")
-               for line in lines)
+    assert "deep.yml：YAML 格式有误：列表或映射嵌套太深" in lines
+    assert any(line.startswith("huge.yml：YAML 格式有误：有一个值无法读取") for line in lines)
     assert "Traceback" not in result.output
 
 
@@ -227,12 +227,13 @@ def test_content_check_prints_warnings_that_fail_only_with_strict(app, runner, t
             str(tmp_path)]
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
-    warning = ("warning: noise.yml: node 'arrive', choice 'scold': a bad move earns points: "
-               "it loses points (communication -1) yet gains information +1")
+    arrive = "节点「arrive」（晚上十点，302 的王阿姨打电话…）"
+    warning = (f"warning: noise.yml：{arrive}的选项「scold」（直接要求楼上立刻停止）："
+               "错误的选择却得分：它扣分（communication -1），却又加分 information +1")
     assert warning in result.output.splitlines()
-    assert ("warning: noise.yml: competency 'information': the path scold > apologise > "
-            "agree takes the negative choice 'scold' at 'arrive' yet sums 1, more than the "
-            "reference path's 0") in result.output.splitlines()
+    assert ("warning: noise.yml：能力「information」：路径 scold → apologise → agree 经过扣分的"
+            f"选项 {arrive}的「scold」（直接要求楼上立刻停止），总分却有 1，高于参考路径的 0"
+            ) in result.output.splitlines()
     assert "检查内容：问题 0 个，提醒 2 个" in result.output
     strict = runner.invoke(args=[*args, "--strict"])
     assert strict.exit_code == 1 and warning in strict.output.splitlines()
@@ -245,4 +246,5 @@ def test_a_file_with_warnings_still_loads(load_folder, tmp_path):
     (tmp_path / "noise.yml").write_text(BAD_MOVE, encoding="utf-8")
     report = load_folder(tmp_path)
     assert report.problems == [] and report.created == ["noise"]
-    assert [w.split(": ")[1] for w in report.warnings] == ["noise.yml", "noise.yml"]
+    assert [w.removeprefix("warning: ").split("：")[0] for w in report.warnings] == [
+        "noise.yml", "noise.yml"]

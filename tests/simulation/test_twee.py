@@ -19,6 +19,12 @@ def problems_of(text: str) -> list[str]:
     return [str(p) for p in problems]
 
 
+COMPETENCIES = ("可用的能力有：communication（语言沟通）、coordination（协调处理）、"
+                "mediation（化解纠纷）、information（信息采集分析）、public_opinion（舆情应对）")
+DEAD_END = ("死胡同：这个段落既没有链接，也没有结局。若故事在此结束，请给段落加上标签 "
+            "ending:success、ending:partial 或 ending:failure。")
+
+
 @pytest.fixture
 def parking():
     scenario, problems = parse_twee(
@@ -116,34 +122,35 @@ def test_setter_and_external_links_are_handled_like_twine():
 
 def test_unknown_tag_is_a_problem_named_by_passage():
     assert problems_of(":: Start [scary]\n[[End]]\n:: End [ending:success]\n") == [
-        "s.twee: passage 'Start': unknown tag 'scary'"
+        "s.twee：第 1 行，段落「Start」：未知的标签「scary」（标签可以是结局，如 ending:success；"
+        "或效果，如 communication+2）"
     ]
 
 
 def test_effect_tag_for_unknown_competency_is_a_problem():
     assert problems_of(":: Start\n[[End]]\n:: End [charm+2 ending:success]\n") == [
-        "s.twee: passage 'End': tag 'charm+2': 'charm' is not a competency"
+        f"s.twee：第 3 行，段落「End」：标签「charm+2」：「charm」不是能力名称，{COMPETENCIES}"
     ]
 
 
 def test_links_from_an_ending_are_a_problem():
     assert problems_of(":: Start\n[[End]]\n:: End [ending:success]\n[[End]]\n") == [
-        "s.twee: passage 'End': ending 'success' has links; an ending has none",
-        "s.twee: passage 'End' -> 'End': cycle",
+        "s.twee：第 3 行，段落「End」：结局（success）不能有链接，这里却有 1 个",
+        "s.twee：第 3 行，段落「End」：构成循环 「End」 → 「End」：学员会一直绕圈，走不到结局",
     ]
 
 
 def test_start_passage_that_is_an_ending_is_refused():
     assert problems_of(":: Start [ending:success]\nDone already.\n") == [
-        "s.twee: passage 'Start': the start passage is an ending ('success'); a run must "
-        "offer a first link"
+        "s.twee：第 1 行，段落「Start」（Done already.）：起始段落不能是结局（success）："
+        "学员一开始就需要有链接可选"
     ]
 
 
 def test_effect_tag_out_of_range_is_refused_without_a_crash():
     huge = "9" * 5000
     assert problems_of(f":: Start\n[[End]]\n:: End [mediation+{huge} ending:success]\n") == [
-        f"s.twee: passage 'End': 标签 'mediation+{huge[:30]}…'：效果值须在 -10 到 10 之间。"
+        f"s.twee：第 3 行，段落「End」：标签「mediation+{huge[:30]}…」：效果值须在 -10 到 10 之间。"
     ]
 
 
@@ -151,50 +158,55 @@ def test_effect_tag_out_of_range_is_told_at_the_passage_carrying_it():
     text = (":: Start\n[[调解->Mediate]]\n[[回避->Mediate]]\n"
             ":: Mediate [mediation+15]\n[[End]]\n:: End [ending:success]\n")
     assert problems_of(text) == [
-        "s.twee: passage 'Mediate': 标签 'mediation+15'：效果值须在 -10 到 10 之间。"
+        "s.twee：第 4 行，段落「Mediate」：标签「mediation+15」：效果值须在 -10 到 10 之间。"
     ]
     assert problems_of(":: Start\n[[End]]\n:: End [mediation-11 ending:success]\n") == [
-        "s.twee: passage 'End': 标签 'mediation-11'：效果值须在 -10 到 10 之间。"
+        "s.twee：第 3 行，段落「End」：标签「mediation-11」：效果值须在 -10 到 10 之间。"
     ]
     assert twee(":: Start\n[[End]]\n:: End [mediation-10 ending:success]\n")[1] == []
 
 
 def test_missing_link_target_is_reported_by_passage():
     assert problems_of(":: Start\n[[Go->Nowhere]]\n[[End]]\n:: End [ending:success]\n") == [
-        "s.twee: passage 'Start', link 'nowhere': goto 'Nowhere' is not a passage"
+        "s.twee：第 2 行，段落「Start」的链接「Go」：指向的段落「Nowhere」不存在"
     ]
+    text = ":: Start\n先看看。\n\n[[End]]\n[[走->不存在]]\n:: End [ending:success]\n"
+    [problem] = twee(text)[1]
+    assert (problem.where, problem.code) == ("第 5 行，段落「Start」（先看看。）的链接「走」",
+                                             "dangling")
 
 
 def test_cycle_and_dead_end_are_reported_by_passage():
     assert problems_of(":: Start\n[[A]]\n:: A\n[[Start]]\n[[B]]\n:: B\nstuck\n") == [
-        "s.twee: passage 'B': 死胡同：这个段落既没有链接，也没有结局。若故事在此结束，请给段落加上"
-        "标签 ending:success、ending:partial 或 ending:failure。",
-        "s.twee: passage 'Start' -> 'A' -> 'Start': cycle",
+        f"s.twee：第 6 行，段落「B」（stuck）：{DEAD_END}",
+        "s.twee：第 1 行，段落「Start」：构成循环 「Start」 → 「A」 → 「Start」：学员会一直绕圈，"
+        "走不到结局",
     ]
 
 
 def test_missing_start_passage_is_reported():
     assert problems_of(":: Begin [ending:success]\n") == [
-        "s.twee: field 'start': start 'Start' is not a passage",
+        "s.twee：起始段落「Start」不存在",
     ]
 
 
 def test_invalid_storydata_is_reported():
     text = ':: StoryData\n{"start": "A",}\n:: A [ending:success]\n'
     assert problems_of(text)[0] == (
-        "s.twee: passage 'StoryData': invalid JSON: "
-        "Expecting property name enclosed in double quotes (line 2)"
+        "s.twee：第 2 行，段落「StoryData」：JSON 格式有误："
+        "Expecting property name enclosed in double quotes"
     )
 
 
 def test_duplicate_passage_name_is_reported():
     text = ":: Start\n[[End]]\n:: End [ending:success]\n:: End [ending:failure]\n"
-    assert problems_of(text) == ["s.twee: passage 'End': duplicate passage name (line 4)"]
+    assert problems_of(text) == [
+        "s.twee：第 4 行，段落「End」：段落名重复（第 3 行已有同名段落），这一段不会导入"]
 
 
 def test_effects_on_the_start_passage_are_a_problem():
     assert problems_of(":: Start [mediation+1]\n[[End]]\n:: End [ending:success]\n") == [
-        "s.twee: passage 'Start': effect tags on the start passage never apply"
+        "s.twee：第 1 行，段落「Start」：起始段落上的效果标签不会生效（效果在到达某个段落时才计入）"
     ]
 
 
@@ -218,7 +230,7 @@ def test_html_without_story_data_is_reported():
     scenario, problems = parse_twine_html("<html><body>hi</body></html>", "x.html", "x")
     assert scenario is None
     assert [str(p) for p in problems] == [
-        "x.html: file: no <tw-storydata> element: not a Twine 2 story"
+        "x.html：找不到 <tw-storydata> 元素：这不是 Twine 2 发布的故事文件"
     ]
 
 
@@ -229,7 +241,7 @@ def test_html_startnode_matching_no_passage_is_reported():
         "</tw-storydata>"
     )
     _, problems = parse_twine_html(text, "x.html", "x")
-    assert "x.html: field 'start': start 'startnode 9' is not a passage" in map(str, problems)
+    assert "x.html：起始段落「startnode 9」不存在" in map(str, problems)
 
 
 def test_html_start_passage_that_is_an_ending_is_refused():
@@ -241,8 +253,7 @@ def test_html_start_passage_that_is_an_ending_is_refused():
     scenario, problems = parse_twine_html(text, "x.html", "x")
     assert scenario is None
     assert [str(p) for p in problems] == [
-        "x.html: passage 'A': the start passage is an ending ('success'); a run must offer a "
-        "first link"
+        "x.html：第 1 行，段落「A」（a）：起始段落不能是结局（success）：学员一开始就需要有链接可选"
     ]
 
 
@@ -258,6 +269,20 @@ def test_twine_html_dead_end_names_the_ending_tag():
     scenario, problems = parse_twine_html(html, "visit.html", "visit")
     assert scenario is None
     assert [str(p) for p in problems] == [
-        "visit.html: passage '留下联系卡': 死胡同：这个段落既没有链接，也没有结局。若故事在此结束，"
-        "请给段落加上标签 ending:success、ending:partial 或 ending:failure。"
+        f"visit.html：第 1 行，段落「留下联系卡」（卡片塞进门缝。）：{DEAD_END}"
     ]
+
+
+def test_a_story_with_rule_problems_still_reads_as_a_draft():
+    """read_twee gives the story as far as it reads beside its problems (the web import
+    keeps it as a draft); parse_twee, for the loader, gives it only when it has none."""
+    from trainer.simulation.twee import read_twee, read_twine_html
+
+    text = ":: Start\n[[Go->Nowhere]]\n[[End]]\n:: End [ending:success]\n:: Lost\n"
+    story, problems = read_twee(text, "s.twee", "s")
+    assert list(story.nodes) == ["Start", "End", "Lost"]
+    assert story.nodes["Start"].choices[0].goto == "Nowhere"
+    assert sorted(p.code for p in problems) == ["dangling", "dead_end", "unreachable"]
+    assert twee(text) == (None, problems)
+    assert read_twee("just some notes\n", "s.twee", "s")[0] is None
+    assert read_twine_html("<p>no story</p>", "x.html", "x")[0] is None

@@ -20,8 +20,11 @@ that reward a mistake undermine the debrief. Two warnings, each a Problem printe
 
 from dataclasses import dataclass
 
+from trainer.quizzes.parse_messages import message as _
+
 from .engine import competency_names, reference_path, reference_sums
-from .graph import Choice, Problem, Scenario, quote, topological_order
+from .graph import Choice, Problem, Scenario, topological_order
+from .rules import Report, listing, named
 
 
 def scoring_warnings(s: Scenario, file: str) -> list[Problem]:
@@ -36,7 +39,7 @@ def _negative(c: Choice) -> bool:
 
 
 def _gains(c: Choice) -> str:
-    return ", ".join(f"{name} +{v}" for name, v in c.effects.items() if v > 0)
+    return listing(f"{name} +{v}" for name, v in c.effects.items() if v > 0)
 
 
 # --- 1. a path through a negative choice beats the reference path ----------------------
@@ -88,21 +91,24 @@ def _follow(s: Scenario, clean: dict[str, _Best],
 
 def _negative_paths(s: Scenario, file: str) -> list[Problem]:
     reference = reference_sums(s)
-    out = []
+    report = _report(s, file)
     for name in competency_names(s):
         clean, dirty = _best_paths(s, name)
         if s.start not in dirty or dirty[s.start].total <= reference[name]:
             continue
         steps = _follow(s, clean, dirty)
-        path = " > ".join(c.key for _, c in steps)
-        negatives = [f"{quote(c.key)} at {quote(k)}" for k, c in steps if _negative(c)]
-        noun = "choice" if len(negatives) == 1 else "choices"
-        out.append(Problem(file, f"competency {quote(name)}",
-                           f"the path {path} takes the negative {noun} {', '.join(negatives)} "
-                           f"yet sums "
-                           f"{dirty[s.start].total}, more than the reference path's "
-                           f"{reference[name]}"))
-    return out
+        path = _(" > ").join(c.key for _key, c in steps)
+        negatives = listing(_("%(choice)s at %(node)s", choice=named(c.key, c.label),
+                              node=report.name(k)) for k, c in steps if _negative(c))
+        report.add(_("competency %(name)s", name=named(name)), _(
+            "the path %(path)s takes the negative choices %(negatives)s yet sums %(total)s, "
+            "more than the reference path's %(reference)s", path=path, negatives=negatives,
+            total=dirty[s.start].total, reference=reference[name]), "negative_path_wins")
+    return report.problems
+
+
+def _report(s: Scenario, file: str) -> Report:
+    return Report(file, texts={key: node.text for key, node in s.nodes.items()})
 
 
 # --- 2. a bad move earns points ---------------------------------------------------------
@@ -120,18 +126,18 @@ def _failure_only(s: Scenario) -> set[str]:
 
 def _bad_moves(s: Scenario, file: str) -> list[Problem]:
     doomed = _failure_only(s)
-    out = []
+    report = _report(s, file)
     for key, node in s.nodes.items():
         for c in node.choices:
             if not _gains(c):
                 continue
+            where = report.choice(key, c.key, c.label)
             if _negative(c):
-                losses = ", ".join(f"{n} {v}" for n, v in c.effects.items() if v < 0)
-                why = f"it loses points ({losses})"
+                losses = listing(f"{n} {v}" for n, v in c.effects.items() if v < 0)
+                report.add(where, _("a bad move earns points: it loses points (%(losses)s) "
+                                    "yet gains %(gains)s", losses=losses, gains=_gains(c)),
+                           "bad_move")
             elif c.goto in doomed:
-                why = "it leads only to failure endings"
-            else:
-                continue
-            out.append(Problem(file, f"node {quote(key)}, choice {quote(c.key)}",
-                               f"a bad move earns points: {why} yet gains {_gains(c)}"))
-    return out
+                report.add(where, _("a bad move earns points: it leads only to failure "
+                                    "endings yet gains %(gains)s", gains=_gains(c)), "bad_move")
+    return report.problems

@@ -1,7 +1,7 @@
 """Authoring use cases for trainers: create and edit scenarios as YAML, publish, export.
 
-A save validates with the loader's rules and messages (one line per problem, "file:
-where: why", the file being ``<slug>.yml``). A text with problems saves nothing; the
+A save validates with the loader's rules and messages (one line per problem, 「file：
+where：why」 in Chinese, the file being ``<slug>.yml``). A text with problems saves nothing; the
 caller gets the problems and the graph as far as it could be read, to draw it.
 """
 
@@ -19,6 +19,7 @@ from trainer.simulation.graph import Problem, dump_yaml
 from trainer.simulation.graph import Scenario as Graph
 from trainer.simulation.models import Scenario, ScenarioVersion
 from trainer.simulation.queries import can_edit
+from trainer.simulation.rules import named
 from trainer.simulation.validate import read_draft
 from trainer.simulation.versions import add_version, apply_meta, graph_of
 
@@ -40,15 +41,17 @@ def check_draft(user, slug: str, text: str) -> tuple[Graph | None, list[str]]:
     author's own: a trainer writes for their own department."""
     file = f"{slug}.yml"
     if len(text) > MAX_CHARS:
-        return None, [str(Problem(file, "file", f"longer than {MAX_CHARS} characters"))]
+        return None, [str(Problem(file, "", _("longer than %(limit)s characters",
+                                              limit=MAX_CHARS), "too_long"))]
     known = set(db.session.scalars(sa.select(Department.code)))
     graph, problems = read_draft(text.replace("\r\n", "\n"), file, slug, known)
     lines = [str(p) for p in problems]
     own = user.department.code if user.role == "trainer" and user.department else None
     if graph is not None and own and graph.department != own:
         # A scenario without a department (allowed in files, as for .twee) is the admins'.
-        lines.append(str(Problem(file, "field 'department'",
-                                 f"you may only author scenarios of your department '{own}'")))
+        lines.append(str(Problem(file, _("field %(name)s", name=named("department")), _(
+            "you may only write scenarios of your own department %(own)s", own=named(own)),
+            "department")))
     return graph, lines
 
 

@@ -36,6 +36,7 @@ from trainer.simulation.graph import (
     find_cycle,
     reachable,
     scenario_from_dict,
+    short_text,
     successors,
 )
 from trainer.simulation.graph import (
@@ -55,10 +56,12 @@ MACRO = re.compile(r"\((?:set|if|else-if|else|unless|put|move|link|goto|display|
 
 @dataclass(frozen=True)
 class EditorProblem:
-    """One problem of a draft: the node at fault (None: the whole scenario) and why."""
+    """One problem of a draft: the node at fault (None: the whole scenario), why, and the
+    kind of problem (the codes of rules.py, plus ``macro`` and ``blank_label``)."""
 
     node: str | None
     message: str
+    code: str = ""
 
     def __str__(self) -> str:
         return self.message
@@ -93,13 +96,6 @@ def empty_draft(slug: str, title: str, department: str | None, summary: str = ""
             "nodes": [{"key": "n1", "text": "", "ending": None, "choices": []}]}
 
 
-def short_text(text: str, limit: int = 16) -> str:
-    """A node's text on one line, cut short (Markdown marks dropped)."""
-    flat = re.sub(r"[#*_>`\[\]()!-]+", " ", text or "")
-    flat = " ".join(flat.split())
-    return flat if len(flat) <= limit else flat[:limit] + "…"
-
-
 def node_name(draft: dict[str, Any], key: str) -> str:
     """How a trainer knows a node: its shortened text, else its number."""
     node = find_node(draft, key)
@@ -129,60 +125,64 @@ def problems(draft: dict[str, Any]) -> list[EditorProblem]:
     name = node_names(draft)
     out: list[EditorProblem] = []
 
-    def add(node: str | None, message: str) -> None:
-        out.append(EditorProblem(node, message))
+    def add(node: str | None, message: str, code: str) -> None:
+        out.append(EditorProblem(node, message, code))
 
     if not draft["title"].strip():
-        add(None, _("情景标题不能为空。"))
+        add(None, _("情景标题不能为空。"), "title")
     if graph.start not in graph.nodes:
-        add(None, _("还没有设置起始节点。"))
+        add(None, _("还没有设置起始节点。"), "missing_start")
     elif graph.nodes[graph.start].ending is not None:
         add(graph.start, _("节点「%(node)s」：起始节点不能是结局，学员需要先作出选择。",
-                           node=name[graph.start]))
+                           node=name[graph.start]), "start_is_ending")
     for key, node in graph.nodes.items():
         if node.ending is not None and node.ending not in ENDINGS:
             add(key, _("节点「%(node)s」：结局类型「%(ending)s」无效。", node=name[key],
-                       ending=node.ending))
+                       ending=node.ending), "unknown_ending")
         if node.ending is not None and node.choices:
-            add(key, _("节点「%(node)s」：结局节点不能有选项。", node=name[key]))
+            add(key, _("节点「%(node)s」：结局节点不能有选项。", node=name[key]),
+                "ending_with_choices")
         if node.ending is None and not node.choices:
             add(key, _("节点「%(node)s」：死胡同——既没有选项，也没有标记为结局。",
-                       node=name[key]))
+                       node=name[key]), "dead_end")
         if macro := MACRO.search(node.text):
             add(key, _("节点「%(node)s」：含有 Twine 故事格式的宏「%(macro)s…」，本平台不支持，"
                        "学员看不到它的效果；请删除或改写成普通文字。", node=name[key],
-                       macro=macro.group(0)))
+                       macro=macro.group(0)), "macro")
         seen: set[str] = set()
         for c in node.choices:
             label = short_text(c.label) or c.key
             if c.key in seen:
                 add(key, _("节点「%(node)s」：选项编号「%(key)s」重复。", node=name[key],
-                           key=c.key))
+                           key=c.key), "duplicate_key")
             seen.add(c.key)
             if not c.label.strip():
-                add(key, _("节点「%(node)s」：有一个选项没有文字。", node=name[key]))
+                add(key, _("节点「%(node)s」：有一个选项没有文字。", node=name[key]),
+                    "blank_label")
             if c.goto not in graph.nodes:
                 add(key, _("节点「%(node)s」：选项「%(choice)s」指向的节点不存在。",
-                           node=name[key], choice=label))
+                           node=name[key], choice=label), "dangling")
             for competency, amount in c.effects.items():
                 if competency not in COMPETENCIES:
                     add(key, _("节点「%(node)s」：选项「%(choice)s」的能力「%(name)s」未知。",
-                               node=name[key], choice=label, name=competency))
+                               node=name[key], choice=label, name=competency),
+                        "unknown_competency")
                 elif not EFFECT_MIN <= amount <= EFFECT_MAX:
                     add(key, _("节点「%(node)s」：选项「%(choice)s」的分值必须在 %(lo)s 到 "
                                "%(hi)s 之间。", node=name[key], choice=label,
-                               lo=EFFECT_MIN, hi=EFFECT_MAX))
+                               lo=EFFECT_MIN, hi=EFFECT_MAX), "effect_range")
     if graph.start in graph.nodes:
         seen_keys = reachable(graph)
         for key in graph.nodes:
             if key not in seen_keys:
-                add(key, _("节点「%(node)s」：从起始节点无法到达。", node=name[key]))
+                add(key, _("节点「%(node)s」：从起始节点无法到达。", node=name[key]),
+                    "unreachable")
     succ = successors(graph)
     for group in cyclic_components(succ):
         loop = " → ".join(f"「{name.get(k, k)}」" for k in find_cycle(group, succ))
-        add(group[0], _("节点 %(loop)s 构成循环，学员会一直走不到结局。", loop=loop))
+        add(group[0], _("节点 %(loop)s 构成循环，学员会一直走不到结局。", loop=loop), "cycle")
     if graph.nodes and not any(n.ending == "success" for n in graph.nodes.values()):
-        add(None, _("还没有“成功”结局：至少要有一个节点标记为成功结局。"))
+        add(None, _("还没有“成功”结局：至少要有一个节点标记为成功结局。"), "no_success")
     return out
 
 

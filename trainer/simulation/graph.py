@@ -4,6 +4,7 @@ Pure Python (no Flask, no database): the loader, the validator, the engine and t
 authoring views all share these.
 """
 
+import re
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,14 +58,28 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a content file, printed as `file: where: message`."""
+    """One thing wrong with a content file, printed as 「file：where：message」.
+
+    ``where`` and ``message`` are already translated (the readers build them through
+    gettext); ``where`` is blank for the file as a whole. ``code`` names the kind of
+    problem (``dangling``, ``cycle``, ``invalid_yaml``…) for callers and tests that must
+    not depend on the wording."""
 
     file: str
     where: str
     message: str
+    code: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.where}: {self.message}"
+        return "：".join(part for part in (self.file, self.where, self.message) if part)
+
+
+def short_text(text: str, limit: int = 16) -> str:
+    """A node's text on one line, cut short (Markdown marks dropped): how editors and
+    problem messages name a node beside its key."""
+    flat = re.sub(r"[#*_>`\[\]()!-]+", " ", text or "")
+    flat = " ".join(flat.split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
 def quote(name: object) -> str:

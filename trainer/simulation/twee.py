@@ -5,6 +5,11 @@ A passage is a node and its `[[links]]` are its choices. Passage tags carry the 
 effects of arriving there (so of every choice leading there). Story-format macros such as
 Harlowe `(set: ...)` or SugarCube `<<...>>` stay in the text as plain text: nothing is ever
 run, and only `[[...]]` links become choices.
+
+Problems are told in Chinese (gettext), naming the file, the line of the passage or link
+and the passage by its name and shortened text. `read_twee`/`read_twine_html` return the
+story as far as it reads beside its problems (the web import keeps it as a draft to fix);
+`parse_twee`/`parse_twine_html` return it only when it has none (the loader).
 """
 
 import json
@@ -13,10 +18,12 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from trainer.quizzes.parse_messages import message
+from trainer.quizzes.parse_messages import message as _
 
-from .graph import COMPETENCIES, EFFECT_MAX, EFFECT_MIN, Choice, Node, Problem, Scenario, quote
-from .rules import Report, validate
+from .graph import COMPETENCIES, EFFECT_MAX, EFFECT_MIN, Choice, Node, Problem, Scenario
+from .rules import Report, known_competencies, named, validate
+
+Parsed = tuple[Scenario | None, list[Problem]]
 
 # Passages that are not story text: compiler/format specials, code, style.
 _SPECIAL_NAMES = frozenset(
@@ -40,14 +47,25 @@ class _Passage:
     tags: tuple[str, ...]
     text: str
     line: int
+    body_line: int  # the line its text starts on
 
 
 # --- Twee 3 ----------------------------------------------------------------------------
 
 
-def parse_twee(text: str, file: str, slug: str) -> tuple[Scenario | None, list[Problem]]:
+def _strict(parsed: Parsed) -> Parsed:
+    scenario, problems = parsed
+    return (None if problems else scenario), problems
+
+
+def parse_twee(text: str, file: str, slug: str) -> Parsed:
     """Import a Twee 3 story: (scenario, []) when valid, else (None, problems by passage)."""
-    report = Report(file, noun="passage", choice_noun="link")
+    return _strict(read_twee(text, file, slug))
+
+
+def read_twee(text: str, file: str, slug: str) -> Parsed:
+    """A Twee 3 story as far as it reads, and its problems; None when it has no passage."""
+    report = Report(file, twine=True)
     passages = _split_twee(text.removeprefix("\ufeff"), report)
     data = _story_data(passages, report)
     start = data.get("start") if isinstance(data.get("start"), str) else "Start"
@@ -77,7 +95,7 @@ def _flush(
     """Close the passage being read (trailing blank lines are not content)."""
     if header is not None:
         name, tags, line = header
-        passages.append(_Passage(name, tags, "\n".join(body).rstrip(), line))
+        passages.append(_Passage(name, tags, "\n".join(body).rstrip(), line, line + 1))
 
 
 def _read_header(rest: str, number: int, report: Report) -> tuple[str, tuple[str, ...]]:
@@ -87,10 +105,10 @@ def _read_header(rest: str, number: int, report: Report) -> tuple[str, tuple[str
     if i < len(rest) and rest[i] == "[":
         tag_text, i = _unescape_until(rest, i + 1, "]")
         if i >= len(rest):
-            report.add(f"line {number}", "tag block has no closing ']'")
+            report.add(report.line(number), _("the tag block has no closing ']'"), "syntax")
         tags = tag_text.split()
     if not name.strip():
-        report.add(f"line {number}", "passage header has no name")
+        report.add(report.line(number), _("the passage header has no name"), "syntax")
     return name.strip(), tuple(tags)
 
 
@@ -113,10 +131,11 @@ def _story_data(passages: list[_Passage], report: Report) -> dict[str, object]:
         data = json.loads(found.text)
     except json.JSONDecodeError as exc:
         line = found.line + exc.lineno  # the header is line found.line
-        report.add(report.node("StoryData"), f"invalid JSON: {exc.msg} (line {line})")
+        report.add(report.node("StoryData", line), _("invalid JSON: %(detail)s",
+                                                     detail=exc.msg), "syntax")
         return {}
     if not isinstance(data, dict):
-        report.add(report.node("StoryData"), "must be a JSON object")
+        report.add(report.node("StoryData", found.line), _("must be a JSON object"), "syntax")
         return {}
     return data
 
@@ -148,7 +167,7 @@ class _StoryParser(HTMLParser):
             self.passages.append((self._open[0], "".join(self._open[1]), self._open[2]))
             self._open = None
         elif self._open is not None:
-            self._open[1].append(f"</{tag}>")
+            self._open[1].append("</" + tag + ">")  # markup, not a message
         elif tag == "tw-storydata" and self.story is not None:
             self._closed = True
 
@@ -157,22 +176,30 @@ class _StoryParser(HTMLParser):
             self._open[1].append(data)
 
 
-def parse_twine_html(text: str, file: str, slug: str) -> tuple[Scenario | None, list[Problem]]:
+def parse_twine_html(text: str, file: str, slug: str) -> Parsed:
     """Import a Twine 2 published story (or archive: its first story) like a Twee file."""
-    report = Report(file, noun="passage", choice_noun="link")
+    return _strict(read_twine_html(text, file, slug))
+
+
+def read_twine_html(text: str, file: str, slug: str) -> Parsed:
+    """A Twine 2 story as far as it reads, and its problems; None when the file holds
+    no story."""
+    report = Report(file, twine=True)
     parser = _StoryParser()
     parser.feed(text)
     parser.close()
     if parser.story is None:
-        report.add("file", "no <tw-storydata> element: not a Twine 2 story")
+        report.add("", _("no <tw-storydata> element: this is not a story published by "
+                         "Twine 2"), "not_twine")
         return None, report.problems
     passages = [
-        _Passage(a.get("name", "").strip(), tuple(a.get("tags", "").split()), body.rstrip(), line)
+        _Passage(a.get("name", "").strip(), tuple(a.get("tags", "").split()), body.rstrip(),
+                 line, line)
         for a, body, line in parser.passages
     ]
     for p in passages:
         if not p.name:
-            report.add(f"line {p.line}", "passage has no name")
+            report.add(report.line(p.line), _("the passage has no name"), "syntax")
     title = parser.story.get("name", "").strip() or slug
     return _convert(passages, title, _start_name(parser), slug, report)
 
@@ -189,16 +216,21 @@ def _start_name(parser: _StoryParser) -> str:
 # --- shared conversion -----------------------------------------------------------------
 
 
-def _convert(
-    passages: list[_Passage], title: str, start: str, slug: str, report: Report
-) -> tuple[Scenario | None, list[Problem]]:
-    """Passages to a scenario, then DESIGN.md's rules, all problems named by passage."""
+def _convert(passages: list[_Passage], title: str, start: str, slug: str,
+             report: Report) -> Parsed:
+    """Passages to a scenario, then DESIGN.md's rules, all problems named by passage.
+    The scenario is None only when no passage is story text (nothing to draw or edit)."""
     story = _story_passages(passages, report)
+    for p in story:
+        report.lines[p.name] = p.line
+        report.texts[p.name] = _tidy(_LINK.sub("", p.text))
     tagged = {p.name: _read_tags(p, report) for p in story}
-    arrivals = {name: effects for name, (_, effects) in tagged.items()}
+    arrivals = {name: effects for name, (_ending, effects) in tagged.items()}
     if arrivals.get(start):
-        report.add(report.node(start), "effect tags on the start passage never apply")
-    nodes = {p.name: _node(p, tagged[p.name][0], arrivals) for p in story}
+        report.add(report.node(start), _("effect tags on the start passage never apply (an "
+                                         "effect counts on arriving at a passage)"),
+                   "start_effects")
+    nodes = {p.name: _node(p, tagged[p.name][0], arrivals, report) for p in story}
     used = {name for node in nodes.values() for c in node.choices for name in c.effects}
     scenario = Scenario(
         slug=slug,
@@ -209,11 +241,14 @@ def _convert(
         start=start,
         nodes=nodes,
     )
-    dead_end = message("Dead end: this passage has no links and no ending. If the story ends "
-                       "here, tag the passage ending:success, ending:partial or ending:failure.")
-    report.problems.extend(validate(scenario, report.file, noun="passage", choice_noun="link",
-                                    dead_end=dead_end))
-    return (None if report.problems else scenario), report.problems
+    dead_end = _("Dead end: this passage has no links and no ending. If the story ends "
+                 "here, tag the passage ending:success, ending:partial or ending:failure.")
+    if not nodes:  # not a story at all: nothing to check, draw or edit
+        report.add("", _("no passage of story text was found"), "empty")
+        return None, report.problems
+    report.problems.extend(validate(scenario, report.file, twine=True, dead_end=dead_end,
+                                    report=report))
+    return scenario, report.problems
 
 
 def _story_passages(passages: list[_Passage], report: Report) -> list[_Passage]:
@@ -223,7 +258,9 @@ def _story_passages(passages: list[_Passage], report: Report) -> list[_Passage]:
         if not p.name or p.name in _SPECIAL_NAMES or _SYSTEM_TAGS.intersection(p.tags):
             continue
         if p.name in story:
-            report.add(report.node(p.name), f"duplicate passage name (line {p.line})")
+            report.add(report.at_line(p.line, _("passage %(name)s", name=named(p.name))),
+                       _("another passage of this name comes first (line %(line)s); this "
+                         "one is left out", line=story[p.name].line), "duplicate_passage")
         story.setdefault(p.name, p)
     return list(story.values())
 
@@ -238,21 +275,23 @@ def _read_tags(p: _Passage, report: Report) -> tuple[str | None, dict[str, int]]
         elif effect and effect.group(1) in COMPETENCIES and not _in_range(effect.group(2)):
             # told here, at the passage whose tag it is, not at every link arriving there
             shown = tag if len(tag) <= 40 else tag[:40] + "…"
-            report.add(report.node(p.name), message(
+            report.add(report.node(p.name), _(
                 "Tag %(tag)s: an effect must lie between %(low)s and %(high)s.",
-                tag=quote(shown), low=EFFECT_MIN, high=EFFECT_MAX))
+                tag=named(shown), low=EFFECT_MIN, high=EFFECT_MAX), "effect_range")
         elif effect and effect.group(1) in COMPETENCIES:
             name = effect.group(1)
             effects[name] = effects.get(name, 0) + int(effect.group(2))
         elif effect:
-            report.add(
-                report.node(p.name),
-                f"tag {quote(tag)}: {quote(effect.group(1))} is not a competency",
-            )
+            report.add(report.node(p.name), _(
+                "tag %(tag)s: %(name)s is not a competency; the competencies are %(known)s",
+                tag=named(tag), name=named(effect.group(1)), known=known_competencies()),
+                "unknown_competency")
         elif tag not in _LAYOUT_TAGS:
-            report.add(report.node(p.name), f"unknown tag {quote(tag)}")
+            report.add(report.node(p.name), _(
+                "unknown tag %(tag)s (a tag is an ending such as ending:success, or an effect "
+                "such as communication+2)", tag=named(tag)), "unknown_tag")
     if len(endings) > 1:
-        report.add(report.node(p.name), "more than one ending tag")
+        report.add(report.node(p.name), _("more than one ending tag"), "ending_tags")
     return (endings[0] if endings else None), effects
 
 
@@ -261,23 +300,27 @@ def _in_range(amount: str) -> bool:
     return len(amount) <= 4 and EFFECT_MIN <= int(amount) <= EFFECT_MAX
 
 
-def _node(p: _Passage, ending: str | None, arrivals: dict[str, dict[str, int]]) -> Node:
+def _node(p: _Passage, ending: str | None, arrivals: dict[str, dict[str, int]],
+          report: Report) -> Node:
     links = _links(p.text)
-    keys = _choice_keys([target for _, target in links])
+    keys = _choice_keys([target for _label, target, _at in links])
+    for position, (_label, _target, at) in enumerate(links):
+        report.choice_lines[(p.name, position)] = p.body_line + p.text.count("\n", 0, at)
     choices = tuple(
         Choice(key, label, target, dict(arrivals.get(target, {})), "")
-        for key, (label, target) in zip(keys, links, strict=True)
+        for key, (label, target, _at) in zip(keys, links, strict=True)
     )
     return Node(p.name, _tidy(_LINK.sub("", p.text)), choices, ending)
 
 
-def _links(text: str) -> list[tuple[str, str]]:
-    """(label, target) of each internal link, with Twine 2's rules for every link form."""
+def _links(text: str) -> list[tuple[str, str, int]]:
+    """(label, target, offset) of each internal link, with Twine 2's rules for every link
+    form."""
     links = []
     for match in _LINK.finditer(text):
         label, target = _split_link(match.group(1).split("][", 1)[0])  # drop a setter
         if target and not _EXTERNAL.match(target):
-            links.append((label, target))
+            links.append((label, target, match.start()))
     return links
 
 
