@@ -2,14 +2,14 @@
 so that sending it again never records it twice.
 
 Revision ID: c3a9f1d2e7b4
-Revises: b7e2d94c1f58
+Revises: c4a8e2f6d9b1
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "c3a9f1d2e7b4"
-down_revision = "b7e2d94c1f58"
+down_revision = "c4a8e2f6d9b1"
 branch_labels = None
 depends_on = None
 
