@@ -301,3 +301,21 @@ def test_the_graph_draws_dragged_nodes_where_they_were_put():
     assert '<circle class="edge-end" cx="550" cy="22" r="12"' in svg  # b's right side
     assert 'data-ghost="x"' in svg and svg.count('class="edge-end"') == 2
     assert "style=" not in svg
+
+
+def test_positions_outlive_an_edit_of_the_yaml(app, trainer):
+    slug = three_nodes(trainer)
+    post(trainer, slug, "layout", {"rev": scenario(slug).draft_rev,
+                                   "positions": {"n2": [300, 20], "n3": [20, 300]}})
+    exported = trainer.get(f"/author/scenarios/{slug}/export").get_data(as_text=True)
+    assert "layout" not in exported  # the file holds the graph only
+    edited = exported.replace("双方和好。", "双方握手言和。")
+    edited = re.sub(r"(?ms)^  n3:\n.*?(?=^  \w|\Z)", "", edited)  # drop n3
+    edited = edited.replace("goto: n3", "goto: n2")
+    url = f"/author/scenarios/{slug}"
+    r = trainer.post(url, data={"csrf_token": csrf_from(trainer.get(url).get_data(as_text=True)),
+                                "yaml": edited})
+    assert r.status_code == 302
+    s = scenario(slug)
+    assert s.draft["layout"] == {"n2": [300, 20]}  # n3 is gone, and its place with it
+    assert node(s.draft, "n2")["text"] == "双方握手言和。" and editor_problems(slug) == []

@@ -21,7 +21,7 @@ from trainer.simulation.models import Scenario, ScenarioVersion
 from trainer.simulation.queries import can_edit
 from trainer.simulation.rules import named
 from trainer.simulation.validate import read_draft
-from trainer.simulation.versions import add_version, apply_meta, graph_of
+from trainer.simulation.versions import add_version, apply_meta, graph_data, graph_of
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{1,79}")
 MAX_CHARS = 200_000
@@ -99,8 +99,12 @@ def save_scenario(user, scenario: Scenario, text: str) -> ScenarioVersion | None
         scenario.source = "web"
         audit.record_object("scenario_edited", scenario, "scenario", scenario.title,
                             actor=user)
-    # The saved text is the draft now (the form editor reads the current version).
-    scenario.draft, scenario.draft_rev = None, (scenario.draft_rev or 0) + 1
+    # The saved text is the draft now (the form editor reads the current version), with
+    # the places the author dragged the nodes still there kept.
+    layout = {key: where for key, where in ((scenario.draft or {}).get("layout") or {}).items()
+              if key in graph.nodes}
+    scenario.draft = {**graph_data(graph), "layout": layout} if layout else None
+    scenario.draft_rev = (scenario.draft_rev or 0) + 1
     db.session.flush()
     return version
 

@@ -186,7 +186,7 @@
       applyLive(data);
       inlineError.hidden = true;
       setInlineDirty(false);
-      say(inlineState, words.msgSaved + "：" + data.message, !data.ok);
+      say(inlineState, data.message, !data.ok);
     });
   });
   document.getElementById("sim-node-list").addEventListener("click", function (event) {
@@ -264,7 +264,7 @@
       if (typeof data.rev !== "number") { reset(); }
       say(graphState, data.error.message, true);
     } else {
-      say(graphState, words.msgSaved + "：" + data.message, !data.ok);
+      say(graphState, data.message, !data.ok);
     }
   }
 
