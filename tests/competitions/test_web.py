@@ -105,9 +105,12 @@ def test_a_worker_enters_and_plays_a_quiz_round_on_the_web(app, client, auth, cr
     shift_round(app, comp_id, 1, opens=timedelta(hours=-1), closes=timedelta(seconds=-1))
     review = client.get(f"/competitions/{comp_id}/rounds/1/review")
     assert review.status_code == 200 and "50.0" in review.get_data(as_text=True)
+    html = review.get_data(as_text=True)  # answers as a trainee reads them, never ['A']
+    assert f"您的答案：{right} · 正确答案：{right}" in html and "[&#39;" not in html
 
 
-def test_a_worker_plays_a_scenario_round_without_feedback(client, auth, create, make_scenario):
+def test_a_worker_plays_a_scenario_round_without_feedback(app, client, auth, create,
+                                                          make_scenario):
     comp_id = create(rounds=[{"title": "情景", "kind": "scenario", "scenario": make_scenario(),
                               "weight": 1}])
     auth.login("worker")
@@ -121,6 +124,10 @@ def test_a_worker_plays_a_scenario_round_without_feedback(client, auth, create, 
     assert "先让双方把话说完" not in text  # the feedback of the choice stays hidden
     auth.post(f"/competitions/{comp_id}/rounds/1/choose", {"choice": BEST_PATH[1]}, page=page)
     assert client.get(page).status_code == 302  # finished: back to the competition
+    shift_round(app, comp_id, 1, opens=timedelta(hours=-1), closes=timedelta(seconds=-1))
+    review = client.get(f"/competitions/{comp_id}/rounds/1/review").get_data(as_text=True)
+    assert "结局：<span" in review and "已解决</span>" in review and "：success" not in review
+    assert "您的选择：" in review
 
 
 def test_page_leaves_are_counted_for_review(app, client, auth, create, make_quiz):

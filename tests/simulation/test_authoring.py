@@ -52,9 +52,9 @@ def test_trainer_builds_fixes_and_publishes_a_scenario(trainer, auth, client, db
             "指向的节点「escalte」不存在") in html
     assert ("noise.yml：第 36 行，节点「escalate」（小李觉得被冒犯，双方争吵升级。）："
             f"从起始{arrive}无法到达") in html
-    assert 'stroke="#b00020"' in graph_box(html, "arrive (dangling)")
-    assert "unreachable" in graph_box(html, "escalate (unreachable)")
-    assert graph_box(html, "? escalte (missing)")
+    assert 'stroke="#b00020"' in graph_box(html, "arrive (目标不存在)")  # the legend in Chinese
+    assert "! 无法到达" in graph_box(html, "escalate (无法到达)")  # not "! unreachable"
+    assert graph_box(html, "? escalte (不存在的节点)")
     assert "goto: escalte" in html  # the author's text is kept in the form
     assert db_count(Scenario) == 0
 

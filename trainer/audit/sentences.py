@@ -52,6 +52,18 @@ def ACTIONS():  # noqa: N802 - a constant-like table, built lazily for translati
                                    _l("%(actor)s made new recovery codes at %(time)s")),
         "token_revoked": (_l("API token revoked"),
                           _l("%(actor)s revoked an API token at %(time)s")),
+        "password_change_failure": (_l("Password change failed"),
+                                    _l("%(actor)s failed to change their password at %(time)s "
+                                       "(wrong current password)")),
+        "job_result_taken": (_l("Job result downloaded"),
+                             _l("%(actor)s downloaded the result of background job %(job)s at "
+                                "%(time)s")),
+        "personal_data_erased": (_l("Personal data erased"),
+                                 _l("%(actor)s erased the personal data of an account (now "
+                                    "%(pseudonym)s) at %(time)s")),
+        "retention_set": (_l("Retention period set"),
+                          _l("%(actor)s set the retention period of personal data in "
+                             "%(district_name)s to %(days)s days at %(time)s")),
         "authorization_failure": (_l("Access refused"),
                                   _l("%(actor)s was refused access to %(object)s at %(time)s")),
         "csrf_failure": (_l("Expired or forged form"),

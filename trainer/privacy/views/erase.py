@@ -87,7 +87,8 @@ def set_retention():
         setting = RetentionSetting(district_id=district.id, days=form.days.data)
         db.session.add(setting)
     setting.days, setting.updated_by_id = form.days.data, current_user.id
-    security_event("retention_set", district=district.code, days=form.days.data)
+    security_event("retention_set", district=district.code, district_name=district.name,
+                   days=form.days.data)
     flash(_("Deactivated accounts of %(district)s may be erased %(days)s days after "
             "deactivation.", district=district.name, days=form.days.data), "ok")
     return redirect(url_for(".erasures"))

@@ -36,9 +36,12 @@ def _editable(slug: str) -> Scenario:
 def _graph(graph: Graph | None, reference: list[Choice] | None = None) -> Markup | None:
     """The graph view, the reference path highlighted when given; the SVG is built and
     escaped by graphsvg.graph_svg."""
+    from trainer.simulation.views.editor import kind_names  # it imports this module
+
     if graph is None:
         return None
-    return Markup(graph_svg(graph, _("Scenario graph"), reference, _("Reference path")))
+    return Markup(graph_svg(graph, _("Scenario graph"), reference, _("Reference path"),
+                            kind_names=kind_names()))
 
 
 def _reference(graph: Graph | None) -> list[Choice] | None:
