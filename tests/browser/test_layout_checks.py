@@ -197,6 +197,7 @@ def walk_trainer(walk: Walk) -> None:
     walk.check(walk.first("/bank", r"/bank/\d+"))
     build = walk.first("/author/scenarios", r"/author/scenarios/[^/]+/build")
     walk.check(build)  # the scenario graph
+    walk.check(walk.first(build, r"/author/scenarios/[^/]+/nodes/[^/]+"))  # a node's form
     walk.check(build.removesuffix("/build"))
     judge = walk.first(_district_contest(walk), r"/competitions/\d+/rounds/\d+/judge")
     walk.check(judge, rows=False)  # the judge's list of entrants
@@ -232,6 +233,9 @@ def walk_organiser(walk: Walk) -> None:
     session = walk.first(plan, r"/sessions/\d+")
     walk.check(session)
     walk.check(session + "/rollcall", rows=True)
+    # the forms with the audience tree and the pickers: many checkboxes
+    for path in (plan + "/sessions/new", "/assignments/new", "/competitions/new"):
+        walk.check(path)
     assignment = walk.first("/assignments", r"/assignments/\d+")
     walk.check(assignment, rows=True)
     comp = _district_contest(walk)
