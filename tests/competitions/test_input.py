@@ -82,7 +82,13 @@ def test_the_competition_form_refuses_bad_fields_without_a_500(app, client, auth
     {"title": "x", "kind": "judged", "weight": "5", "opens_at": "0001-01-01T00:00",
      "criteria": "沟通: 10"},
     {"title": "x", "kind": "judged", "weight": "5", "criteria": "沟通: 10",
-     "judge_communities": "trainer"},
+     "judges": "trainer", "judge_communities-0-judge": "trainer"},  # no community
+    {"title": "x", "kind": "judged", "weight": "5", "criteria": "沟通: 10",
+     "judge_communities-0-judge": "trainer",  # not ticked among the judges
+     "judge_communities-0-community": "S1-C1"},
+    {"title": "x", "kind": "judged", "weight": "5", "criteria": "沟通: 10",
+     "judges": "trainer", "judge_communities-0-judge": "trainer",
+     "judge_communities-0-community": "NOPE"},
     {"title": "x", "kind": "quiz", "weight": "5", "quiz": "99999"},
     {"title": "x", "weight": "5"},
     {},

@@ -42,7 +42,7 @@ def test_each_kind_has_its_own_fieldset_from_the_registry(app, client, auth, cre
     for name, kind in KINDS.items():  # every field a kind reads sits in a fieldset of it
         for field in kind.form_fields:
             owner = [k for k in sets if re.search(
-                rf'data-kinds="{k}"[^>]*>(?:(?!</fieldset>).)*name="{field}"', page, re.S)]
+                rf'data-kinds="{k}"[^>]*>(?:(?!</fieldset>).)*name="{field}[-"]', page, re.S)]
             assert owner and all(name in k.split() for k in owner), (name, field)
     assert "js/round-form.js" in page
 
@@ -98,6 +98,12 @@ def test_a_quiz_round_made_through_the_api_survives_an_unchanged_web_edit(
         assert _round(app, comp_id, n) == before
     assert _round(app, comp_id, 1)["opens_at"].second == 18  # 11 + 7
     assert _round(app, comp_id, 2)["judges"] == [("organiser", None), ("trainer", "S1-C1")]
+    # the judge's community is shown as a row chosen by its Chinese path, not typed as a code
+    html = client.get(f"/competitions/{comp_id}/rounds/2/edit").get_data(as_text=True)
+    row = html.split('id="judge_communities-0-community"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="S1-C1" selected>测试区 › S1街道 › S1社区</option>' in row
+    assert '<option value="trainer" selected>' in html.split(
+        'id="judge_communities-0-judge"', 1)[1].split("</select>", 1)[0]
 
 
 def test_quizzes_scenarios_and_judges_are_grouped_by_department_name(

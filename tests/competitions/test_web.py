@@ -40,7 +40,9 @@ def test_an_organiser_builds_a_contest_with_three_kinds_of_round(app, client, au
          "time_limit": "20"},
         {"title": "情景", "kind": "scenario", "weight": "20", "scenario": slug},
         {"title": "实操", "kind": "judged", "weight": "20", "criteria": "沟通: 10\n方案：10",
-         "judges": "trainer", "judge_communities": "trainer: S1-C1"},
+         # a row of the judge and their community, both chosen from lists by name
+         "judges": "trainer", "judge_communities-0-judge": "trainer",
+         "judge_communities-0-community": "S1-C1"},
     ]
     for data in rounds:
         page = f"{comp_path}/rounds/new"

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from trainer.auth.models import User
 from trainer.competitions.eligibility import open_to_entrants
@@ -15,7 +16,7 @@ from trainer.extensions import db
 from trainer.learning.models import Course
 from trainer.learning.queries import visible_courses
 from trainer.org.models import Unit
-from trainer.org.pickers import by_department, people_labels
+from trainer.org.pickers import by_department, parent_choices, people_labels
 from trainer.org.scope import is_district_wide, street_id_of
 from trainer.quizzes.models import Quiz
 from trainer.quizzes.queries import visible_quizzes
@@ -66,6 +67,12 @@ def judge_choices(user, comp: Competition) -> list:
     """Trainers and organisers who may judge in the competition's scope, by name and
     grouped by department (their unit beside the name, a masked username where two of a
     name share it)."""
+    people = judge_people(user, comp)
+    labels = people_labels(people)
+    return by_department(people, lambda u: u.username, lambda u: u.name + labels[u.id])
+
+
+def judge_people(user, comp: Competition) -> list[User]:
     stmt = (sa.select(User).join(Unit, Unit.id == User.unit_id)
             .where(User.role.in_(("trainer", "organiser")), User.active.is_(True),
                    Unit.district_id == comp.district_id)
@@ -74,9 +81,18 @@ def judge_choices(user, comp: Competition) -> list:
         None if is_district_wide(user) else street_id_of(user))
     if street is not None:
         stmt = stmt.where(sa.or_(Unit.street_id.is_(None), Unit.street_id == street))
-    people = list(db.session.scalars(stmt.limit(500)))
-    labels = people_labels(people)
-    return by_department(people, lambda u: u.username, lambda u: u.name + labels[u.id])
+    return list(db.session.scalars(stmt.limit(500)))
+
+
+def community_choices(user, comp: Competition) -> list:
+    """Communities of the competition's scope by their Chinese path, grouped by level."""
+    choices = parent_choices(user, levels=("community",))
+    if comp.street_id is None:
+        return choices
+    street = db.session.get(Unit, comp.street_id)
+    ids = set(db.session.scalars(sa.select(Unit.code).where(
+        Unit.path.startswith(street.path), Unit.level == "community")))
+    return [c for c in choices if c.value in ids]
 
 
 def round_form(form, user, comp: Competition, rnd=None):
@@ -88,6 +104,12 @@ def round_form(form, user, comp: Competition, rnd=None):
         [s for s in scenarios if s.street_id in (None, comp.street_id)], lambda s: s.slug,
         first=("", "—"))
     form.judges.choices = judge_choices(user, comp)
+    communities = community_choices(user, comp)
+    if rnd is not None:  # a judge's community set through the API stays offered
+        shown = {c.value for c in communities}
+        communities += [SelectChoice(value=j.community.code, label=j.community.name)
+                        for j in rnd.judges if j.community and j.community.code not in shown]
+    form.offer_judge_communities(communities)
     return form
 
 

@@ -8,6 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -176,6 +180,17 @@ def kind_fieldsets() -> list[tuple[tuple[str, ...], list[str]]]:
     return list(sets.items())
 
 
+EMPTY_ROWS = 2  # empty judge-community rows offered below the filled ones
+
+
+class JudgeCommunity(Form):
+    judge = SelectField(_l("Judge"), choices=[], validate_choice=False,
+                        validators=[Optional(), Length(max=40)])
+    community = SelectField(_l("Their own community (they do not score its entrants)"),
+                            choices=[], validate_choice=False,
+                            validators=[Optional(), Length(max=40)])
+
+
 class RoundForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=[("quiz", _l("Quiz round")),
@@ -192,9 +207,10 @@ class RoundForm(FlaskForm):
     criteria = TextAreaField(_l("Criteria, one per line as “name: maximum” (judged round)"),
                              validators=[Optional(), Length(max=2000)])
     judges = CheckboxList(_l("Judges (judged round)"), choices=[])
-    judge_communities = TextAreaField(
-        _l("Judges' own communities, one per line as “username: community code” (they may "
-           "not score its entrants)"), validators=[Optional(), Length(max=2000)])
+    # rows of a judge and the community they belong to, both chosen by name
+    # (form_choices.round_form); the body takes {"username", "community": code}
+    judge_communities = FieldList(FormField(JudgeCommunity), min_entries=EMPTY_ROWS,
+                                  max_entries=50)
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=500)])
 
     def fieldsets(self) -> list[tuple[tuple[str, ...], str, list[str]]]:
@@ -234,11 +250,27 @@ class RoundForm(FlaskForm):
     def validate_judge_communities(self, field) -> None:
         if not self.mine("judge_communities"):
             return
-        for number, line in enumerate((field.data or "").splitlines(), start=1):
-            name, sep, code = line.replace("：", ":").partition(":")
-            if line.strip() and not (sep and name.strip() and code.strip()):
-                raise ValidationError(_l("Line %(n)s: write “username: community code”.",
+        judges = {c.value for c in self.judges.choices or []}
+        communities = {c.value for c in self._communities}
+        for number, row in enumerate(field.entries, start=1):
+            judge, community = row.form.judge.data or "", row.form.community.data or ""
+            if not judge and not community:
+                continue
+            if judge not in judges or community not in communities:
+                raise ValidationError(_l("Row %(n)s: choose both the judge and their "
+                                         "community from the lists.", n=number))
+            if judge not in (self.judges.data or []):
+                raise ValidationError(_l("Row %(n)s: tick this person among the judges too.",
                                          n=number))
+
+    _communities: list = []
+
+    def offer_judge_communities(self, communities: list) -> None:
+        """The choices of every judge-community row (judges as in ``judges``)."""
+        self._communities = communities
+        for row in self.judge_communities.entries:
+            row.form.judge.choices = [SelectChoice("", "—"), *self.judges.choices]
+            row.form.community.choices = [SelectChoice("", "—"), *communities]
 
     def body(self) -> dict:
         """The round body (DESIGN.md) with the chosen kind's own fields only."""
@@ -258,10 +290,10 @@ class RoundForm(FlaskForm):
 
     def _judges(self) -> list:
         declared = {}
-        for line in (self.judge_communities.data or "").splitlines():
-            name, _sep, code = line.replace("：", ":").partition(":")
-            if name.strip() and code.strip():
-                declared[name.strip()] = code.strip()
+        for row in self.judge_communities.entries:
+            name, code = row.form.judge.data or "", row.form.community.data or ""
+            if name and code:
+                declared[name] = code
         return [{"username": u, "community": declared[u]} if u in declared else u
                 for u in self.judges.data or []]
 
@@ -273,8 +305,13 @@ class RoundForm(FlaskForm):
         self.scenario.data = rnd.scenario.slug if rnd.scenario else ""
         self.criteria.data = "\n".join(f"{c['name']}: {c['max']}" for c in rnd.criteria or [])
         self.judges.data = [j.user.username for j in rnd.judges]
-        self.judge_communities.data = "\n".join(
-            f"{j.user.username}: {j.community.code}" for j in rnd.judges if j.community_id)
+        rows = [{"judge": j.user.username, "community": j.community.code}
+                for j in rnd.judges if j.community_id]
+        while self.judge_communities.entries:
+            self.judge_communities.pop_entry()
+        for row in rows + [{}] * EMPTY_ROWS:
+            self.judge_communities.append_entry(row)
+        self.offer_judge_communities(self._communities)
 
 
 class ScoreForm(FlaskForm):
