@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.browser.test_home_offline import BUDGET, page_weight
 from tests.browser.test_smoke import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -45,6 +46,8 @@ def test_the_round_navigator_follows_answers_and_flags(phone):
     assert count.inner_text() == f"已答 0/{total}"
     assert phone.evaluate("getComputedStyle(document.querySelector('.quiz-bar')).position") \
         == "sticky"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_weight(phone) <= BUDGET
 
     boxes.nth(0).locator("input").first.check()
     assert count.inner_text() == f"已答 1/{total}"

@@ -19,10 +19,31 @@ MINIMUM = 0.95
 PAGES = ("login", "home", "catalogue", "course", "lesson", "practice", "notebook",
          "quiz attempt", "quiz review", "record", "sessions", "scenario play", "competitions",
          "competition round")
-# Performance varies from run to run (more so on a busy machine: the simulated phone's
-# CPU time is the host's, slowed 4 times); Lighthouse's own advice is the median of
-# several runs. A page below the minimum is measured RUNS times and judged on the median.
-RUNS = 3
+# Performance varies from run to run, more so on a busy machine: the simulated phone's CPU
+# time is the host's, slowed 4 times, and Lighthouse itself warns that its scores suffer
+# when the host's benchmark index is at or below 1000 (a loaded 2-core CI machine measured
+# 430 to 1400 from one run to the next). Lighthouse's advice is the median of several
+# runs: a page below the minimum is measured RUNS times and judged on the median, and a
+# failure names each run's benchmark index.
+RUNS = 5
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The demo server of tests/browser/conftest.py, given longer to stop: after minutes of
+    audits on a busy machine gunicorn's graceful stop took more than ten seconds."""
+    import subprocess as sp
+
+    from tests.browser.conftest import start_server
+
+    proc, base = start_server(tmp_path_factory.mktemp("lighthouse"))
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=60)
+    except sp.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +78,16 @@ def worker_pages(live_server):
         "csrf_token": _csrf(s.get(live_server + "/login").text)}).raise_for_status()
     get = lambda path: s.get(live_server + path).text  # noqa: E731
 
-    course = _first(r'href="(/courses/[a-z0-9-]+)"', get("/courses"), "course")
-    lesson = _first(r'href="(/lessons/\d+)"', get(course), "lesson")
+    # a lesson with a picture (the heavier case), else the first course's first lesson
+    courses = re.findall(r'href="(/courses/[a-z0-9-]+)"', get("/courses"))
+    assert courses, "the demo data has no course"
+    course, lesson = courses[0], _first(r'href="(/lessons/\d+)"', get(courses[0]), "lesson")
+    for slug in courses:
+        found = [link for link in dict.fromkeys(re.findall(r'href="(/lessons/\d+)"', get(slug)))
+                 if "<img " in get(link)]
+        if found:
+            course, lesson = slug, found[0]
+            break
     quizzes = get("/quizzes")
     review = _first(r'href="(/attempts/\d+/result)"', quizzes, "graded attempt")
     attempt = None
@@ -151,9 +180,11 @@ def test_lighthouse_mobile_scores_at_least_095_in_every_category(lighthouse, wor
         runs += [audit(lighthouse, url, None if page == "login" else cookie)
                  for _ in range(RUNS - 1)]
     measured = [scores_of(report) for report in runs]
+    hosts = [round(report["environment"].get("benchmarkIndex") or 0) for report in runs]
     scores = {name: sorted((m[name] or 0) for m in measured)[len(measured) // 2]
               for name in CATEGORIES}
     print(f"lighthouse {page} {urls[page]}: {scores} (runs: {measured})")
     low = below(scores)
     assert not low, f"{page} ({urls[page]}) scores {low} over {len(runs)} runs " \
-                    f"{measured}: {[shortfalls(report) for report in runs]}"
+                    f"{measured} (host benchmark index {hosts}): " \
+                    f"{[shortfalls(report) for report in runs]}"
