@@ -60,7 +60,11 @@ def _worker_catalogue(caller) -> list[dict]:
     if (rows[0].pending if rows else has_pending_grading(caller.id)):
         grade_pending(caller.id)
         rows = read_connection().execute(statement, params).all()
-    return [_listed(row, services.percent(*row[6:10])) for row in rows]
+    percent = services.percent
+    return [{"slug": slug, "title": title, "department": {"code": code, "name": name},
+             "hours": float(hours), "progress": percent(total, done, finished, quiz)}
+            for _id, slug, title, hours, code, name, total, done, finished, quiz, _pending
+            in rows]
 
 
 @bp.get("/courses/<slug>")

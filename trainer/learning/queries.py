@@ -76,8 +76,11 @@ def listed_catalogue(user, department: str, competency: str, q: str) -> sa.Selec
 def worker_catalogue(reach: tuple[int, ...] | None, street: int | None) -> sa.Select:
     """``visible_courses`` for a worker (never district-wide: confined to ``street``,
     published courses only), unfiltered, ordered as ``catalogue_query`` orders."""
-    district = sa.true() if reach is None else sa.or_(Course.district_id.is_(None),
-                                                       Course.district_id.in_(reach))
+    # (one district, the usual reach, as an equality: an IN list is expanded into the
+    # SQL again on every execution)
+    district = sa.true() if reach is None else sa.or_(
+        Course.district_id.is_(None),
+        Course.district_id == reach[0] if len(reach) == 1 else Course.district_id.in_(reach))
     return (sa.select(*LISTED).join(Department, Course.department_id == Department.id)
             .where(district, sa.or_(Course.street_id.is_(None), Course.street_id == street),
                    Course.status == "published")
