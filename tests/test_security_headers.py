@@ -103,6 +103,18 @@ def test_json_with_nul_or_lone_surrogates_is_refused_before_any_view(app, client
         assert db.session.query(ThrottleEvent).count() == 0
 
 
+@pytest.mark.parametrize("raw", [
+    '{"username": "\\ud83d\\ude00网格", "password": "xxxxxxxx"}',  # a pair, escaped
+    '{"username": "😀网格", "password": "xxxxxxxx"}',  # the same, raw UTF-8
+    '{"username": "a\\\\u0000b", "password": "xxxxxxxx"}',  # a backslash, then u0000
+])
+def test_json_without_nul_or_lone_surrogates_goes_through(client, raw):
+    """The check walks a JSON body only when it holds a \\u escape; what it lets through
+    reaches the view (here: a login that fails as a login)."""
+    resp = client.post("/api/v1/tokens", data=raw.encode(), content_type="application/json")
+    assert resp.status_code == 401, resp.get_data(as_text=True)
+
+
 def test_form_and_query_with_nul_are_refused_in_chinese(client, auth, users):
     page = client.get("/login").get_data(as_text=True)
     from tests.conftest import csrf_from
