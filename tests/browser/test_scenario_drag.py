@@ -60,6 +60,12 @@ def centre(locator):
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
+def show_graph(page):
+    """The graph at the top of the window, as a trainer scrolls to it before dragging (a
+    problem list above it can push the lower nodes below the fold)."""
+    page.locator("#sim-graph").evaluate("e => e.scrollIntoView({block: 'start'})")
+
+
 def wait_saved(page, where="#sim-graph-state"):
     expect(page.locator(where)).to_have_text(SAVED)  # the save's answer, not the idle state
 
@@ -76,6 +82,7 @@ def test_drag_retarget_and_inline_edit_with_a_mouse(desktop):
 
     # Drag n3 right and down with the mouse.
     x0, y0 = node_at(page, "n3")
+    show_graph(page)
     cx, cy = centre(page.locator("#sim-graph g[data-key='n3'] rect"))
     page.mouse.move(cx, cy)
     page.mouse.down()
@@ -92,6 +99,7 @@ def test_drag_retarget_and_inline_edit_with_a_mouse(desktop):
 
     # Drop the end of 「直接清走」's arrow (n1 c2 -> n3) on n2.
     end = page.locator("#sim-graph circle.edge-end[data-from='n1'][data-choice='c2']")
+    show_graph(page)
     ex, ey = centre(end)
     tx, ty = centre(page.locator("#sim-graph g[data-key='n2'] rect"))
     page.mouse.move(ex, ey)
@@ -110,6 +118,7 @@ def test_drag_retarget_and_inline_edit_with_a_mouse(desktop):
     assert page.locator("#publish").is_disabled()
     # Dropped back on n3, it is clean again.
     end = page.locator("#sim-graph circle.edge-end[data-from='n1'][data-choice='c2']")
+    show_graph(page)
     ex, ey = centre(end)
     tx, ty = centre(page.locator("#sim-graph g[data-key='n3'] rect"))
     page.mouse.move(ex, ey)
