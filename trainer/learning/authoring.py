@@ -27,6 +27,7 @@ from trainer.learning.search import announce, announce_lessons
 from trainer.org.models import Department
 from trainer.org.scope import district_id_of, street_id_of
 from trainer.quizzes.modules import attach_module_quiz, detach_module_quiz
+from trainer.slugs import first_free
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
 
@@ -47,11 +48,8 @@ def slug_from_title(title: str) -> str:
         base, size = f"{base}-{word}" if base else word, size + len(word) + 1
     if len(base) < 2:
         base = f"course-{secrets.token_hex(3)}"
-    slug, n = base, 1
-    while db.session.scalar(sa.select(Course.id).where(Course.slug == slug)):
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return first_free(base, lambda slug: db.session.scalar(
+        sa.select(Course.id).where(Course.slug == slug)))
 MAX_LESSON_CHARS = 100_000
 
 

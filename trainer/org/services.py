@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from trainer.errors import Conflict, Invalid
 from trainer.extensions import db
 from trainer.org.models import LEVELS, PARENT_LEVEL, Department, Unit
+from trainer.slugs import first_free
 
 DEPARTMENTS = (
     ("organisation", "组织"),
@@ -75,11 +76,7 @@ def generated_code(name: str, parent: Unit | None) -> str:
                                                  errors="default"))
     initials = "".join(ch for ch in letters.upper() if ch.isascii() and ch.isalnum())[:12]
     base = "-".join(p for p in ((parent.code if parent else ""), initials or "U") if p)[:34]
-    code, n = base, 1
-    while unit_by_code(code):
-        n += 1
-        code = f"{base}-{n}"
-    return code
+    return first_free(base, unit_by_code)
 
 
 def create_unit(code: str, name: str, level: str, parent: Unit | None) -> Unit:

@@ -44,6 +44,7 @@ from trainer.simulation.graph import (
 )
 from trainer.simulation.models import Scenario
 from trainer.simulation.versions import add_version, apply_meta, graph_data, graph_of
+from trainer.slugs import first_free
 
 NEW_NODE = "__new__"
 KEEP = "__keep__"  # on deleting a node: leave the choice pointing at it, to fix later
@@ -224,11 +225,8 @@ def slug_for(title: str) -> str:
     base = re.sub(r"[^a-z0-9]+", "-", "-".join(words).lower()).strip("-")[:60] or "scenario"
     if len(base) < 2:
         base = f"scenario-{base}"
-    slug, n = base, 1
-    while db.session.scalar(sa.select(Scenario.id).where(Scenario.slug == slug)):
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    return first_free(base, lambda slug: db.session.scalar(
+        sa.select(Scenario.id).where(Scenario.slug == slug)))
 
 
 def create_draft(user, title: str, summary: str, competencies: list[str],
