@@ -100,17 +100,39 @@ def browser():
         browser.close()
 
 
+def watched_page(context, base):
+    """A new page of ``context`` that records console errors, with ``page.base``."""
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.base = base
+    return page
+
+
 @pytest.fixture
 def phone(browser, live_server):
     """A phone-sized page that records console errors and requests to other hosts."""
     context = browser.new_context(viewport={"width": 390, "height": 844},
                                   device_scale_factor=2, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.console_errors = []
+    page = watched_page(context, live_server)
     page.foreign_requests = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("request", lambda r: r.url.startswith(live_server) or r.url.startswith("data:")
             or page.foreign_requests.append(r.url))
-    page.base = live_server
     yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    """A 1280×900 desktop page (the editor side by side with its graph)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield watched_page(context, live_server)
+    context.close()
+
+
+@pytest.fixture
+def screen(browser, live_server):
+    """A 1920×1080 page: the venue's projector, an organiser's wide screen."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    yield watched_page(context, live_server)
     context.close()

@@ -304,17 +304,8 @@ def test_tables_charts_labels_taps_and_ids_on_a_phone(phone, role):
         assert walk.texts > 0, "no chart text was measured"
 
 
-@pytest.fixture
-def projector_screen(browser, live_server):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    page.base = live_server
-    yield page
-    context.close()
-
-
-def test_projector_and_dashboards_at_1920(projector_screen):
-    page = projector_screen
+def test_projector_and_dashboards_at_1920(screen):
+    page = screen
     login(page, "organiser")
     walk = Walk(page)
     comp = _district_contest(walk)

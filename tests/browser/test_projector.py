@@ -38,17 +38,6 @@ def _contest(base) -> int:
     return resp.json()["id"]
 
 
-@pytest.fixture
-def screen(browser, live_server):
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.base = live_server
-    yield page
-    context.close()
-
-
 def test_projector_updates_in_place_after_a_score_changes(screen):
     base = screen.base
     comp_id = _contest(base)

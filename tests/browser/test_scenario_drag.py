@@ -15,17 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SAVED = re.compile(r"^已保存(，草稿检查通过|为草稿，但还有 \d+ 个问题)")
 
 
-@pytest.fixture
-def desktop(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.base = live_server
-    yield page
-    context.close()
-
-
 def build_small(page, title):
     """n1 (start) -> c1: n2 (success), c2: n3 (failure), through the forms."""
     page.goto(page.base + "/author/scenarios/create")
