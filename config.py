@@ -20,6 +20,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'trainer.sqlite3'}"
     )
+    # SQLite: writers queue on a file lock instead of polling (trainer/database.py)
+    SQLITE_WRITE_GATE = os.environ.get("SQLITE_WRITE_GATE", "1") != "0"
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # hide_parameters: a database error (logged with its traceback) never shows the values
     # bound to its statement, which may be personal data or a token's hash

@@ -66,6 +66,9 @@ def _init_extensions(app: Flask) -> None:
         # round trip per request) is only worth it for a server database.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": False}
+        if app.config.get("SQLITE_WRITE_GATE", True):
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(
+                app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     metrics_access.networks(app.config.get("METRICS_ALLOW", ""))  # a typo fails at start
     metrics.init_app(app)  # first: its timer starts before any other hook runs
     db.init_app(app)

@@ -1,11 +1,37 @@
-"""Engine tuning: SQLite pragmas and BEGIN IMMEDIATE for writing transactions.
+"""Engine tuning: SQLite pragmas, BEGIN IMMEDIATE for writing transactions, and a write
+gate that queues SQLite's writers.
 
 SQLite runs in WAL mode with foreign keys on and a busy timeout. A transaction that may
 write starts with ``BEGIN IMMEDIATE`` so that concurrent writers queue on the busy timeout
 instead of failing with "database is locked" when a deferred reader tries to upgrade.
 Plain GET requests read with a deferred BEGIN (WAL readers never block).
+
+The write gate. SQLite's busy timeout does not queue a writer: one that finds the write
+lock taken sleeps 1, 2, 5, 10, ... up to 100 ms and tries again, so with two app processes
+saving answers a save that collides waits several times what the save it waited for took
+(measured: the autosave at 0.26x bare Flask, against 0.34x with the gate). Before its
+``BEGIN IMMEDIATE`` each writing transaction therefore takes an exclusive ``flock`` on a
+file beside the database (``<database>-gate``) and holds it until it commits or rolls
+back: the kernel wakes the next writer as the lock is let go. The gate adds no way to
+fail and no way to wait for ever that SQLite's own lock has not:
+
+- whoever holds the gate holds, or is about to take, SQLite's write lock, which every
+  writer needs anyway; a writer that does not take the gate (a deferred transaction that
+  writes, another program) is still handled by the busy timeout, as before;
+- a second writing connection in the thread that already holds the gate does not wait for
+  it (that would wait for itself): it goes to SQLite's lock and busy timeout, as before;
+- the lock goes with the transaction (commit, rollback, close, a failed BEGIN rolled back
+  by the pool) and with the process (the kernel drops a dead process's flock), and a
+  forked child opens a gate file of its own (a flock is shared across a fork).
+
+Only file databases have a gate (``SQLITE_WRITE_GATE``, on by default); ``:memory:`` and
+``file:`` URIs go without.
 """
 
+import fcntl
+import os
+import sqlite3
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -45,7 +71,93 @@ def configure_engine(engine: Engine) -> None:
     def _on_begin(conn):
         if conn.get_execution_options().get(STATEMENT_BY_STATEMENT):
             return  # read_connection(): each statement on its own
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+        if _write_intent.get():
+            gate(conn.connection.dbapi_connection)
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+_holders: dict[int, int] = {}  # thread id -> gates held by that thread's connections
+_holders_lock = threading.Lock()
+# a forked child holds no gate, whatever its parent's threads held
+os.register_at_fork(after_in_child=_holders.clear)
+
+
+class GatedConnection(sqlite3.Connection):
+    """A SQLite connection with the write gate (see the module's docstring): ``gate()``
+    takes it before a ``BEGIN IMMEDIATE``; commit, rollback and close let it go."""
+
+    def __init__(self, database, *args, **kwargs):
+        super().__init__(database, *args, **kwargs)
+        name = os.fspath(database)
+        self._gate_path = None if name in ("", ":memory:") or name.startswith("file:") \
+            else name + "-gate"
+        self._gate_fd = None
+        self._gate_pid = None
+        self._gate_held = False
+        self._gate_thread = None
+
+    def take_gate(self) -> None:
+        if self._gate_path is None:
+            return
+        if self._gate_pid != os.getpid():  # new, or inherited across a fork
+            self._gate_fd = os.open(self._gate_path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._gate_pid, self._gate_held = os.getpid(), False
+        me = threading.get_ident()
+        if self._gate_held or _holders.get(me):
+            return
+        fcntl.flock(self._gate_fd, fcntl.LOCK_EX)
+        self._gate_held, self._gate_thread = True, me
+        with _holders_lock:
+            _holders[me] = _holders.get(me, 0) + 1
+
+    def let_go(self) -> None:
+        if not self._gate_held:
+            return
+        self._gate_held = False
+        if self._gate_pid != os.getpid():
+            return  # a copy made by a fork: the lock is the parent's, not to let go here
+        with _holders_lock:
+            left = _holders.pop(self._gate_thread, 1) - 1
+            if left:
+                _holders[self._gate_thread] = left
+        fcntl.flock(self._gate_fd, fcntl.LOCK_UN)
+
+    def commit(self):
+        try:
+            super().commit()
+        finally:
+            self.let_go()
+
+    def rollback(self):
+        try:
+            super().rollback()
+        finally:
+            self.let_go()
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            self.let_go()
+            if self._gate_fd is not None and self._gate_pid == os.getpid():
+                os.close(self._gate_fd)
+            self._gate_fd = None
+
+
+def gate(dbapi_connection) -> None:
+    """Take the write gate of a SQLite connection made with it (no-op otherwise); the
+    caller then begins its IMMEDIATE transaction."""
+    if isinstance(dbapi_connection, GatedConnection):
+        dbapi_connection.take_gate()
+
+
+def engine_options(options: dict) -> dict:
+    """SQLite engine options with the write gate's connection class."""
+    args = dict(options.get("connect_args", {}))
+    args.setdefault("factory", GatedConnection)
+    return {**options, "connect_args": args}
 
 
 STATEMENT_BY_STATEMENT = "trainer_statement_by_statement"
