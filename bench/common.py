@@ -43,12 +43,15 @@ def prepared_env(password: str = "Bench-pass-2026") -> dict:
 class Server:
     """gunicorn serving ``app`` on a free loopback port until stopped."""
 
-    def __init__(self, app: str, env: dict, workers: int = 2, cwd: Path = ROOT):
+    def __init__(self, app: str, env: dict, workers: int = 2, cwd: Path = ROOT,
+                 threads: int = 1):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # threads > 1: gthread workers, as deploy/gunicorn.conf.py runs them
+        threaded = ["-k", "gthread", "--threads", str(threads)] if threads > 1 else []
         self.proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", app], cwd=cwd, env=env,
+            [str(BIN / "gunicorn"), "-w", str(workers), *threaded, "-b",
+             f"127.0.0.1:{self.port}", "--log-level", "warning", app], cwd=cwd, env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def wait(self, path: str = "/") -> "Server":

@@ -294,7 +294,8 @@ def run(label: str, db_url: str, args) -> dict:
     else:
         env = {**os.environ, "DATABASE_URL": db_url, "TRAINER_ENV": "production",
                "SECRET_KEY": "c" * 40, "REDIS_URL": args.redis or ""}
-        server = Server("wsgi:app", env, workers=2).wait("/healthz")
+        server = Server("wsgi:app", env, workers=args.workers,
+                        threads=args.worker_threads).wait("/healthz")
         url, master = server.url, server.proc.pid
     t0 = time.time()
     if t0 + login_spread + 5 > opens:
@@ -455,6 +456,9 @@ def main() -> None:
     parser.add_argument("--url", help="an already running site (DATABASE_URL = its database)")
     parser.add_argument("--kill-pid", type=int, help="with --url: the worker to kill")
     parser.add_argument("--redis", help="REDIS_URL for the bench's own server")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--worker-threads", type=int, default=1,
+                        help="threads a gunicorn worker (> 1: gthread, as deploy/ runs it)")
     args = parser.parse_args()
     if args.quick:
         args.think = min(args.think, 0.3)

@@ -26,11 +26,12 @@ the save's commit and grades its answer.
 
 from datetime import datetime
 from functools import cache
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.engine.interfaces import BindTyping
 
-from trainer.database import set_write_intent
+from trainer.database import gate
 from trainer.extensions import db
 from trainer.quizzes.grading import BadAnswer, coerce_answer
 from trainer.quizzes.items import QuestionData, from_dict
@@ -82,19 +83,61 @@ def save(digest: str, attempt_id: int, question_id: int, data: object) -> dict |
         return None
     params = upsert_params(attempt_id, question_id, value, seq)
     params.update(started_at=started_at, digest=digest, now=params["saved_at"])
-    engine = db.engine
-    statement = _statement(engine.dialect.name, seq is not None)
-    if engine.dialect.name == "sqlite":
-        set_write_intent(True)  # BEGIN IMMEDIATE
-        try:
-            with engine.begin() as conn:
-                row = conn.execute(statement, params).one_or_none()
-        finally:
-            set_write_intent(False)
-    else:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            row = conn.execute(statement, params).one_or_none()
+    row = _upsert(db.engine, seq is not None, params)
     return None if row is None else stored_state(question_id, row, True)
+
+
+def _upsert(engine, with_seq: bool, params: dict):
+    """The guarded upsert straight through the driver: a third of the save's CPU was
+    SQLAlchemy's execution machinery (events, result metadata) around one statement. The
+    parameters and the returned row are converted by the columns' own types, as
+    SQLAlchemy would. SQLite: an IMMEDIATE transaction of its own, behind the write gate.
+    PostgreSQL: autocommit, one round trip."""
+    sql, binds, positions, results = _driver_form(engine.dialect, with_seq)
+    values = {name: convert(params[name]) if convert else params[name]
+              for name, convert in binds}
+    if positions:  # a driver taking ``?`` (SQLite)
+        values = [values[name] for name in positions]
+    conn = engine.raw_connection()  # from the pool; close() returns it (rolled back)
+    try:
+        raw = conn.dbapi_connection
+        if engine.dialect.name == "sqlite":
+            gate(raw)
+            cursor = raw.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+                rows = cursor.execute(sql, values).fetchall()
+            finally:
+                cursor.close()
+            raw.commit()
+        else:
+            raw.autocommit = True
+            try:
+                with raw.cursor() as cursor:
+                    rows = cursor.execute(sql, values).fetchall()
+            finally:
+                raw.autocommit = False
+    finally:
+        conn.close()
+    if not rows:
+        return None
+    return SimpleNamespace(**{name: convert(value) if convert else value
+                              for (name, convert), value in zip(results, rows[0],
+                                                                strict=True)})
+
+
+@cache
+def _driver_form(dialect, with_seq: bool):
+    """The statement as the driver takes it: its SQL, its parameters each with its type's
+    converter, their names in order for a driver taking ``?`` (else None), and the
+    returned columns each with their type's converter."""
+    statement = _statement(dialect.name, with_seq)
+    compiled = statement.compile(dialect=dialect)
+    binds = tuple((name, bind.type.dialect_impl(dialect).bind_processor(dialect))
+                  for name, bind in compiled.binds.items())
+    results = tuple((column.name, column.type.dialect_impl(dialect)
+                     .result_processor(dialect, None)) for column in statement.selected_columns)
+    return compiled.string, binds, compiled.positiontup, results
 
 
 @cache
