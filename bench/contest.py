@@ -11,14 +11,15 @@ a request cut off or answered 5xx is retried once, as the page's script does.
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/contest.py                   # PostgreSQL (scratch database)
     DATABASE_URL=<the site's database> .venv/bin/python bench/contest.py \\
-        --url http://127.0.0.1:8080 [--kill-pid PID]        # an already running site
+        --url http://127.0.0.1:8080 [--kill-worker-of MASTER_PID]  # a running site
 
 Without --url: a scratch database (a temporary SQLite file, or a database created on the
 PostgreSQL server DATABASE_URL names and dropped afterwards) built by the migrations,
 `flask demo seed --workers N`, a contest whose round opens shortly after the logins, and
 `gunicorn -w 2` (sync workers, ./gunicorn.conf.py, production config). With --url the
 site is used as it runs: DATABASE_URL must name its database (the contest is added to it
-and checked in it afterwards); a worker is killed only with --kill-pid.
+and checked in it afterwards); a worker is killed only with --kill-worker-of (one of that
+gunicorn master's workers, picked when the time comes) or --kill-pid.
 
 The load comes from --procs processes of their own; each simulates its share of the
 entrants with a scheduler (a heap of due actions and a bounded pool of client threads),
@@ -320,12 +321,17 @@ def run(label: str, db_url: str, args) -> dict:
         results, deadline = [], cfg["stop_at"] + 180
         while len(results) < len(procs) and time.time() < deadline:
             if killed is None and time.time() >= kill_at:
+                # a worker alive now: deploy/gunicorn.conf.py recycles workers every ~2,000
+                # requests, so a pid read before the run may be gone by now
+                master = args.kill_worker_of or master
                 pid = args.kill_pid or (gunicorn_worker(master) if master else None)
-                if pid:
-                    os.kill(pid, signal.SIGKILL)
-                    killed = (pid, round(time.time() - opens, 1))
-                else:
-                    killed = (None, None)
+                try:
+                    if pid:
+                        os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    print(f"  worker {pid} had already exited: none killed", file=sys.stderr)
+                    pid = None
+                killed = (pid, round(time.time() - opens, 1)) if pid else (None, None)
             try:
                 results.append(out.get(timeout=1))
             except Exception:  # noqa: BLE001 - queue.Empty: keep waiting
@@ -455,6 +461,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=48, help="client threads a process")
     parser.add_argument("--url", help="an already running site (DATABASE_URL = its database)")
     parser.add_argument("--kill-pid", type=int, help="with --url: the worker to kill")
+    parser.add_argument("--kill-worker-of", type=int, metavar="MASTER",
+                        help="with --url: kill a worker of this gunicorn master, chosen "
+                             "when the time comes")
     parser.add_argument("--redis", help="REDIS_URL for the bench's own server")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--worker-threads", type=int, default=1,

@@ -31,9 +31,13 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5
 
-# Recycle workers now and then (slow leaks), not all at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
-max_requests_jitter = 200
+# Recycle workers now and then (slow leaks), not all at once. Not too often: a contest
+# morning brings each worker 2,000 requests in well under a minute, and every restart
+# costs a second or two of a core to build the app again. With 2,000 here, two instances
+# restarted workers 32 times in one 2,000-entrant contest and its p99s tripled (start
+# 4.0 s); with 20,000, twice, and every target was met (bench/README.md, "Several hosts").
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
+max_requests_jitter = 2000
 
 # X-Forwarded-* are believed only from the proxy's address. The app reads the client's
 # address through PROXY_COUNT (ProxyFix, trainer/security.py): set PROXY_COUNT=1 behind one
