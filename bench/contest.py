@@ -321,8 +321,8 @@ def run(label: str, db_url: str, args) -> dict:
         results, deadline = [], cfg["stop_at"] + 180
         while len(results) < len(procs) and time.time() < deadline:
             if killed is None and time.time() >= kill_at:
-                # a worker alive now: deploy/gunicorn.conf.py recycles workers every ~2,000
-                # requests, so a pid read before the run may be gone by now
+                # a worker alive now: gunicorn's max_requests recycles workers, so a pid
+                # read before the run may be gone by now
                 master = args.kill_worker_of or master
                 pid = args.kill_pid or (gunicorn_worker(master) if master else None)
                 try:

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import TestConfig
 from trainer import create_app
-from trainer.database import GatedConnection, gate
+from trainer.database import GatedConnection, begin_immediate
 from trainer.extensions import db
 
 
@@ -22,11 +22,6 @@ def connect(path, gated=True, busy_ms=15000):
     conn.execute(f"PRAGMA busy_timeout = {busy_ms}")
     conn.execute("PRAGMA journal_mode = WAL")
     return conn
-
-
-def begin_write(conn):
-    gate(conn)
-    conn.execute("BEGIN IMMEDIATE")
 
 
 def gate_is_free(path) -> bool:
@@ -55,7 +50,7 @@ def _late_writer(path, gated, busy_ms, trying, out):
     conn = connect(path, gated=gated, busy_ms=busy_ms)
     trying.set()
     try:
-        begin_write(conn)
+        begin_immediate(conn)
         conn.execute("INSERT INTO t VALUES (2)")
         conn.commit()
         out.put("written")
@@ -73,7 +68,7 @@ def test_a_writer_queues_at_the_gate_where_the_busy_timeout_gives_up(path, gated
     ctx = multiprocessing.get_context("spawn")
     trying, out = ctx.Event(), ctx.Queue()
     holder = connect(path, gated=gated)
-    begin_write(holder)
+    begin_immediate(holder)
     holder.execute("INSERT INTO t VALUES (1)")
     child = ctx.Process(target=_late_writer, args=(path, gated, 50, trying, out))
     child.start()
@@ -97,11 +92,11 @@ def test_a_writer_queues_at_the_gate_where_the_busy_timeout_gives_up(path, gated
 def test_the_gate_goes_with_commit_rollback_close_and_a_failed_begin(path):
     conn = connect(path)
     for end in (conn.commit, conn.rollback):
-        begin_write(conn)
+        begin_immediate(conn)
         assert not gate_is_free(path)
         end()
         assert gate_is_free(path)
-    begin_write(conn)
+    begin_immediate(conn)
     conn.close()
     assert gate_is_free(path)
     # a writer outside the gate holds SQLite's lock: the gated BEGIN fails on its busy
@@ -110,7 +105,7 @@ def test_the_gate_goes_with_commit_rollback_close_and_a_failed_begin(path):
     outsider.execute("BEGIN IMMEDIATE")
     late = connect(path, busy_ms=20)
     with pytest.raises(sqlite3.OperationalError, match="locked"):
-        begin_write(late)
+        begin_immediate(late)
     assert not gate_is_free(path)
     late.rollback()
     assert gate_is_free(path)
@@ -124,13 +119,13 @@ def test_a_second_writer_in_the_holding_thread_does_not_wait_for_itself(path):
 
     def run():
         first, second = connect(path), connect(path, busy_ms=50)
-        begin_write(first)
+        begin_immediate(first)
         try:
-            begin_write(second)
+            begin_immediate(second)
         except sqlite3.OperationalError as exc:
             outcome.append(str(exc))
         first.rollback()
-        begin_write(second)  # the first let go: the second now takes the gate
+        begin_immediate(second)  # the first let go: the second now takes the gate
         outcome.append(gate_is_free(path))
         second.rollback()
 
@@ -149,7 +144,7 @@ def _inherited(conn, out):
 
 def test_a_forked_copy_never_lets_go_of_its_parents_gate(path):
     conn = connect(path)
-    begin_write(conn)
+    begin_immediate(conn)
     ctx = multiprocessing.get_context("fork")
     out = ctx.Queue()
     child = ctx.Process(target=_inherited, args=(conn, out))
@@ -164,7 +159,7 @@ def test_a_forked_copy_never_lets_go_of_its_parents_gate(path):
 
 def test_only_file_databases_have_a_gate(tmp_path):
     memory = sqlite3.connect(":memory:", factory=GatedConnection)
-    begin_write(memory)  # nothing to lock: no file
+    begin_immediate(memory)  # nothing to lock: no file
     memory.rollback()
     assert not list(tmp_path.iterdir())
 

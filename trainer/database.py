@@ -153,6 +153,14 @@ def gate(dbapi_connection) -> None:
         dbapi_connection.take_gate()
 
 
+def begin_immediate(dbapi_connection) -> None:
+    """Begin a writing transaction on a SQLite DB-API connection used without SQLAlchemy
+    (the engine's own transactions do this in its "begin" event): the gate, then
+    ``BEGIN IMMEDIATE``; the connection's commit or rollback lets the gate go."""
+    gate(dbapi_connection)
+    dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
 def engine_options(options: dict) -> dict:
     """SQLite engine options with the write gate's connection class."""
     args = dict(options.get("connect_args", {}))

@@ -31,7 +31,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from sqlalchemy.engine.interfaces import BindTyping
 
-from trainer.database import gate
+from trainer.database import begin_immediate
 from trainer.extensions import db
 from trainer.quizzes.grading import BadAnswer, coerce_answer
 from trainer.quizzes.items import QuestionData, from_dict
@@ -102,13 +102,8 @@ def _upsert(engine, with_seq: bool, params: dict):
     try:
         raw = conn.dbapi_connection
         if engine.dialect.name == "sqlite":
-            gate(raw)
-            cursor = raw.cursor()
-            try:
-                cursor.execute("BEGIN IMMEDIATE")
-                rows = cursor.execute(sql, values).fetchall()
-            finally:
-                cursor.close()
+            begin_immediate(raw)
+            rows = raw.execute(sql, values).fetchall()
             raw.commit()
         else:
             raw.autocommit = True
